@@ -1,0 +1,94 @@
+"""The command line: print the derivative code symdiff generates for a function.
+
+    symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--check]
+
+The file is read statically: it is never imported or run. Only the generated
+code runs, and only for `--check`. A user error prints one `file:line:col:`
+line on stderr and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .driver import STAGES, derive
+from .errors import SymdiffError
+from .ir import format_ir
+from .parse import parse_file
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symdiff", description="Print the derivative code symdiff generates for FUNC in FILE.py.")
+    parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
+    parser.add_argument("--wrt", default=None,
+                        help="parameters to differentiate, comma-separated names or indices "
+                             "(default: the first parameter)")
+    parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                        help="reverse mode (gradient; default) or forward mode (tangent)")
+    parser.add_argument("--value", action="store_true",
+                        help="generate value_and_grad: return the value with the gradient")
+    parser.add_argument("--show", default="source",
+                        help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
+    parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        print(run(args))
+    except SymdiffError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def run(args) -> str:
+    path, _, name = args.target.rpartition(":")
+    if not path or not name:
+        raise SymdiffError(_arg_loc(), f"target {args.target!r} is not FILE.py:FUNC; "
+                           "name the function after a colon, e.g. examples/lecture.py:f")
+    stages = [s.strip() for s in args.show.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown or not stages:
+        raise SymdiffError(_arg_loc(), f"--show {args.show!r}: unknown stage; "
+                           f"choose from {', '.join(STAGES)}")
+    if args.mode == "forward":
+        raise SymdiffError(_arg_loc(), "--mode forward is not available yet; use --mode reverse")
+    source = parse_file(path, name)
+    derivation, many = derive(source, _parse_wrt(args.wrt), with_value=args.value)
+    parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
+    if args.check:
+        from .symbolic import check
+
+        report, _ = derive(source, tuple(derivation.wrt))
+        parts.append(_comment(str(check(report))))
+    return "\n".join(parts).rstrip("\n")
+
+
+def _parse_wrt(text: str | None):
+    if text is None:
+        return 0
+    entries = [int(e) if e.strip().lstrip("-").isdigit() else e.strip() for e in text.split(",")]
+    return tuple(entries) if len(entries) > 1 else entries[0]
+
+
+def _stage(derivation, stage: str, titled: bool) -> str:
+    text = derivation.source if stage == "source" else format_ir(derivation.stages[stage]) + "\n"
+    return f"# {stage}\n{text}" if titled else text
+
+
+def _comment(text: str) -> str:
+    return "".join(f"# {line}\n" for line in text.splitlines())
+
+
+def _arg_loc():
+    from .errors import Loc
+
+    return Loc("<command line>", 1, 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The driver: runs the passes in order and keeps what each produced.
+
+    parse -> lower -> reverse -> simplify -> emit -> compile
+
+`derive(source, wrt, with_value)` returns a `Derivation` holding the IR after
+every pass (the CLI's `--show` prints any of them), the generated source and
+the compiled function. Passes are pure; the driver holds no state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .emit import compile_source, emit_source
+from .errors import WrtError
+from .ir import Func
+from .lower import lower
+from .parse import Source
+from .reverse import reverse
+from .simplify import simplify
+
+STAGES = ("lowered", "reverse", "simplified", "source")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything one transformation produced.
+
+    Attributes:
+        lowered: the function as a Wengert list.
+        wrt: indices of the differentiated parameters.
+        stages: IR after each pass, by name ('lowered', 'reverse', 'simplified').
+        source: the generated module's text.
+        function: the compiled generated function.
+    """
+
+    lowered: Func
+    wrt: tuple[int, ...]
+    stages: dict = field(repr=False)
+    source: str
+    function: object = field(repr=False)
+
+    @property
+    def derivative(self) -> Func:
+        return self.stages["simplified"]
+
+
+def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
+    """`wrt` as parameter indices, and whether the caller asked for a tuple.
+
+    Raises:
+        WrtError: an entry names no parameter, is of the wrong type, or repeats.
+    """
+    many = isinstance(wrt, (tuple, list))
+    entries = list(wrt) if many else [wrt]
+    names = [p.var.name for p in func.params]
+    listing = ", ".join(names) or "none"
+    indices = []
+    for entry in entries:
+        if isinstance(entry, str) and entry in names:
+            indices.append(names.index(entry))
+        elif isinstance(entry, int) and not isinstance(entry, bool) and -len(names) <= entry < len(names):
+            indices.append(entry % len(names))
+        else:
+            raise WrtError(func.loc, f"wrt={entry!r} names no parameter of {func.name} "
+                           f"(parameters: {listing}); pass a parameter name or index")
+    if len(set(indices)) != len(indices):
+        raise WrtError(func.loc, f"wrt={wrt!r} names a parameter twice; name each once")
+    if not indices:
+        raise WrtError(func.loc, "wrt=() asks for no gradient; name at least one parameter")
+    return tuple(indices), many
+
+
+def derive(source: Source, wrt=0, with_value: bool = False, prims=None) -> tuple[Derivation, bool]:
+    """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt."""
+    from .primitives import PRIMS
+
+    prims = prims or PRIMS
+    lowered = lower(source)
+    indices, many = resolve_wrt(lowered, wrt)
+    backward = reverse(lowered, indices, with_value, prims)
+    simplified = simplify(backward, prims)
+    if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
+        grads = tuple(simplified.results[1:] if with_value else simplified.results)
+        simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
+    text = emit_source(simplified, prims)
+    stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
+    return Derivation(lowered, indices, stages, text, compile_source(text, simplified.name)), many

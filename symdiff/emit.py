@@ -1,0 +1,196 @@
+"""Emit: an `ir.Func` to Python source text, and that text to a function.
+
+`emit_source(func)` builds a Python `ast.Module` (only `ast.Constant` for
+values; never text formatted from user input) and prints it with astor:
+
+    import math
+
+    def grad_f(x):
+        a = x ** 2
+        ...
+        return x_bar
+
+Invariants of the output:
+  * it is a self-contained module: the imports and the module-level constants
+    it reads come first, so it can be saved and run without symdiff;
+  * every equation becomes one statement, except derivative temporaries used
+    exactly once, which are written inline where they are used; temporaries
+    that remain are renumbered `t0, t1, ...` in order of appearance;
+  * the same IR gives byte-identical text.
+
+`compile_source(text, name)` compiles the text under a recognisable file name
+and registers it with `linecache`, so tracebacks and `inspect.getsource` show
+the generated code.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import linecache
+import math
+
+import astor
+import numpy as np
+
+from .ir import Const, Func, NameAllocator, Var, flat_results
+from .primitives import PRIMS
+
+_BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow,
+           "//": ast.FloorDiv, "%": ast.Mod}
+_COMPARE = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
+DEFAULT_ALIASES = {"math": "math", "numpy": "np"}
+
+
+def emit_source(func: Func, prims=PRIMS) -> str:
+    """The Python source text of a module defining `func`."""
+    # One statement per line: astor's default would wrap long lines mid-expression.
+    return astor.to_source(emit_module(func, prims), pretty_source="".join)
+
+
+def emit_module(func: Func, prims=PRIMS) -> ast.Module:
+    """The `ast.Module` defining `func` (see the module docstring)."""
+    printer = _Printer(func, prims)
+    body = printer.body()
+    definition = ast.FunctionDef(
+        name=func.name, args=_arguments(func, printer), body=body, decorator_list=[], returns=None)
+    header = printer.header()
+    return ast.fix_missing_locations(ast.Module(body=header + [definition], type_ignores=[]))
+
+
+def compile_source(source: str, name: str):
+    """Compile generated `source` and return its function `name`.
+
+    The code's file name is `<symdiff name hash>`, registered with `linecache`.
+    """
+    digest = hashlib.sha1(source.encode()).hexdigest()[:8]
+    filename = f"<symdiff {name} {digest}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"__name__": "symdiff.generated"}
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[name]
+
+
+class _Printer:
+    """Turns equations into statements, inlining single-use temporaries."""
+
+    def __init__(self, func: Func, prims):
+        self.func, self.prims = func, prims
+        self.aliases = {**DEFAULT_ALIASES, **dict(func.modules)}
+        self.imports: set[str] = set()
+        self.constants: dict[str, object] = {}
+        self.uses = _count_uses(func)
+        self.inline: dict[str, ast.expr] = {}
+        self.names = self._temp_names()
+
+    def _temp_names(self) -> dict[str, str]:
+        """Kept temporaries renamed t0, t1, ... in order of appearance."""
+        kept = [e.out.name for e in self.func.body if e.out.temp and self.uses.get(e.out.name, 0) != 1]
+        taken = NameAllocator.for_func(self.func).taken - set(kept)
+        fresh = NameAllocator(taken)
+        return {name: fresh.temp() for name in kept}
+
+    def body(self) -> list[ast.stmt]:
+        statements: list[ast.stmt] = []
+        if self.func.doc:
+            statements.append(ast.Expr(ast.Constant(self.func.doc)))
+        for eqn in self.func.body:
+            value = self.expression(eqn)
+            if eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1:
+                self.inline[eqn.out.name] = value
+            else:
+                statements.append(ast.Assign([self.store(eqn.out)], value))
+        results = [self.result(r) for r in self.func.results]
+        value = results[0] if len(results) == 1 else ast.Tuple(results, ast.Load())
+        statements.append(ast.Return(value))
+        return statements
+
+    def result(self, result) -> ast.expr:
+        if isinstance(result, tuple):  # a nested group of results: (value, (x_bar, y_bar))
+            return ast.Tuple([self.result(r) for r in result], ast.Load())
+        return self.atom(result)
+
+    def store(self, var: Var) -> ast.Name:
+        return ast.Name(self.names.get(var.name, var.name), ast.Store())
+
+    def atom(self, atom) -> ast.expr:
+        if isinstance(atom, Var):
+            if atom.name in self.inline:
+                return self.inline.pop(atom.name)
+            return ast.Name(self.names.get(atom.name, atom.name), ast.Load())
+        return self.constant(atom)
+
+    def constant(self, const: Const) -> ast.expr:
+        value = const.value.item() if isinstance(const.value, np.generic) else const.value
+        if const.label and "." in const.label:
+            alias, attr = const.label.split(".", 1)
+            self.imports.update(ns for ns, a in self.aliases.items() if a == alias)
+            return ast.Attribute(ast.Name(alias, ast.Load()), attr, ast.Load())
+        if const.label:
+            self.constants[const.label] = value
+            return ast.Name(const.label, ast.Load())
+        return self.number(value)
+
+    def number(self, value) -> ast.expr:
+        if isinstance(value, float) and not math.isfinite(value):
+            self.imports.add("math")
+            name = "nan" if math.isnan(value) else "inf"
+            node = ast.Attribute(ast.Name(self.aliases["math"], ast.Load()), name, ast.Load())
+            return ast.UnaryOp(ast.USub(), node) if value < 0 else node
+        if value < 0:
+            return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+        return ast.Constant(value)
+
+    def expression(self, eqn) -> ast.expr:
+        args = [self.atom(a) for a in eqn.args]
+        spelled = self.prims[eqn.prim].spelling[eqn.ns]
+        if eqn.ns == "op":
+            if len(args) == 1:
+                return ast.UnaryOp(ast.USub(), args[0])
+            if spelled in _COMPARE:
+                return ast.Compare(args[0], [_COMPARE[spelled]()], [args[1]])
+            return ast.BinOp(args[0], _BINARY[spelled](), args[1])
+        if eqn.ns == "builtins":
+            func = ast.Name(spelled, ast.Load())
+        else:
+            self.imports.add(eqn.ns)
+            func = ast.Attribute(ast.Name(self.aliases[eqn.ns], ast.Load()), spelled, ast.Load())
+        keywords = [ast.keyword(k, self.number(v)) for k, v in eqn.params]
+        return ast.Call(func, args, keywords)
+
+    def default(self, const: Const) -> ast.expr:
+        if isinstance(const.value, (bool, int, float, np.generic)):
+            return self.constant(const)
+        return ast.Constant(None)  # not a number: the caller installs the live default
+
+    def header(self) -> list[ast.stmt]:
+        lines: list[ast.stmt] = []
+        for ns in sorted(self.imports):
+            alias = self.aliases[ns]
+            lines.append(ast.Import([ast.alias(ns, None if alias == ns else alias)]))
+        for name, value in sorted(self.constants.items()):
+            lines.append(ast.Assign([ast.Name(name, ast.Store())], self.number(value)))
+        return lines
+
+
+def _arguments(func: Func, printer: _Printer) -> ast.arguments:
+    groups = {"posonly": [], "positional": [], "kwonly": []}
+    for param in func.params:
+        groups[param.kind].append(param)
+    positional = groups["posonly"] + groups["positional"]
+    defaults = [printer.default(p.default) for p in positional if p.default is not None]
+    return ast.arguments(
+        posonlyargs=[ast.arg(p.var.name) for p in groups["posonly"]],
+        args=[ast.arg(p.var.name) for p in groups["positional"]],
+        vararg=None, kwonlyargs=[ast.arg(p.var.name) for p in groups["kwonly"]],
+        kw_defaults=[None if p.default is None else printer.default(p.default) for p in groups["kwonly"]],
+        kwarg=None, defaults=defaults)
+
+
+def _count_uses(func: Func) -> dict[str, int]:
+    uses: dict[str, int] = {}
+    atoms = [a for e in func.body for a in e.args] + list(flat_results(func.results))
+    for atom in atoms:
+        if isinstance(atom, Var):
+            uses[atom.name] = uses.get(atom.name, 0) + 1
+    return uses

@@ -1,0 +1,64 @@
+"""Every error symdiff raises, located in the user's source.
+
+Contract: each exception derives from `SymdiffError`; its message starts with
+`file:line:col:` of the offending construct (columns count from 1), names the
+construct, and says what to do instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A position in the user's source: file name, line and 1-based column."""
+
+    filename: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.line}:{self.col}"
+
+
+class SymdiffError(Exception):
+    """Base class of every error symdiff raises.
+
+    Attributes:
+        loc: where in the user's source the problem is.
+        detail: the message without its location prefix.
+    """
+
+    def __init__(self, loc: Loc, detail: str):
+        self.loc = loc
+        self.detail = detail
+        super().__init__(f"{loc}: {detail}")
+
+
+class UnsupportedSyntaxError(SymdiffError):
+    """A Python construct symdiff cannot differentiate (yet)."""
+
+
+class UnknownFunctionError(SymdiffError):
+    """A call or name that resolves to nothing symdiff knows how to differentiate."""
+
+
+class SourceUnavailableError(SymdiffError):
+    """The function's source text cannot be found (builtins, exec, the REPL)."""
+
+
+class WrtError(SymdiffError):
+    """`wrt` names no parameter of the function, or names one twice."""
+
+
+class NonScalarOutputError(SymdiffError):
+    """`grad` was asked for the gradient of something that is not one scalar."""
+
+
+class VerificationError(SymdiffError):
+    """`verify` found that a generated derivative disagrees with SymPy."""
+
+    def __init__(self, loc: Loc, detail: str, report=None):
+        super().__init__(loc, detail)
+        self.report = report

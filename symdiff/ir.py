@@ -1,0 +1,274 @@
+"""The intermediate representation: a Wengert list of named intermediates.
+
+A `Func` is a straight list of equations `out = prim(args)`, one primitive per
+equation, over atoms (`Var` and `Const`), followed by the returned atoms.
+
+Invariants every pass preserves:
+  * single assignment: every `Var` is a parameter or the output of exactly one
+    equation, and is defined before it is used;
+  * names are unique within a function and never collide with a name the
+    emitted code reads from outside (modules, constants, builtins);
+  * `Var.temp` marks derivative temporaries the emitter may inline; source names
+    and the lowered letters `a, b, c, ...` are kept in the output.
+
+`format_ir` prints a function the way the lecture notes write it; `evaluate_ir`
+runs it, so the output of every pass can be tested by running it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+from dataclasses import dataclass, field
+from typing import Union
+
+from .errors import Loc
+
+
+@dataclass(frozen=True)
+class Var:
+    """A named value. `temp` marks derivative temporaries (`t0, t1, ...`)."""
+
+    name: str
+    temp: bool = field(default=False, compare=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Const:
+    """A constant. `label` is how the source spelled it (`math.pi`, `LAMBDA`)."""
+
+    value: object
+    label: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return self.label or repr(self.value)
+
+
+Atom = Union[Var, Const]
+
+
+def atom_key(atom: Atom) -> tuple:
+    """A hashable identity that tells 1, 1.0 and True apart (for value numbering)."""
+    if isinstance(atom, Var):
+        return ("var", atom.name)
+    value = atom.value
+    return ("const", type(value).__name__, repr(value))
+
+
+@dataclass(frozen=True)
+class Eqn:
+    """`out = prim(*args)`, spelled in library `ns` ('op', 'math', 'numpy', 'builtins').
+
+    `params` holds static (non-differentiated) arguments as (key, value) pairs;
+    `loc` is the source position the equation was lowered from.
+    """
+
+    out: Var
+    prim: str
+    args: tuple[Atom, ...]
+    ns: str = "op"
+    params: tuple[tuple[str, object], ...] = ()
+    loc: Loc | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of the function: its variable, kind and optional default."""
+
+    var: Var
+    kind: str = "positional"  # 'posonly', 'positional' or 'kwonly'
+    default: Const | None = None
+
+
+@dataclass(frozen=True)
+class Func:
+    """A lowered function.
+
+    Attributes:
+        name: the generated function's name (`f`, `grad_f`, ...).
+        params: the parameters, in source order.
+        body: the equations, in evaluation order.
+        results: the returned atoms (one for `return y`, several for a tuple;
+            a generated function may group them: (value, (x_bar, y_bar))).
+        loc: where the source function is defined.
+        modules: (namespace, alias) pairs the emitted code may use, e.g. ('numpy', 'np').
+        reserved: names the emitted code reads from outside; never bound inside.
+        doc: a one-line docstring for the emitted function.
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    body: tuple[Eqn, ...]
+    results: tuple[Atom, ...]
+    loc: Loc
+    modules: tuple[tuple[str, str], ...] = ()
+    reserved: frozenset[str] = frozenset()
+    doc: str = ""
+
+    @property
+    def param_vars(self) -> tuple[Var, ...]:
+        return tuple(p.var for p in self.params)
+
+    def __str__(self) -> str:
+        return format_ir(self)
+
+    def __repr__(self) -> str:
+        return f"<symdiff IR {self.name}: {len(self.body)} equations>\n{format_ir(self)}"
+
+
+class NameAllocator:
+    """Hands out deterministic fresh names that avoid every taken name.
+
+    `letter()` gives the lecture's `a, b, c, ...` (then `a1, b1, ...`), `temp()`
+    gives `t0, t1, ...`, and `fresh(base)` gives `base`, `base_1`, `base_2`, ...
+    """
+
+    def __init__(self, taken=(), avoid=()):
+        self.taken = set(taken)
+        self.avoid = set(avoid)  # claimable only by their own name via fresh()
+        self._letters = (
+            f"{c}{n or ''}" for n in itertools.count() for c in string.ascii_lowercase
+        )
+        self._temps = (f"t{n}" for n in itertools.count())
+
+    @classmethod
+    def for_func(cls, func: Func) -> NameAllocator:
+        names = set(func.reserved)
+        names.update(p.var.name for p in func.params)
+        names.update(e.out.name for e in func.body)
+        return cls(names)
+
+    def _take(self, name: str) -> str:
+        self.taken.add(name)
+        return name
+
+    def fresh(self, base: str) -> str:
+        if base not in self.taken:
+            return self._take(base)
+        return self._take(next(f"{base}_{n}" for n in itertools.count(1) if self._free(f"{base}_{n}")))
+
+    def _free(self, name: str) -> bool:
+        return name not in self.taken and name not in self.avoid
+
+    def letter(self) -> str:
+        return self._take(next(n for n in self._letters if self._free(n)))
+
+    def temp(self) -> str:
+        return self._take(next(n for n in self._temps if self._free(n)))
+
+
+class Builder:
+    """Appends equations to a list; `b.exp(x)`, `b.mul(g, y)` build one each.
+
+    Python numbers given as arguments become `Const`s. Every equation built gets a
+    fresh temporary name unless `name=` is given. `ns` is the library derivative
+    code should call (the one the differentiated equation used), `fallback_ns`
+    the one used where `ns` has no spelling for a primitive.
+    """
+
+    def __init__(self, names: NameAllocator, prims, ns="math", fallback_ns="math", loc=None):
+        self.names = names
+        self.prims = prims
+        self.ns = ns
+        self.fallback_ns = fallback_ns
+        self.loc = loc
+        self.eqns: list[Eqn] = []
+
+    def emit(self, prim: str, *args, name: str | None = None, params=()) -> Var:
+        row = self.prims[prim]
+        if row.expand is not None and self._spelling_ns(row) is None:
+            return row.expand(self, *map(as_atom, args))
+        out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
+        eqn = Eqn(out, prim, tuple(map(as_atom, args)), self._spelling_ns(row), tuple(params), self.loc)
+        self.eqns.append(eqn)
+        return out
+
+    def _spelling_ns(self, row) -> str | None:
+        for ns in ("op", self.ns, self.fallback_ns, "builtins"):
+            if ns in row.spelling:
+                return ns
+        return None
+
+    def __getattr__(self, prim: str):
+        if prim.startswith("_") or prim not in self.prims:
+            raise AttributeError(prim)
+        return lambda *args, **kw: self.emit(prim, *args, **kw)
+
+
+def flat_results(results) -> tuple[Atom, ...]:
+    """The atoms of `results`, where groups may nest: (value, (x_bar, y_bar))."""
+    out: list[Atom] = []
+    for r in results:
+        out.extend(flat_results(r) if isinstance(r, tuple) else (r,))
+    return tuple(out)
+
+
+def as_atom(x) -> Atom:
+    return x if isinstance(x, (Var, Const)) else Const(x)
+
+
+# ---------------------------------------------------------------- printing
+
+def format_atom(atom: Atom) -> str:
+    if isinstance(atom, Const) and atom.label is None and isinstance(atom.value, float):
+        return repr(atom.value) if atom.value >= 0 else f"({atom.value!r})"
+    return str(atom)
+
+
+def format_eqn(eqn: Eqn, prims=None) -> str:
+    """`c = a + b`, `b = exp(a)`: infix for operators, the primitive's name otherwise."""
+    prims = prims or _default_prims()
+    row = prims[eqn.prim]
+    args = [format_atom(a) for a in eqn.args]
+    if row.infix and len(args) == 2:
+        rhs = f"{args[0]}{row.infix}{args[1]}" if row.infix == "**" else f"{args[0]} {row.infix} {args[1]}"
+    elif row.infix and len(args) == 1:
+        rhs = f"{row.infix}{args[0]}"
+    else:
+        extra = [f"{k}={v!r}" for k, v in eqn.params]
+        rhs = f"{eqn.prim}({', '.join(args + extra)})"
+    return f"{eqn.out} = {rhs}"
+
+
+def format_ir(func: Func, prims=None) -> str:
+    """The equations one per line; a `return` line unless the last one is returned."""
+    lines = [format_eqn(e, prims) for e in func.body]
+    last = func.body[-1].out if func.body else None
+    if len(func.results) != 1 or func.results[0] != last:
+        lines.append("return " + ", ".join(_format_result(r) for r in func.results))
+    return "\n".join(lines)
+
+
+def _format_result(result) -> str:
+    if isinstance(result, tuple):
+        return "(" + ", ".join(map(_format_result, result)) + ")"
+    return format_atom(result)
+
+
+# ---------------------------------------------------------------- evaluation
+
+def evaluate_ir(func: Func, *args, prims=None):
+    """Run `func` on concrete arguments; returns one value or a tuple of them."""
+    prims = prims or _default_prims()
+    env = dict(zip((p.name for p in func.param_vars), args, strict=True))
+
+    def read(atom):
+        return env[atom.name] if isinstance(atom, Var) else atom.value
+
+    for eqn in func.body:
+        impl = prims[eqn.prim].impl(eqn.ns)
+        env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
+    def gather(result):
+        return tuple(map(gather, result)) if isinstance(result, tuple) else read(result)
+
+    values = gather(func.results)
+    return values[0] if len(values) == 1 else values
+
+
+def _default_prims():
+    from .primitives import PRIMS
+
+    return PRIMS

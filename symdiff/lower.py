@@ -1,0 +1,338 @@
+"""Lower: a parsed function to the IR, one primitive per equation.
+
+Input: a `parse.Source`. Output: an `ir.Func` in single-assignment form where
+  * every equation applies one primitive to atoms;
+  * a subexpression that occurs twice is computed once (value numbering), so
+    `sqrt(x**2 + exp(x**2)) + cos(x**2 + exp(x**2))` lowers to the lecture's
+    `a = x**2, b = exp(a), c = a + b, d = sqrt(c), e = cos(c), f = d + e`;
+  * source names are kept (`y = ...` defines `y`; a reassigned `y` becomes
+    `y_1`), intermediates get the letters `a, b, c, ...`, and the returned value
+    takes the function's name;
+  * every equation remembers the source position it came from.
+
+Anything outside the supported subset raises a located `SymdiffError` that names
+the construct and says what to write instead.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .errors import UnknownFunctionError, UnsupportedSyntaxError
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var
+from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
+from .primitives import CONSTANTS, LIBRARY, PRIMS
+
+BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+          ast.FloorDiv: "floordiv", ast.Mod: "mod"}
+CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+COMMUTATIVE = {"add", "mul", "max", "min", "hypot", "eq", "ne"}
+# Names generated code may read from outside: never bound by generated code.
+OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
+STATEMENT_ADVICE = {
+    "If": "branches are not supported yet; write the two cases with max/min/abs",
+    "For": "loops are not supported yet; unroll the loop",
+    "While": "loops are not supported yet; unroll the loop",
+    "Try": "exceptions cannot be differentiated; remove try/except",
+    "With": "context managers cannot be differentiated; move the with block outside the function",
+    "FunctionDef": "nested functions are not supported yet; define the helper inline",
+    "ClassDef": "classes cannot be differentiated; define the class outside the function",
+    "Global": "global state cannot be differentiated; pass the value as a parameter",
+    "Nonlocal": "nonlocal state cannot be differentiated; pass the value as a parameter",
+    "Delete": "del is not supported; leave the name bound",
+    "Assert": "assert cannot be differentiated; check the input before calling",
+    "Raise": "raise cannot be differentiated; check the input before calling",
+    "Import": "imports belong at module level",
+    "ImportFrom": "imports belong at module level",
+}
+
+
+def lower(src: Source) -> Func:
+    """Lower `src` to an `ir.Func` (see the module docstring)."""
+    return _Lowering(src).run()
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    names.update(a.arg for a in ast.walk(node) if isinstance(a, ast.arg))
+    return names
+
+
+class _Lowering:
+    """The state of lowering one function: bindings, equations, value numbers."""
+
+    def __init__(self, src: Source):
+        self.src = src
+        source_names = _names_in(src.node)
+        self.result_name = src.name if src.name.isidentifier() and src.name not in source_names else None
+        self.names = NameAllocator(OUTSIDE, avoid=source_names | {src.name})
+        self.env: dict[str, Var | Const] = {}
+        self.eqns: list[Eqn] = []
+        self.values: dict[tuple, Var] = {}
+        self.modules: dict[str, str] = {}
+        self.outside: set[str] = set(OUTSIDE)
+
+    def error(self, node, detail, cls=UnsupportedSyntaxError):
+        return cls(self.src.loc(node), detail)
+
+    # ------------------------------------------------------------ statements
+    def run(self) -> Func:
+        params = self.params(self.src.node.args)
+        body = self.src.node.body
+        if isinstance(self.src.node, ast.Lambda):
+            results = self.results(body, self.src.node)
+        else:
+            results = self.statements(body)
+        name = self.src.name if self.src.name.isidentifier() else "lambda_"
+        return Func(name, params, tuple(self.eqns), results, self.src.loc(),
+                    tuple(sorted(self.modules.items())), frozenset(self.outside))
+
+    def params(self, args: ast.arguments) -> tuple[Param, ...]:
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                raise self.error(extra, f"*{extra.arg} / **{extra.arg} parameters cannot be "
+                                 "differentiated; list the parameters one by one")
+        kinds = [(a, "posonly") for a in args.posonlyargs] + [(a, "positional") for a in args.args]
+        kinds += [(a, "kwonly") for a in args.kwonlyargs]
+        params = []
+        for arg, kind in kinds:
+            var = Var(self.names.fresh(arg.arg))
+            self.env[arg.arg] = var
+            default = self.src.defaults.get(arg.arg, _NO_DEFAULT)
+            params.append(Param(var, kind, None if default is _NO_DEFAULT else Const(default)))
+        return tuple(params)
+
+    def statements(self, body: list[ast.stmt]):
+        for i, stmt in enumerate(body):
+            if i == 0 and _is_docstring(stmt):
+                continue
+            if isinstance(stmt, ast.Return):
+                if i != len(body) - 1:
+                    raise self.error(body[i + 1], "code after return is never run; remove it")
+                return self.results(stmt.value, stmt)
+            self.statement(stmt)
+        raise self.error(self.src.node, f"{self.src.name} does not end with a return statement; "
+                         "return the value to differentiate")
+
+    def results(self, value, node):
+        if value is None:
+            raise self.error(node, "return without a value; return the value to differentiate")
+        if isinstance(value, ast.Tuple):
+            return tuple(self.expr(v) for v in value.elts)
+        return (self.expr(value, self.result_name),)
+
+    def statement(self, stmt: ast.stmt):
+        kind = type(stmt).__name__
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets[:-1]:
+                self.assign(target, stmt.targets[-1])
+            self.assign(stmt.targets[-1], stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self.assign(stmt.target, stmt.value)
+        elif isinstance(stmt, ast.AugAssign):
+            if not isinstance(stmt.target, ast.Name):
+                raise self.error(stmt, "augmented assignment to an element or attribute changes a "
+                                 "value in place; assign to a new name instead")
+            self.bind(stmt.target.id, self.binop(stmt, stmt.op, stmt.target, stmt.value, stmt.target.id))
+        elif isinstance(stmt, ast.Pass):
+            return
+        elif isinstance(stmt, ast.Expr):
+            raise self.error(stmt, "an expression statement (such as a print call) has no value to "
+                             "differentiate; remove it")
+        else:
+            advice = STATEMENT_ADVICE.get(kind, "rewrite it as assignments and a return")
+            raise self.error(stmt, f"{kind.lower()} statement: {advice}")
+
+    def assign(self, target: ast.expr, value: ast.expr):
+        if isinstance(target, ast.Name):
+            self.bind(target.id, self.expr(value, target.id))
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+            if len(target.elts) != len(value.elts) or any(isinstance(t, ast.Starred) for t in target.elts):
+                raise self.error(target, f"unpacking {len(value.elts)} values into "
+                                 f"{len(target.elts)} names; make the counts match")
+            atoms = [self.expr(v, t.id if isinstance(t, ast.Name) else None)
+                     for t, v in zip(target.elts, value.elts, strict=True)]
+            for t, atom in zip(target.elts, atoms, strict=True):
+                self.assign_atom(t, atom)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            raise self.error(value, "unpacking a value that is not a literal tuple is not supported; "
+                             "assign each name on its own")
+        else:
+            raise self.error(target, f"assignment to {type(target).__name__.lower()} changes a value "
+                             "in place; assign to a new name instead")
+
+    def assign_atom(self, target, atom):
+        if not isinstance(target, ast.Name):
+            raise self.error(target, "unpacking into an element or attribute is not supported; "
+                             "unpack into plain names")
+        self.bind(target.id, atom)
+
+    def bind(self, name: str, atom):
+        self.env[name] = atom
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, node: ast.expr, name: str | None = None):
+        handler = getattr(self, "expr_" + type(node).__name__, None)
+        if handler is None:
+            raise self.error(node, f"{_describe(node)} cannot be differentiated; "
+                             "write it with arithmetic and math/NumPy calls")
+        return handler(node, name)
+
+    def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
+        args = tuple(args)
+        keys = [_key(a) for a in args]
+        key = (prim, ns, params, tuple(sorted(keys) if prim in COMMUTATIVE else keys))
+        if key in self.values:
+            return self.values[key]
+        out = Var(self.names.fresh(name) if name is not None else self.names.letter())
+        self.eqns.append(Eqn(out, prim, args, ns, params, self.src.loc(node)))
+        self.values[key] = out
+        return out
+
+    def expr_Constant(self, node, name):
+        if isinstance(node.value, (bool, int, float)):
+            return Const(node.value)
+        raise self.error(node, f"the constant {node.value!r} is not a real number; "
+                         "only int, float and bool constants can appear in a differentiated function")
+
+    def expr_Name(self, node, name):
+        if node.id in self.env:
+            return self.env[node.id]
+        ref = self.resolve(node, node.id)
+        if isinstance(ref, ConstRef):
+            return Const(ref.value, ref.label)
+        what = "module" if isinstance(ref, ModuleRef) else "function"
+        raise self.error(node, f"the {what} {node.id} is used as a value; call it, or use a number")
+
+    def resolve(self, node, name: str):
+        ref = self.src.lookup(name)
+        if ref is None:
+            raise self.error(node, f"name {name} is not defined", UnknownFunctionError)
+        if isinstance(ref, Unknown):
+            raise self.error(node, f"{name} is a {ref.what}, which symdiff cannot differentiate "
+                             "through; pass it as a parameter or use math/NumPy functions",
+                             UnknownFunctionError)
+        self.outside.add(name)
+        if isinstance(ref, ModuleRef):
+            self.modules.setdefault(ref.ns, ref.alias)
+        return ref
+
+    def expr_Attribute(self, node, name):
+        module = self.module_of(node)
+        if (module.ns, node.attr) in CONSTANTS:
+            return Const(CONSTANTS[(module.ns, node.attr)], f"{module.alias}.{node.attr}")
+        raise self.error(node, f"{module.alias}.{node.attr} is not a constant symdiff knows; "
+                         "use a number or pass it as a parameter", UnknownFunctionError)
+
+    def module_of(self, node: ast.Attribute) -> ModuleRef:
+        base = node.value
+        if isinstance(base, ast.Name) and base.id not in self.env:
+            ref = self.resolve(base, base.id)
+            if isinstance(ref, ModuleRef):
+                return ref
+        raise self.error(node, f"attribute .{node.attr} of {_describe(base)} is not supported; "
+                         "only math and NumPy module attributes can be used")
+
+    def expr_BinOp(self, node, name):
+        return self.binop(node, node.op, node.left, node.right, name)
+
+    def binop(self, node, op, left, right, name):
+        prim = BINOPS.get(type(op))
+        if prim is None:
+            raise self.error(node, f"the operator {_OP_SYMBOLS.get(type(op), type(op).__name__)} "
+                             "is not supported on scalars; use arithmetic operators")
+        return self.emit(node, prim, (self.expr(left), self.expr(right)), name=name)
+
+    def expr_UnaryOp(self, node, name):
+        if isinstance(node.op, ast.UAdd):
+            return self.expr(node.operand, name)
+        if isinstance(node.op, ast.USub):
+            operand = self.expr(node.operand)
+            if isinstance(operand, Const) and operand.label is None:
+                return Const(-operand.value)
+            return self.emit(node, "neg", (operand,), name=name)
+        raise self.error(node, "the not/~ operator is not supported yet; "
+                         "compute the condition with comparisons")
+
+    def expr_Compare(self, node, name):
+        if len(node.ops) != 1 or type(node.ops[0]) not in CMPOPS:
+            raise self.error(node, "chained or identity comparisons are not supported; "
+                             "compare two values at a time with <, <=, >, >=, == or !=")
+        args = (self.expr(node.left), self.expr(node.comparators[0]))
+        return self.emit(node, CMPOPS[type(node.ops[0])], args, name=name)
+
+    def expr_Call(self, node, name):
+        prim, ns, spelled = self.callee(node.func)
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.error(node, f"{spelled} called with keyword or starred arguments; "
+                             "pass plain positional arguments")
+        args = [self.expr(a) for a in node.args]
+        return self.call(node, prim, ns, spelled, args, name)
+
+    def call(self, node, prim, ns, spelled, args, name):
+        row = PRIMS[prim]
+        if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
+            logs = [self.emit(node, "log", (a,), ns) for a in args]
+            return self.emit(node, "div", logs, name=name)
+        if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
+            args = [self.emit(node, prim, args[:2], ns), *args[2:]]
+            return self.call(node, prim, ns, spelled, args, name)
+        if len(args) not in (row.arities or (row.arity,)):
+            expected = " or ".join(map(str, row.arities or (row.arity,)))
+            raise self.error(node, f"{spelled} takes {expected} argument(s) here, got {len(args)}"
+                             + ("; max/min of an iterable is not supported, list the values" if
+                                prim in ("max", "min") and len(args) == 1 else ""))
+        return self.emit(node, prim, args, ns, name=name)
+
+    def callee(self, func: ast.expr) -> tuple[str, str, str]:
+        if isinstance(func, ast.Name) and func.id not in self.env:
+            ref = self.resolve(func, func.id)
+            if isinstance(ref, FunctionRef):
+                return ref.prim, ref.ns, func.id
+        elif isinstance(func, ast.Attribute):
+            module = self.module_of(func)
+            spelled = f"{module.alias}.{func.attr}"
+            if (module.ns, func.attr) in LIBRARY:
+                return (*LIBRARY[(module.ns, func.attr)], spelled)
+            raise self.error(func, f"{spelled} is not a function symdiff can differentiate; "
+                             f"supported {module.ns} functions: {_supported(module.ns)}",
+                             UnknownFunctionError)
+        raise self.error(func, f"calling {_describe(func)} is not supported; call math or NumPy "
+                         "functions (helper functions are not supported yet: inline them)",
+                         UnknownFunctionError)
+
+
+class _NoDefault:
+    pass
+
+
+_NO_DEFAULT = _NoDefault()
+_OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
+               ast.LShift: "<<", ast.RShift: ">>"}
+
+
+def _key(atom) -> tuple:
+    if isinstance(atom, Var):
+        return ("var", atom.name)
+    return ("const", type(atom.value).__name__, repr(atom.value))
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+        and isinstance(stmt.value.value, str)
+
+
+def _describe(node: ast.AST) -> str:
+    names = {"Lambda": "a lambda", "IfExp": "a conditional expression (x if c else y)",
+             "BoolOp": "and/or", "ListComp": "a list comprehension", "GeneratorExp": "a generator",
+             "DictComp": "a dict comprehension", "SetComp": "a set comprehension",
+             "Dict": "a dict", "List": "a list", "Set": "a set", "Tuple": "a tuple",
+             "Subscript": "indexing", "Await": "await", "Yield": "yield", "YieldFrom": "yield",
+             "NamedExpr": "the walrus operator :=", "JoinedStr": "an f-string",
+             "Starred": "a starred expression", "Call": "a call", "Name": "a name",
+             "Attribute": "an attribute", "Constant": "a constant"}
+    return names.get(type(node).__name__, type(node).__name__)
+
+
+def _supported(ns: str) -> str:
+    return ", ".join(sorted(attr for (space, attr) in LIBRARY if space == ns))

@@ -1,0 +1,287 @@
+"""Parse: a Python function, or a function in a file, to its syntax tree and scope.
+
+`parse_function(fn)` reads a live function's source (its file, through
+`linecache`), finds its `def` or `lambda` node, and resolves the names it reads
+from outside through its globals, closure and builtins. `parse_file(path, name)`
+does the same statically for the CLI: it never imports or runs the user's file;
+outside names resolve through the module's imports and module-level numeric
+constants only.
+
+Output: a `Source` whose `lookup(name)` classifies every free name as a library
+module, a library function (a primitive), a numeric constant, or unknown.
+Line and column numbers in the tree are those of the user's file.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import linecache
+import math
+import numbers
+import types
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .errors import Loc, SourceUnavailableError, UnknownFunctionError
+from .primitives import CONSTANTS, LIBRARY, MODULES
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    ns: str      # 'math' or 'numpy'
+    alias: str   # the name the source uses for it
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    prim: str
+    ns: str
+
+
+@dataclass(frozen=True)
+class ConstRef:
+    value: object
+    label: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    what: str    # what the name is, for the error message
+
+
+Binding = ModuleRef | FunctionRef | ConstRef | Unknown
+
+
+@dataclass(frozen=True)
+class Source:
+    """A function's syntax tree and how its free names resolve."""
+
+    node: ast.FunctionDef | ast.Lambda
+    name: str
+    filename: str
+    lookup: Callable[[str], Binding | None]
+    defaults: dict  # parameter name -> default value
+
+    def loc(self, node: ast.AST | None = None) -> Loc:
+        node = node or self.node
+        return Loc(self.filename, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
+
+
+_MODULE_NS = {id(module): ns for ns, module in MODULES.items() if ns != "builtins"}
+_FUNCTION_IDS = {id(getattr(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()}
+_TREES: dict[str, tuple[str, ast.Module]] = {}
+
+
+def _parse_text(filename: str, text: str) -> ast.Module:
+    cached = _TREES.get(filename)
+    if cached is None or cached[0] != text:
+        cached = (text, ast.parse(text, filename))
+        _TREES[filename] = cached
+    return cached[1]
+
+
+def parse_function(fn) -> Source:
+    """Find `fn`'s source and scope.
+
+    Raises:
+        SourceUnavailableError: `fn` is not a plain Python function, or its
+            source cannot be read (defined by exec, in the REPL, or compiled).
+    """
+    if not isinstance(fn, types.FunctionType):
+        name = getattr(fn, "__qualname__", type(fn).__name__)
+        raise SourceUnavailableError(
+            Loc(f"<{name}>", 1, 1),
+            f"{name!s} is a {type(fn).__name__}, not a Python function with source; "
+            "wrap it in a def (or register a custom rule) to differentiate it")
+    code = fn.__code__
+    loc = Loc(code.co_filename, code.co_firstlineno, 1)
+    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    if not lines:
+        raise SourceUnavailableError(
+            loc, f"the source of {fn.__qualname__} cannot be read (defined by exec or in "
+            "the REPL); define it in a .py file, or run the CLI on the file")
+    tree = _parse_text(code.co_filename, "".join(lines))
+    node = _find_node(tree, code, loc)
+    defaults = _live_defaults(fn, node)
+    return Source(node, fn.__name__, code.co_filename, _live_lookup(fn), defaults)
+
+
+def _first_line(node) -> int:
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _find_node(tree, code, loc):
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    found = [n for n in ast.walk(tree) if isinstance(n, kinds) and _first_line(n) == code.co_firstlineno
+             and getattr(n, "name", "<lambda>") == code.co_name]
+    if len(found) > 1:
+        argnames = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        found = [n for n in found if tuple(a.arg for a in _all_args(n.args)) == argnames]
+    if len(found) != 1:
+        raise SourceUnavailableError(
+            loc, f"cannot tell which of {len(found)} functions named {code.co_name} on this "
+            "line to differentiate; give each its own line or a def")
+    return found[0]
+
+
+def _all_args(args: ast.arguments):
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def _live_defaults(fn, node) -> dict:
+    positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+    values = fn.__defaults__ or ()
+    defaults = dict(zip(positional[len(positional) - len(values):], values, strict=True))
+    defaults.update(fn.__kwdefaults__ or {})
+    return defaults
+
+
+def classify(value, name: str) -> Binding:
+    """What a free name's value means to symdiff."""
+    if id(value) in _MODULE_NS:
+        return ModuleRef(_MODULE_NS[id(value)], name)
+    ref = _FUNCTION_IDS.get(id(value)) if callable(value) else None
+    if ref is not None:
+        return FunctionRef(*ref)
+    if isinstance(value, (bool, numbers.Real, np.bool_)):
+        return ConstRef(value, name)
+    if isinstance(value, types.ModuleType):
+        return Unknown(f"module {value.__name__}")
+    return Unknown(f"{type(value).__name__} {name}")
+
+
+def _live_lookup(fn):
+    cells = fn.__closure__ or ()
+    closure = {}
+    for name, cell in zip(fn.__code__.co_freevars, cells, strict=True):
+        try:
+            closure[name] = cell.cell_contents
+        except ValueError:  # an empty cell: assigned after the function was defined
+            closure[name] = None
+
+    def lookup(name: str) -> Binding | None:
+        for space in (closure, fn.__globals__, vars(builtins)):
+            if name in space:
+                return classify(space[name], name)
+        return None
+
+    return lookup
+
+
+# ---------------------------------------------------------------- static (CLI)
+
+def parse_file(path: str, name: str) -> Source:
+    """Find function `name` in the file at `path` without importing or running it.
+
+    Raises:
+        SourceUnavailableError: the file cannot be read or has no such function.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise SourceUnavailableError(Loc(path, 1, 1), f"cannot read {path}: {exc.strerror}") from None
+    try:
+        tree = _parse_text(path, text)
+    except SyntaxError as exc:
+        raise SourceUnavailableError(
+            Loc(path, exc.lineno or 1, exc.offset or 1), f"the file does not parse: {exc.msg}") from None
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    if not defs:
+        available = ", ".join(n.name for n in tree.body if isinstance(n, ast.FunctionDef)) or "none"
+        raise SourceUnavailableError(
+            Loc(path, 1, 1), f"no top-level function named {name!r} (functions here: {available})")
+    node = defs[-1]
+    bindings = _static_bindings(tree, path)
+    defaults = _static_defaults(node, bindings, path)
+    lookup = lambda n: bindings.get(n) or _builtin_binding(n)  # noqa: E731
+    return Source(node, name, path, lookup, defaults)
+
+
+def _builtin_binding(name: str) -> Binding | None:
+    ref = LIBRARY.get(("builtins", name))
+    if ref is not None:
+        return FunctionRef(*ref)
+    return Unknown(f"builtin {name}") if hasattr(builtins, name) else None
+
+
+def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
+    bindings: dict[str, Binding] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name in ("math", "numpy"):
+                    bindings[alias.asname or alias.name] = ModuleRef(alias.name, alias.asname or alias.name)
+                else:
+                    bindings[alias.asname or alias.name.split(".")[0]] = Unknown(f"module {alias.name}")
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                local = alias.asname or alias.name
+                bindings[local] = _from_import(stmt.module or "", alias.name, local)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings[stmt.name] = Unknown(f"{type(stmt).__name__[:-3].lower()} {stmt.name} defined in the module")
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0].id
+            value = static_number(stmt.value, bindings)
+            bindings[target] = ConstRef(value, target) if value is not None else Unknown(
+                f"module-level value {target} that is not a numeric constant")
+    return bindings
+
+
+def _from_import(module: str, name: str, local: str) -> Binding:
+    ns = {"math": "math", "numpy": "numpy"}.get(module)
+    if ns is None:
+        return Unknown(f"{module}.{name}")
+    if (ns, name) in LIBRARY:
+        return FunctionRef(*LIBRARY[(ns, name)])
+    if (ns, name) in CONSTANTS:
+        return ConstRef(CONSTANTS[(ns, name)], local)
+    return Unknown(f"{module}.{name}")
+
+
+def static_number(node: ast.expr, bindings: dict[str, Binding]):
+    """The value of a numeric constant expression (`0.5`, `-2`, `2 * math.pi`), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value
+    if isinstance(node, ast.Name):
+        ref = bindings.get(node.id)
+        return ref.value if isinstance(ref, ConstRef) else None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        ref = bindings.get(node.value.id)
+        return CONSTANTS.get((ref.ns, node.attr)) if isinstance(ref, ModuleRef) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = static_number(node.operand, bindings)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _STATIC_OPS:
+        left, right = static_number(node.left, bindings), static_number(node.right, bindings)
+        if left is not None and right is not None:
+            try:
+                return _STATIC_OPS[type(node.op)](left, right)
+            except (ArithmeticError, ValueError):
+                return None
+    return None
+
+
+_STATIC_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+               ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
+               ast.Pow: lambda a, b: math.pow(a, b) if abs(b) < 1e3 else None}
+
+
+def _static_defaults(node: ast.FunctionDef, bindings, path: str) -> dict:
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+    defaults = {}
+    for arg, expr in pairs:
+        value = static_number(expr, bindings)
+        if value is None and not (isinstance(expr, ast.Constant) and expr.value is None):
+            raise UnknownFunctionError(
+                Loc(path, expr.lineno, expr.col_offset + 1),
+                f"the default of parameter {arg.arg} is not a numeric constant the CLI can read "
+                "without running the file; use a number, or call symdiff from Python")
+        defaults[arg.arg] = value
+    return defaults

@@ -1,0 +1,292 @@
+"""The table of primitives: one row per elementary operation.
+
+A row says how to spell the operation in each library (`ns` -> attribute; 'op'
+-> Python operator), how to evaluate it, its SymPy meaning, and its partial
+derivatives. Reverse mode (VJP: `x_bar += g * d out/d x`) and forward mode (JVP:
+`out_dot = sum(d out/d x_i * x_dot_i)`) both come from the one `partials` entry,
+so they cannot drift apart.
+
+A partial is a function `(b, out, *args) -> Atom | None` that builds IR with the
+builder `b` (see `ir.Builder`); it may reuse `out`, the primal result, and
+returns None for a symbolic zero. `partials=None` marks a primitive that carries
+no gradient (comparisons, floor, ...).
+
+Adding a primitive means adding one row; tests/test_primitives.py then checks it
+against SymPy and finite differences.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+MODULES = {"math": math, "numpy": np, "builtins": builtins}
+
+_OPERATORS = {
+    ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
+    ("/", 2): operator.truediv, ("**", 2): operator.pow, ("//", 2): operator.floordiv,
+    ("%", 2): operator.mod, ("-", 1): operator.neg, ("<", 2): operator.lt,
+    ("<=", 2): operator.le, (">", 2): operator.gt, (">=", 2): operator.ge,
+    ("==", 2): operator.eq, ("!=", 2): operator.ne,
+}
+
+
+def _sp():
+    import sympy
+
+    return sympy
+
+
+@dataclass(frozen=True)
+class Prim:
+    """One elementary operation.
+
+    Attributes:
+        name: lowercase, SymPy's name where SymPy has one.
+        arity: the number of array/scalar arguments.
+        spelling: library -> how that library spells it ('op' -> operator symbol).
+        sympy: the SymPy meaning, `(*exprs) -> expr`.
+        partials: one partial-derivative builder per argument, or None if the
+            operation carries no gradient.
+        domain: predicate on float arguments: where the operation is defined and
+            smooth (used to pick verification points).
+        sample: an interval per argument for table-driven tests.
+        kind: result type: 'float', 'bool', 'promote' (like the arguments), or
+            'integral' (int for math/builtins, float for NumPy).
+        expand: builds the operation from others where the library in use has no
+            spelling for it (e.g. sign without NumPy).
+        linear: the operation is linear in its arguments.
+    """
+
+    name: str
+    arity: int
+    spelling: Mapping[str, str]
+    sympy: Callable
+    partials: tuple[Callable | None, ...] | None = None
+    domain: Callable[..., bool] | None = None
+    sample: tuple[tuple[float, float], ...] = ()
+    kind: str = "float"
+    expand: Callable | None = None
+    linear: bool = False
+    arities: tuple[int, ...] = field(default=())
+
+    @property
+    def infix(self) -> str | None:
+        return self.spelling.get("op")
+
+    @property
+    def differentiable(self) -> bool:
+        return self.partials is not None
+
+    def impl(self, ns: str) -> Callable:
+        """The Python callable that evaluates this primitive as spelled in `ns`."""
+        if ns == "op":
+            return _OPERATORS[(self.spelling["op"], self.arity)]
+        return getattr(MODULES[ns], self.spelling[ns])
+
+
+# ---------------------------------------------------------------- helpers
+
+def _one(b, out, *args):
+    return 1.0
+
+
+def _minus_one(b, out, *args):
+    return -1.0
+
+
+def _unary(name, sympy, partial, spell=None, **kw):
+    spelling = spell if spell is not None else {"math": name, "numpy": name}
+    return Prim(name, 1, spelling, sympy, (partial,), **kw)
+
+
+def _inv_sqrt(b, t):
+    return b.div(1.0, b.sqrt(t))
+
+
+def _sign_expand(b, x):
+    # sign(x) with sign(0) = 0, for scalars, without NumPy.
+    return b.sub(b.float(b.gt(x, 0.0)), b.float(b.lt(x, 0.0)))
+
+
+def _tie_split(b, x, y, cmp):
+    # d max(x, y)/dx = [x > y] + 1/2 [x == y]: a tie splits the gradient evenly.
+    return b.add(b.emit(cmp, x, y), b.mul(0.5, b.eq(x, y)))
+
+
+def _cmp(name, symbol, rel):
+    return Prim(name, 2, {"op": symbol},
+                lambda x, y: _sp().Piecewise((1, rel(_sp())(x, y)), (0, True)), kind="bool")
+
+
+def _real_cbrt(x):
+    sp = _sp()
+    return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)
+
+
+def _positive(x):
+    return x > 0
+
+
+def _unit_open(x):
+    return -1 < x < 1
+
+
+ANY = (-3.0, 3.0)
+POS = (0.2, 3.0)
+UNIT = (-0.9, 0.9)
+
+ROWS = [
+    # -- arithmetic operators (also NumPy's ufunc spellings)
+    Prim("add", 2, {"op": "+", "numpy": "add"}, lambda x, y: x + y, (_one, _one),
+         sample=(ANY, ANY), kind="promote", linear=True),
+    Prim("sub", 2, {"op": "-", "numpy": "subtract"}, lambda x, y: x - y, (_one, _minus_one),
+         sample=(ANY, ANY), kind="promote", linear=True),
+    Prim("mul", 2, {"op": "*", "numpy": "multiply"}, lambda x, y: x * y,
+         (lambda b, o, x, y: y, lambda b, o, x, y: x), sample=(ANY, ANY), kind="promote"),
+    Prim("div", 2, {"op": "/", "numpy": "divide"}, lambda x, y: x / y,
+         (lambda b, o, x, y: b.div(1.0, y), lambda b, o, x, y: b.neg(b.div(o, y))),
+         domain=lambda x, y: y != 0, sample=(ANY, POS)),
+    Prim("pow", 2, {"op": "**", "math": "pow", "numpy": "power", "builtins": "pow"},
+         lambda x, y: x**y,
+         (lambda b, o, x, y: b.mul(y, b.pow(x, b.sub(y, 1))),
+          lambda b, o, x, y: b.mul(o, b.log(x))),
+         domain=lambda x, y: x > 0 or (x != 0 and float(y).is_integer()),
+         sample=(POS, ANY), kind="promote"),
+    Prim("neg", 1, {"op": "-", "numpy": "negative"}, lambda x: -x, (_minus_one,),
+         sample=(ANY,), kind="promote", linear=True),
+    Prim("floordiv", 2, {"op": "//", "numpy": "floor_divide"}, lambda x, y: _sp().floor(x / y),
+         domain=lambda x, y: y != 0, sample=(ANY, POS), kind="promote"),
+    Prim("mod", 2, {"op": "%", "numpy": "mod"}, lambda x, y: x - y * _sp().floor(x / y),
+         (_one, lambda b, o, x, y: b.neg(b.floordiv(x, y))),
+         domain=lambda x, y: y != 0, sample=(ANY, POS), kind="promote"),
+    _cmp("lt", "<", lambda sp: sp.Lt), _cmp("le", "<=", lambda sp: sp.Le),
+    _cmp("gt", ">", lambda sp: sp.Gt), _cmp("ge", ">=", lambda sp: sp.Ge),
+    _cmp("eq", "==", lambda sp: sp.Eq), _cmp("ne", "!=", lambda sp: sp.Ne),
+    # -- builtins with library counterparts
+    Prim("abs", 1, {"builtins": "abs", "math": "fabs", "numpy": "abs"}, lambda x: _sp().Abs(x),
+         (lambda b, o, x: b.sign(x),), sample=(ANY,), kind="promote"),
+    Prim("max", 2, {"builtins": "max", "numpy": "maximum"}, lambda x, y: _sp().Max(x, y),
+         (lambda b, o, x, y: _tie_split(b, x, y, "gt"), lambda b, o, x, y: _tie_split(b, y, x, "gt")),
+         sample=(ANY, ANY), kind="promote"),
+    Prim("min", 2, {"builtins": "min", "numpy": "minimum"}, lambda x, y: _sp().Min(x, y),
+         (lambda b, o, x, y: _tie_split(b, x, y, "lt"), lambda b, o, x, y: _tie_split(b, y, x, "lt")),
+         sample=(ANY, ANY), kind="promote"),
+    Prim("float", 1, {"builtins": "float"}, lambda x: x, (_one,), sample=(ANY,), linear=True),
+    # -- exponentials and logarithms
+    _unary("exp", lambda x: _sp().exp(x), lambda b, o, x: o, sample=(ANY,)),
+    _unary("exp2", lambda x: 2**x, lambda b, o, x: b.mul(o, LN2), sample=(ANY,)),
+    _unary("expm1", lambda x: _sp().exp(x) - 1, lambda b, o, x: b.add(o, 1.0), sample=(ANY,)),
+    _unary("log", lambda x: _sp().log(x), lambda b, o, x: b.div(1.0, x),
+           domain=_positive, sample=(POS,)),
+    _unary("log2", lambda x: _sp().log(x, 2), lambda b, o, x: b.div(1.0, b.mul(x, LN2)),
+           domain=_positive, sample=(POS,)),
+    _unary("log10", lambda x: _sp().log(x, 10), lambda b, o, x: b.div(1.0, b.mul(x, LN10)),
+           domain=_positive, sample=(POS,)),
+    _unary("log1p", lambda x: _sp().log(1 + x), lambda b, o, x: b.div(1.0, b.add(x, 1.0)),
+           domain=lambda x: x > -1, sample=((-0.8, 3.0),)),
+    _unary("sqrt", lambda x: _sp().sqrt(x), lambda b, o, x: b.div(0.5, o),
+           domain=_positive, sample=(POS,)),
+    _unary("cbrt", _real_cbrt, lambda b, o, x: b.div(1.0, b.mul(3.0, b.mul(o, o))),
+           domain=lambda x: x != 0, sample=((0.2, 3.0),)),
+    _unary("square", lambda x: x**2, lambda b, o, x: b.mul(2.0, x), spell={"numpy": "square"},
+           sample=(ANY,)),
+    # -- trigonometric and hyperbolic
+    _unary("sin", lambda x: _sp().sin(x), lambda b, o, x: b.cos(x), sample=(ANY,)),
+    _unary("cos", lambda x: _sp().cos(x), lambda b, o, x: b.neg(b.sin(x)), sample=(ANY,)),
+    _unary("tan", lambda x: _sp().tan(x), lambda b, o, x: b.add(1.0, b.mul(o, o)),
+           domain=lambda x: abs(math.cos(x)) > 1e-3, sample=((-1.2, 1.2),)),
+    _unary("asin", lambda x: _sp().asin(x), lambda b, o, x: _inv_sqrt(b, b.sub(1.0, b.mul(x, x))),
+           spell={"math": "asin", "numpy": "arcsin"}, domain=_unit_open, sample=(UNIT,)),
+    _unary("acos", lambda x: _sp().acos(x),
+           lambda b, o, x: b.neg(_inv_sqrt(b, b.sub(1.0, b.mul(x, x)))),
+           spell={"math": "acos", "numpy": "arccos"}, domain=_unit_open, sample=(UNIT,)),
+    _unary("atan", lambda x: _sp().atan(x), lambda b, o, x: b.div(1.0, b.add(1.0, b.mul(x, x))),
+           spell={"math": "atan", "numpy": "arctan"}, sample=(ANY,)),
+    Prim("atan2", 2, {"math": "atan2", "numpy": "arctan2"}, lambda y, x: _sp().atan2(y, x),
+         (lambda b, o, y, x: b.div(x, b.add(b.mul(x, x), b.mul(y, y))),
+          lambda b, o, y, x: b.neg(b.div(y, b.add(b.mul(x, x), b.mul(y, y))))),
+         domain=lambda y, x: x != 0 or y != 0, sample=(ANY, POS)),
+    _unary("sinh", lambda x: _sp().sinh(x), lambda b, o, x: b.cosh(x), sample=(ANY,)),
+    _unary("cosh", lambda x: _sp().cosh(x), lambda b, o, x: b.sinh(x), sample=(ANY,)),
+    _unary("tanh", lambda x: _sp().tanh(x), lambda b, o, x: b.sub(1.0, b.mul(o, o)), sample=(ANY,)),
+    _unary("asinh", lambda x: _sp().asinh(x), lambda b, o, x: _inv_sqrt(b, b.add(b.mul(x, x), 1.0)),
+           spell={"math": "asinh", "numpy": "arcsinh"}, sample=(ANY,)),
+    _unary("acosh", lambda x: _sp().acosh(x), lambda b, o, x: _inv_sqrt(b, b.sub(b.mul(x, x), 1.0)),
+           spell={"math": "acosh", "numpy": "arccosh"}, domain=lambda x: x > 1, sample=((1.1, 3.0),)),
+    _unary("atanh", lambda x: _sp().atanh(x), lambda b, o, x: b.div(1.0, b.sub(1.0, b.mul(x, x))),
+           spell={"math": "atanh", "numpy": "arctanh"}, domain=_unit_open, sample=(UNIT,)),
+    Prim("hypot", 2, {"math": "hypot", "numpy": "hypot"}, lambda x, y: _sp().sqrt(x**2 + y**2),
+         (lambda b, o, x, y: b.div(x, o), lambda b, o, x, y: b.div(y, o)),
+         domain=lambda x, y: x != 0 or y != 0, sample=(ANY, ANY)),
+    _unary("erf", lambda x: _sp().erf(x),
+           lambda b, o, x: b.mul(TWO_OVER_SQRT_PI, b.exp(b.neg(b.mul(x, x)))),
+           spell={"math": "erf"}, sample=(ANY,)),
+    _unary("erfc", lambda x: _sp().erfc(x),
+           lambda b, o, x: b.mul(-TWO_OVER_SQRT_PI, b.exp(b.neg(b.mul(x, x)))),
+           spell={"math": "erfc"}, sample=(ANY,)),
+    # -- piecewise constant: no gradient
+    Prim("sign", 1, {"numpy": "sign"}, lambda x: _sp().sign(x), sample=(ANY,), kind="integral",
+         expand=_sign_expand),
+    Prim("floor", 1, {"math": "floor", "numpy": "floor"}, lambda x: _sp().floor(x),
+         sample=(ANY,), kind="integral"),
+    Prim("ceiling", 1, {"math": "ceil", "numpy": "ceil"}, lambda x: _sp().ceiling(x),
+         sample=(ANY,), kind="integral"),
+    Prim("trunc", 1, {"math": "trunc", "numpy": "trunc", "builtins": "int"},
+         lambda x: _sp().sign(x) * _sp().floor(_sp().Abs(x)), sample=(ANY,), kind="integral"),
+    Prim("round", 1, {"builtins": "round", "numpy": "round"},
+         lambda x, n=0: _sp().floor(x * 10**n + _sp().Rational(1, 2)) / 10**n,
+         sample=(ANY,), kind="integral", arities=(1, 2)),
+]
+
+PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
+
+# Other names libraries give the same operation: (module, attribute) -> primitive.
+ALIASES = {
+    ("numpy", "absolute"): "abs", ("numpy", "fabs"): "abs", ("numpy", "true_divide"): "div",
+    ("numpy", "remainder"): "mod", ("numpy", "around"): "round",
+}
+
+CONSTANTS = {
+    ("math", "pi"): math.pi, ("math", "e"): math.e, ("math", "tau"): math.tau,
+    ("math", "inf"): math.inf, ("math", "nan"): math.nan,
+    ("numpy", "pi"): math.pi, ("numpy", "e"): math.e, ("numpy", "inf"): math.inf,
+    ("numpy", "nan"): math.nan, ("numpy", "euler_gamma"): float(np.euler_gamma),
+}
+
+
+def library() -> dict[tuple[str, str], tuple[str, str]]:
+    """(module, attribute) -> (primitive, ns) for every spelling a library offers."""
+    table = {}
+    for row in ROWS:
+        for ns, spelled in row.spelling.items():
+            if ns != "op" and hasattr(MODULES[ns], spelled):
+                table[(ns, spelled)] = (row.name, ns)
+    for (ns, attr), prim in ALIASES.items():
+        if hasattr(MODULES[ns], attr):
+            table[(ns, attr)] = (prim, ns)
+    return table
+
+
+LIBRARY = library()
+
+
+def result_kind(prim: str, ns: str, kinds: list[str]) -> str:
+    """The kind ('bool' < 'int' < 'float', or 'any') of `prim`'s result."""
+    kind = PRIMS[prim].kind
+    if kind == "integral":
+        return "float" if ns == "numpy" else "int"
+    if kind != "promote":
+        return kind
+    if "any" in kinds:
+        return "any"
+    order = ["bool", "int", "float"]
+    return order[max(order.index(k) for k in kinds)]

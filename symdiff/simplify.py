@@ -1,0 +1,260 @@
+"""Simplify: an `ir.Func` to an equivalent, smaller one, run to a fixed point.
+
+Each round, in one forward walk:
+  * constant folding: a primitive of constants becomes a constant (unless it
+    raises or gives inf/nan, which is left to happen at run time);
+  * algebraic identities: `x*1`, `x+0`, `x/1`, `x**1` -> `x`; `0*x` -> 0;
+    `-(-x)` -> `x`; `x + (-y)` -> `x - y`; `x * (-y)` -> `-(x*y)`; `g * (1/y)` ->
+    `g / y`. An identity that would change a value's type (`1.0 * (x > 0)` is
+    a float, `x > 0` a bool) is not applied;
+  * common-subexpression elimination by value numbering (commutative
+    arguments sorted);
+  * copy propagation: an equation that reduces to an existing atom disappears
+    and its uses read that atom; a temporary that stands for a named value
+    (`x_bar`) takes the name;
+then dead-code elimination from the results.
+
+The output computes the same results as the input (up to floating-point
+reassociation, which no rule performs) and keeps the IR invariants.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key
+from .primitives import PRIMS, result_kind
+
+COMMUTATIVE = {"add", "mul", "max", "min", "hypot", "eq", "ne"}
+_ORDER = ["bool", "int", "float"]
+
+
+def simplify(func: Func, prims=PRIMS) -> Func:
+    """Simplify `func` to a fixed point.
+
+    Parameters are taken to hold floats (symdiff differentiates real functions),
+    which lets `1.0 * x` become `x`; values derived from them get their kinds
+    from the primitive table.
+    """
+    while True:
+        new = _dead_code(_rewrite(func, prims))
+        if new == func:
+            return new
+        func = new
+
+
+def _const_kind(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    return "int" if isinstance(value, (int, np.integer)) else "float"
+
+
+class _Round:
+    """One forward walk: substitutions, definitions, kinds and value numbers so far."""
+
+    def __init__(self, func: Func, prims):
+        self.prims = prims
+        self.sub: dict[str, object] = {}
+        self.defs: dict[str, Eqn] = {}
+        self.kinds = {p.var.name: "float" for p in func.params}
+        self.values: dict[tuple, Var] = {}
+        self.rename: dict[str, str] = {}
+        self.body: list[Eqn] = []
+        self.names = NameAllocator.for_func(func)
+
+    def temp(self) -> Var:
+        return Var(self.names.temp(), temp=True)
+
+    def read(self, atom):
+        return self.sub.get(atom.name, atom) if isinstance(atom, Var) else atom
+
+    def kind(self, atom) -> str:
+        return self.kinds.get(atom.name, "any") if isinstance(atom, Var) else _const_kind(atom.value)
+
+    def keeps_type(self, x, unit) -> bool:
+        """Whether `x op unit` has x's type, so that it may be replaced by x."""
+        kx, ku = self.kind(x), self.kind(unit)
+        if kx == "float":
+            return True
+        return kx in ("int", "any") and ku in ("bool", "int")
+
+    def defn(self, atom, prim: str):
+        """The equation defining `atom` if it applies `prim`."""
+        eqn = self.defs.get(atom.name) if isinstance(atom, Var) else None
+        return eqn if eqn is not None and eqn.prim == prim else None
+
+    def add(self, eqn: Eqn):
+        eqn = replace(eqn, args=tuple(self.read(a) for a in eqn.args))
+        for _ in range(8):  # a rewrite may enable another; the outer loop catches the rest
+            result = _fold(eqn, self.prims) or _identity(self, eqn)
+            if isinstance(result, tuple):  # (an equation to compute first, the rewritten one)
+                first, result = result
+                self.add(first)
+                result = replace(result, args=tuple(self.read(a) for a in result.args))
+            if not isinstance(result, Eqn):
+                break
+            eqn = result
+        if result is not None and not isinstance(result, Eqn):
+            return self.copy(eqn.out, result)
+        keys = [atom_key(a) for a in eqn.args]
+        key = (eqn.prim, eqn.ns, eqn.params, tuple(sorted(keys) if eqn.prim in COMMUTATIVE else keys))
+        if key in self.values:
+            return self.copy(eqn.out, self.values[key])
+        self.values[key] = eqn.out
+        self.defs[eqn.out.name] = eqn
+        self.kinds[eqn.out.name] = result_kind(eqn.prim, eqn.ns, [self.kind(a) for a in eqn.args])
+        self.body.append(eqn)
+
+    def copy(self, out: Var, atom):
+        self.sub[out.name] = atom
+        if isinstance(atom, Var) and atom.temp and not out.temp and atom.name not in self.rename:
+            self.rename[atom.name] = out.name
+
+    def finish(self, func: Func) -> Func:
+        def named(atom):
+            atom = self.read(atom)
+            if isinstance(atom, Var) and atom.name in self.rename:
+                return Var(self.rename[atom.name])
+            return atom
+
+        body = tuple(replace(e, out=named(e.out), args=tuple(map(named, e.args))) for e in self.body)
+        return replace(func, body=body, results=tuple(map(named, func.results)))
+
+
+def _rewrite(func: Func, prims) -> Func:
+    walk = _Round(func, prims)
+    for eqn in func.body:
+        walk.add(eqn)
+    return walk.finish(func)
+
+
+def _fold(eqn: Eqn, prims):
+    if not all(isinstance(a, Const) for a in eqn.args):
+        return None
+    try:
+        with np.errstate(all="raise"):
+            value = prims[eqn.prim].impl(eqn.ns)(*(a.value for a in eqn.args), **dict(eqn.params))
+    except (ArithmeticError, ValueError, TypeError, FloatingPointError):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (bool, int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return Const(value)
+
+
+def _is(atom, value) -> bool:
+    return isinstance(atom, Const) and not isinstance(atom.value, bool) and atom.value == value
+
+
+def _identity(walk: _Round, eqn: Eqn):
+    """An atom equal to `eqn`'s output, an equivalent equation, or None.
+
+    A rule may also return (first, rewritten): an equation to compute first
+    and the rewritten equation that reads it.
+    """
+    rule = _RULES.get(eqn.prim)
+    return rule(walk, eqn, *eqn.args) if rule else None
+
+
+def _make(eqn: Eqn, prim: str, *args) -> Eqn:
+    return replace(eqn, prim=prim, args=args, ns="op", params=())
+
+
+def _add(walk, eqn, x, y):
+    if _is(y, 0) and walk.keeps_type(x, y):
+        return x
+    if _is(x, 0) and walk.keeps_type(y, x):
+        return y
+    if walk.defn(y, "neg"):
+        return _make(eqn, "sub", x, walk.defn(y, "neg").args[0])
+    if walk.defn(x, "neg"):
+        return _make(eqn, "sub", y, walk.defn(x, "neg").args[0])
+    return None
+
+
+def _sub(walk, eqn, x, y):
+    if _is(y, 0) and walk.keeps_type(x, y):
+        return x
+    if _is(x, 0):
+        return _make(eqn, "neg", y)
+    if walk.defn(y, "neg"):
+        return _make(eqn, "add", x, walk.defn(y, "neg").args[0])
+    return None
+
+
+def _mul(walk, eqn, x, y):
+    for a, b in ((x, y), (y, x)):
+        if _is(a, 1) and walk.keeps_type(b, a):
+            return b
+        if _is(a, 0):
+            return Const(0.0)
+        if _is(a, -1):
+            return _make(eqn, "neg", b)
+        scaled = walk.defn(b, "mul")
+        if isinstance(a, Const) and scaled is not None and _exact_product(a, *scaled.args):
+            c, x = scaled.args if isinstance(scaled.args[0], Const) else scaled.args[::-1]
+            return _make(eqn, "mul", Const(a.value * c.value), x)
+        negation = walk.defn(b, "neg")
+        if negation is not None:  # a * (-b) = -(a*b)
+            product = replace(_make(eqn, "mul", a, negation.args[0]), out=walk.temp())
+            return product, _make(eqn, "neg", product.out)
+        inverse = walk.defn(b, "div")
+        if inverse is not None and _is(inverse.args[0], 1) and eqn.ns == "op":
+            return _make(eqn, "div", a, inverse.args[1])
+    return None
+
+
+def _exact_product(a: Const, *args) -> bool:
+    """Whether a * (c * x) == (a * c) * x exactly: c constant, a or c a power of two."""
+    consts = [x for x in args if isinstance(x, Const)]
+    if len(consts) != 1 or isinstance(a.value, bool) or isinstance(consts[0].value, bool):
+        return False
+    return any(_power_of_two(v) for v in (a.value, consts[0].value))
+
+
+def _power_of_two(value) -> bool:
+    mantissa, _ = math.frexp(float(value))
+    return abs(mantissa) == 0.5
+
+
+def _div(walk, eqn, x, y):
+    if _is(y, 1) and walk.keeps_type(x, y) and walk.kind(x) == "float":
+        return x
+    if _is(x, 0):
+        return Const(0.0)
+    return None
+
+
+def _pow(walk, eqn, x, y):
+    if _is(y, 1) and walk.keeps_type(x, y):
+        return x
+    if _is(y, 0):
+        return Const(1.0)
+    return None
+
+
+def _neg(walk, eqn, x):
+    inner = walk.defn(x, "neg")
+    if inner is not None:
+        return inner.args[0]
+    inner = walk.defn(x, "sub")
+    if inner is not None:
+        return _make(eqn, "sub", inner.args[1], inner.args[0])
+    return None
+
+
+_RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg}
+
+
+def _dead_code(func: Func) -> Func:
+    live = {r.name for r in func.results if isinstance(r, Var)}
+    kept = []
+    for eqn in reversed(func.body):
+        if eqn.out.name in live:
+            kept.append(eqn)
+            live.update(a.name for a in eqn.args if isinstance(a, Var))
+    return replace(func, body=tuple(reversed(kept)))
