@@ -6,9 +6,9 @@ derivatives. Reverse mode (VJP: `x_bar += g * d out/d x`) and forward mode (JVP:
 `out_dot = sum(d out/d x_i * x_dot_i)`) both come from the one `partials` entry,
 so they cannot drift apart.
 
-A partial is a function `(b, out, *args) -> Atom | None` that builds IR with the
-builder `b` (see `ir.Builder`); it may reuse `out`, the primal result, and
-returns None for a symbolic zero. `partials=None` marks a primitive that carries
+A partial is a function `(b, out, *args) -> Atom | number | None` that builds
+IR with the builder `b` (see `ir.Builder`); it may reuse `out`, the primal
+result, and returns None for a symbolic zero. `partials=None` marks a primitive that carries
 no gradient (comparisons, floor, ...).
 
 Adding a primitive means adding one row; tests/test_primitives.py then checks it
@@ -124,7 +124,8 @@ def _tie_split(b, x, y, cmp):
 
 def _cmp(name, symbol, rel):
     return Prim(name, 2, {"op": symbol},
-                lambda x, y: _sp().Piecewise((1, rel(_sp())(x, y)), (0, True)), kind="bool")
+                lambda x, y: _sp().Piecewise((1, rel(_sp())(x, y)), (0, True)),
+                sample=(ANY, ANY), kind="bool")
 
 
 def _real_cbrt(x):
