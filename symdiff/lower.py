@@ -207,7 +207,8 @@ class _Lowering:
     def resolve(self, node, name: str):
         ref = self.src.lookup(name)
         if ref is None:
-            raise self.error(node, f"name {name} is not defined", UnknownFunctionError)
+            raise self.error(node, f"name {name} is not defined; define it before the function "
+                             "or pass it as a parameter", UnknownFunctionError)
         if isinstance(ref, Unknown):
             raise self.error(node, f"{name} is a {ref.what}, which symdiff cannot differentiate "
                              "through; pass it as a parameter or use math/NumPy functions",

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key
+from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
 
 COMMUTATIVE = {"add", "mul", "max", "min", "hypot", "eq", "ne"}
@@ -115,6 +115,8 @@ class _Round:
 
     def finish(self, func: Func) -> Func:
         def named(atom):
+            if isinstance(atom, tuple):  # a group of results
+                return tuple(map(named, atom))
             atom = self.read(atom)
             if isinstance(atom, Var) and atom.name in self.rename:
                 return Var(self.rename[atom.name])
@@ -251,7 +253,7 @@ _RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg"
 
 
 def _dead_code(func: Func) -> Func:
-    live = {r.name for r in func.results if isinstance(r, Var)}
+    live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
     for eqn in reversed(func.body):
         if eqn.out.name in live:

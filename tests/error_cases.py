@@ -1,0 +1,90 @@
+"""Functions symdiff must refuse, each with `# <-` on the line the error points at."""
+
+import math
+
+import numpy as np
+
+
+def helper(x):
+    return x
+
+
+def branch(x):
+    if x > 0:  # <-
+        return x
+    return -x
+
+
+def loop(x):
+    for _ in range(3):  # <-
+        x = x * 2
+    return x
+
+
+def comprehension(x):
+    y = [x * i for i in range(3)]  # <-
+    return x * y
+
+
+def conditional_expression(x):
+    return x if x > 0 else -x  # <-
+
+
+def unknown_math_function(x):
+    return math.gamma(x)  # <-
+
+
+def helper_call(x):
+    return helper(x) * 2  # <-
+
+
+def printing(x):
+    print(x)  # <-
+    return x
+
+
+def subscript_assignment(x):
+    y = x
+    y.attribute = x  # <-
+    return y
+
+
+def undefined_name(x):
+    return x * undefined_thing  # noqa: F821  # <-
+
+
+def two_outputs(x):  # <-
+    return x, 2 * x
+
+
+def string_constant(x):
+    return x * "a"  # <-
+
+
+def no_return(x):  # <-
+    y = x * 2  # noqa: F841
+
+
+def keyword_call(x):
+    return np.exp(x, out=None)  # <-
+
+
+def matmul_on_scalars(x):
+    return x @ x  # <-
+
+
+def star_params(*xs):  # <-
+    return xs[0]
+
+
+def walrus(x):
+    return (y := x) * y  # <-
+
+
+def global_state(x):
+    global SOMETHING  # <-
+    return x
+
+
+def for_wrt(x, y):  # <-
+    return x * y

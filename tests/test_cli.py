@@ -1,0 +1,75 @@
+"""The CLI: golden output for the lecture examples, --show, --check, python -m,
+and the promise never to import or run the user's file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symdiff import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+LECTURE = "examples/lecture.py"
+RUNS = {
+    "lecture_f": [f"{LECTURE}:f"],
+    "lecture_f_lowered": [f"{LECTURE}:f", "--show", "lowered"],
+    "lecture_product_value": [f"{LECTURE}:product", "--wrt", "x,y,z", "--value"],
+    "lecture_neuron_stages": [f"{LECTURE}:neuron", "--wrt", "w0,w1,w2", "--show", "lowered,reverse,source"],
+    "lecture_gaussian_nll": [f"{LECTURE}:gaussian_nll", "--wrt", "x,m,s"],
+}
+
+
+def run_cli(args, capsys):
+    os.chdir(ROOT)
+    code = cli.main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_cli_output_matches_golden_file(name, capsys):
+    code, out, err = run_cli(RUNS[name], capsys)
+    assert (code, err) == (0, "")
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("SYMDIFF_UPDATE_GOLDEN"):
+        path.write_text(out)
+    assert out == path.read_text()
+
+
+def test_check_appends_the_sympy_verification(capsys):
+    code, out, err = run_cli([f"{LECTURE}:f", "--check"], capsys)
+    assert code == 0
+    assert "# verified f against SymPy (symbolic)" in out
+    assert "[difference simplifies to 0]" in out
+
+
+def test_wrt_by_index_and_unknown_stage(capsys):
+    code, out, _ = run_cli([f"{LECTURE}:product", "--wrt", "2"], capsys)
+    assert code == 0
+    assert out.endswith("    a = x + y\n    return a\n")
+    code, _, err = run_cli([f"{LECTURE}:f", "--show", "bytecode"], capsys)
+    assert code == 2 and err.startswith("<command line>:1:1: --show 'bytecode'")
+
+
+def test_python_dash_m_matches_the_console_entry_point(capsys):
+    _, expected, _ = run_cli([f"{LECTURE}:f"], capsys)
+    run = subprocess.run([sys.executable, "-m", "symdiff", f"{LECTURE}:f"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stdout, run.stderr) == (0, expected, "")
+
+
+def test_cli_never_imports_or_runs_the_users_file(tmp_path, capsys):
+    marker = tmp_path / "ran.txt"
+    user_file = tmp_path / "hostile.py"
+    user_file.write_text(
+        "import math\n"
+        f"open({str(marker)!r}, 'w').write('executed')\n"
+        "raise SystemExit('the module body ran')\n"
+        "def f(x):\n    return math.exp(x) * x\n")
+    code, out, err = run_cli([f"{user_file}:f", "--check"], capsys)
+    assert (code, err) == (0, "")
+    assert "def grad_f(x):" in out
+    assert not marker.exists()

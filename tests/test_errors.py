@@ -1,0 +1,88 @@
+"""Bad input gets a located SymdiffError naming the construct; the CLI prints one line, exit 2."""
+
+import math
+
+import pytest
+
+import symdiff
+from symdiff import cli
+from symdiff.errors import (NonScalarOutputError, SourceUnavailableError, SymdiffError,
+                            UnknownFunctionError, UnsupportedSyntaxError, WrtError)
+
+from . import error_cases
+
+CASES = [
+    ("branch", UnsupportedSyntaxError, "if statement"),
+    ("loop", UnsupportedSyntaxError, "for statement"),
+    ("comprehension", UnsupportedSyntaxError, "list comprehension"),
+    ("conditional_expression", UnsupportedSyntaxError, "conditional expression"),
+    ("unknown_math_function", UnknownFunctionError, "math.gamma"),
+    ("helper_call", UnknownFunctionError, "function helper"),
+    ("printing", UnsupportedSyntaxError, "print"),
+    ("subscript_assignment", UnsupportedSyntaxError, "in place"),
+    ("undefined_name", UnknownFunctionError, "undefined_thing"),
+    ("two_outputs", NonScalarOutputError, "returns 2 values"),
+    ("string_constant", UnsupportedSyntaxError, "'a'"),
+    ("no_return", UnsupportedSyntaxError, "return"),
+    ("keyword_call", UnsupportedSyntaxError, "keyword"),
+    ("matmul_on_scalars", UnsupportedSyntaxError, "@"),
+    ("star_params", UnsupportedSyntaxError, "*xs"),
+    ("walrus", UnsupportedSyntaxError, "walrus"),
+    ("global_state", UnsupportedSyntaxError, "global"),
+]
+
+
+def marked_line(name: str) -> int:
+    lines = open(error_cases.__file__).read().splitlines()
+    start = lines.index(next(line for line in lines if line.startswith(f"def {name}(")))
+    return start + 1 + next(i for i, line in enumerate(lines[start:]) if "# <-" in line)
+
+
+@pytest.mark.parametrize("name,cls,construct", CASES, ids=[c[0] for c in CASES])
+def test_error_is_located_names_the_construct_and_advises(name, cls, construct):
+    with pytest.raises(cls) as info:
+        symdiff.grad(getattr(error_cases, name))
+    message = str(info.value)
+    assert message.startswith(f"{error_cases.__file__}:{marked_line(name)}:")
+    assert construct in message
+    assert ";" in info.value.detail  # the advice follows the diagnosis
+    assert isinstance(info.value, SymdiffError)
+
+
+@pytest.mark.parametrize("name,cls,construct", CASES, ids=[c[0] for c in CASES])
+def test_cli_prints_the_same_single_line_and_exits_2(name, cls, construct, capsys):
+    code = cli.main([f"{error_cases.__file__}:{name}"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith(f"{error_cases.__file__}:{marked_line(name)}:")
+    assert construct in captured.err
+
+
+@pytest.mark.parametrize("wrt", ["q", 2, -3, (0, 0), ("x", "x"), True, 1.5, ()])
+def test_bad_wrt_is_a_wrt_error_listing_the_parameters(wrt):
+    with pytest.raises(WrtError) as info:
+        symdiff.grad(error_cases.for_wrt, wrt=wrt)
+    assert str(info.value).startswith(f"{error_cases.__file__}:{marked_line('for_wrt')}:")
+    assert "wrt" in str(info.value)
+
+
+def test_functions_without_source_are_refused_with_advice():
+    namespace = {}
+    exec("def made_by_exec(x):\n    return x * x\n", namespace)
+    with pytest.raises(SourceUnavailableError, match="exec or in the REPL"):
+        symdiff.grad(namespace["made_by_exec"])
+    with pytest.raises(SourceUnavailableError, match="not a Python function"):
+        symdiff.grad(math.sin)
+    with pytest.raises(SourceUnavailableError, match="^<"):
+        symdiff.grad("not a function")
+
+
+def test_cli_reports_a_missing_function_and_a_bad_target(capsys):
+    assert cli.main([f"{error_cases.__file__}:nothing_here"]) == 2
+    assert "no top-level function named 'nothing_here'" in capsys.readouterr().err
+    assert cli.main(["no-colon-here.py"]) == 2
+    assert "FILE.py:FUNC" in capsys.readouterr().err
+    assert cli.main(["/nonexistent/file.py:f"]) == 2
+    assert "cannot read" in capsys.readouterr().err
