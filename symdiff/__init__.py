@@ -19,13 +19,13 @@ readable Python code, checked against SymPy.
     f = d + e
 """
 
-from .api import Derivative, grad, value_and_grad, verify
+from .api import grad, value_and_grad, verify
 from .errors import (NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
 from .symbolic import VerificationReport
 
 __all__ = [
-    "Derivative", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
+    "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
     "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
     "WrtError", "grad", "value_and_grad", "verify",
 ]

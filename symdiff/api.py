@@ -1,8 +1,9 @@
 """The public API: `grad`, `value_and_grad`, `verify`.
 
-Each transformation runs once per (function, wrt) and is cached; calling the
-returned object calls the generated function directly (the object's class has
-the generated function as its `__call__`), so a call costs only the generated
+Each transformation runs once per (function, wrt) and is cached. What `grad`
+returns is the generated function itself, annotated with `.source`, `.lowered`,
+`.fun` (the original), `.wrt` and `.derivation`; its repr names what it is:
+`<function symdiff.grad(f, wrt=x) at 0x...>`. So a call costs only the generated
 code.
 """
 
@@ -16,67 +17,35 @@ from .parse import parse_function
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-class Derivative:
-    """A differentiated function. Call it like the original function.
-
-    Attributes:
-        fun: the original function (also `__wrapped__`).
-        source: the generated module's source text.
-        lowered: the original function as a Wengert list (`print` it).
-        derivative_ir: the generated function's IR.
-        wrt: the names of the differentiated parameters.
-        function: the generated function itself.
-    """
-
-    def __init__(self, fun, derivation: Derivation, kind: str):
-        self.fun = self.__wrapped__ = fun
-        self.derivation = derivation
-        self.kind = kind
-        self.__name__ = derivation.derivative.name
-        self.__qualname__ = self.__name__
-        self.__doc__ = derivation.derivative.doc
-
-    @property
-    def source(self) -> str:
-        return self.derivation.source
-
-    @property
-    def lowered(self):
-        return self.derivation.lowered
-
-    @property
-    def derivative_ir(self):
-        return self.derivation.derivative
-
-    @property
-    def function(self):
-        return self.derivation.function
-
-    @property
-    def wrt(self) -> tuple[str, ...]:
-        return tuple(self.lowered.params[i].var.name for i in self.derivation.wrt)
-
-    def __repr__(self) -> str:
-        return (f"<symdiff.{self.kind} of {self.fun.__qualname__} wrt {', '.join(self.wrt)}: "
-                f"call it, or print .source / .lowered>")
-
-    def _repr_markdown_(self) -> str:
-        return f"`symdiff.{self.kind}` of `{self.fun.__qualname__}`\n\n```python\n{self.source}```\n"
-
-
-def _derivative(fun, wrt, kind: str) -> Derivative:
+def _derivative(fun, wrt, kind: str):
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
     if key not in per_fun:
         derivation, _ = derive(parse_function(fun), wrt, with_value=(kind == "value_and_grad"))
-        generated = derivation.function
-        generated.__defaults__ = fun.__defaults__
-        generated.__kwdefaults__ = fun.__kwdefaults__
-        # A class per derivative whose __call__ is the generated function: calling
-        # the object costs one descriptor lookup more than calling the function.
-        cls = type(generated.__name__, (Derivative,), {"__call__": staticmethod(generated)})
-        per_fun[key] = cls(fun, derivation, kind)
+        per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
     return per_fun[key]
+
+
+def _annotate(generated, fun, derivation: Derivation, kind: str):
+    """The generated function itself, carrying what produced it.
+
+    Returning the generated function (rather than a wrapper object) means a call
+    costs exactly the generated code, and the result can be differentiated again
+    like any function with source.
+    """
+    wrt = tuple(derivation.lowered.params[i].var.name for i in derivation.wrt)
+    generated.__defaults__ = fun.__defaults__
+    generated.__kwdefaults__ = fun.__kwdefaults__
+    generated.__qualname__ = f"symdiff.{kind}({fun.__qualname__}, wrt={', '.join(wrt)})"
+    generated.fun = fun  # not __wrapped__: inspect.getsource must show the generated code
+    generated.source = derivation.source
+    generated.lowered = derivation.lowered
+    generated.derivation = derivation
+    generated.wrt = wrt
+    generated._repr_markdown_ = lambda: (
+        f"`symdiff.{kind}` of `{fun.__qualname__}` with respect to `{', '.join(wrt)}`\n\n"
+        f"```python\n{derivation.source}```\n")
+    return generated
 
 
 def _weakrefable(fun) -> bool:
@@ -97,8 +66,9 @@ def grad(fun=None, wrt=0):
             them (then the result is a tuple of gradients in that order).
 
     Returns:
-        A `Derivative`: call it with the function's arguments to get the
-        gradient; `.source` is the generated code, `.lowered` the Wengert list.
+        The generated gradient function: call it with the function's arguments.
+        `.source` is the generated code, `.lowered` the Wengert list, `.fun`
+        the original function.
 
     Raises:
         SymdiffError: the function cannot be differentiated (the message says
@@ -142,8 +112,8 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
     max(1, |value|)) at `points` random points inside every primitive's domain.
 
     Args:
-        fun: a function, or a `Derivative` returned by `grad`/`value_and_grad`.
-        wrt: as for `grad` (ignored when `fun` is a `Derivative`).
+        fun: a function, or what `grad`/`value_and_grad` returned for one.
+        wrt: as for `grad` (ignored when `fun` came from `grad`).
         points, seed: how many random points, drawn reproducibly from `seed`.
         rtol: the largest relative error accepted.
 
@@ -163,7 +133,7 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
     """
     from .symbolic import check
 
-    if isinstance(fun, Derivative):
+    if isinstance(getattr(fun, "derivation", None), Derivation):
         fun, wrt = fun.fun, fun.derivation.wrt
     indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
     return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol)

@@ -83,7 +83,7 @@ class _Lowering:
             results = self.results(body, self.src.node)
         else:
             results = self.statements(body)
-        name = self.src.name if self.src.name.isidentifier() else "lambda_"
+        name = self.src.name if self.src.name.isidentifier() else "lambda"
         return Func(name, params, tuple(self.eqns), results, self.src.loc(),
                     tuple(sorted(self.modules.items())), frozenset(self.outside))
 
