@@ -19,14 +19,13 @@ from __future__ import annotations
 import ast
 
 from .errors import UnknownFunctionError, UnsupportedSyntaxError
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod"}
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
-COMMUTATIVE = {"add", "mul", "max", "min", "hypot", "eq", "ne"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
 STATEMENT_ADVICE = {
@@ -180,8 +179,8 @@ class _Lowering:
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
-        keys = [_key(a) for a in args]
-        key = (prim, ns, params, tuple(sorted(keys) if prim in COMMUTATIVE else keys))
+        keys = [atom_key(a) for a in args]
+        key = (prim, ns, params, tuple(sorted(keys) if PRIMS[prim].commutative else keys))
         if key in self.values:
             return self.values[key]
         out = Var(self.names.fresh(name) if name is not None else self.names.letter())
@@ -310,12 +309,6 @@ class _NoDefault:
 _NO_DEFAULT = _NoDefault()
 _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
                ast.LShift: "<<", ast.RShift: ">>"}
-
-
-def _key(atom) -> tuple:
-    if isinstance(atom, Var):
-        return ("var", atom.name)
-    return ("const", type(atom.value).__name__, repr(atom.value))
 
 
 def _is_docstring(stmt) -> bool:

@@ -64,6 +64,8 @@ class Prim:
         expand: builds the operation from others where the library in use has no
             spelling for it (e.g. sign without NumPy).
         linear: the operation is linear in its arguments.
+        commutative: swapping the two arguments gives the same result.
+        arities: the argument counts accepted, where more than one is.
     """
 
     name: str
@@ -76,6 +78,7 @@ class Prim:
     kind: str = "float"
     expand: Callable | None = None
     linear: bool = False
+    commutative: bool = False
     arities: tuple[int, ...] = field(default=())
 
     @property
@@ -122,10 +125,12 @@ def _tie_split(b, x, y, cmp):
     return b.add(b.emit(cmp, x, y), b.mul(0.5, b.eq(x, y)))
 
 
-def _cmp(name, symbol, rel):
-    return Prim(name, 2, {"op": symbol},
-                lambda x, y: _sp().Piecewise((1, rel(_sp())(x, y)), (0, True)),
-                sample=(ANY, ANY), kind="bool")
+def _cmp(name, symbol, rel, commutative=False):
+    def meaning(x, y):  # an indicator: 1 where the relation holds, else 0
+        return _sp().Piecewise((1, rel(_sp())(x, y)), (0, True))
+
+    return Prim(name, 2, {"op": symbol}, meaning, sample=(ANY, ANY), kind="bool",
+                commutative=commutative)
 
 
 def _real_cbrt(x):
@@ -148,11 +153,12 @@ UNIT = (-0.9, 0.9)
 ROWS = [
     # -- arithmetic operators (also NumPy's ufunc spellings)
     Prim("add", 2, {"op": "+", "numpy": "add"}, lambda x, y: x + y, (_one, _one),
-         sample=(ANY, ANY), kind="promote", linear=True),
+         sample=(ANY, ANY), kind="promote", linear=True, commutative=True),
     Prim("sub", 2, {"op": "-", "numpy": "subtract"}, lambda x, y: x - y, (_one, _minus_one),
          sample=(ANY, ANY), kind="promote", linear=True),
     Prim("mul", 2, {"op": "*", "numpy": "multiply"}, lambda x, y: x * y,
-         (lambda b, o, x, y: y, lambda b, o, x, y: x), sample=(ANY, ANY), kind="promote"),
+         (lambda b, o, x, y: y, lambda b, o, x, y: x), sample=(ANY, ANY), kind="promote",
+         commutative=True),
     Prim("div", 2, {"op": "/", "numpy": "divide"}, lambda x, y: x / y,
          (lambda b, o, x, y: b.div(1.0, y), lambda b, o, x, y: b.neg(b.div(o, y))),
          domain=lambda x, y: y != 0, sample=(ANY, POS)),
@@ -171,16 +177,16 @@ ROWS = [
          domain=lambda x, y: y != 0, sample=(ANY, POS), kind="promote"),
     _cmp("lt", "<", lambda sp: sp.Lt), _cmp("le", "<=", lambda sp: sp.Le),
     _cmp("gt", ">", lambda sp: sp.Gt), _cmp("ge", ">=", lambda sp: sp.Ge),
-    _cmp("eq", "==", lambda sp: sp.Eq), _cmp("ne", "!=", lambda sp: sp.Ne),
+    _cmp("eq", "==", lambda sp: sp.Eq, True), _cmp("ne", "!=", lambda sp: sp.Ne, True),
     # -- builtins with library counterparts
     Prim("abs", 1, {"builtins": "abs", "math": "fabs", "numpy": "abs"}, lambda x: _sp().Abs(x),
          (lambda b, o, x: b.sign(x),), sample=(ANY,), kind="promote"),
     Prim("max", 2, {"builtins": "max", "numpy": "maximum"}, lambda x, y: _sp().Max(x, y),
          (lambda b, o, x, y: _tie_split(b, x, y, "gt"), lambda b, o, x, y: _tie_split(b, y, x, "gt")),
-         sample=(ANY, ANY), kind="promote"),
+         sample=(ANY, ANY), kind="promote", commutative=True),
     Prim("min", 2, {"builtins": "min", "numpy": "minimum"}, lambda x, y: _sp().Min(x, y),
          (lambda b, o, x, y: _tie_split(b, x, y, "lt"), lambda b, o, x, y: _tie_split(b, y, x, "lt")),
-         sample=(ANY, ANY), kind="promote"),
+         sample=(ANY, ANY), kind="promote", commutative=True),
     Prim("float", 1, {"builtins": "float"}, lambda x: x, (_one,), sample=(ANY,), linear=True),
     # -- exponentials and logarithms
     _unary("exp", lambda x: _sp().exp(x), lambda b, o, x: o, sample=(ANY,)),
@@ -227,7 +233,7 @@ ROWS = [
            spell={"math": "atanh", "numpy": "arctanh"}, domain=_unit_open, sample=(UNIT,)),
     Prim("hypot", 2, {"math": "hypot", "numpy": "hypot"}, lambda x, y: _sp().sqrt(x**2 + y**2),
          (lambda b, o, x, y: b.div(x, o), lambda b, o, x, y: b.div(y, o)),
-         domain=lambda x, y: x != 0 or y != 0, sample=(ANY, ANY)),
+         domain=lambda x, y: x != 0 or y != 0, sample=(ANY, ANY), commutative=True),
     _unary("erf", lambda x: _sp().erf(x),
            lambda b, o, x: b.mul(TWO_OVER_SQRT_PI, b.exp(b.neg(b.mul(x, x)))),
            spell={"math": "erf"}, sample=(ANY,)),

@@ -28,7 +28,6 @@ import numpy as np
 from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
 
-COMMUTATIVE = {"add", "mul", "max", "min", "hypot", "eq", "ne"}
 _ORDER = ["bool", "int", "float"]
 
 
@@ -100,7 +99,7 @@ class _Round:
         if result is not None and not isinstance(result, Eqn):
             return self.copy(eqn.out, result)
         keys = [atom_key(a) for a in eqn.args]
-        key = (eqn.prim, eqn.ns, eqn.params, tuple(sorted(keys) if eqn.prim in COMMUTATIVE else keys))
+        key = (eqn.prim, eqn.ns, eqn.params, tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
         if key in self.values:
             return self.copy(eqn.out, self.values[key])
         self.values[key] = eqn.out
