@@ -55,7 +55,8 @@ def emit_module(func: Func, prims=PRIMS) -> ast.Module:
     definition = ast.FunctionDef(
         name=func.name, args=_arguments(func, printer), body=body, decorator_list=[], returns=None)
     header = printer.header()
-    return ast.fix_missing_locations(ast.Module(body=header + [definition], type_ignores=[]))
+    # No source positions: the tree is printed, never compiled directly.
+    return ast.Module(body=header + [definition], type_ignores=[])
 
 
 def compile_source(source: str, name: str):

@@ -28,7 +28,7 @@ import numpy as np
 from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
 
-_ORDER = ["bool", "int", "float"]
+MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
 
 
 def simplify(func: Func, prims=PRIMS) -> Func:
@@ -38,11 +38,12 @@ def simplify(func: Func, prims=PRIMS) -> Func:
     which lets `1.0 * x` become `x`; values derived from them get their kinds
     from the primitive table.
     """
-    while True:
+    for _ in range(MAX_ROUNDS):
         new = _dead_code(_rewrite(func, prims))
         if new == func:
-            return new
+            break
         func = new
+    return new
 
 
 def _const_kind(value) -> str:
@@ -86,13 +87,13 @@ class _Round:
         return eqn if eqn is not None and eqn.prim == prim else None
 
     def add(self, eqn: Eqn):
-        eqn = replace(eqn, args=tuple(self.read(a) for a in eqn.args))
+        eqn = eqn.with_args(map(self.read, eqn.args))
         for _ in range(8):  # a rewrite may enable another; the outer loop catches the rest
             result = _fold(eqn, self.prims) or _identity(self, eqn)
             if isinstance(result, tuple):  # (an equation to compute first, the rewritten one)
                 first, result = result
                 self.add(first)
-                result = replace(result, args=tuple(self.read(a) for a in result.args))
+                result = result.with_args(map(self.read, result.args))
             if not isinstance(result, Eqn):
                 break
             eqn = result
@@ -121,7 +122,7 @@ class _Round:
                 return Var(self.rename[atom.name])
             return atom
 
-        body = tuple(replace(e, out=named(e.out), args=tuple(map(named, e.args))) for e in self.body)
+        body = tuple(e.with_args(map(named, e.args), named(e.out)) for e in self.body)
         return replace(func, body=body, results=tuple(map(named, func.results)))
 
 
@@ -162,7 +163,7 @@ def _identity(walk: _Round, eqn: Eqn):
 
 
 def _make(eqn: Eqn, prim: str, *args) -> Eqn:
-    return replace(eqn, prim=prim, args=args, ns="op", params=())
+    return Eqn(eqn.out, prim, args, "op", (), eqn.loc)
 
 
 def _add(walk, eqn, x, y):
@@ -201,7 +202,7 @@ def _mul(walk, eqn, x, y):
             return _make(eqn, "mul", Const(a.value * c.value), x)
         negation = walk.defn(b, "neg")
         if negation is not None:  # a * (-b) = -(a*b)
-            product = replace(_make(eqn, "mul", a, negation.args[0]), out=walk.temp())
+            product = _make(eqn, "mul", a, negation.args[0]).with_args((a, negation.args[0]), walk.temp())
             return product, _make(eqn, "neg", product.out)
         inverse = walk.defn(b, "div")
         if inverse is not None and _is(inverse.args[0], 1) and eqn.ns == "op":
