@@ -85,4 +85,5 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None) -> tuple
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
     text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    return Derivation(lowered, indices, stages, text, compile_source(text, simplified.name)), many
+    function = compile_source(text, simplified.name, source.live)
+    return Derivation(lowered, indices, stages, text, function), many

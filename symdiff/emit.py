@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
 import linecache
 import math
+import types
 
 import astor
 import numpy as np
@@ -59,17 +61,54 @@ def emit_module(func: Func, prims=PRIMS) -> ast.Module:
     return ast.Module(body=header + [definition], type_ignores=[])
 
 
-def compile_source(source: str, name: str):
+def compile_source(source: str, name: str, live=None):
     """Compile generated `source` and return its function `name`.
 
     The code's file name is `<symdiff name hash>`, registered with `linecache`.
+
+    Args:
+        live: None to run the module as printed (its imports and constants), or
+            `(globals, cells)` of the original function: the generated function
+            then reads module-level names live from those globals, closure
+            variables through the original's own cells, and only the modules
+            the globals lack through cells of its own, so rebinding a constant
+            affects the function and its derivative alike.
     """
     digest = hashlib.sha1(source.encode()).hexdigest()[:8]
     filename = f"<symdiff {name} {digest}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace = {"__name__": "symdiff.generated"}
-    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace[name]
+    if live is None:
+        namespace = {"__name__": "symdiff.generated"}
+        exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+        return namespace[name]
+    return _bind_live(ast.parse(source, filename), name, filename, *live)
+
+
+def _bind_live(module: ast.Module, name: str, filename: str, globals_: dict, cells: dict):
+    # Compile the def inside a factory whose parameters are the names to supply,
+    # so they become closure variables; line numbers stay those of the printed text.
+    supplied = dict(cells)
+    for stmt in module.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                bound, value = alias.asname or alias.name, importlib.import_module(alias.name)
+                if globals_.get(bound) is not value:
+                    supplied[bound] = types.CellType(value)
+    definition = next(s for s in module.body if isinstance(s, ast.FunctionDef) and s.name == name)
+    factory = ast.FunctionDef(
+        name="_symdiff_factory", args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(n) for n in supplied], vararg=None, kwonlyargs=[],
+            kw_defaults=[], kwarg=None, defaults=[]),
+        body=[definition, ast.Return(ast.Name(name, ast.Load()))], decorator_list=[], returns=None,
+        lineno=definition.lineno, col_offset=0, end_lineno=definition.end_lineno, end_col_offset=0)
+    code = compile(ast.fix_missing_locations(ast.Module([factory], [])), filename, "exec")
+    inner = _find_code(_find_code(code, "_symdiff_factory"), name)
+    closure = tuple(supplied[free] for free in inner.co_freevars)
+    return types.FunctionType(inner, globals_, name, None, closure or None)
+
+
+def _find_code(code: types.CodeType, name: str) -> types.CodeType:
+    return next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
 
 
 class _Printer:

@@ -46,6 +46,12 @@ class Const:
     def __str__(self) -> str:
         return self.label or repr(self.value)
 
+    @property
+    def folds(self) -> bool:
+        """Whether the value may be folded: a literal or a library constant
+        (`math.pi`), not a module-level name the user may rebind (`LAMBDA`)."""
+        return self.label is None or "." in self.label
+
 
 Atom = Union[Var, Const]
 
@@ -54,6 +60,8 @@ def atom_key(atom: Atom) -> tuple:
     """A hashable identity that tells 1, 1.0 and True apart (for value numbering)."""
     if isinstance(atom, Var):
         return ("var", atom.name)
+    if not atom.folds:
+        return ("name", atom.label)
     value = atom.value
     return ("const", type(value).__name__, repr(value))
 

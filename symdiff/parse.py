@@ -64,6 +64,8 @@ class Source:
     filename: str
     lookup: Callable[[str], Binding | None]
     defaults: dict  # parameter name -> default value
+    live: tuple | None = None  # (globals, closure cells by name) of a live function
+
 
     def loc(self, node: ast.AST | None = None) -> Loc:
         node = node or self.node
@@ -106,7 +108,8 @@ def parse_function(fn) -> Source:
     tree = _parse_text(code.co_filename, "".join(lines))
     node = _find_node(tree, code, loc)
     defaults = _live_defaults(fn, node)
-    return Source(node, fn.__name__, code.co_filename, _live_lookup(fn), defaults)
+    cells = dict(zip(code.co_freevars, fn.__closure__ or (), strict=True))
+    return Source(node, fn.__name__, code.co_filename, _live_lookup(fn), defaults, (fn.__globals__, cells))
 
 
 def _first_line(node) -> int:

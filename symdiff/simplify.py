@@ -2,7 +2,8 @@
 
 Each round, in one forward walk:
   * constant folding: a primitive of constants becomes a constant (unless it
-    raises or gives inf/nan, which is left to happen at run time);
+    raises or gives inf/nan, which is left to happen at run time); module-level
+    names (`LAMBDA`) are read at run time, so they are never folded;
   * algebraic identities: `x*1`, `x+0`, `x/1`, `x**1` -> `x`; `0*x` -> 0;
     `-(-x)` -> `x`; `x + (-y)` -> `x - y`; `x * (-y)` -> `-(x*y)`; `g * (1/y)` ->
     `g / y`. An identity that would change a value's type (`1.0 * (x > 0)` is
@@ -134,7 +135,7 @@ def _rewrite(func: Func, prims) -> Func:
 
 
 def _fold(eqn: Eqn, prims):
-    if not all(isinstance(a, Const) for a in eqn.args):
+    if not all(isinstance(a, Const) and a.folds for a in eqn.args):
         return None
     try:
         with np.errstate(all="raise"):
@@ -149,7 +150,8 @@ def _fold(eqn: Eqn, prims):
 
 
 def _is(atom, value) -> bool:
-    return isinstance(atom, Const) and not isinstance(atom.value, bool) and atom.value == value
+    return isinstance(atom, Const) and atom.folds and not isinstance(atom.value, bool) \
+        and atom.value == value
 
 
 def _identity(walk: _Round, eqn: Eqn):
@@ -202,7 +204,7 @@ def _mul(walk, eqn, x, y):
             return _make(eqn, "mul", Const(a.value * c.value), x)
         negation = walk.defn(b, "neg")
         if negation is not None:  # a * (-b) = -(a*b)
-            product = _make(eqn, "mul", a, negation.args[0]).with_args((a, negation.args[0]), walk.temp())
+            product = Eqn(walk.temp(), "mul", (a, negation.args[0]), "op", (), eqn.loc)
             return product, _make(eqn, "neg", product.out)
         inverse = walk.defn(b, "div")
         if inverse is not None and _is(inverse.args[0], 1) and eqn.ns == "op":
@@ -213,7 +215,9 @@ def _mul(walk, eqn, x, y):
 def _exact_product(a: Const, *args) -> bool:
     """Whether a * (c * x) == (a * c) * x exactly: c constant, a or c a power of two."""
     consts = [x for x in args if isinstance(x, Const)]
-    if len(consts) != 1 or isinstance(a.value, bool) or isinstance(consts[0].value, bool):
+    if len(consts) != 1 or not (a.folds and consts[0].folds):
+        return False
+    if isinstance(a.value, bool) or isinstance(consts[0].value, bool):
         return False
     return any(_power_of_two(v) for v in (a.value, consts[0].value))
 

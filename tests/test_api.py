@@ -152,3 +152,49 @@ def test_generated_code_is_identical_across_processes(tmp_path):
                              check=True)
         outputs.add(run.stdout)
     assert len(outputs) == 1
+
+
+RATE = 2.0
+
+
+def reads_a_module_constant(x):
+    return RATE * math.sin(x)
+
+
+def make_closure(c):
+    def scaled(x):
+        return c * x * x
+    return scaled
+
+
+def test_module_constants_are_read_live_like_the_original_reads_them():
+    global RATE
+    g = symdiff.grad(reads_a_module_constant)
+    vg = symdiff.value_and_grad(reads_a_module_constant)
+    assert g(0.0) == 2.0
+    RATE = 5.0
+    try:
+        assert g(0.0) == 5.0
+        assert vg(0.0) == (reads_a_module_constant(0.0), 5.0)
+    finally:
+        RATE = 2.0
+    assert "RATE = 2.0" in g.source  # the standalone module defines it
+
+
+def test_closures_read_the_original_cells():
+    scaled = make_closure(3.0)
+    assert symdiff.grad(scaled)(1.0) == 6.0
+    assert symdiff.grad(scaled).__closure__[0] is scaled.__closure__[0]
+
+
+def test_modules_the_original_lacks_are_supplied_to_the_generated_code(monkeypatch):
+    expected = (8 * math.log(2), 3 * 4.0)
+    monkeypatch.delitem(globals(), "math")
+    from_import = symdiff.grad(uses_power, wrt=("y", "x"))
+    assert "math.log" in from_import.source and "math" not in globals()
+    assert from_import(2.0, 3.0) == pytest.approx(expected)
+
+
+def uses_power(x, y):
+    return x**y
+
