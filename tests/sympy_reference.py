@@ -1,0 +1,193 @@
+"""The SymPy reference derivative of a plain Python function.
+
+`sympy_version(f)` is a copy of `f` (the same code object, never a retyped
+formula) whose globals see SymPy instead of `math` and `numpy`: every module
+bound to `math` or `numpy` in `f.__globals__` is replaced by a shim namespace
+mapping each supported name to its SymPy meaning, library functions imported
+by name are replaced the same way, and the builtins symdiff supports (abs, max,
+min, pow, round, float, int) are shadowed by SymPy versions. Calling the copy on
+real SymPy symbols gives the function's closed form; `sympy.diff` of it is the
+reference derivative. Python operators (+ - * / ** // % and comparisons) work on
+SymPy expressions as they are; an order comparison (< <= > >=) becomes a 0/1
+`Piecewise` when `float()` is applied to it. `==` and `!=` compare SymPy
+expressions structurally (x == 0.5 is False), which is right everywhere except
+on the equality itself, a set of measure zero: keep it out of test domains.
+
+Where SymPy has no function of that name, the real-valued formula is used
+(cbrt(x) = sign(x) |x|^(1/3), expm1(x) = exp(x) - 1, ...). Derivatives of
+piecewise-constant functions (floor, ceiling, sign, Mod's floor) and DiracDelta
+terms are replaced by 0, their value almost everywhere, before evaluating.
+
+Values are evaluated with `evalf(30)`; a point where the reference is complex or
+not finite raises `OutsideDomain` rather than returning NaN, so no test can
+compare NaN with NaN.
+
+    >>> import math
+    >>> def f(x):
+    ...     return math.sin(x) * x
+    >>> reference_gradient(f, ("x",), (0.5,))   # sin(x) + x cos(x)
+    [0.9182168195493894]
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect
+import math
+import operator
+import types
+
+import numpy as np
+import sympy as sp
+
+
+class OutsideDomain(ValueError):
+    """The reference value at a point is complex or not finite."""
+
+
+def _real_cbrt(x):
+    return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)
+
+
+def _log(x, base=None):
+    return sp.log(x) if base is None else sp.log(x, base)
+
+
+def _power(base, exponent):
+    return sp.sympify(base) ** exponent
+
+
+def _trunc(x):
+    return sp.sign(x) * sp.floor(sp.Abs(x))
+
+
+def _round(x, ndigits=None):
+    # Python rounds half to even; both agree almost everywhere, where the derivative is 0.
+    scale = 1 if ndigits is None else sp.Integer(10) ** ndigits
+    return sp.floor(x * scale + sp.Rational(1, 2)) / scale
+
+
+def _float(x):
+    # float(x > 0) is Python's 0/1 indicator of a comparison.
+    if isinstance(x, bool):  # == and != compare SymPy expressions structurally
+        return sp.Integer(int(x))
+    if isinstance(x, sp.logic.boolalg.Boolean) and not isinstance(x, sp.Expr):  # a Symbol is both
+        return sp.Piecewise((sp.Integer(1), x), (sp.Integer(0), True))
+    return x
+
+
+# Functions both libraries spell the same way, and each library's own names.
+_COMMON = {
+    "exp": sp.exp, "expm1": lambda x: sp.exp(x) - 1, "exp2": lambda x: sp.Integer(2) ** x,
+    "log": _log, "log2": lambda x: sp.log(x, 2), "log10": lambda x: sp.log(x, 10),
+    "log1p": lambda x: sp.log(1 + x), "sqrt": sp.sqrt, "cbrt": _real_cbrt,
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sinh": sp.sinh, "cosh": sp.cosh,
+    "tanh": sp.tanh, "hypot": lambda x, y: sp.sqrt(x**2 + y**2), "fabs": sp.Abs,
+    "floor": sp.floor, "ceil": sp.ceiling, "trunc": _trunc,
+    "pi": sp.pi, "e": sp.E, "tau": 2 * sp.pi, "inf": sp.oo,
+}
+MATH_SHIM = types.SimpleNamespace(
+    **_COMMON, asin=sp.asin, acos=sp.acos, atan=sp.atan, atan2=sp.atan2, asinh=sp.asinh,
+    acosh=sp.acosh, atanh=sp.atanh, erf=sp.erf, erfc=sp.erfc, pow=_power,
+)
+NUMPY_SHIM = types.SimpleNamespace(
+    **_COMMON, arcsin=sp.asin, arccos=sp.acos, arctan=sp.atan, arctan2=sp.atan2,
+    arcsinh=sp.asinh, arccosh=sp.acosh, arctanh=sp.atanh, power=_power,
+    square=lambda x: x**2, maximum=sp.Max, minimum=sp.Min, sign=sp.sign, abs=sp.Abs,
+    absolute=sp.Abs, round=_round, around=_round, euler_gamma=sp.EulerGamma,
+    add=operator.add, subtract=operator.sub, multiply=operator.mul, divide=operator.truediv,
+    true_divide=operator.truediv, negative=operator.neg, floor_divide=operator.floordiv,
+    mod=operator.mod, remainder=operator.mod,
+)
+BUILTINS_SHIM = {"abs": sp.Abs, "max": sp.Max, "min": sp.Min, "pow": _power,
+                 "round": _round, "float": _float, "int": _trunc}
+
+_SHIMS = {id(math): MATH_SHIM, id(np): NUMPY_SHIM}
+# Library functions bound to a global name (`from math import exp`): id -> SymPy meaning.
+_FUNCTIONS = {id(getattr(module, name)): getattr(shim, name)
+              for module, shim in ((math, MATH_SHIM), (np, NUMPY_SHIM))
+              for name in vars(shim) if callable(getattr(module, name, None))}
+
+
+def sympy_version(f: types.FunctionType) -> types.FunctionType:
+    """A copy of `f` (same code object) that computes with SymPy instead of math/numpy."""
+    scope = dict(f.__globals__)
+    for name, value in f.__globals__.items():
+        if id(value) in _SHIMS:
+            scope[name] = _SHIMS[id(value)]
+        elif callable(value) and id(value) in _FUNCTIONS:
+            scope[name] = _FUNCTIONS[id(value)]
+    for name, shim in BUILTINS_SHIM.items():
+        # Globals shadow builtins; a global the user bound to something else is kept.
+        if scope.get(name, getattr(builtins, name)) is getattr(builtins, name):
+            scope[name] = shim
+    copy = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
+    copy.__kwdefaults__ = f.__kwdefaults__
+    return copy
+
+
+def parameter_names(f) -> tuple[str, ...]:
+    return tuple(inspect.signature(f).parameters)
+
+
+@functools.lru_cache(maxsize=None)
+def closed_form(f):
+    """(symbols, expression): `f` run on one real SymPy symbol per parameter."""
+    symbols = tuple(sp.Symbol(name, real=True) for name in parameter_names(f))
+    keyword = [p.kind == p.KEYWORD_ONLY for p in inspect.signature(f).parameters.values()]
+    args = [s for s, kw in zip(symbols, keyword, strict=True) if not kw]
+    kwargs = {s.name: s for s, kw in zip(symbols, keyword, strict=True) if kw}
+    expr = sp.sympify(sympy_version(f)(*args, **kwargs))
+    # Python's % is floored modulo: x - y floor(x/y), which SymPy can differentiate.
+    return symbols, expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b))
+
+
+def drop_nondifferentiable(expr):
+    """Replace derivatives of piecewise-constant functions by their a.e. value 0.
+
+    symdiff.symbolic has the same step; it is repeated here so that the reference
+    shares no code with what it checks.
+    """
+    flat = (sp.floor, sp.ceiling, sp.sign)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, flat),
+                        lambda e: sp.S.Zero)
+    return expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero).doit()
+
+
+@functools.lru_cache(maxsize=None)
+def derivative(f, name: str):
+    """SymPy's d f / d name, with a.e.-zero terms of step functions dropped."""
+    symbols, expr = closed_form(f)
+    symbol = symbols[parameter_names(f).index(name)]
+    return drop_nondifferentiable(sp.diff(expr, symbol))
+
+
+def evaluate(expr, symbols, point) -> float:
+    """`expr` at `point` to 30 digits, as a float.
+
+    Each coordinate is substituted (as a 30-digit Float holding the float's
+    exact binary value) before `evalf(30)`: `evalf(subs={x: 1.3})` crashes on
+    floor(x) in SymPy 1.14. Not as a Rational: SymPy would then try to evaluate
+    powers such as x**y exactly, which can take minutes.
+
+    Raises:
+        OutsideDomain: the value there is complex or not finite.
+    """
+    values = {s: sp.Float(float(v), 30) for s, v in zip(symbols, point, strict=True)}
+    value = complex(sp.sympify(expr).xreplace(values).evalf(30))
+    if value.imag != 0 or not math.isfinite(value.real):
+        raise OutsideDomain(f"{expr} is {value} at {dict(zip(symbols, point))}")
+    return value.real
+
+
+def reference_value(f, point) -> float:
+    """f(point) computed by SymPy from the closed form."""
+    symbols, expr = closed_form(f)
+    return evaluate(expr, symbols, point)
+
+
+def reference_gradient(f, wrt_names, point) -> list[float]:
+    """[d f/d name at point for name in wrt_names], from SymPy's closed form."""
+    symbols, _ = closed_form(f)
+    return [evaluate(derivative(f, name), symbols, point) for name in wrt_names]
