@@ -12,7 +12,9 @@ names, and deck 000's first-order Taylor exercise for (x-2)^2 + 3 comes out as
 in the notes, with a remainder that shrinks like h^2.
 """
 
+import importlib.util
 import math
+from pathlib import Path
 
 import pytest
 
@@ -31,66 +33,23 @@ def assert_close(actual, expected, what, rtol=RTOL):
 
 
 # ------------------------------------------------------------ the examples
+# The worked examples live in examples/lecture.py (the file the CLI quickstart
+# uses); it is loaded here by path, since examples/ is not a package.
 
-def f(x):
-    """Deck 000: the Wengert-list example."""
-    return math.sqrt(x**2 + math.exp(x**2)) + math.cos(x**2 + math.exp(x**2))
-
-
-def product(x, y, z):
-    """Deck 002: f(x, y, z) = (x + y) z, with q = x + y, f = q z."""
-    return (x + y) * z
-
-
-def neuron(w0, x0, w1, x1, w2):
-    """Deck 002: the sigmoid neuron sigma(w0 x0 + w1 x1 + w2)."""
-    return 1 / (1 + math.exp(-(w0 * x0 + w1 * x1 + w2)))
+def _load_examples():
+    path = Path(__file__).resolve().parent.parent / "examples" / "lecture.py"
+    spec = importlib.util.spec_from_file_location("lecture_examples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
-
-def quadratic_times_linear(x, y):
-    """Deck 003: f(x, y) = 3x^2 (2y + 7), the first row of the Jacobian."""
-    return 3 * x**2 * (2 * y + 7)
-
-
-def linear_plus_square(x, y):
-    """Deck 003: g(x, y) = 4x + y^2, the second row of the Jacobian."""
-    return 4 * x + y**2
-
-
-def log_of_square(x):
-    """Deck 003, chain rule: ln(x^2)."""
-    return math.log(x**2)
-
-
-def cubed_quadratic(x):
-    """Deck 003, chain rule with u = x^2 + 9: 2(x^2 + 9)^3."""
-    return 2 * (x**2 + 9) ** 3
-
-
-def log_sin_cube_squared(x):
-    """Deck 003: y = ln(sin(x^3)^2), through u1 = x^3, u2 = sin(u1), u3 = u2^2."""
-    return math.log(math.sin(x**3) ** 2)
-
-
-def x_exp_x_squared(x):
-    """Deck 003: y = x exp(x^2), written with the lecture's intermediate variables."""
-    u1 = x**2
-    u2 = math.exp(u1)
-    u3 = x * u2
-    return u3
-
-
-def shifted_parabola(x):
-    """Deck 000's Taylor exercise: f(x) = (x - 2)^2 + 3."""
-    return (x - 2) ** 2 + 3
-
-
-def sigma(t):
-    return 1 / (1 + math.exp(-t))
+lecture = _load_examples()
+f, product, neuron, sigmoid = lecture.f, lecture.product, lecture.neuron, lecture.sigmoid
+quadratic_times_linear, linear_plus_square = lecture.quadratic_times_linear, lecture.linear_plus_square
+log_of_square, cubed_quadratic = lecture.log_of_square, lecture.cubed_quadratic
+log_sin_cube_squared, x_exp_x_squared = lecture.log_sin_cube_squared, lecture.x_exp_x_squared
+shifted_parabola, sigma = lecture.shifted_parabola, lecture.sigmoid
 
 
 def _f_by_hand(x):
