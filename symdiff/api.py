@@ -9,9 +9,14 @@ code.
 
 from __future__ import annotations
 
+import inspect
 import weakref
 
-from .driver import Derivation, derive
+import numpy as np
+
+from .driver import Derivation, derive, is_array_code, resolve_wrt
+from .errors import ShapeError
+from .lower import lower
 from .parse import parse_function
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -21,9 +26,49 @@ def _derivative(fun, wrt, kind: str):
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
     if key not in per_fun:
-        derivation, _ = derive(parse_function(fun), wrt, with_value=(kind == "value_and_grad"))
-        per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
+        source = parse_function(fun)
+        lowered = lower(source)
+        if is_array_code(lowered):
+            per_fun[key] = _specializing(fun, source, lowered, wrt, kind)
+        else:
+            derivation, _ = derive(source, wrt, kind == "value_and_grad", lowered=lowered)
+            per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
     return per_fun[key]
+
+
+def _specializing(fun, source, lowered, wrt, kind: str):
+    """For array code: a function that generates code per argument shapes, on first use.
+
+    The generated code depends on the shapes (where a broadcast operand's
+    gradient is summed, which axes a reduction restores), so each new
+    combination of shapes is differentiated once and cached.
+    """
+    names = [p.var.name for p in lowered.params]
+    resolve_wrt(lowered, wrt)  # a bad wrt fails now, not at the first call
+    signature = inspect.signature(fun)
+    simple = all(p.kind == "positional" for p in lowered.params)
+    specialized = {}
+
+    def specializing(*args, **kwargs):
+        if kwargs or not simple or len(args) != len(names):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
+        key = tuple(np.shape(a) for a in args) + tuple((k, np.shape(v)) for k, v in kwargs.items())
+        generated = specialized.get(key)
+        if generated is None:
+            shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
+            derivation, _ = derive(source, wrt, kind == "value_and_grad", shapes=shapes, lowered=lowered)
+            generated = specialized[key] = derivation.function
+            specializing.source, specializing.derivation = derivation.source, derivation
+        return generated(*args, **kwargs)
+
+    specializing.__name__ = f"{kind}_{lowered.name}"
+    specializing.specializations = specialized
+    specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
+                           "at its first call; call it, then read .source\n")
+    _describe(specializing, fun, lowered, resolve_wrt(lowered, wrt)[0], kind)
+    return specializing
 
 
 def _annotate(generated, fun, derivation: Derivation, kind: str):
@@ -33,18 +78,22 @@ def _annotate(generated, fun, derivation: Derivation, kind: str):
     costs exactly the generated code, and the result can be differentiated again
     like any function with source.
     """
-    wrt = tuple(derivation.lowered.params[i].var.name for i in derivation.wrt)
     generated.__defaults__ = fun.__defaults__
     generated.__kwdefaults__ = fun.__kwdefaults__
+    generated.source = derivation.source
+    generated.derivation = derivation
+    return _describe(generated, fun, derivation.lowered, derivation.wrt, kind)
+
+
+def _describe(generated, fun, lowered, indices, kind: str):
+    wrt = tuple(lowered.params[i].var.name for i in indices)
     generated.__qualname__ = f"symdiff.{kind}({fun.__qualname__}, wrt={', '.join(wrt)})"
     generated.fun = fun  # not __wrapped__: inspect.getsource must show the generated code
-    generated.source = derivation.source
-    generated.lowered = derivation.lowered
-    generated.derivation = derivation
+    generated.lowered = lowered
     generated.wrt = wrt
     generated._repr_markdown_ = lambda: (
         f"`symdiff.{kind}` of `{fun.__qualname__}` with respect to `{', '.join(wrt)}`\n\n"
-        f"```python\n{derivation.source}```\n")
+        f"```python\n{generated.source}```\n")
     return generated
 
 
@@ -133,7 +182,11 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
     """
     from .symbolic import check
 
-    if isinstance(getattr(fun, "derivation", None), Derivation):
-        fun, wrt = fun.fun, fun.derivation.wrt
+    if hasattr(fun, "fun") and hasattr(fun, "lowered"):
+        fun, wrt = fun.fun, fun.wrt
     indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
-    return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol)
+    derivative = _derivative(fun, indices, "grad")
+    if not hasattr(derivative, "derivation"):
+        raise ShapeError(derivative.lowered.loc, f"verify does not handle array functions such as "
+                         f"{derivative.lowered.name} yet; compare with finite differences instead")
+    return check(derivative.derivation, points, seed, rtol)

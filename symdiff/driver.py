@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .emit import compile_source, emit_source
-from .errors import WrtError
+from .errors import ShapeError, WrtError
 from .ir import Func
 from .lower import lower
 from .parse import Source
@@ -71,14 +71,32 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
     return tuple(indices), many
 
 
-def derive(source: Source, wrt=0, with_value: bool = False, prims=None) -> tuple[Derivation, bool]:
-    """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt."""
+def is_array_code(func: Func, prims=None) -> bool:
+    """Whether `func` uses an operation that is not elementwise (then shapes are needed)."""
     from .primitives import PRIMS
 
     prims = prims or PRIMS
-    lowered = lower(source)
+    return any(not prims[e.prim].elementwise for e in func.body)
+
+
+def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,
+           lowered: Func | None = None) -> tuple[Derivation, bool]:
+    """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt.
+
+    Args:
+        shapes: the parameters' shapes by name, to specialize array code; None
+            for shape-agnostic (scalar and elementwise) code.
+        lowered: `lower(source)`, if the caller has it already.
+    """
+    from .primitives import PRIMS
+
+    prims = prims or PRIMS
+    lowered = lowered or lower(source)
     indices, many = resolve_wrt(lowered, wrt)
-    backward = reverse(lowered, indices, with_value, prims)
+    if shapes is None and is_array_code(lowered, prims):
+        raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
+                         "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
+    backward = reverse(lowered, indices, with_value, prims, shapes)
     simplified = simplify(backward, prims)
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
         grads = tuple(simplified.results[1:] if with_value else simplified.results)

@@ -38,7 +38,7 @@ import numpy as np
 from .ir import Const, Func, NameAllocator, Var, flat_results
 from .primitives import PRIMS
 
-_BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow,
+_BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
            "//": ast.FloorDiv, "%": ast.Mod}
 _COMPARE = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
 DEFAULT_ALIASES = {"math": "math", "numpy": "np"}
@@ -190,13 +190,21 @@ class _Printer:
             if spelled in _COMPARE:
                 return ast.Compare(args[0], [_COMPARE[spelled]()], [args[1]])
             return ast.BinOp(args[0], _BINARY[spelled](), args[1])
+        attribute = self.prims[eqn.prim].spelling.get("attribute")
+        if attribute and not eqn.params:  # x.T
+            return ast.Attribute(args[0], attribute, ast.Load())
         if eqn.ns == "builtins":
             func = ast.Name(spelled, ast.Load())
         else:
             self.imports.add(eqn.ns)
             func = ast.Attribute(ast.Name(self.aliases[eqn.ns], ast.Load()), spelled, ast.Load())
-        keywords = [ast.keyword(k, self.number(v)) for k, v in eqn.params]
+        keywords = [ast.keyword(k, self.literal(v)) for k, v in eqn.params]
         return ast.Call(func, args, keywords)
+
+    def literal(self, value) -> ast.expr:
+        """A static parameter: a number, None, a bool or a tuple of ints."""
+        return self.number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            else ast.Constant(value)
 
     def default(self, const: Const) -> ast.expr:
         if isinstance(const.value, (bool, int, float, np.generic)):

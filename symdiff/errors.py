@@ -56,6 +56,10 @@ class NonScalarOutputError(SymdiffError):
     """`grad` was asked for the gradient of something that is not one scalar."""
 
 
+class ShapeError(SymdiffError):
+    """Array arguments whose shapes an operation cannot combine."""
+
+
 class VerificationError(SymdiffError):
     """`verify` found that a generated derivative disagrees with SymPy."""
 

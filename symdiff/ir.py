@@ -181,22 +181,56 @@ class Builder:
     the one used where `ns` has no spelling for a primitive.
     """
 
-    def __init__(self, names: NameAllocator, prims, ns="math", fallback_ns="math", loc=None):
+    def __init__(self, names: NameAllocator, prims, ns="math", fallback_ns="math", loc=None,
+                 shapes: dict | None = None):
         self.names = names
         self.prims = prims
         self.ns = ns
         self.fallback_ns = fallback_ns
         self.loc = loc
+        self.shapes = shapes  # name -> shape, kept up to date, when shapes are known
         self.eqns: list[Eqn] = []
 
-    def emit(self, prim: str, *args, name: str | None = None, params=()) -> Var:
+    def emit(self, prim: str, *args, name: str | None = None, **params) -> Var:
+        """`prim(*args, **params)` as a new equation; its output (named `name`)."""
         row = self.prims[prim]
-        if row.expand is not None and self._spelling_ns(row) is None:
-            return row.expand(self, *map(as_atom, args))
+        args = tuple(map(as_atom, args))
+        ns = self._spelling_ns(row)
+        if ns is None and row.expand is not None:
+            return row.expand(self, *args)
         out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
-        eqn = Eqn(out, prim, tuple(map(as_atom, args)), self._spelling_ns(row), tuple(params), self.loc)
-        self.eqns.append(eqn)
+        params = tuple(params.items())
+        self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc))
+        if self.shapes is not None:
+            self.shapes[out.name] = row.result_shape([self.shape(a) for a in args], params)
         return out
+
+    def shape(self, atom) -> tuple:
+        """The shape of `atom` (only where shapes are known)."""
+        if isinstance(atom, Const):
+            return tuple(getattr(atom.value, "shape", ()))
+        return self.shapes[atom.name]
+
+    def fit(self, g, shape: tuple):
+        """Sum `g` over the axes along which a value of `shape` was broadcast.
+
+        Axes where `g` has length 1 and `shape` does not are left alone: NumPy
+        broadcasting restores them where `g` is used.
+        """
+        have = self.shape(g)
+        lead = len(have) - len(shape)
+        if lead > 0:
+            g = self.emit("sum", g, axis=tuple(range(lead)) if lead > 1 else 0)
+            have = have[lead:]
+        offset = len(shape) - len(have)
+        axes = tuple(i for i, n in enumerate(have) if n != 1 and shape[i + offset] == 1)
+        if axes:
+            g = self.emit("sum", g, axis=axes if len(axes) > 1 else axes[0], keepdims=True)
+        return g
+
+    def exact(self, g, shape: tuple):
+        """`g` broadcast to exactly `shape` (a read-only view where it differs)."""
+        return g if self.shape(g) == tuple(shape) else self.emit("broadcast_to", g, shape=tuple(shape))
 
     def _spelling_ns(self, row) -> str | None:
         for ns in ("op", self.ns, self.fallback_ns, "builtins"):

@@ -24,7 +24,8 @@ from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
-          ast.FloorDiv: "floordiv", ast.Mod: "mod"}
+          ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
+METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose"}
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
@@ -218,6 +219,11 @@ class _Lowering:
         return ref
 
     def expr_Attribute(self, node, name):
+        if _is_value(node.value, self.env):
+            if node.attr == "T":  # x.T
+                return self.emit(node, "transpose", (self.expr(node.value),), "numpy", name=name)
+            raise self.error(node, f"the attribute .{node.attr} of an array is not supported yet; "
+                             "use a NumPy function (x.T, np.sum, np.reshape, ...)")
         module = self.module_of(node)
         if (module.ns, node.attr) in CONSTANTS:
             return Const(CONSTANTS[(module.ns, node.attr)], f"{module.alias}.{node.attr}")
@@ -240,7 +246,7 @@ class _Lowering:
         prim = BINOPS.get(type(op))
         if prim is None:
             raise self.error(node, f"the operator {_OP_SYMBOLS.get(type(op), type(op).__name__)} "
-                             "is not supported on scalars; use arithmetic operators")
+                             "cannot be differentiated; use arithmetic operators")
         return self.emit(node, prim, (self.expr(left), self.expr(right)), name=name)
 
     def expr_UnaryOp(self, node, name):
@@ -262,27 +268,61 @@ class _Lowering:
         return self.emit(node, CMPOPS[type(node.ops[0])], args, name=name)
 
     def expr_Call(self, node, name):
-        prim, ns, spelled = self.callee(node.func)
-        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.error(node, f"{spelled} called with keyword or starred arguments; "
-                             "pass plain positional arguments")
-        args = [self.expr(a) for a in node.args]
-        return self.call(node, prim, ns, spelled, args, name)
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise self.error(node, "starred arguments cannot be differentiated; pass the arguments one by one")
+        if isinstance(node.func, ast.Attribute) and _is_value(node.func.value, self.env):
+            prim, ns, spelled = self.method(node.func)  # x.sum(axis=0)
+            positional = [node.func.value, *node.args]
+        else:
+            (prim, ns, spelled), positional = self.callee(node.func), list(node.args)
+        row = PRIMS[prim]
+        count = row.arity if row.params else len(positional)
+        params = self.static_params(node, row, spelled, positional[count:])
+        args = [self.expr(a) for a in positional[:count]]
+        return self.call(node, prim, ns, spelled, args, name, params)
 
-    def call(self, node, prim, ns, spelled, args, name):
+    def method(self, func: ast.Attribute) -> tuple[str, str, str]:
+        if func.attr not in METHODS:
+            raise self.error(func, f"the method .{func.attr}() is not supported; supported methods: "
+                             f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
+        return METHODS[func.attr], "numpy", f".{func.attr}"
+
+    def static_params(self, node, row, spelled: str, extra: list) -> tuple:
+        """Static keyword parameters (axis=0, keepdims=True) from extra positionals and keywords."""
+        names = [n for n, _ in row.params]
+        if row.name == "reshape" and len(extra) > 1:  # x.reshape(3, 4)
+            extra = [ast.Tuple(extra, ast.Load())]
+        if len(extra) > len(names):
+            raise self.error(node, f"{spelled} takes {row.arity} array argument(s) and the parameters "
+                             f"{', '.join(names) or 'none'}; got {len(extra)} more arguments")
+        given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
+        for key in given:
+            if key not in names:
+                raise self.error(node, f"{spelled} has no parameter {key} symdiff supports; "
+                                 f"supported: {', '.join(names) or 'none'}")
+        return tuple((key, self.literal(given[key], key)) for key in names if key in given)
+
+    def literal(self, node, key: str):
+        try:
+            return ast.literal_eval(node)
+        except ValueError:
+            raise self.error(node, f"the parameter {key} must be a constant (an int, a tuple of "
+                             "ints, True or False) so that shapes are known") from None
+
+    def call(self, node, prim, ns, spelled, args, name, params=()):
         row = PRIMS[prim]
         if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
             logs = [self.emit(node, "log", (a,), ns) for a in args]
             return self.emit(node, "div", logs, name=name)
         if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
             args = [self.emit(node, prim, args[:2], ns), *args[2:]]
-            return self.call(node, prim, ns, spelled, args, name)
+            return self.call(node, prim, ns, spelled, args, name, params)
         if len(args) not in (row.arities or (row.arity,)):
             expected = " or ".join(map(str, row.arities or (row.arity,)))
             raise self.error(node, f"{spelled} takes {expected} argument(s) here, got {len(args)}"
                              + ("; max/min of an iterable is not supported, list the values" if
                                 prim in ("max", "min") and len(args) == 1 else ""))
-        return self.emit(node, prim, args, ns, name=name)
+        return self.emit(node, prim, args, ns, name=name, params=params)
 
     def callee(self, func: ast.expr) -> tuple[str, str, str]:
         if isinstance(func, ast.Name) and func.id not in self.env:
@@ -309,6 +349,11 @@ class _NoDefault:
 _NO_DEFAULT = _NoDefault()
 _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
                ast.LShift: "<<", ast.RShift: ">>"}
+
+
+def _is_value(node: ast.expr, env: dict) -> bool:
+    """Whether `node` denotes a value (a local, or an expression), not a module name."""
+    return not isinstance(node, ast.Name) or node.id in env
 
 
 def _is_docstring(stmt) -> bool:

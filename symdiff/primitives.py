@@ -66,6 +66,13 @@ class Prim:
         linear: the operation is linear in its arguments.
         commutative: swapping the two arguments gives the same result.
         arities: the argument counts accepted, where more than one is.
+        vjp: for operations that are not elementwise, one builder per argument,
+            `(b, g, out, *args) -> Atom | None`: that argument's cotangent given
+            the output's cotangent `g` (shapes through `b.shape(atom)`).
+        shape: for operations that are not elementwise, the result's shape,
+            `(*arg_shapes, **params) -> tuple`; None means elementwise
+            (NumPy broadcasting of the arguments' shapes).
+        params: static keyword parameters and their defaults (axis, keepdims).
     """
 
     name: str
@@ -80,6 +87,9 @@ class Prim:
     linear: bool = False
     commutative: bool = False
     arities: tuple[int, ...] = field(default=())
+    vjp: tuple[Callable | None, ...] | None = None
+    shape: Callable | None = None
+    params: tuple[tuple[str, object], ...] = ()
 
     @property
     def infix(self) -> str | None:
@@ -87,7 +97,17 @@ class Prim:
 
     @property
     def differentiable(self) -> bool:
-        return self.partials is not None
+        return self.partials is not None or self.vjp is not None
+
+    @property
+    def elementwise(self) -> bool:
+        return self.shape is None
+
+    def result_shape(self, shapes, params=()) -> tuple:
+        """The result's shape given the arguments' shapes."""
+        if self.shape is None:
+            return tuple(np.broadcast_shapes(*shapes))
+        return self.shape(*shapes, **dict(params))
 
     def impl(self, ns: str) -> Callable:
         """The Python callable that evaluates this primitive as spelled in `ns`."""
@@ -254,6 +274,9 @@ ROWS = [
          sample=(ANY,), kind="integral", arities=(1, 2)),
 ]
 
+from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
+
+ROWS += ARRAY_ROWS
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.
@@ -275,7 +298,7 @@ def library() -> dict[tuple[str, str], tuple[str, str]]:
     table = {}
     for row in ROWS:
         for ns, spelled in row.spelling.items():
-            if ns != "op" and hasattr(MODULES[ns], spelled):
+            if ns in MODULES and hasattr(MODULES[ns], spelled):
                 table[(ns, spelled)] = (row.name, ns)
     for (ns, attr), prim in ALIASES.items():
         if hasattr(MODULES[ns], attr):

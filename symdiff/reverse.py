@@ -16,7 +16,7 @@ Straight-line input gives straight-line output: no tape.
 
 from __future__ import annotations
 
-from .errors import NonScalarOutputError
+from .errors import NonScalarOutputError, ShapeError
 from .ir import Builder, Const, Eqn, Func, NameAllocator, Var
 from .primitives import PRIMS
 
@@ -36,22 +36,45 @@ def fallback_ns(func: Func) -> str:
     return "numpy" if any(ns == "numpy" for ns, _ in func.modules) else "math"
 
 
-def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PRIMS) -> Func:
+def infer_shapes(func: Func, param_shapes: dict, prims=PRIMS) -> dict:
+    """The shape of every variable of `func`, given the parameters' shapes."""
+    shapes = dict(param_shapes)
+
+    def shape(atom):
+        return shapes[atom.name] if isinstance(atom, Var) else tuple(getattr(atom.value, "shape", ()))
+
+    for eqn in func.body:
+        try:
+            shapes[eqn.out.name] = prims[eqn.prim].result_shape([shape(a) for a in eqn.args], eqn.params)
+        except ValueError as exc:
+            raise ShapeError(eqn.loc or func.loc, f"{eqn.prim}: {exc}; check the arguments' shapes") from None
+    return shapes
+
+
+def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PRIMS,
+            shapes: dict | None = None) -> Func:
     """The gradient of `func`'s single result with respect to the parameters in `wrt`.
 
+    Args:
+        shapes: the parameters' shapes by name, for array code specialized to
+            them; None for scalar code, where no shape is needed.
+
     Raises:
-        NonScalarOutputError: `func` returns more than one value.
+        NonScalarOutputError: `func` returns more than one value, or an array.
     """
-    if len(func.results) != 1:
-        raise NonScalarOutputError(
-            func.loc, f"{func.name} returns {len(func.results)} values; grad needs one scalar "
-            "output: return a single value (use jacobian or vjp for several)")
+    result = _single_result(func)
+    if shapes is not None:
+        shapes = infer_shapes(func, shapes, prims)
+        if isinstance(result, Var) and shapes[result.name] != ():
+            raise NonScalarOutputError(
+                func.loc, f"{func.name} returns an array of shape {shapes[result.name]}; grad needs "
+                "a scalar output: reduce it (np.sum, np.mean) or use vjp")
     names = NameAllocator.for_func(func)
     active = active_vars(func, wrt, prims)
-    builder = Builder(names, prims, fallback_ns=fallback_ns(func))
-    # Contributions to each adjoint, as (output adjoint, local partial) pairs.
+    builder = Builder(names, prims, fallback_ns=fallback_ns(func), shapes=shapes)
+    # Contributions to each adjoint: (output adjoint, local partial) pairs, or
+    # (cotangent, None) where a VJP rule or a broadcast sum made it whole.
     terms: dict[str, list] = {}
-    result = func.results[0]
     if isinstance(result, Var) and result.name in active:
         terms[result.name] = [(Const(1.0), Const(1.0))]
     for eqn in reversed(func.body):
@@ -67,29 +90,71 @@ def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PR
                 func.loc, func.modules, func.reserved, doc)
 
 
+def _single_result(func: Func):
+    if len(func.results) != 1:
+        raise NonScalarOutputError(
+            func.loc, f"{func.name} returns {len(func.results)} values; grad needs one scalar "
+            "output: return a single value (use jacobian or vjp for several)")
+    return func.results[0]
+
+
 def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
-    """Add `g * d out/d arg` to the terms of each active argument of `eqn`."""
+    """Add each active argument's share of `g` to its terms."""
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
-    for arg, partial in zip(eqn.args, row.partials, strict=True):
-        if isinstance(arg, Var) and arg.name in active and partial is not None:
-            local = partial(builder, eqn.out, *eqn.args)
-            if local is not None:
-                terms.setdefault(arg.name, []).append((g, local))
+    shaped = builder.shapes is not None
+    if row.vjp is not None and shaped:
+        g = builder.exact(g, builder.shape(eqn.out))
+    for arg, rule in zip(eqn.args, row.vjp or row.partials, strict=True):
+        if not isinstance(arg, Var) or arg.name not in active or rule is None:
+            continue
+        if row.vjp is not None:
+            term = (rule(builder, g, eqn.out, *eqn.args, **dict(eqn.params)), None)
+        else:
+            term = (g, rule(builder, eqn.out, *eqn.args))
+        if term[0] is None or (row.vjp is None and term[1] is None):
+            continue  # a symbolic zero
+        if shaped:
+            term = _fit(builder, term, builder.shape(eqn.out), builder.shape(arg))
+        terms.setdefault(arg.name, []).append(term)
 
 
-def _adjoint(builder: Builder, var: Var, pairs: list):
+def _fit(builder: Builder, term, out_shape, arg_shape):
+    """Sum a term back over the axes along which its argument was broadcast."""
+    g, local = term
+    if local is not None:
+        if out_shape == arg_shape:
+            return term
+        g = builder.mul(g, local)
+    return builder.fit(g, arg_shape), None
+
+
+def _product(builder: Builder, term, name=None):
+    g, local = term
+    if local is None:
+        return builder.mul(g, 1.0, name=name) if name else g
+    return builder.mul(g, local, name=name)
+
+
+def _adjoint(builder: Builder, var: Var, pairs: list, anonymous: bool = False):
     """Write `var_bar` once, as the sum over children of adjoint times partial."""
-    name = builder.names.fresh(f"{var.name}_bar")
+    name = None if anonymous else builder.names.fresh(f"{var.name}_bar")
     if len(pairs) == 1:
-        return builder.mul(*pairs[0], name=name)
-    total = builder.mul(*pairs[0])
-    for g, local in pairs[1:-1]:
-        total = builder.add(total, builder.mul(g, local))
-    return builder.add(total, builder.mul(*pairs[-1]), name=name)
+        return _product(builder, pairs[0], name)
+    total = _product(builder, pairs[0])
+    for term in pairs[1:-1]:
+        total = builder.add(total, _product(builder, term))
+    return builder.add(total, _product(builder, pairs[-1]), name=name)
 
 
 def _gradient(builder: Builder, param: Var, terms):
+    """The parameter's gradient: 0.0 if nothing reaches it; for arrays, its whole shape."""
+    if builder.shapes is None or builder.shape(param) == ():
+        return _adjoint(builder, param, terms.pop(param.name)) if param.name in terms else Const(0.0)
+    shape, name = builder.shape(param), builder.names.fresh(f"{param.name}_bar")
     if param.name not in terms:
-        return Const(0.0)
-    return _adjoint(builder, param, terms.pop(param.name))
+        return builder.zeros(shape=shape, name=name)
+    total = _adjoint(builder, param, terms.pop(param.name), anonymous=True)
+    if builder.shape(total) == shape:
+        return builder.mul(total, 1.0, name=name)
+    return builder.copy(builder.exact(total, shape), name=name)  # a whole, writable array

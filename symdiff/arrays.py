@@ -1,0 +1,151 @@
+"""Rows of the primitive table for operations that are not elementwise.
+
+Matrix products, transposes, reductions and reshapes. Each row gives its
+result's shape from its arguments' shapes and one VJP builder per argument,
+written with the IR builder `b` as the lecture notes write them: for Z = X Y,
+X_bar = Z_bar Y^T and Y_bar = X^T Z_bar.
+
+A VJP receives the output's cotangent `g` with exactly the output's shape. The
+cotangent it returns may be smaller than its argument where NumPy broadcasting
+restores it (the cotangent of `np.sum(x)` is a scalar): the reverse pass
+broadcasts only where a whole array is needed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .primitives import Prim
+
+
+def _sp():
+    import sympy
+
+    return sympy
+
+
+def _axes(axis, ndim: int) -> tuple[int, ...]:
+    """`axis` (None, an int or a tuple) as sorted non-negative axes of an ndim array."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(sorted(a % ndim for a in axes))
+
+
+def _reduced_shape(shape, axis=None, keepdims=False) -> tuple:
+    axes = _axes(axis, len(shape))
+    if keepdims:
+        return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _restore_axes(b, g, x, axis, keepdims):
+    """`g` with the reduced axes of x put back as length 1, ready to broadcast against x."""
+    if keepdims or axis is None:
+        return g
+    return b.expand_dims(g, axis=axis)
+
+
+# ---------------------------------------------------------------- matmul
+
+def _matmul_shape(x, y) -> tuple:
+    if not 1 <= len(x) <= 2 or not 1 <= len(y) <= 2:
+        raise ValueError("matrix products of arrays with more than 2 dimensions are not supported yet")
+    if x[-1] != y[0]:
+        raise ValueError(f"shapes {x} and {y} do not align for a matrix product")
+    return x[:-1] + y[1:]
+
+
+def _matmul_dx(b, g, out, x, y):
+    rank_x, rank_y = len(b.shape(x)), len(b.shape(y))
+    if rank_y == 1:  # X (m,k) y (k,) -> out (m,): X_bar = g y^T; for vectors g * y
+        return b.mul(g, y) if rank_x == 1 else b.outer(g, y)
+    if rank_x == 1:  # x (k,) Y (k,n) -> out (n,): x_bar = Y g
+        return b.matmul(y, g)
+    return b.matmul(g, b.transpose(y))  # X_bar = Z_bar Y^T
+
+
+def _matmul_dy(b, g, out, x, y):
+    rank_x, rank_y = len(b.shape(x)), len(b.shape(y))
+    if rank_x == 1:  # x (k,) Y (k,n): Y_bar = x g^T; for vectors g * x
+        return b.mul(g, x) if rank_y == 1 else b.outer(x, g)
+    return b.matmul(b.transpose(x), g)  # Y_bar = X^T Z_bar
+
+
+def _sympy_matmul(x, y):
+    sp = _sp()
+    result = sp.Matrix(x) * sp.Matrix(y) if hasattr(x, "shape") else x * y
+    return result
+
+
+# ---------------------------------------------------------------- reductions
+
+def _sum_vjp(b, g, out, x, axis=None, keepdims=False):
+    return _restore_axes(b, g, x, axis, keepdims)
+
+
+def _mean_vjp(b, g, out, x, axis=None, keepdims=False):
+    shape = b.shape(x)
+    count = math.prod(shape[i] for i in _axes(axis, len(shape)))
+    return b.div(_restore_axes(b, g, x, axis, keepdims), float(count))
+
+
+def _reduction(name, vjp, sympy):
+    return Prim(name, 1, {"numpy": name}, sympy, vjp=(vjp,), shape=_reduced_shape,
+                params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),))
+
+
+def _sympy_sum(x, axis=None, keepdims=False):
+    return _sp().Add(*x) if axis is None else None
+
+
+def _transpose_shape(x) -> tuple:
+    return tuple(reversed(x))
+
+
+def _reshape_shape(x, shape=None) -> tuple:
+    shape = shape if isinstance(shape, tuple) else (shape,)
+    known = math.prod(n for n in shape if n != -1)
+    return tuple(math.prod(x) // known if n == -1 else n for n in shape)
+
+
+def _reshape_vjp(b, g, out, x, shape=None):
+    return b.reshape(g, shape=b.shape(x))
+
+
+ARRAY_ROWS = [
+    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, _sympy_matmul,
+         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
+    Prim("dot", 2, {"numpy": "dot"}, _sympy_matmul,
+         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
+    Prim("outer", 2, {"numpy": "outer"}, lambda x, y: _sp().Matrix(x) * _sp().Matrix(y).T,
+         vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
+         shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
+    Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, lambda x: _sp().Matrix(x).T,
+         vjp=(lambda b, g, o, x: b.transpose(g),), shape=_transpose_shape, linear=True,
+         sample=((-2.0, 2.0),)),
+    _reduction("sum", _sum_vjp, _sympy_sum),
+    _reduction("mean", _mean_vjp, None),
+    Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
+         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),)),
+    Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,
+         vjp=(lambda b, g, o, x, axis=None: b.reshape(g, shape=b.shape(x)),),
+         shape=lambda x, axis=None: _expanded_shape(x, axis), params=(("axis", None),),
+         linear=True, sample=((-2.0, 2.0),)),
+    Prim("broadcast_to", 1, {"numpy": "broadcast_to"}, None,
+         vjp=(lambda b, g, o, x, shape=None: b.fit(g, b.shape(x)),),
+         shape=lambda x, shape=None: tuple(shape), params=(("shape", None),), linear=True,
+         sample=((-2.0, 2.0),)),
+    Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: tuple(shape),
+         params=(("shape", None),), linear=True),
+    Prim("copy", 1, {"numpy": "copy"}, lambda x: x, vjp=(lambda b, g, o, x: g,),
+         shape=lambda x: x, linear=True, sample=((-2.0, 2.0),)),
+]
+
+
+def _expanded_shape(shape, axis) -> tuple:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = len(shape) + len(axes)
+    axes = sorted(a % ndim for a in axes)
+    dims = iter(shape)
+    return tuple(1 if i in axes else next(dims) for i in range(ndim))
