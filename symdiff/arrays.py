@@ -49,7 +49,9 @@ def _restore_axes(b, g, x, axis, keepdims):
 # ---------------------------------------------------------------- matmul
 
 def _matmul_shape(x, y) -> tuple:
-    if not 1 <= len(x) <= 2 or not 1 <= len(y) <= 2:
+    if not x or not y:
+        raise ValueError(f"a matrix product needs arrays, not scalars (shapes {x} and {y})")
+    if len(x) > 2 or len(y) > 2:
         raise ValueError("matrix products of arrays with more than 2 dimensions are not supported yet")
     if x[-1] != y[0]:
         raise ValueError(f"shapes {x} and {y} do not align for a matrix product")

@@ -1,6 +1,6 @@
 """The command line: print the derivative code symdiff generates for a function.
 
-    symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--check]
+    symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--shape x=3x4] [--check]
 
 The file is read statically: it is never imported or run. Only the generated
 code runs, and only for `--check`. A user error prints one `file:line:col:`
@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .driver import STAGES, derive
+from .driver import STAGES, derive, is_array_code
 from .errors import SymdiffError
 from .ir import format_ir
+from .lower import lower
 from .parse import parse_file
 
 
@@ -31,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="generate value_and_grad: return the value with the gradient")
     parser.add_argument("--show", default="source",
                         help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
+    parser.add_argument("--shape", default=None, metavar="x=3x4,W=10x784",
+                        help="array parameters' shapes, for functions using array operations "
+                             "(parameters not listed are scalars)")
     parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
     return parser
 
@@ -58,14 +62,38 @@ def run(args) -> str:
     if args.mode == "forward":
         raise SymdiffError(_arg_loc(), "--mode forward is not available yet; use --mode reverse")
     source = parse_file(path, name)
-    derivation, many = derive(source, _parse_wrt(args.wrt), with_value=args.value)
+    lowered = lower(source)
+    if is_array_code(lowered) and not args.shape:
+        raise SymdiffError(lowered.loc, f"{name} uses array operations, so its derivative depends "
+                           "on the arguments' shapes; give them with --shape x=3x4,W=10x784")
+    shapes = _parse_shapes(args.shape, lowered) if args.shape else None
+    derivation, many = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes, lowered=lowered)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
         from .symbolic import check
 
-        report, _ = derive(source, tuple(derivation.wrt))
+        if shapes is not None:
+            raise SymdiffError(_arg_loc(), "--check does not handle array functions yet; "
+                               "compare with finite differences instead")
+        report, _ = derive(source, tuple(derivation.wrt), lowered=lowered)
         parts.append(_comment(str(check(report))))
     return "\n".join(parts).rstrip("\n")
+
+
+def _parse_shapes(text: str | None, lowered) -> dict:
+    """`x=3x4,W=10x784` as {'x': (3, 4), 'W': (10, 784)}; unlisted parameters are scalars."""
+    shapes = {p.var.name: () for p in lowered.params}
+    for entry in filter(None, (text or "").split(",")):
+        name, _, dims = entry.partition("=")
+        try:
+            shape = tuple(int(d) for d in dims.split("x") if d.strip())
+        except ValueError:
+            shape = None
+        if name.strip() not in shapes or shape is None:
+            raise SymdiffError(_arg_loc(), f"--shape entry {entry!r} is not NAME=3x4 for a parameter "
+                               f"of {lowered.name} ({', '.join(shapes)})")
+        shapes[name.strip()] = shape
+    return shapes
 
 
 def _parse_wrt(text: str | None):

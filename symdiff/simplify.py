@@ -206,8 +206,8 @@ def _mul(walk, eqn, x, y):
         if negation is not None:  # a * (-b) = -(a*b)
             product = Eqn(walk.temp(), "mul", (a, negation.args[0]), "op", (), eqn.loc)
             return product, _make(eqn, "neg", product.out)
-        inverse = walk.defn(b, "div")
-        if inverse is not None and _is(inverse.args[0], 1) and eqn.ns == "op":
+        inverse = walk.defn(b, "div")  # a derivative's 1/y, not a value the source named
+        if inverse is not None and inverse.out.temp and _is(inverse.args[0], 1) and eqn.ns == "op":
             return _make(eqn, "div", a, inverse.args[1])
     return None
 
@@ -253,7 +253,34 @@ def _neg(walk, eqn, x):
     return None
 
 
-_RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg}
+def _transpose(walk, eqn, x):
+    if eqn.params:
+        return None
+    inner = walk.defn(x, "transpose")
+    if inner is not None and not inner.params:  # (x.T).T = x
+        return inner.args[0]
+    product = walk.defn(x, "matmul")
+    if product is None:
+        return None
+    # (A B)^T = B^T A^T, taken only where it cancels a transpose: (P^T B)^T = B^T P.
+    a, b = (_untransposed(walk, arg) for arg in product.args)
+    if a is None and b is None:
+        return None
+    if a is not None and b is not None:
+        return _make(eqn, "matmul", b, a)
+    first = Eqn(walk.temp(), "transpose", (product.args[1] if a is not None else product.args[0],),
+                "numpy", (), eqn.loc)
+    return (first, _make(eqn, "matmul", first.out, a)) if a is not None else \
+        (first, _make(eqn, "matmul", b, first.out))
+
+
+def _untransposed(walk, atom):
+    inner = walk.defn(atom, "transpose")
+    return inner.args[0] if inner is not None and not inner.params else None
+
+
+_RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
+          "transpose": _transpose}
 
 
 def _dead_code(func: Func) -> Func:

@@ -19,6 +19,11 @@ RUNS = {
     "lecture_product_value": [f"{LECTURE}:product", "--wrt", "x,y,z", "--value"],
     "lecture_neuron_stages": [f"{LECTURE}:neuron", "--wrt", "w0,w1,w2", "--show", "lowered,reverse,source"],
     "lecture_gaussian_nll": [f"{LECTURE}:gaussian_nll", "--wrt", "x,m,s"],
+    "matrix_product": ["examples/matrix.py:product", "--wrt", "X,Y", "--shape", "X=2x3,Y=3x4,G=2x4"],
+    "matrix_mlp": ["examples/matrix.py:mlp", "--wrt", "W,v", "--shape", "W=4x3,v=4,x=3"],
+    "matrix_mlp_batch": ["examples/matrix.py:mlp_batch", "--wrt", "W,v",
+                         "--shape", "W=128x784,v=128,X=256x784,y=256"],
+    "matrix_dense_tanh": ["examples/matrix.py:dense_tanh", "--wrt", "W,b", "--shape", "X=5x3,W=4x3,b=4"],
 }
 
 
@@ -52,6 +57,15 @@ def test_wrt_by_index_and_unknown_stage(capsys):
     assert out.endswith("    a = x + y\n    return a\n")
     code, _, err = run_cli([f"{LECTURE}:f", "--show", "bytecode"], capsys)
     assert code == 2 and err.startswith("<command line>:1:1: --show 'bytecode'")
+
+
+def test_array_code_needs_shapes_and_says_how_to_give_them(capsys):
+    code, _, err = run_cli(["examples/matrix.py:product"], capsys)
+    assert code == 2 and "give them with --shape" in err
+    code, _, err = run_cli(["examples/matrix.py:product", "--shape", "X=2x3,Q=3"], capsys)
+    assert code == 2 and "--shape entry 'Q=3'" in err
+    code, _, err = run_cli(["examples/matrix.py:product", "--shape", "X=2x3,Y=4x4,G=2x4"], capsys)
+    assert code == 2 and err.startswith("examples/matrix.py:21:9: matmul: shapes (2, 3) and (4, 4)")
 
 
 def test_python_dash_m_matches_the_console_entry_point(capsys):
