@@ -58,9 +58,10 @@ def _specializing(fun, source, lowered, wrt, kind: str):
         generated = specialized.get(key)
         if generated is None:
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
-            derivation, _ = derive(source, wrt, kind == "value_and_grad", shapes=shapes, lowered=lowered)
+            derivation, _ = derive(source, wrt, kind == "value_and_grad", shapes=shapes)
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
+            specializing.lowered = derivation.lowered
         return generated(*args, **kwargs)
 
     specializing.__name__ = f"{kind}_{lowered.name}"

@@ -138,6 +138,9 @@ ARRAY_ROWS = [
          vjp=(lambda b, g, o, x, shape=None: b.fit(g, b.shape(x)),),
          shape=lambda x, shape=None: tuple(shape), params=(("shape", None),), linear=True,
          sample=((-2.0, 2.0),)),
+    # x.shape[axis], x.ndim, x.size before the shapes are known (then they are constants)
+    Prim("dim", 1, {"numpy": "shape"}, None, shape=lambda x, axis=0: (), params=(("axis", 0),),
+         kind="integral", sample=((-2.0, 2.0),)),
     Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: tuple(shape),
          params=(("shape", None),), linear=True),
     Prim("copy", 1, {"numpy": "copy"}, lambda x: x, vjp=(lambda b, g, o, x: g,),

@@ -86,12 +86,13 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
     Args:
         shapes: the parameters' shapes by name, to specialize array code; None
             for shape-agnostic (scalar and elementwise) code.
-        lowered: `lower(source)`, if the caller has it already.
+        lowered: `lower(source)`, if the caller has it already (only without shapes:
+            with shapes, lowering makes `x.shape` constants).
     """
     from .primitives import PRIMS
 
     prims = prims or PRIMS
-    lowered = lowered or lower(source)
+    lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
     indices, many = resolve_wrt(lowered, wrt)
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "

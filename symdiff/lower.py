@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import ast
 
-from .errors import UnknownFunctionError, UnsupportedSyntaxError
+import numpy as np
+
+from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .primitives import CONSTANTS, LIBRARY, PRIMS
@@ -47,9 +49,15 @@ STATEMENT_ADVICE = {
 }
 
 
-def lower(src: Source) -> Func:
-    """Lower `src` to an `ir.Func` (see the module docstring)."""
-    return _Lowering(src).run()
+def lower(src: Source, shapes: dict | None = None) -> Func:
+    """Lower `src` to an `ir.Func` (see the module docstring).
+
+    Args:
+        shapes: the parameters' shapes by name, for array code: then `x.shape`,
+            `len(x)` and `x.ndim` are constants; without them they are `dim`
+            equations, which mark the function as array code.
+    """
+    return _Lowering(src, shapes).run()
 
 
 def _names_in(node: ast.AST) -> set[str]:
@@ -61,8 +69,9 @@ def _names_in(node: ast.AST) -> set[str]:
 class _Lowering:
     """The state of lowering one function: bindings, equations, value numbers."""
 
-    def __init__(self, src: Source):
+    def __init__(self, src: Source, shapes: dict | None = None):
         self.src = src
+        self.shapes = None if shapes is None else dict(shapes)
         source_names = _names_in(src.node)
         self.result_name = src.name if src.name.isidentifier() and src.name not in source_names else None
         self.names = NameAllocator(OUTSIDE, avoid=source_names | {src.name})
@@ -144,7 +153,10 @@ class _Lowering:
             raise self.error(stmt, f"{kind.lower()} statement: {advice}")
 
     def assign(self, target: ast.expr, value: ast.expr):
-        if isinstance(target, ast.Name):
+        if isinstance(target, (ast.Tuple, ast.List)) and _is_shape(value, self.env):  # n, d = X.shape
+            for axis, element in enumerate(target.elts):
+                self.assign_atom(element, self.dim(value, self.expr(value.value), axis))
+        elif isinstance(target, ast.Name):
             self.bind(target.id, self.expr(value, target.id))
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
             if len(target.elts) != len(value.elts) or any(isinstance(t, ast.Starred) for t in target.elts):
@@ -187,7 +199,25 @@ class _Lowering:
         out = Var(self.names.fresh(name) if name is not None else self.names.letter())
         self.eqns.append(Eqn(out, prim, args, ns, params, self.src.loc(node)))
         self.values[key] = out
+        if self.shapes is not None:
+            try:
+                self.shapes[out.name] = PRIMS[prim].result_shape([self.shape(a) for a in args], params)
+            except ValueError as exc:
+                raise self.error(node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
         return out
+
+    def shape(self, atom) -> tuple:
+        return self.shapes[atom.name] if isinstance(atom, Var) else tuple(np.shape(atom.value))
+
+    def dim(self, node, array, axis):
+        """`array.shape[axis]`: a constant when shapes are known, else a `dim` equation."""
+        if self.shapes is None:
+            return self.emit(node, "dim", (array,), "numpy", params=(("axis", axis),))
+        shape = self.shape(array)
+        if not -len(shape) <= axis < len(shape):
+            raise self.error(node, f"axis {axis} is out of range for an array of shape {shape}; "
+                             "index an existing axis", ShapeError)
+        return Const(shape[axis])
 
     def expr_Constant(self, node, name):
         if isinstance(node.value, (bool, int, float)):
@@ -222,6 +252,14 @@ class _Lowering:
         if _is_value(node.value, self.env):
             if node.attr == "T":  # x.T
                 return self.emit(node, "transpose", (self.expr(node.value),), "numpy", name=name)
+            if node.attr in ("ndim", "size") and self.shapes is not None:
+                shape = self.shape(self.expr(node.value))
+                return Const(len(shape) if node.attr == "ndim" else int(np.prod(shape)))
+            if node.attr in ("ndim", "size"):
+                return self.emit(node, "dim", (self.expr(node.value),), "numpy", params=(("axis", node.attr),))
+            if node.attr == "shape":
+                raise self.error(node, "x.shape can be indexed (x.shape[0]) or unpacked "
+                                 "(n, d = x.shape), not used whole")
             raise self.error(node, f"the attribute .{node.attr} of an array is not supported yet; "
                              "use a NumPy function (x.T, np.sum, np.reshape, ...)")
         module = self.module_of(node)
@@ -267,6 +305,15 @@ class _Lowering:
         args = (self.expr(node.left), self.expr(node.comparators[0]))
         return self.emit(node, CMPOPS[type(node.ops[0])], args, name=name)
 
+    def expr_Subscript(self, node, name):
+        if _is_shape(node.value, self.env):  # X.shape[0]
+            axis = self.literal(node.slice, "index")
+            if not isinstance(axis, int):
+                raise self.error(node, "x.shape must be indexed with one integer; use x.shape[0]")
+            return self.dim(node, self.expr(node.value.value), axis)
+        raise self.error(node, "indexing arrays is not supported yet; "
+                         "compute the value with whole-array operations")
+
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self.error(node, "starred arguments cannot be differentiated; pass the arguments one by one")
@@ -311,6 +358,8 @@ class _Lowering:
 
     def call(self, node, prim, ns, spelled, args, name, params=()):
         row = PRIMS[prim]
+        if prim == "dim" and len(args) == 1:  # len(x) = x.shape[0]
+            return self.dim(node, args[0], 0)
         if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
             logs = [self.emit(node, "log", (a,), ns) for a in args]
             return self.emit(node, "div", logs, name=name)
@@ -349,6 +398,10 @@ class _NoDefault:
 _NO_DEFAULT = _NoDefault()
 _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
                ast.LShift: "<<", ast.RShift: ">>"}
+
+
+def _is_shape(node: ast.expr, env: dict) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "shape" and _is_value(node.value, env)
 
 
 def _is_value(node: ast.expr, env: dict) -> bool:

@@ -282,7 +282,7 @@ PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 # Other names libraries give the same operation: (module, attribute) -> primitive.
 ALIASES = {
     ("numpy", "absolute"): "abs", ("numpy", "fabs"): "abs", ("numpy", "true_divide"): "div",
-    ("numpy", "remainder"): "mod", ("numpy", "around"): "round",
+    ("numpy", "remainder"): "mod", ("numpy", "around"): "round", ("builtins", "len"): "dim",
 }
 
 CONSTANTS = {
