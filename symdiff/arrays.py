@@ -92,8 +92,16 @@ def _mean_vjp(b, g, out, x, axis=None, keepdims=False):
     return b.div(_restore_axes(b, g, x, axis, keepdims), float(count))
 
 
-def _reduction(name, vjp, sympy):
-    return Prim(name, 1, {"numpy": name}, sympy, vjp=(vjp,), shape=_reduced_shape,
+def _extreme_vjp(b, g, out, x, axis=None, keepdims=False):
+    # Only the extreme entries receive the gradient; ties split it evenly, as
+    # max(x, y) does at x == y.
+    hits = b.eq(x, _restore_axes(b, out, x, axis, keepdims))
+    share = b.div(hits, b.sum(hits, axis=axis, keepdims=True))
+    return b.mul(_restore_axes(b, g, x, axis, keepdims), share)
+
+
+def _reduction(name, vjp, sympy, spelling=None):
+    return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
                 params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),))
 
 
@@ -128,6 +136,8 @@ ARRAY_ROWS = [
          sample=((-2.0, 2.0),)),
     _reduction("sum", _sum_vjp, _sympy_sum),
     _reduction("mean", _mean_vjp, None),
+    _reduction("amax", _extreme_vjp, None, "max"),
+    _reduction("amin", _extreme_vjp, None, "min"),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
          params=(("shape", None),), linear=True, sample=((-2.0, 2.0),)),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,

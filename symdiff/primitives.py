@@ -283,6 +283,7 @@ PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 ALIASES = {
     ("numpy", "absolute"): "abs", ("numpy", "fabs"): "abs", ("numpy", "true_divide"): "div",
     ("numpy", "remainder"): "mod", ("numpy", "around"): "round", ("builtins", "len"): "dim",
+    ("numpy", "amax"): "amax", ("numpy", "amin"): "amin",
 }
 
 CONSTANTS = {

@@ -125,7 +125,9 @@ def _fit(builder: Builder, term, out_shape, arg_shape):
     if local is not None:
         if out_shape == arg_shape:
             return term
-        g = builder.mul(g, local)
+        # The product may itself be smaller than the output (a broadcast
+        # cotangent): make it whole before summing the broadcast axes away.
+        g = builder.exact(builder.mul(g, local), out_shape)
     return builder.fit(g, arg_shape), None
 
 
