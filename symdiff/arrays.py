@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .primitives import Prim
 
 
@@ -123,7 +125,51 @@ def _reshape_vjp(b, g, out, x, shape=None):
     return b.reshape(g, shape=b.shape(x))
 
 
+# ---------------------------------------------------------------- indexing
+# An index is a template: a tuple of ('int', k), ('slice', start, stop, step),
+# ('none',), ('ellipsis',) or ('arg', i), the i-th index array among the
+# equation's arguments after the indexed array.
+
+def build_index(template, arrays) -> tuple:
+    """The NumPy index a template stands for, with `arrays` in its ('arg', i) places."""
+    kinds = {"int": lambda k: k, "slice": lambda *b: slice(*b), "none": lambda: None,
+             "ellipsis": lambda: Ellipsis, "arg": lambda i: arrays[i]}
+    return tuple(kinds[entry[0]](*entry[1:]) for entry in template)
+
+
+def _getitem_shape(x, *arrays, index=()) -> tuple:
+    dummies = [np.zeros(shape, dtype=np.intp) for shape in arrays]
+    try:
+        return np.empty(x)[build_index(index, dummies)].shape
+    except IndexError as exc:
+        raise ValueError(str(exc)) from None
+
+
+_WHOLE = {("slice", None, None, None), ("none",), ("ellipsis",)}
+
+
+def _getitem_vjp(b, g, out, x, *arrays, index=()):
+    if all(entry in _WHOLE for entry in index):  # x[:, None]: a view with new axes
+        return b.reshape(g, shape=b.shape(x))
+    return b.scatter_add(g, *arrays, index=index, shape=b.shape(x))
+
+
+def _scatter_add(g, *arrays, index=(), shape=()):
+    out = np.zeros(shape)
+    np.add.at(out, build_index(index, arrays), g)
+    return out
+
+
 ARRAY_ROWS = [
+    Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
+         params=(("index", ()),), linear=True, sample=((-2.0, 2.0),),
+         evaluate=lambda x, *arrays, index=(): x[build_index(index, arrays)]),
+    Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
+         vjp=(lambda b, g, o, x, *arrays, index=(), shape=(): b.getitem(g, *arrays, index=index),),
+         shape=lambda x, *arrays, index=(), shape=(): tuple(shape), linear=True,
+         params=(("index", ()), ("shape", ())), sample=((-2.0, 2.0),), evaluate=_scatter_add),
+    Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (stop,),
+         params=(("stop", 0),), kind="integral", positional=True),
     Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, _sympy_matmul,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("dot", 2, {"numpy": "dot"}, _sympy_matmul,
@@ -139,20 +185,20 @@ ARRAY_ROWS = [
     _reduction("amax", _extreme_vjp, None, "max"),
     _reduction("amin", _extreme_vjp, None, "min"),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
-         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),)),
+         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,
          vjp=(lambda b, g, o, x, axis=None: b.reshape(g, shape=b.shape(x)),),
          shape=lambda x, axis=None: _expanded_shape(x, axis), params=(("axis", None),),
-         linear=True, sample=((-2.0, 2.0),)),
+         linear=True, sample=((-2.0, 2.0),), positional=True),
     Prim("broadcast_to", 1, {"numpy": "broadcast_to"}, None,
          vjp=(lambda b, g, o, x, shape=None: b.fit(g, b.shape(x)),),
          shape=lambda x, shape=None: tuple(shape), params=(("shape", None),), linear=True,
-         sample=((-2.0, 2.0),)),
+         sample=((-2.0, 2.0),), positional=True),
     # x.shape[axis], x.ndim, x.size before the shapes are known (then they are constants)
     Prim("dim", 1, {"numpy": "shape"}, None, shape=lambda x, axis=0: (), params=(("axis", 0),),
          kind="integral", sample=((-2.0, 2.0),)),
     Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: tuple(shape),
-         params=(("shape", None),), linear=True),
+         params=(("shape", None),), linear=True, positional=True),
     Prim("copy", 1, {"numpy": "copy"}, lambda x: x, vjp=(lambda b, g, o, x: g,),
          shape=lambda x: x, linear=True, sample=((-2.0, 2.0),)),
 ]

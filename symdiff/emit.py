@@ -42,6 +42,20 @@ _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Po
            "//": ast.FloorDiv, "%": ast.Mod}
 _COMPARE = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
 DEFAULT_ALIASES = {"math": "math", "numpy": "np"}
+HELPERS = {"_scatter_add": '''
+def _scatter_add(shape, index, values):
+    """Zeros of `shape` with `values` added at `index`: the adjoint of reading x[index]."""
+    total = np.zeros(shape)
+    np.add.at(total, index, values)
+    return total
+'''}
+
+
+def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == old:
+            node.id = new
+    return tree
 
 
 def emit_source(func: Func, prims=PRIMS) -> str:
@@ -94,6 +108,12 @@ def _bind_live(module: ast.Module, name: str, filename: str, globals_: dict, cel
                 bound, value = alias.asname or alias.name, importlib.import_module(alias.name)
                 if globals_.get(bound) is not value:
                     supplied[bound] = types.CellType(value)
+    helpers = [s for s in module.body if isinstance(s, ast.FunctionDef) and s.name != name]
+    if helpers:  # the module's own helper functions, with its imports
+        namespace: dict = {}
+        imports = [s for s in module.body if isinstance(s, ast.Import)]
+        exec(compile(ast.Module(imports + helpers, []), filename, "exec"), namespace)  # noqa: S102
+        supplied.update((h.name, types.CellType(namespace[h.name])) for h in helpers)
     definition = next(s for s in module.body if isinstance(s, ast.FunctionDef) and s.name == name)
     factory = ast.FunctionDef(
         name="_symdiff_factory", args=ast.arguments(
@@ -118,6 +138,7 @@ class _Printer:
         self.func, self.prims = func, prims
         self.aliases = {**DEFAULT_ALIASES, **dict(func.modules)}
         self.imports: set[str] = set()
+        self.helpers: set[str] = set()
         self.constants: dict[str, object] = {}
         self.uses = _count_uses(func)
         self.inline: dict[str, ast.expr] = {}
@@ -190,16 +211,44 @@ class _Printer:
             if spelled in _COMPARE:
                 return ast.Compare(args[0], [_COMPARE[spelled]()], [args[1]])
             return ast.BinOp(args[0], _BINARY[spelled](), args[1])
-        attribute = self.prims[eqn.prim].spelling.get("attribute")
+        row = self.prims[eqn.prim]
+        attribute = row.spelling.get("attribute")
         if attribute and not eqn.params:  # x.T
             return ast.Attribute(args[0], attribute, ast.Load())
+        if eqn.prim == "getitem":  # x[index]
+            return ast.Subscript(args[0], self.index(dict(eqn.params)["index"], args[1:]), ast.Load())
+        if eqn.prim == "scatter_add":  # the adjoint of x[index]
+            self.helpers.add("_scatter_add")
+            params = dict(eqn.params)
+            index = ast.Subscript(self.module_attr("numpy", "s_"), self.index(params["index"], args[1:]),
+                                  ast.Load())
+            return ast.Call(ast.Name("_scatter_add", ast.Load()), [ast.Constant(params["shape"]), index, args[0]], [])
         if eqn.ns == "builtins":
             func = ast.Name(spelled, ast.Load())
         else:
             self.imports.add(eqn.ns)
             func = ast.Attribute(ast.Name(self.aliases[eqn.ns], ast.Load()), spelled, ast.Load())
+        if row.positional:
+            return ast.Call(func, args + [self.literal(v) for _, v in eqn.params], [])
         keywords = [ast.keyword(k, self.literal(v)) for k, v in eqn.params]
         return ast.Call(func, args, keywords)
+
+    def module_attr(self, ns: str, attr: str) -> ast.expr:
+        self.imports.add(ns)
+        return ast.Attribute(ast.Name(self.aliases[ns], ast.Load()), attr, ast.Load())
+
+    def index(self, template, arrays) -> ast.expr:
+        """The subscript a getitem template stands for: `:, 1:3, None, ..., idx`."""
+        def entry(item):
+            kind, *rest = item
+            if kind == "slice":
+                return ast.Slice(*(None if v is None else self.literal(v) for v in rest))
+            if kind == "arg":
+                return arrays[rest[0]]
+            return ast.Constant({"int": rest[0] if rest else None, "none": None, "ellipsis": ...}[kind])
+
+        entries = [entry(item) for item in template]
+        return entries[0] if len(entries) == 1 else ast.Tuple(entries, ast.Load())
 
     def literal(self, value) -> ast.expr:
         """A static parameter: a number, None, a bool or a tuple of ints."""
@@ -213,11 +262,14 @@ class _Printer:
 
     def header(self) -> list[ast.stmt]:
         lines: list[ast.stmt] = []
-        for ns in sorted(self.imports):
+        for ns in sorted(self.imports | ({"numpy"} if self.helpers else set())):
             alias = self.aliases[ns]
             lines.append(ast.Import([ast.alias(ns, None if alias == ns else alias)]))
         for name, value in sorted(self.constants.items()):
             lines.append(ast.Assign([ast.Name(name, ast.Store())], self.number(value)))
+        for name in sorted(self.helpers):  # our own fixed text, with the user's alias for NumPy
+            helper = ast.parse(HELPERS[name]).body[0]
+            lines.append(_rename(helper, "np", self.aliases["numpy"]))
         return lines
 
 

@@ -312,8 +312,40 @@ class _Lowering:
             if not isinstance(axis, int):
                 raise self.error(node, "x.shape must be indexed with one integer; use x.shape[0]")
             return self.dim(node, self.expr(node.value.value), axis)
-        raise self.error(node, "indexing arrays is not supported yet; "
-                         "compute the value with whole-array operations")
+        array = self.expr(node.value)
+        entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        arrays: list = []
+        template = tuple(self.index_entry(e, arrays) for e in entries)
+        return self.emit(node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
+
+    def index_entry(self, node, arrays: list) -> tuple:
+        """One entry of an index template (see arrays.py); index arrays go to `arrays`."""
+        if isinstance(node, ast.Slice):
+            return ("slice", *(self.static_int(b, "slice bound") for b in (node.lower, node.upper, node.step)))
+        if isinstance(node, ast.Constant) and node.value is None:
+            return ("none",)
+        if isinstance(node, ast.Constant) and node.value is Ellipsis:
+            return ("ellipsis",)
+        atom = self.expr(node)
+        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
+            return ("int", int(atom.value))
+        if isinstance(atom, Const):
+            raise self.error(node, f"the index {atom} is not an integer; index with ints, slices, "
+                             "None, ... or integer arrays")
+        arrays.append(atom)
+        return ("arg", len(arrays) - 1)
+
+    def static_int(self, node, what: str):
+        """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""
+        if node is None:
+            return None
+        atom = self.expr(node)
+        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
+            return int(atom.value)
+        if self.shapes is None:
+            return None  # not yet known: array code is lowered again with its shapes
+        raise self.error(node, f"the {what} must be an integer known from the shapes (a literal or "
+                         "x.shape[0]); symdiff specializes array code to shapes")
 
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
@@ -351,11 +383,17 @@ class _Lowering:
         return tuple((key, self.literal(given[key], key)) for key in names if key in given)
 
     def literal(self, node, key: str):
+        """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
         try:
             return ast.literal_eval(node)
         except ValueError:
-            raise self.error(node, f"the parameter {key} must be a constant (an int, a tuple of "
-                             "ints, True or False) so that shapes are known") from None
+            pass
+        if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
+            value = self.static_int(node, f"parameter {key}")
+            if value is not None or self.shapes is None:
+                return value
+        raise self.error(node, f"the parameter {key} must be a constant (an int, a tuple of "
+                         "ints, True or False) so that shapes are known")
 
     def call(self, node, prim, ns, spelled, args, name, params=()):
         row = PRIMS[prim]

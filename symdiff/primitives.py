@@ -73,6 +73,10 @@ class Prim:
             `(*arg_shapes, **params) -> tuple`; None means elementwise
             (NumPy broadcasting of the arguments' shapes).
         params: static keyword parameters and their defaults (axis, keepdims).
+        evaluate: how to evaluate it, where no library function is its spelling
+            (indexing).
+        positional: the emitted call passes `params` positionally
+            (`np.reshape(x, (3, 4))`), not as keywords.
     """
 
     name: str
@@ -90,6 +94,8 @@ class Prim:
     vjp: tuple[Callable | None, ...] | None = None
     shape: Callable | None = None
     params: tuple[tuple[str, object], ...] = ()
+    evaluate: Callable | None = None
+    positional: bool = False
 
     @property
     def infix(self) -> str | None:
@@ -111,6 +117,8 @@ class Prim:
 
     def impl(self, ns: str) -> Callable:
         """The Python callable that evaluates this primitive as spelled in `ns`."""
+        if self.evaluate is not None:
+            return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
         return getattr(MODULES[ns], self.spelling[ns])

@@ -105,7 +105,9 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     shaped = builder.shapes is not None
     if row.vjp is not None and shaped:
         g = builder.exact(g, builder.shape(eqn.out))
-    for arg, rule in zip(eqn.args, row.vjp or row.partials, strict=True):
+    rules = tuple(row.vjp if row.vjp is not None else row.partials)
+    rules += (None,) * (len(eqn.args) - len(rules))  # index arrays carry no gradient
+    for arg, rule in zip(eqn.args, rules, strict=True):
         if not isinstance(arg, Var) or arg.name not in active or rule is None:
             continue
         if row.vjp is not None:

@@ -169,6 +169,8 @@ def _make(eqn: Eqn, prim: str, *args) -> Eqn:
 
 
 def _add(walk, eqn, x, y):
+    if x == y and walk.kind(x) == "float":  # x + x = 2 x, exactly
+        return _make(eqn, "mul", Const(2.0), x)
     if _is(y, 0) and walk.keeps_type(x, y):
         return x
     if _is(x, 0) and walk.keeps_type(y, x):
