@@ -43,7 +43,7 @@ def _reduced_shape(shape, axis=None, keepdims=False) -> tuple:
 
 def _restore_axes(b, g, x, axis, keepdims):
     """`g` with the reduced axes of x put back as length 1, ready to broadcast against x."""
-    if keepdims or axis is None:
+    if keepdims or axis is None or b.shape(g) == ():
         return g
     return b.expand_dims(g, axis=axis)
 
@@ -104,7 +104,8 @@ def _extreme_vjp(b, g, out, x, axis=None, keepdims=False):
 
 def _reduction(name, vjp, sympy, spelling=None):
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
-                params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),))
+                params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
+                broadcast_cotangent=True)
 
 
 def _sympy_sum(x, axis=None, keepdims=False):
@@ -160,14 +161,65 @@ def _scatter_add(g, *arrays, index=(), shape=()):
     return out
 
 
+def _var(b, x, axis=None, keepdims=False):
+    centered = b.sub(x, b.mean(x, axis=axis, keepdims=True))
+    return b.mean(b.mul(centered, centered), axis=axis, keepdims=keepdims)
+
+
+def _composite(name, arity, lowering, **kw):
+    """A row lowered into other primitives: it never reaches a derivative rule."""
+    return Prim(name, arity, {"numpy": name}, None, lowering=lowering, shape=lambda *s, **p: (), **kw)
+
+
+def _as_shape(shape) -> tuple:
+    return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+
+
+def _square_trace(x) -> tuple:
+    if len(x) != 2 or x[0] != x[1]:
+        raise ValueError(f"np.trace of an array of shape {x} is supported only for square matrices")
+    return ()
+
+
+def _expanded_shape(shape, axis) -> tuple:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = len(shape) + len(axes)
+    axes = sorted(a % ndim for a in axes)
+    dims = iter(shape)
+    return tuple(1 if i in axes else next(dims) for i in range(ndim))
+
+
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
          params=(("index", ()),), linear=True, sample=((-2.0, 2.0),),
-         evaluate=lambda x, *arrays, index=(): x[build_index(index, arrays)]),
+         evaluate=lambda x, *arrays, index=(): x[build_index(index, arrays)], view=True),
     Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
          vjp=(lambda b, g, o, x, *arrays, index=(), shape=(): b.getitem(g, *arrays, index=index),),
          shape=lambda x, *arrays, index=(), shape=(): tuple(shape), linear=True,
          params=(("index", ()), ("shape", ())), sample=((-2.0, 2.0),), evaluate=_scatter_add),
+    Prim("where", 3, {"numpy": "where"}, lambda c, x, y: _sp().Piecewise((x, _sp().Ne(c, 0)), (y, True)),
+         vjp=(None, lambda b, g, o, c, x, y: b.where(c, g, 0.0),
+              lambda b, g, o, c, x, y: b.where(c, 0.0, g)),
+         sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True),
+    # the 2-norm of a vector, the Frobenius norm of a matrix; at 0 the gradient
+    # is 0, the minimum-norm subgradient
+    Prim("norm", 1, {"numpy": "linalg.norm"}, None,
+         vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),),
+         shape=lambda x: (), sample=((-2.0, 2.0),)),
+    Prim("trace", 1, {"numpy": "trace"}, None,
+         vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
+         linear=True, sample=((-2.0, 2.0),)),
+    Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
+         positional=True),
+    Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
+         params=(("shape", None),), positional=True),
+    Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), shape=lambda x: x),
+    Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), shape=lambda x: x),
+    _composite("var", 1, _var, params=(("axis", None), ("keepdims", False))),
+    _composite("std", 1, lambda b, x, **p: b.sqrt(_var(b, x, **p)),
+               params=(("axis", None), ("keepdims", False))),
+    _composite("clip", 3, lambda b, x, lo, hi: b.min(b.max(x, lo), hi)),
+    _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (stop,),
          params=(("stop", 0),), kind="integral", positional=True),
     Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, _sympy_matmul,
@@ -179,34 +231,26 @@ ARRAY_ROWS = [
          shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, lambda x: _sp().Matrix(x).T,
          vjp=(lambda b, g, o, x: b.transpose(g),), shape=_transpose_shape, linear=True,
-         sample=((-2.0, 2.0),)),
+         sample=((-2.0, 2.0),), view=True),
     _reduction("sum", _sum_vjp, _sympy_sum),
     _reduction("mean", _mean_vjp, None),
     _reduction("amax", _extreme_vjp, None, "max"),
     _reduction("amin", _extreme_vjp, None, "min"),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
-         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True),
+         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,
          vjp=(lambda b, g, o, x, axis=None: b.reshape(g, shape=b.shape(x)),),
          shape=lambda x, axis=None: _expanded_shape(x, axis), params=(("axis", None),),
-         linear=True, sample=((-2.0, 2.0),), positional=True),
+         linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
     Prim("broadcast_to", 1, {"numpy": "broadcast_to"}, None,
          vjp=(lambda b, g, o, x, shape=None: b.fit(g, b.shape(x)),),
          shape=lambda x, shape=None: tuple(shape), params=(("shape", None),), linear=True,
-         sample=((-2.0, 2.0),), positional=True),
+         sample=((-2.0, 2.0),), positional=True, view=True),
     # x.shape[axis], x.ndim, x.size before the shapes are known (then they are constants)
     Prim("dim", 1, {"numpy": "shape"}, None, shape=lambda x, axis=0: (), params=(("axis", 0),),
          kind="integral", sample=((-2.0, 2.0),)),
-    Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: tuple(shape),
+    Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
          params=(("shape", None),), linear=True, positional=True),
     Prim("copy", 1, {"numpy": "copy"}, lambda x: x, vjp=(lambda b, g, o, x: g,),
          shape=lambda x: x, linear=True, sample=((-2.0, 2.0),)),
 ]
-
-
-def _expanded_shape(shape, axis) -> tuple:
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    ndim = len(shape) + len(axes)
-    axes = sorted(a % ndim for a in axes)
-    dims = iter(shape)
-    return tuple(1 if i in axes else next(dims) for i in range(ndim))

@@ -16,7 +16,7 @@ from .errors import ShapeError, WrtError
 from .ir import Func
 from .lower import lower
 from .parse import Source
-from .reverse import reverse
+from .reverse import own_gradients, reverse
 from .simplify import simplify
 
 STAGES = ("lowered", "reverse", "simplified", "source")
@@ -99,6 +99,8 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
     backward = reverse(lowered, indices, with_value, prims, shapes)
     simplified = simplify(backward, prims)
+    if shapes is not None:
+        simplified = own_gradients(simplified, indices, prims)
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))

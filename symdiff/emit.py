@@ -226,11 +226,15 @@ class _Printer:
         if eqn.ns == "builtins":
             func = ast.Name(spelled, ast.Load())
         else:
+            func = ast.Name(self.aliases[eqn.ns], ast.Load())
             self.imports.add(eqn.ns)
-            func = ast.Attribute(ast.Name(self.aliases[eqn.ns], ast.Load()), spelled, ast.Load())
+            for part in spelled.split("."):  # np.linalg.norm
+                func = ast.Attribute(func, part, ast.Load())
         if row.positional:
             return ast.Call(func, args + [self.literal(v) for _, v in eqn.params], [])
-        keywords = [ast.keyword(k, self.literal(v)) for k, v in eqn.params]
+        defaults = dict(row.params)
+        keywords = [ast.keyword(k, self.literal(v)) for k, v in eqn.params if defaults.get(k, v) != v
+                    or k not in defaults]
         return ast.Call(func, args, keywords)
 
     def module_attr(self, ns: str, attr: str) -> ast.expr:

@@ -21,14 +21,14 @@ import ast
 import numpy as np
 
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var, as_atom, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
-           "max": "amax", "min": "amin"}
+           "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel"}
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
@@ -397,6 +397,8 @@ class _Lowering:
 
     def call(self, node, prim, ns, spelled, args, name, params=()):
         row = PRIMS[prim]
+        if row.lowering is not None:  # np.var, np.clip, ...: written with other primitives
+            return row.lowering(_Emitter(self, node), *args, **dict(params))
         if prim == "dim" and len(args) == 1:  # len(x) = x.shape[0]
             return self.dim(node, args[0], 0)
         if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
@@ -418,16 +420,31 @@ class _Lowering:
             if isinstance(ref, FunctionRef):
                 return ref.prim, ref.ns, func.id
         elif isinstance(func, ast.Attribute):
-            module = self.module_of(func)
-            spelled = f"{module.alias}.{func.attr}"
-            if (module.ns, func.attr) in LIBRARY:
-                return (*LIBRARY[(module.ns, func.attr)], spelled)
+            inner = func.value if isinstance(func.value, ast.Attribute) else None  # np.linalg.norm
+            module = self.module_of(inner or func)
+            attr = f"{inner.attr}.{func.attr}" if inner else func.attr
+            spelled = f"{module.alias}.{attr}"
+            if (module.ns, attr) in LIBRARY:
+                return (*LIBRARY[(module.ns, attr)], spelled)
             raise self.error(func, f"{spelled} is not a function symdiff can differentiate; "
                              f"supported {module.ns} functions: {_supported(module.ns)}",
                              UnknownFunctionError)
         raise self.error(func, f"calling {_describe(func)} is not supported; call math or NumPy "
                          "functions (helper functions are not supported yet: inline them)",
                          UnknownFunctionError)
+
+
+class _Emitter:
+    """The `ir.Builder` interface over a lowering, for rows lowered into others."""
+
+    def __init__(self, lowering: _Lowering, node: ast.AST):
+        self.lowering, self.node = lowering, node
+
+    def __getattr__(self, prim: str):
+        row = PRIMS[prim]
+        ns = "op" if "op" in row.spelling else "numpy"
+        return lambda *args, **params: self.lowering.emit(
+            self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))
 
 
 class _NoDefault:
@@ -444,7 +461,9 @@ def _is_shape(node: ast.expr, env: dict) -> bool:
 
 
 def _is_value(node: ast.expr, env: dict) -> bool:
-    """Whether `node` denotes a value (a local, or an expression), not a module name."""
+    """Whether `node` denotes a value (a local, or an expression), not a module (np, np.linalg)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.value.id in env
     return not isinstance(node, ast.Name) or node.id in env
 
 

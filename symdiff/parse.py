@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import Loc, SourceUnavailableError, UnknownFunctionError
-from .primitives import CONSTANTS, LIBRARY, MODULES
+from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Source:
 
 
 _MODULE_NS = {id(module): ns for ns, module in MODULES.items() if ns != "builtins"}
-_FUNCTION_IDS = {id(getattr(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()}
+_FUNCTION_IDS = {id(resolve_attribute(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()}
 _TREES: dict[str, tuple[str, ast.Module]] = {}
 
 

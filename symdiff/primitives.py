@@ -77,6 +77,11 @@ class Prim:
             (indexing).
         positional: the emitted call passes `params` positionally
             (`np.reshape(x, (3, 4))`), not as keywords.
+        lowering: for operations lowered into others (np.var, np.clip), how:
+            `(b, *args, **params) -> Atom` with the lowering's builder `b`.
+        broadcast_cotangent: the VJP also accepts a cotangent that merely
+            broadcasts to the output's shape (a reduction's does).
+        view: NumPy may return a view of the first argument, not a new array.
     """
 
     name: str
@@ -96,6 +101,9 @@ class Prim:
     params: tuple[tuple[str, object], ...] = ()
     evaluate: Callable | None = None
     positional: bool = False
+    lowering: Callable | None = None
+    broadcast_cotangent: bool = False
+    view: bool = False
 
     @property
     def infix(self) -> str | None:
@@ -121,7 +129,14 @@ class Prim:
             return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
-        return getattr(MODULES[ns], self.spelling[ns])
+        return resolve_attribute(MODULES[ns], self.spelling[ns])
+
+
+def resolve_attribute(module, dotted: str):
+    """`module.a.b` for the dotted name "a.b" (np.linalg.norm)."""
+    for part in dotted.split("."):
+        module = getattr(module, part)
+    return module
 
 
 # ---------------------------------------------------------------- helpers
@@ -302,12 +317,20 @@ CONSTANTS = {
 }
 
 
+def _has(module, dotted: str) -> bool:
+    try:
+        resolve_attribute(module, dotted)
+    except AttributeError:
+        return False
+    return True
+
+
 def library() -> dict[tuple[str, str], tuple[str, str]]:
     """(module, attribute) -> (primitive, ns) for every spelling a library offers."""
     table = {}
     for row in ROWS:
         for ns, spelled in row.spelling.items():
-            if ns in MODULES and hasattr(MODULES[ns], spelled):
+            if ns in MODULES and _has(MODULES[ns], spelled):
                 table[(ns, spelled)] = (row.name, ns)
     for (ns, attr), prim in ALIASES.items():
         if hasattr(MODULES[ns], attr):

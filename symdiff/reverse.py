@@ -16,6 +16,8 @@ Straight-line input gives straight-line output: no tape.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .errors import NonScalarOutputError, ShapeError
 from .ir import Builder, Const, Eqn, Func, NameAllocator, Var
 from .primitives import PRIMS
@@ -103,7 +105,7 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
     shaped = builder.shapes is not None
-    if row.vjp is not None and shaped:
+    if row.vjp is not None and shaped and not row.broadcast_cotangent:
         g = builder.exact(g, builder.shape(eqn.out))
     rules = tuple(row.vjp if row.vjp is not None else row.partials)
     rules += (None,) * (len(eqn.args) - len(rules))  # index arrays carry no gradient
@@ -162,3 +164,24 @@ def _gradient(builder: Builder, param: Var, terms):
     if builder.shape(total) == shape:
         return builder.mul(total, 1.0, name=name)
     return builder.copy(builder.exact(total, shape), name=name)  # a whole, writable array
+
+
+def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS) -> Func:
+    """`func` with its last results, the gradients for `wrt`, made arrays of their own.
+
+    A simplified gradient can be a parameter itself (d sum(X * G)/dX = G) or a
+    view of one (G.T); a caller who updates such a gradient in place would
+    change their own data, so it is copied.
+    """
+    names = NameAllocator.for_func(func)
+    defined = {e.out.name: e for e in func.body}
+    params = {p.var.name for p in func.params}
+    body, results = list(func.body), list(func.results)
+    for i, param in zip(range(len(results) - len(wrt), len(results)), wrt, strict=True):
+        atom = results[i]
+        eqn = defined.get(atom.name) if isinstance(atom, Var) else None
+        if isinstance(atom, Var) and (atom.name in params or (eqn and prims[eqn.prim].view)):
+            copied = Var(names.fresh(f"{func.params[param].var.name}_bar"))
+            body.append(Eqn(copied, "copy", (atom,), "numpy", (), func.loc))
+            results[i] = copied
+    return replace(func, body=tuple(body), results=tuple(results))
