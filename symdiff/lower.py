@@ -21,14 +21,13 @@ import ast
 import numpy as np
 
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var, as_atom, atom_key
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
+from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
-METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
-           "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel"}
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
@@ -67,7 +66,7 @@ def _names_in(node: ast.AST) -> set[str]:
     return names
 
 
-class _Lowering:
+class _Lowering(ArrayLowering):
     """The state of lowering one function: bindings, equations, value numbers."""
 
     def __init__(self, src: Source, shapes: dict | None = None):
@@ -154,7 +153,7 @@ class _Lowering:
             raise self.error(stmt, f"{kind.lower()} statement: {advice}")
 
     def assign(self, target: ast.expr, value: ast.expr):
-        if isinstance(target, (ast.Tuple, ast.List)) and _is_shape(value, self.env):  # n, d = X.shape
+        if isinstance(target, (ast.Tuple, ast.List)) and is_shape(value, self.env):  # n, d = X.shape
             for axis, element in enumerate(target.elts):
                 self.assign_atom(element, self.dim(value, self.expr(value.value), axis))
         elif isinstance(target, ast.Name):
@@ -207,19 +206,6 @@ class _Lowering:
                 raise self.error(node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
         return out
 
-    def shape(self, atom) -> tuple:
-        return self.shapes[atom.name] if isinstance(atom, Var) else tuple(np.shape(atom.value))
-
-    def dim(self, node, array, axis):
-        """`array.shape[axis]`: a constant when shapes are known, else a `dim` equation."""
-        if self.shapes is None:
-            return self.emit(node, "dim", (array,), "numpy", params=(("axis", axis),))
-        shape = self.shape(array)
-        if not -len(shape) <= axis < len(shape):
-            raise self.error(node, f"axis {axis} is out of range for an array of shape {shape}; "
-                             "index an existing axis", ShapeError)
-        return Const(shape[axis])
-
     def expr_Constant(self, node, name):
         if isinstance(node.value, (bool, int, float)):
             return Const(node.value)
@@ -250,7 +236,7 @@ class _Lowering:
         return ref
 
     def expr_Attribute(self, node, name):
-        if _is_value(node.value, self.env):
+        if is_value(node.value, self.env):
             if node.attr == "T":  # x.T
                 return self.emit(node, "transpose", (self.expr(node.value),), "numpy", name=name)
             if node.attr in ("ndim", "size") and self.shapes is not None:
@@ -306,51 +292,10 @@ class _Lowering:
         args = (self.expr(node.left), self.expr(node.comparators[0]))
         return self.emit(node, CMPOPS[type(node.ops[0])], args, name=name)
 
-    def expr_Subscript(self, node, name):
-        if _is_shape(node.value, self.env):  # X.shape[0]
-            axis = self.literal(node.slice, "index")
-            if not isinstance(axis, int):
-                raise self.error(node, "x.shape must be indexed with one integer; use x.shape[0]")
-            return self.dim(node, self.expr(node.value.value), axis)
-        array = self.expr(node.value)
-        entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        arrays: list = []
-        template = tuple(self.index_entry(e, arrays) for e in entries)
-        return self.emit(node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
-
-    def index_entry(self, node, arrays: list) -> tuple:
-        """One entry of an index template (see arrays.py); index arrays go to `arrays`."""
-        if isinstance(node, ast.Slice):
-            return ("slice", *(self.static_int(b, "slice bound") for b in (node.lower, node.upper, node.step)))
-        if isinstance(node, ast.Constant) and node.value is None:
-            return ("none",)
-        if isinstance(node, ast.Constant) and node.value is Ellipsis:
-            return ("ellipsis",)
-        atom = self.expr(node)
-        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
-            return ("int", int(atom.value))
-        if isinstance(atom, Const):
-            raise self.error(node, f"the index {atom} is not an integer; index with ints, slices, "
-                             "None, ... or integer arrays")
-        arrays.append(atom)
-        return ("arg", len(arrays) - 1)
-
-    def static_int(self, node, what: str):
-        """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""
-        if node is None:
-            return None
-        atom = self.expr(node)
-        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
-            return int(atom.value)
-        if self.shapes is None:
-            return None  # not yet known: array code is lowered again with its shapes
-        raise self.error(node, f"the {what} must be an integer known from the shapes (a literal or "
-                         "x.shape[0]); symdiff specializes array code to shapes")
-
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self.error(node, "starred arguments cannot be differentiated; pass the arguments one by one")
-        if isinstance(node.func, ast.Attribute) and _is_value(node.func.value, self.env):
+        if isinstance(node.func, ast.Attribute) and is_value(node.func.value, self.env):
             prim, ns, spelled = self.method(node.func)  # x.sum(axis=0)
             positional = [node.func.value, *node.args]
         else:
@@ -361,44 +306,10 @@ class _Lowering:
         args = [self.expr(a) for a in positional[:count]]
         return self.call(node, prim, ns, spelled, args, name, params)
 
-    def method(self, func: ast.Attribute) -> tuple[str, str, str]:
-        if func.attr not in METHODS:
-            raise self.error(func, f"the method .{func.attr}() is not supported; supported methods: "
-                             f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
-        return METHODS[func.attr], "numpy", f".{func.attr}"
-
-    def static_params(self, node, row, spelled: str, extra: list) -> tuple:
-        """Static keyword parameters (axis=0, keepdims=True) from extra positionals and keywords."""
-        names = [n for n, _ in row.params]
-        if row.name == "reshape" and len(extra) > 1:  # x.reshape(3, 4)
-            extra = [ast.Tuple(extra, ast.Load())]
-        if len(extra) > len(names):
-            raise self.error(node, f"{spelled} takes {row.arity} array argument(s) and the parameters "
-                             f"{', '.join(names) or 'none'}; got {len(extra)} more arguments")
-        given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
-        for key in given:
-            if key not in names:
-                raise self.error(node, f"{spelled} has no parameter {key} symdiff supports; "
-                                 f"supported: {', '.join(names) or 'none'}")
-        return tuple((key, self.literal(given[key], key)) for key in names if key in given)
-
-    def literal(self, node, key: str):
-        """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
-        try:
-            return ast.literal_eval(node)
-        except ValueError:
-            pass
-        if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
-            value = self.static_int(node, f"parameter {key}")
-            if value is not None or self.shapes is None:
-                return value
-        raise self.error(node, f"the parameter {key} must be a constant (an int, a tuple of "
-                         "ints, True or False) so that shapes are known")
-
     def call(self, node, prim, ns, spelled, args, name, params=()):
         row = PRIMS[prim]
         if row.lowering is not None:  # np.var, np.clip, ...: written with other primitives
-            return row.lowering(_Emitter(self, node), *args, **dict(params))
+            return row.lowering(Emitter(self, node), *args, **dict(params))
         if prim == "dim" and len(args) == 1:  # len(x) = x.shape[0]
             return self.dim(node, args[0], 0)
         if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
@@ -434,19 +345,6 @@ class _Lowering:
                          UnknownFunctionError)
 
 
-class _Emitter:
-    """The `ir.Builder` interface over a lowering, for rows lowered into others."""
-
-    def __init__(self, lowering: _Lowering, node: ast.AST):
-        self.lowering, self.node = lowering, node
-
-    def __getattr__(self, prim: str):
-        row = PRIMS[prim]
-        ns = "op" if "op" in row.spelling else "numpy"
-        return lambda *args, **params: self.lowering.emit(
-            self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))
-
-
 class _NoDefault:
     pass
 
@@ -454,17 +352,6 @@ class _NoDefault:
 _NO_DEFAULT = _NoDefault()
 _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
                ast.LShift: "<<", ast.RShift: ">>"}
-
-
-def _is_shape(node: ast.expr, env: dict) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "shape" and _is_value(node.value, env)
-
-
-def _is_value(node: ast.expr, env: dict) -> bool:
-    """Whether `node` denotes a value (a local, or an expression), not a module (np, np.linalg)."""
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return node.value.id in env
-    return not isinstance(node, ast.Name) or node.id in env
 
 
 def _is_docstring(stmt) -> bool:

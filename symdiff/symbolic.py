@@ -150,7 +150,6 @@ def _simplifies_to_zero(difference, limit: int) -> bool:
 
 
 def _compare_at(derivation, lowered, symbols, reference, point, rtol) -> float:
-    sp = _sp()
     value = derivation.function(*point)
     ours = value if isinstance(value, tuple) else (value,)
     worst = 0.0
