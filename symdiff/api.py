@@ -153,7 +153,7 @@ def value_and_grad(fun=None, wrt=0):
     return _derivative(fun, wrt, "value_and_grad")
 
 
-def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
+def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None):
     """Check symdiff's gradient of `fun` against SymPy's closed-form derivative.
 
     The lowered function is executed on SymPy symbols and differentiated by
@@ -161,18 +161,25 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
     can simplify the difference to 0, and numerically (to `rtol`, relative to
     max(1, |value|)) at `points` random points inside every primitive's domain.
 
+    Array functions are checked for given shapes: entry by entry against SymPy
+    when the arrays have at most 64 entries in all, against central
+    differences of the lowered function otherwise.
+
     Args:
         fun: a function, or what `grad`/`value_and_grad` returned for one.
         wrt: as for `grad` (ignored when `fun` came from `grad`).
         points, seed: how many random points, drawn reproducibly from `seed`.
         rtol: the largest relative error accepted.
+        args: for array functions, example arguments: their shapes are used,
+            and the parameters not differentiated keep these values (labels).
+        shapes: for array functions, instead of `args`: parameter name -> shape.
 
     Returns:
         A `VerificationReport` (print it for a summary).
 
     Raises:
         VerificationError: the generated gradient disagrees with SymPy.
-        SymdiffError: `fun` cannot be differentiated.
+        SymdiffError: `fun` cannot be differentiated, or array shapes are missing.
 
     Example:
         >>> import math, symdiff
@@ -182,12 +189,22 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7):
         'symbolic'
     """
     from .symbolic import check
+    from .verify_arrays import check_arrays
 
     if hasattr(fun, "fun") and hasattr(fun, "lowered"):
         fun, wrt = fun.fun, fun.wrt
     indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
-    derivative = _derivative(fun, indices, "grad")
-    if not hasattr(derivative, "derivation"):
-        raise ShapeError(derivative.lowered.loc, f"verify does not handle array functions such as "
-                         f"{derivative.lowered.name} yet; compare with finite differences instead")
-    return check(derivative.derivation, points, seed, rtol)
+    source = parse_function(fun)
+    lowered = lower(source)
+    if not is_array_code(lowered):
+        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol)
+    names = [p.var.name for p in lowered.params]
+    if args is None and shapes is None:
+        raise ShapeError(lowered.loc, f"{lowered.name} uses array operations; give verify "
+                         "example arguments (args=...) or their shapes (shapes={'x': (3, 4)})")
+    given = dict(zip(names, args, strict=True)) if args is not None else {}
+    shapes = {n: np.shape(given[n]) if n in given else tuple((shapes or {}).get(n, ())) for n in names}
+    derivation, _ = derive(source, indices, shapes=shapes)
+    wrt_names = {names[i] for i in derivation.wrt}
+    fixed = {n: v for n, v in given.items() if n not in wrt_names}
+    return check_arrays(derivation, shapes, min(points, 3), seed, rtol, fixed)

@@ -5,6 +5,9 @@ result's shape from its arguments' shapes and one VJP builder per argument,
 written with the IR builder `b` as the lecture notes write them: for Z = X Y,
 X_bar = Z_bar Y^T and Y_bar = X^T Z_bar.
 
+Their SymPy meaning, for verification, is on NumPy arrays of SymPy expressions
+(dtype object); `sympy=None` means NumPy's own function computes it there.
+
 A VJP receives the output's cotangent `g` with exactly the output's shape. The
 cotangent it returns may be smaller than its argument where NumPy broadcasting
 restores it (the cotangent of `np.sum(x)` is a scalar): the reverse pass
@@ -76,12 +79,6 @@ def _matmul_dy(b, g, out, x, y):
     return b.matmul(b.transpose(x), g)  # Y_bar = X^T Z_bar
 
 
-def _sympy_matmul(x, y):
-    sp = _sp()
-    result = sp.Matrix(x) * sp.Matrix(y) if hasattr(x, "shape") else x * y
-    return result
-
-
 # ---------------------------------------------------------------- reductions
 
 def _sum_vjp(b, g, out, x, axis=None, keepdims=False):
@@ -108,8 +105,18 @@ def _reduction(name, vjp, sympy, spelling=None):
                 broadcast_cotangent=True)
 
 
-def _sympy_sum(x, axis=None, keepdims=False):
-    return _sp().Add(*x) if axis is None else None
+def _sympy_extreme(pick):
+    """Max or Min reduced along the axes, on an array of SymPy expressions."""
+    def meaning(x, axis=None, keepdims=False):
+        axes = _axes(axis, x.ndim)
+        kept = [i for i in range(x.ndim) if i not in axes]
+        rows = np.transpose(x, kept + list(axes)).reshape([x.shape[i] for i in kept] + [-1])
+        result = np.empty(rows.shape[:-1], dtype=object)
+        for index in np.ndindex(result.shape):
+            result[index] = pick(_sp())(*rows[index])
+        return result.reshape(_reduced_shape(x.shape, axis, keepdims))
+
+    return meaning
 
 
 def _transpose_shape(x) -> tuple:
@@ -156,7 +163,7 @@ def _getitem_vjp(b, g, out, x, *arrays, index=()):
 
 
 def _scatter_add(g, *arrays, index=(), shape=()):
-    out = np.zeros(shape)
+    out = np.zeros(shape, dtype=np.result_type(g, 0.0))  # object, for SymPy expressions
     np.add.at(out, build_index(index, arrays), g)
     return out
 
@@ -203,7 +210,7 @@ ARRAY_ROWS = [
          sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True),
     # the 2-norm of a vector, the Frobenius norm of a matrix; at 0 the gradient
     # is 0, the minimum-norm subgradient
-    Prim("norm", 1, {"numpy": "linalg.norm"}, None,
+    Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
          vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),),
          shape=lambda x: (), sample=((-2.0, 2.0),)),
     Prim("trace", 1, {"numpy": "trace"}, None,
@@ -222,20 +229,20 @@ ARRAY_ROWS = [
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (stop,),
          params=(("stop", 0),), kind="integral", positional=True),
-    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, _sympy_matmul,
+    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("dot", 2, {"numpy": "dot"}, _sympy_matmul,
+    Prim("dot", 2, {"numpy": "dot"}, None,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("outer", 2, {"numpy": "outer"}, lambda x, y: _sp().Matrix(x) * _sp().Matrix(y).T,
+    Prim("outer", 2, {"numpy": "outer"}, None,
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
          shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, lambda x: _sp().Matrix(x).T,
+    Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
          vjp=(lambda b, g, o, x: b.transpose(g),), shape=_transpose_shape, linear=True,
          sample=((-2.0, 2.0),), view=True),
-    _reduction("sum", _sum_vjp, _sympy_sum),
+    _reduction("sum", _sum_vjp, None),
     _reduction("mean", _mean_vjp, None),
-    _reduction("amax", _extreme_vjp, None, "max"),
-    _reduction("amin", _extreme_vjp, None, "min"),
+    _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max"),
+    _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min"),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
          params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,

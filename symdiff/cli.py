@@ -70,14 +70,18 @@ def run(args) -> str:
     derivation, many = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes, lowered=lowered)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
-        from .symbolic import check
-
-        if shapes is not None:
-            raise SymdiffError(_arg_loc(), "--check does not handle array functions yet; "
-                               "compare with finite differences instead")
-        report, _ = derive(source, tuple(derivation.wrt), lowered=lowered)
-        parts.append(_comment(str(check(report))))
+        parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes))))
     return "\n".join(parts).rstrip("\n")
+
+
+def _check(source, wrt, lowered, shapes):
+    """SymPy's verdict on the gradient (entry by entry, or by finite differences, for arrays)."""
+    from .symbolic import check
+    from .verify_arrays import check_arrays
+
+    if shapes is None:
+        return check(derive(source, tuple(wrt), lowered=lowered)[0])
+    return check_arrays(derive(source, tuple(wrt), shapes=shapes)[0], shapes)
 
 
 def _parse_shapes(text: str | None, lowered) -> dict:

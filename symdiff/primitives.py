@@ -35,7 +35,7 @@ _OPERATORS = {
     ("/", 2): operator.truediv, ("**", 2): operator.pow, ("//", 2): operator.floordiv,
     ("%", 2): operator.mod, ("-", 1): operator.neg, ("<", 2): operator.lt,
     ("<=", 2): operator.le, (">", 2): operator.gt, (">=", 2): operator.ge,
-    ("==", 2): operator.eq, ("!=", 2): operator.ne,
+    ("==", 2): operator.eq, ("!=", 2): operator.ne, ("@", 2): operator.matmul,
 }
 
 

@@ -22,6 +22,8 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from .errors import VerificationError
 from .ir import Const, Func, Var, flat_results
 from .primitives import PRIMS
@@ -60,8 +62,18 @@ def to_sympy(func: Func, inputs, prims=PRIMS) -> tuple:
         return env[atom.name] if isinstance(atom, Var) else sympy_constant(atom)
 
     for eqn in func.body:
-        env[eqn.out.name] = prims[eqn.prim].sympy(*map(read, eqn.args), **dict(eqn.params))
+        env[eqn.out.name] = _apply(prims[eqn.prim], eqn, [read(a) for a in eqn.args])
     return tuple(read(r) for r in flat_results(func.results))
+
+
+def _apply(row, eqn, args):
+    """A primitive on SymPy expressions, or on NumPy arrays of them (dtype object)."""
+    params = dict(eqn.params)
+    if row.sympy is None:  # an array operation: NumPy's own function works on object arrays
+        return row.impl(eqn.ns)(*args, **params)
+    if row.elementwise and any(isinstance(a, np.ndarray) for a in args):
+        return np.vectorize(lambda *xs: row.sympy(*xs, **params), otypes=[object])(*args)
+    return row.sympy(*args, **params)
 
 
 def drop_nondifferentiable(expr):
@@ -84,6 +96,7 @@ class VerificationReport:
         symbolic: for each, whether the difference simplified to exactly 0.
         points: how many random points were compared numerically.
         max_error: the largest error seen, relative to max(1, |SymPy's value|).
+        reference: "SymPy", or "finite differences" for arrays too large for it.
     """
 
     function: str
@@ -92,15 +105,19 @@ class VerificationReport:
     symbolic: tuple[bool, ...]
     points: int
     max_error: float
+    reference: str = "SymPy"
 
     @property
     def method(self) -> str:
         return "symbolic" if all(self.symbolic) else "numeric"
 
     def __str__(self) -> str:
-        lines = [f"verified {self.function} against SymPy ({self.method}): "
+        lines = [f"verified {self.function} against {self.reference} ({self.method}): "
                  f"{self.points} random points, max relative error {self.max_error:.1e}"]
         for name, form, exact in zip(self.wrt, self.closed_form, self.symbolic, strict=True):
+            if isinstance(form, np.ndarray):
+                lines.append(f"  d{self.function}/d{name}: {form.size} entries of shape {form.shape}")
+                continue
             how = "difference simplifies to 0" if exact else "checked numerically"
             lines.append(f"  d{self.function}/d{name} = {form}   [{how}]")
         return "\n".join(lines)
@@ -195,12 +212,13 @@ def in_domain(func: Func, point, prims=PRIMS) -> bool:
         row = prims[eqn.prim]
         args = [env[a.name] if isinstance(a, Var) else a.value for a in eqn.args]
         try:
-            if row.domain is not None and not row.domain(*args):
-                return False
-            value = row.impl(eqn.ns)(*args, **dict(eqn.params))
-        except (ArithmeticError, ValueError, TypeError):
+            with np.errstate(all="raise"):
+                if row.domain is not None and not np.all(np.vectorize(row.domain)(*args)):
+                    return False
+                value = row.impl(eqn.ns)(*args, **dict(eqn.params))
+        except (ArithmeticError, ValueError, TypeError, IndexError, FloatingPointError):
             return False
-        if not math.isfinite(float(value)):
+        if not np.all(np.isfinite(value)):
             return False
         env[eqn.out.name] = value
     return True

@@ -399,10 +399,31 @@ def test_misaligned_shapes_raise_a_located_shape_error_naming_the_operation(name
 
 
 @pytest.mark.parametrize("given", ["function", "grad"])
-def test_verify_refuses_array_functions_with_a_located_error(given):
+def test_verify_of_an_array_function_needs_example_arguments_or_shapes(given):
     fun = cases.verified if given == "function" else symdiff.grad(cases.verified)
-    with pytest.raises(SymdiffError) as info:
+    with pytest.raises(ShapeError) as info:
         symdiff.verify(fun)
     assert not isinstance(info.value, symdiff.VerificationError)  # not a failed check
     assert str(info.value).startswith(location("verified", "def") + ": ")
-    assert "verify" in info.value.detail and "yet" in info.value.detail
+    assert "args=" in info.value.detail and "shapes=" in info.value.detail
+
+
+def test_verify_checks_small_arrays_entry_by_entry_against_sympy():
+    report = symdiff.verify(cases.matrix_product, wrt=("X", "Y"), args=draw([(2, 3), (3, 2), (2, 2)]))
+    assert report.reference == "SymPy" and report.points == 3
+    assert report.max_error < 1e-12
+    assert "dmatrix_product/dX: 6 entries of shape (2, 3)" in str(report)
+
+
+def test_verify_uses_finite_differences_for_large_arrays():
+    report = symdiff.verify(cases.matrix_product, wrt="X", shapes={"X": (8, 9), "Y": (9, 4), "G": (8, 4)})
+    assert report.reference == "finite differences"
+    assert report.max_error < 1e-5
+
+
+def test_verify_catches_a_deliberately_wrong_array_rule(monkeypatch):
+    wrong = dataclasses.replace(PRIMS["matmul"], vjp=(lambda b, g, o, x, y: b.matmul(g, y),
+                                                      PRIMS["matmul"].vjp[1]))
+    monkeypatch.setitem(PRIMS, "matmul", wrong)
+    with pytest.raises(symdiff.VerificationError, match="a derivative rule is wrong"):
+        symdiff.verify(cases.matrix_product, wrt="X", args=draw([(2, 2), (2, 2), (2, 2)]))

@@ -51,6 +51,14 @@ def test_check_appends_the_sympy_verification(capsys):
     assert "[difference simplifies to 0]" in out
 
 
+def test_check_verifies_array_code_entry_by_entry(capsys):
+    code, out, err = run_cli(["examples/matrix.py:product", "--wrt", "X,Y", "--shape", "X=2x3,Y=3x2,G=2x2",
+                              "--check"], capsys)
+    assert (code, err) == (0, "")
+    assert "# verified product against SymPy (numeric): 3 random points" in out
+    assert "#   dproduct/dX: 6 entries of shape (2, 3)" in out
+
+
 def test_wrt_by_index_and_unknown_stage(capsys):
     code, out, _ = run_cli([f"{LECTURE}:product", "--wrt", "2"], capsys)
     assert code == 0
