@@ -247,3 +247,7 @@ def misaligned_bias(X, b):
 
 def verified(X, Y):  # <-
     return np.sum(X @ Y)
+
+
+def row_maxima(X):
+    return np.sum(np.max(X, axis=1)) + X.min()

@@ -427,3 +427,12 @@ def test_verify_catches_a_deliberately_wrong_array_rule(monkeypatch):
     monkeypatch.setitem(PRIMS, "matmul", wrong)
     with pytest.raises(symdiff.VerificationError, match="a derivative rule is wrong"):
         symdiff.verify(cases.matrix_product, wrt="X", args=draw([(2, 2), (2, 2), (2, 2)]))
+
+
+def test_max_and_min_reductions_send_the_gradient_to_the_extremes_and_split_ties():
+    X = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 0.0]])
+    expected = np.array([[0.0, 0.5, 0.5], [1.0, 1.0, 0.0]])  # row maxima; X.min() is -1
+    assert np.array_equal(symdiff.grad(cases.row_maxima)(X), expected)
+    (X,) = draw([(3, 4)])
+    assert_close(symdiff.grad(cases.row_maxima)(X), central_differences(cases.row_maxima, [X], 0),
+                 DIFFERENCE_RTOL, "row maxima")
