@@ -119,8 +119,32 @@ def _sympy_extreme(pick):
     return meaning
 
 
-def _transpose_shape(x) -> tuple:
-    return tuple(reversed(x))
+def _transpose_shape(x, axes=None) -> tuple:
+    return tuple(reversed(x)) if axes is None else tuple(x[a] for a in axes)
+
+
+def _transpose_vjp(b, g, out, x, axes=None):
+    if axes is None:
+        return b.transpose(g)
+    return b.transpose(g, axes=tuple(int(i) for i in np.argsort(axes)))
+
+
+def _diag_shape(x) -> tuple:
+    if len(x) == 1:
+        return (x[0], x[0])
+    if len(x) == 2:
+        return (min(x),)
+    raise ValueError(f"np.diag takes a vector or a matrix, not shape {x}")
+
+
+def _diag_vjp(b, g, out, x):
+    if len(b.shape(x)) == 1:  # v -> diag(v): the cotangent's diagonal
+        return b.diag(g)
+    rows, cols = b.shape(x)  # A -> diag(A): a matrix with g on its diagonal
+    if rows == cols:
+        return b.diag(g)
+    indices = b.arange(stop=min(rows, cols))
+    return b.scatter_add(g, indices, indices, index=(("arg", 0), ("arg", 1)), shape=(rows, cols))
 
 
 def _reshape_shape(x, shape=None) -> tuple:
@@ -178,6 +202,55 @@ def _composite(name, arity, lowering, **kw):
     return Prim(name, arity, {"numpy": name}, None, lowering=lowering, shape=lambda *s, **p: (), **kw)
 
 
+def _join_shape(*shapes, axis=0, new=False) -> tuple:
+    first = shapes[0]
+    if new:  # np.stack: a new axis
+        if any(s != first for s in shapes):
+            raise ValueError(f"np.stack needs arrays of one shape, got {shapes}")
+        axis = axis % (len(first) + 1)
+        return first[:axis] + (len(shapes),) + first[axis:]
+    axis = axis % len(first)
+    if any(len(s) != len(first) or s[:axis] + s[axis + 1:] != first[:axis] + first[axis + 1:]
+           for s in shapes):
+        raise ValueError(f"np.concatenate along axis {axis} needs matching shapes, got {shapes}")
+    return first[:axis] + (sum(s[axis] for s in shapes),) + first[axis + 1:]
+
+
+def _join_vjp(count: int, new: bool):
+    """One rule per joined array: its block of the cotangent."""
+    def rule(i):
+        def block(b, g, out, *arrays, axis=0):
+            axis = axis % len(b.shape(out))
+            lead = (("slice", None, None, None),) * axis
+            if new:
+                return b.getitem(g, index=lead + (("int", i),))
+            start = sum(b.shape(a)[axis] for a in arrays[:i])
+            return b.getitem(g, index=lead + (("slice", start, start + b.shape(arrays[i])[axis], None),))
+        return block
+
+    return tuple(rule(i) for i in range(count))
+
+
+def _join(name, new):
+    join = getattr(np, name)
+    return Prim(name, 1, {"numpy": name}, None, vjp=lambda count: _join_vjp(count, new),
+                shape=lambda *shapes, axis=0: _join_shape(*shapes, axis=axis, new=new),
+                params=(("axis", 0),), linear=True, sequence=True, sample=((-2.0, 2.0),),
+                evaluate=lambda *arrays, axis=0: join(arrays, axis=axis))
+
+
+def _stacked(b, *arrays, vertical):
+    rank = len(b.shape(arrays[0])) if b.shape(arrays[0]) is not None else 2
+    if vertical:
+        return b.stack(*arrays, axis=0) if rank == 1 else b.concatenate(*arrays, axis=0)
+    return b.concatenate(*arrays, axis=0 if rank == 1 else 1)
+
+
+def _inner(b, x, y):
+    # np.inner contracts the last axes: x @ y for vectors, x @ y.T otherwise
+    return b.matmul(x, y) if b.shape(y) is not None and len(b.shape(y)) <= 1 else b.matmul(x, b.transpose(y))
+
+
 def _as_shape(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
@@ -216,18 +289,25 @@ ARRAY_ROWS = [
     Prim("trace", 1, {"numpy": "trace"}, None,
          vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
          linear=True, sample=((-2.0, 2.0),)),
+    Prim("diag", 1, {"numpy": "diag"}, None, vjp=(_diag_vjp,), shape=_diag_shape, linear=True,
+         sample=((-2.0, 2.0),)),
     Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
          positional=True),
     Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
          params=(("shape", None),), positional=True),
     Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), shape=lambda x: x),
     Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), shape=lambda x: x),
+    _join("concatenate", new=False),
+    _join("stack", new=True),
+    _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
+    _composite("vstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=True), sequence=True),
+    _composite("inner", 2, _inner),
     _composite("var", 1, _var, params=(("axis", None), ("keepdims", False))),
     _composite("std", 1, lambda b, x, **p: b.sqrt(_var(b, x, **p)),
                params=(("axis", None), ("keepdims", False))),
     _composite("clip", 3, lambda b, x, lo, hi: b.min(b.max(x, lo), hi)),
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
-    Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (stop,),
+    Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),
     Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
@@ -237,7 +317,7 @@ ARRAY_ROWS = [
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
          shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
-         vjp=(lambda b, g, o, x: b.transpose(g),), shape=_transpose_shape, linear=True,
+         vjp=(_transpose_vjp,), shape=_transpose_shape, linear=True, params=(("axes", None),),
          sample=((-2.0, 2.0),), view=True),
     _reduction("sum", _sum_vjp, None),
     _reduction("mean", _mean_vjp, None),

@@ -230,6 +230,8 @@ class _Printer:
             self.imports.add(eqn.ns)
             for part in spelled.split("."):  # np.linalg.norm
                 func = ast.Attribute(func, part, ast.Load())
+        if row.sequence:  # np.concatenate([a, b], axis=0)
+            args = [ast.List(args, ast.Load())]
         if row.positional:
             return ast.Call(func, args + [self.literal(v) for _, v in eqn.params], [])
         defaults = dict(row.params)

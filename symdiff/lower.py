@@ -301,6 +301,13 @@ class _Lowering(ArrayLowering):
         else:
             (prim, ns, spelled), positional = self.callee(node.func), list(node.args)
         row = PRIMS[prim]
+        if row.sequence:  # np.concatenate([a, b], axis=0): the list holds the arrays
+            if not positional or not isinstance(positional[0], (ast.List, ast.Tuple)):
+                raise self.error(node, f"{spelled} takes a list of arrays written out: "
+                                 f"{spelled}([a, b], ...)")
+            params = self.static_params(node, row, spelled, positional[1:])
+            args = [self.expr(a) for a in positional[0].elts]
+            return self.call(node, prim, ns, spelled, args, name, params)
         count = row.arity if row.params else len(positional)
         params = self.static_params(node, row, spelled, positional[count:])
         args = [self.expr(a) for a in positional[:count]]
@@ -318,7 +325,7 @@ class _Lowering(ArrayLowering):
         if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
             args = [self.emit(node, prim, args[:2], ns), *args[2:]]
             return self.call(node, prim, ns, spelled, args, name, params)
-        if len(args) not in (row.arities or (row.arity,)):
+        if not row.sequence and len(args) not in (row.arities or (row.arity,)):
             expected = " or ".join(map(str, row.arities or (row.arity,)))
             raise self.error(node, f"{spelled} takes {expected} argument(s) here, got {len(args)}"
                              + ("; max/min of an iterable is not supported, list the values" if

@@ -86,7 +86,7 @@ class ArrayLowering:
     def static_params(self, node, row, spelled: str, extra: list) -> tuple:
         """Static keyword parameters (axis=0, keepdims=True) from extra positionals and keywords."""
         names = [n for n, _ in row.params]
-        if row.name == "reshape" and len(extra) > 1:  # x.reshape(3, 4)
+        if row.name in ("reshape", "transpose") and len(extra) > 1:  # x.reshape(3, 4)
             extra = [ast.Tuple(extra, ast.Load())]
         if len(extra) > len(names):
             raise self.error(node, f"{spelled} takes {row.arity} array argument(s) and the parameters "
@@ -117,6 +117,10 @@ class Emitter:
 
     def __init__(self, lowering, node: ast.AST):
         self.lowering, self.node = lowering, node
+
+    def shape(self, atom):
+        """The atom's shape, or None while shapes are not known."""
+        return None if self.lowering.shapes is None else self.lowering.shape(atom)
 
     def __getattr__(self, prim: str):
         row = PRIMS[prim]

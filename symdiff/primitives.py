@@ -82,6 +82,8 @@ class Prim:
         broadcast_cotangent: the VJP also accepts a cotangent that merely
             broadcasts to the output's shape (a reduction's does).
         view: NumPy may return a view of the first argument, not a new array.
+        sequence: the arrays come as one list (`np.concatenate([a, b])`); then
+            `vjp` is a function of their count giving one rule per array.
     """
 
     name: str
@@ -104,6 +106,7 @@ class Prim:
     lowering: Callable | None = None
     broadcast_cotangent: bool = False
     view: bool = False
+    sequence: bool = False
 
     @property
     def infix(self) -> str | None:

@@ -107,7 +107,8 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     shaped = builder.shapes is not None
     if row.vjp is not None and shaped and not row.broadcast_cotangent:
         g = builder.exact(g, builder.shape(eqn.out))
-    rules = tuple(row.vjp if row.vjp is not None else row.partials)
+    rules = row.vjp(len(eqn.args)) if callable(row.vjp) else row.vjp
+    rules = tuple(rules if rules is not None else row.partials)
     rules += (None,) * (len(eqn.args) - len(rules))  # index arrays carry no gradient
     for arg, rule in zip(eqn.args, rules, strict=True):
         if not isinstance(arg, Var) or arg.name not in active or rule is None:

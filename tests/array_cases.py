@@ -251,3 +251,22 @@ def verified(X, Y):  # <-
 
 def row_maxima(X):
     return np.sum(np.max(X, axis=1)) + X.min()
+
+
+def permuted(X, G):
+    return np.sum(np.transpose(X, (2, 0, 1)) * G) + np.sum(X.transpose(1, 0, 2) ** 2)
+
+
+def diagonals(v, A, R):
+    return np.sum(np.diag(v) @ A) + np.sum(np.diag(A) ** 2) + np.sum(np.diag(R) ** 3)
+
+
+def joined(a, b, M):
+    c = np.concatenate([a, b * 2, a], axis=0)
+    S = np.stack([a, b], axis=1)
+    return np.sum(c**2) + np.sum(S * S * S) + np.sum(np.vstack([a, b]) ** 3) \
+        + np.sum(np.hstack([M, M * 3]) ** 2) + np.inner(a, b) + np.sum(np.inner(M, M))
+
+
+def statistics(X):
+    return np.sum(np.var(X, axis=0)) + X.std() + np.sum(np.clip(X, -0.5, 0.5) ** 2) + np.linalg.norm(X.ravel())

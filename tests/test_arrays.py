@@ -436,3 +436,16 @@ def test_max_and_min_reductions_send_the_gradient_to_the_extremes_and_split_ties
     (X,) = draw([(3, 4)])
     assert_close(symdiff.grad(cases.row_maxima)(X), central_differences(cases.row_maxima, [X], 0),
                  DIFFERENCE_RTOL, "row maxima")
+
+
+@pytest.mark.parametrize("name,shapes", [
+    ("permuted", [(2, 3, 2), (2, 2, 3)]),
+    ("diagonals", [(3,), (3, 3), (2, 4)]),
+    ("joined", [(3,), (3,), (2, 3)]),
+    ("statistics", [(3, 4)]),
+], ids=["transpose_axes", "diag", "concatenate_stack_hstack_vstack_inner", "var_std_clip_norm"])
+def test_more_array_operations_agree_with_sympy_entry_by_entry(name, shapes):
+    fun = getattr(cases, name)
+    args = draw(shapes)
+    report = symdiff.verify(fun, wrt=tuple(range(len(shapes) if name != "permuted" else 1)), args=args)
+    assert report.reference == "SymPy" and report.max_error < 1e-10
