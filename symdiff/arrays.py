@@ -160,12 +160,13 @@ def _reshape_vjp(b, g, out, x, shape=None):
 # ---------------------------------------------------------------- indexing
 # An index is a template: a tuple of ('int', k), ('slice', start, stop, step),
 # ('none',), ('ellipsis',) or ('arg', i), the i-th index array among the
-# equation's arguments after the indexed array.
+# equation's arguments after the indexed array; ('arg', i, 'distinct') marks
+# an index array known to hold distinct values (np.arange).
 
 def build_index(template, arrays) -> tuple:
     """The NumPy index a template stands for, with `arrays` in its ('arg', i) places."""
     kinds = {"int": lambda k: k, "slice": lambda *b: slice(*b), "none": lambda: None,
-             "ellipsis": lambda: Ellipsis, "arg": lambda i: arrays[i]}
+             "ellipsis": lambda: Ellipsis, "arg": lambda i, *distinct: arrays[i]}
     return tuple(kinds[entry[0]](*entry[1:]) for entry in template)
 
 
@@ -182,11 +183,20 @@ _WHOLE = {("slice", None, None, None), ("none",), ("ellipsis",)}
 
 def _getitem_vjp(b, g, out, x, *arrays, index=()):
     if all(entry in _WHOLE for entry in index):  # x[:, None]: a view with new axes
-        return b.reshape(g, shape=b.shape(x))
-    return b.scatter_add(g, *arrays, index=index, shape=b.shape(x))
+        return b.reshape(b.exact(g, b.shape(out)), shape=b.shape(x))
+    return b.scatter_add(g, *arrays, index=index, shape=b.shape(x), distinct=_distinct(b, arrays, index))
 
 
-def _scatter_add(g, *arrays, index=(), shape=()):
+def _distinct(b, arrays, index) -> bool:
+    """Whether the index picks no entry twice: only integer vectors of one length, one
+    of them distinct (x[np.arange(n), labels]), with nothing else but full slices."""
+    picks = [e for e in index if e[0] == "arg"]
+    shapes = {b.shape(a) for a in arrays}
+    return (any(len(e) > 2 for e in picks) and len(shapes) == 1 and len(next(iter(shapes))) == 1
+            and all(e[0] == "arg" or e == ("slice", None, None, None) for e in index))
+
+
+def _scatter_add(g, *arrays, index=(), shape=(), distinct=False):
     out = np.zeros(shape, dtype=np.result_type(g, 0.0))  # object, for SymPy expressions
     np.add.at(out, build_index(index, arrays), g)
     return out
@@ -271,12 +281,14 @@ def _expanded_shape(shape, axis) -> tuple:
 
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
-         params=(("index", ()),), linear=True, sample=((-2.0, 2.0),),
+         params=(("index", ()),), linear=True, sample=((-2.0, 2.0),), broadcast_cotangent=True,
          evaluate=lambda x, *arrays, index=(): x[build_index(index, arrays)], view=True),
     Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
-         vjp=(lambda b, g, o, x, *arrays, index=(), shape=(): b.getitem(g, *arrays, index=index),),
-         shape=lambda x, *arrays, index=(), shape=(): tuple(shape), linear=True,
-         params=(("index", ()), ("shape", ())), sample=((-2.0, 2.0),), evaluate=_scatter_add),
+         vjp=(lambda b, g, o, x, *arrays, index=(), shape=(), distinct=False:
+              b.getitem(g, *arrays, index=index),),
+         shape=lambda x, *arrays, index=(), shape=(), distinct=False: tuple(shape), linear=True,
+         params=(("index", ()), ("shape", ()), ("distinct", False)), sample=((-2.0, 2.0),),
+         evaluate=_scatter_add),
     Prim("where", 3, {"numpy": "where"}, lambda c, x, y: _sp().Piecewise((x, _sp().Ne(c, 0)), (y, True)),
          vjp=(None, lambda b, g, o, c, x, y: b.where(c, g, 0.0),
               lambda b, g, o, c, x, y: b.where(c, 0.0, g)),

@@ -48,6 +48,12 @@ def _scatter_add(shape, index, values):
     total = np.zeros(shape)
     np.add.at(total, index, values)
     return total
+''', "_scatter": '''
+def _scatter(shape, index, values):
+    """Zeros of `shape` with `values` at `index`, which picks no entry twice."""
+    total = np.zeros(shape)
+    total[index] = values
+    return total
 '''}
 
 
@@ -218,11 +224,12 @@ class _Printer:
         if eqn.prim == "getitem":  # x[index]
             return ast.Subscript(args[0], self.index(dict(eqn.params)["index"], args[1:]), ast.Load())
         if eqn.prim == "scatter_add":  # the adjoint of x[index]
-            self.helpers.add("_scatter_add")
             params = dict(eqn.params)
+            helper = "_scatter" if params.get("distinct") else "_scatter_add"
+            self.helpers.add(helper)
             index = ast.Subscript(self.module_attr("numpy", "s_"), self.index(params["index"], args[1:]),
                                   ast.Load())
-            return ast.Call(ast.Name("_scatter_add", ast.Load()), [ast.Constant(params["shape"]), index, args[0]], [])
+            return ast.Call(ast.Name(helper, ast.Load()), [ast.Constant(params["shape"]), index, args[0]], [])
         if eqn.ns == "builtins":
             func = ast.Name(spelled, ast.Load())
         else:
@@ -250,7 +257,7 @@ class _Printer:
             if kind == "slice":
                 return ast.Slice(*(None if v is None else self.literal(v) for v in rest))
             if kind == "arg":
-                return arrays[rest[0]]
+                return arrays[rest[0]]  # (a 'distinct' mark only informs the adjoint)
             return ast.Constant({"int": rest[0] if rest else None, "none": None, "ellipsis": ...}[kind])
 
         entries = [entry(item) for item in template]

@@ -63,7 +63,8 @@ class ArrayLowering:
             raise self.error(node, f"the index {atom} is not an integer; index with ints, slices, "
                              "None, ... or integer arrays")
         arrays.append(atom)
-        return ("arg", len(arrays) - 1)
+        made = next((e for e in reversed(self.eqns) if e.out == atom), None)
+        return ("arg", len(arrays) - 1) + (("distinct",) if made and made.prim == "arange" else ())
 
     def static_int(self, node, what: str):
         """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""

@@ -281,8 +281,17 @@ def _untransposed(walk, atom):
     return inner.args[0] if inner is not None and not inner.params else None
 
 
+def _sum(walk, eqn, x):
+    negation = walk.defn(x, "neg")
+    if negation is None:
+        return None
+    # sum(-x) = -sum(x): negate the smaller, reduced array
+    total = Eqn(walk.temp(), "sum", negation.args, eqn.ns, eqn.params, eqn.loc)
+    return total, _make(eqn, "neg", total.out)
+
+
 _RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
-          "transpose": _transpose}
+          "transpose": _transpose, "sum": _sum}
 
 
 def _dead_code(func: Func) -> Func:
