@@ -47,10 +47,7 @@ transformation time and a 5 s SymPy timeout (20 s otherwise); `--max-k K` sets t
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import importlib.util
 import inspect
-import itertools
 import math
 import platform
 import statistics
@@ -66,6 +63,9 @@ try:
     import symdiff
 except ImportError:
     sys.exit("bench_scalar: cannot import symdiff; run `pip install -e .` in the repository root")
+
+from _timing import (cpu_name, fmt_ratio, fmt_time, import_file, interleaved_best, markdown_table,
+                     package_versions)
 
 LECTURE_X = 0.7
 COMPOSITION_X = -0.3
@@ -163,20 +163,7 @@ def best_times(calls, arg, settings):
     timers = {label: timeit.Timer("float(fn(arg))" if convert else "fn(arg)", setup="fn = _fn; arg = _arg",
                                   globals={"_fn": fn, "_arg": arg})
               for label, (fn, convert) in calls.items()}
-    numbers = {label: next(n for n in loop_counts() if timer.timeit(n) >= settings.min_time)
-               for label, timer in timers.items()}
-    best = dict.fromkeys(timers, math.inf)
-    for _ in range(settings.repeats):
-        for label, timer in timers.items():
-            best[label] = min(best[label], timer.timeit(numbers[label]) / numbers[label])
-    return best
-
-
-def loop_counts():
-    """1, 2, 5, 10, 20, 50, ... as in `timeit.Timer.autorange`."""
-    for power in itertools.count():
-        for step in (1, 2, 5):
-            yield step * 10**power
+    return interleaved_best(timers, settings.repeats, settings.min_time)
 
 
 def check(label, got, want, where):
@@ -185,13 +172,6 @@ def check(label, got, want, where):
         sys.stdout.flush()
         sys.exit(f"bench_scalar: {label} disagrees with symdiff at {where}: got {float(got)!r}, "
                  f"symdiff gives {want!r} (relative tolerance {RTOL}); stopping before timing it")
-
-
-def import_file(path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def transformation_time(directory, stem, source, name, settings):
@@ -294,42 +274,11 @@ plus `lambdify`, timed inside a subprocess (start-up and import not counted);
 Every gradient was checked against symdiff's to a relative 1e-9 before it was timed."""
 
 
-def fmt_time(seconds):
-    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
-        if seconds < 1000 * scale:
-            value = seconds / scale
-            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
-    return f"{seconds:.3g} s"
-
-
-def fmt_ratio(seconds, hand_seconds):
-    return f"{seconds / hand_seconds:.2f}x"
-
-
-def markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def environment(settings):
     versions = [f"Python {platform.python_version()}", f"symdiff {symdiff.__version__}"]
-    for name in ("sympy", "numpy", "autograd", "jax"):
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} not installed")
+    versions += package_versions(("sympy", "numpy", "autograd", "jax"))
     return (f"{', '.join(versions)}; {platform.system()} {platform.machine()} ({cpu_name()}).\n"
             f"Time per call: best of {settings.repeats} timeit repeats of >= {settings.min_time:g} s each.")
-
-
-def cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def parse_settings(argv=None):

@@ -1,0 +1,83 @@
+"""Timing and formatting shared by the benchmark scripts (`bench_scalar.py`, `bench_arrays.py`).
+
+The scripts import it as `_timing`: run them as `python benchmarks/<script>.py`, which
+puts this directory first on `sys.path`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import itertools
+import math
+import platform
+from pathlib import Path
+
+
+def interleaved_best(timers, repeats, min_time):
+    """Seconds per call of each `timeit.Timer` in `timers` (label -> timer), best of `repeats`.
+
+    Each timer's number of loops is the first of 1, 2, 5, 10, ... whose run lasts at
+    least `min_time`; then the repeats of all timers are interleaved, so that load
+    from other processes hits them alike, and each timer's best repeat counts.
+    """
+    numbers = {label: next(n for n in loop_counts() if timer.timeit(n) >= min_time)
+               for label, timer in timers.items()}
+    best = dict.fromkeys(timers, math.inf)
+    for _ in range(repeats):
+        for label, timer in timers.items():
+            best[label] = min(best[label], timer.timeit(numbers[label]) / numbers[label])
+    return best
+
+
+def loop_counts():
+    """1, 2, 5, 10, 20, 50, ... as in `timeit.Timer.autorange`."""
+    for power in itertools.count():
+        for step in (1, 2, 5):
+            yield step * 10**power
+
+
+def import_file(path):
+    """The module in the file `path`, imported under its stem (not entered in `sys.modules`)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fmt_time(seconds):
+    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
+        if seconds < 1000 * scale:
+            value = seconds / scale
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+def fmt_ratio(seconds, hand_seconds):
+    return f"{seconds / hand_seconds:.2f}x"
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def package_versions(names):
+    """"name version" or "name not installed" for each distribution in `names`."""
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} not installed")
+    return versions
+
+
+def cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
