@@ -99,6 +99,17 @@ def _extreme_vjp(b, g, out, x, axis=None, keepdims=False):
     return b.mul(_restore_axes(b, g, x, axis, keepdims), share)
 
 
+def _prod_vjp(b, g, out, x, axis=None, keepdims=False):
+    # d prod / d x_i = the product of the others: out / x_i without zeros; with one
+    # zero in the slice only that entry gets the product of the rest; with two, none.
+    zero = b.eq(x, 0.0)
+    safe = b.where(zero, 1.0, x)
+    rest = b.prod(safe, axis=axis, keepdims=True)
+    zeros = b.sum(zero, axis=axis, keepdims=True)
+    lone = b.where(b.eq(zeros, 1), b.mul(zero, rest), 0.0)
+    return b.mul(_restore_axes(b, g, x, axis, keepdims), b.where(b.eq(zeros, 0), b.div(rest, safe), lone))
+
+
 def _reduction(name, vjp, sympy, spelling=None):
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
                 params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
@@ -261,6 +272,38 @@ def _inner(b, x, y):
     return b.matmul(x, y) if b.shape(y) is not None and len(b.shape(y)) <= 1 else b.matmul(x, b.transpose(y))
 
 
+def _einsum_parts(subscripts: str):
+    inputs, _, output = subscripts.replace(" ", "").partition("->")
+    operands = inputs.split(",")
+    if len(operands) != 2 or "." in subscripts or not _:
+        raise ValueError("only two-operand np.einsum with an explicit output ('ij,jk->ik') is supported")
+    return operands, output
+
+
+def _einsum_shape(x, y, subscripts="") -> tuple:
+    (a, b), out = _einsum_parts(subscripts)
+    sizes = {}
+    for letters, shape in ((a, x), (b, y)):
+        if len(letters) != len(shape):
+            raise ValueError(f"subscripts {letters!r} do not match a shape {shape}")
+        for letter, n in zip(letters, shape):
+            if sizes.setdefault(letter, n) != n:
+                raise ValueError(f"index {letter!r} has lengths {sizes[letter]} and {n}")
+    for mine, other in ((a, b), (b, a)):
+        if any(c not in other + out for c in mine) or len(set(mine)) != len(mine):
+            raise ValueError(f"np.einsum {subscripts!r}: an operand index must appear once in it "
+                             "and again in the other operand or the output")
+    return tuple(sizes[c] for c in out)
+
+
+def _einsum_vjp(which: int):
+    def rule(b, g, out, x, y, subscripts=""):
+        (a, c), result = _einsum_parts(subscripts)
+        mine, other, operand = (a, c, y) if which == 0 else (c, a, x)
+        return b.einsum(g, operand, subscripts=f"{result},{other}->{mine}")
+    return rule
+
+
 def _as_shape(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
@@ -309,6 +352,9 @@ ARRAY_ROWS = [
          params=(("shape", None),), positional=True),
     Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), shape=lambda x: x),
     Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), shape=lambda x: x),
+    Prim("einsum", 2, {"numpy": "einsum"}, None, vjp=(_einsum_vjp(0), _einsum_vjp(1)),
+         shape=_einsum_shape, params=(("subscripts", ""),), sample=((-2.0, 2.0), (-2.0, 2.0)),
+         evaluate=lambda x, y, subscripts="": np.einsum(subscripts, x, y)),
     _join("concatenate", new=False),
     _join("stack", new=True),
     _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
@@ -333,6 +379,7 @@ ARRAY_ROWS = [
          sample=((-2.0, 2.0),), view=True),
     _reduction("sum", _sum_vjp, None),
     _reduction("mean", _mean_vjp, None),
+    _reduction("prod", _prod_vjp, None),
     _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max"),
     _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min"),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,

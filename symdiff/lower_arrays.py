@@ -17,7 +17,8 @@ from .ir import Const, Var, as_atom
 from .primitives import PRIMS
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
-           "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel"}
+           "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",
+           "prod": "prod"}
 
 
 class ArrayLowering:

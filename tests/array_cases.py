@@ -270,3 +270,12 @@ def joined(a, b, M):
 
 def statistics(X):
     return np.sum(np.var(X, axis=0)) + X.std() + np.sum(np.clip(X, -0.5, 0.5) ** 2) + np.linalg.norm(X.ravel())
+
+
+def products(x, A):
+    return np.prod(x) + np.sum(np.prod(A, axis=0)) + np.sum(A.prod(axis=1, keepdims=True) * 2)
+
+
+def contractions(A, B, x):
+    return np.sum(np.einsum("ij,jk->ik", A, B) ** 2) + np.einsum("i,i->", x, x) \
+        + np.sum(np.einsum("ij,j->i", A, x))

@@ -443,9 +443,20 @@ def test_max_and_min_reductions_send_the_gradient_to_the_extremes_and_split_ties
     ("diagonals", [(3,), (3, 3), (2, 4)]),
     ("joined", [(3,), (3,), (2, 3)]),
     ("statistics", [(3, 4)]),
-], ids=["transpose_axes", "diag", "concatenate_stack_hstack_vstack_inner", "var_std_clip_norm"])
+    ("products", [(4,), (3, 2)]),
+    ("contractions", [(2, 3), (3, 2), (3,)]),
+], ids=["transpose_axes", "diag", "concatenate_stack_hstack_vstack_inner", "var_std_clip_norm", "prod",
+        "einsum"])
 def test_more_array_operations_agree_with_sympy_entry_by_entry(name, shapes):
     fun = getattr(cases, name)
     args = draw(shapes)
     report = symdiff.verify(fun, wrt=tuple(range(len(shapes) if name != "permuted" else 1)), args=args)
     assert report.reference == "SymPy" and report.max_error < 1e-10
+
+
+def test_prod_gradient_is_the_product_of_the_others_even_at_zeros():
+    A = np.ones((2, 2))
+    one_zero = symdiff.grad(cases.products)(np.array([1.0, 0.0, 2.0, 3.0]), A)
+    two_zeros = symdiff.grad(cases.products)(np.array([0.0, 0.0, 2.0, 3.0]), A)
+    assert one_zero.tolist() == [0.0, 6.0, 0.0, 0.0]
+    assert two_zeros.tolist() == [0.0, 0.0, 0.0, 0.0]
