@@ -239,8 +239,8 @@ class _Printer:
                 func = ast.Attribute(func, part, ast.Load())
         if row.sequence:  # np.concatenate([a, b], axis=0)
             args = [ast.List(args, ast.Load())]
-        if eqn.prim == "einsum":  # the subscripts come first: np.einsum('ij,jk->ik', a, b)
-            return ast.Call(func, [ast.Constant(dict(eqn.params)["subscripts"]), *args], [])
+        if row.params_first:  # np.einsum('ij,jk->ik', a, b), np.full((3, 4), x)
+            return ast.Call(func, [self.literal(v) for _, v in eqn.params] + args, [])
         if row.positional:
             return ast.Call(func, args + [self.literal(v) for _, v in eqn.params], [])
         defaults = dict(row.params)

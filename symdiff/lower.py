@@ -301,8 +301,9 @@ class _Lowering(ArrayLowering):
         else:
             (prim, ns, spelled), positional = self.callee(node.func), list(node.args)
         row = PRIMS[prim]
-        if prim == "einsum":  # np.einsum('ij,jk->ik', a, b): the subscripts, then the arrays
-            positional = [*positional[1:], *positional[:1]]
+        if row.params_first:  # np.einsum('ij,jk->ik', a, b): the parameters, then the arrays
+            count = len(row.params)
+            positional = [*positional[count:], *positional[:count]]
         if row.sequence:  # np.concatenate([a, b], axis=0): the list holds the arrays
             if not positional or not isinstance(positional[0], (ast.List, ast.Tuple)):
                 raise self.error(node, f"{spelled} takes a list of arrays written out: "

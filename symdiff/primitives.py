@@ -84,6 +84,8 @@ class Prim:
         view: NumPy may return a view of the first argument, not a new array.
         sequence: the arrays come as one list (`np.concatenate([a, b])`); then
             `vjp` is a function of their count giving one rule per array.
+        params_first: the static parameters come before the arrays, positionally
+            (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
     """
 
     name: str
@@ -107,6 +109,7 @@ class Prim:
     broadcast_cotangent: bool = False
     view: bool = False
     sequence: bool = False
+    params_first: bool = False
 
     @property
     def infix(self) -> str | None:

@@ -279,3 +279,7 @@ def products(x, A):
 def contractions(A, B, x):
     return np.sum(np.einsum("ij,jk->ik", A, B) ** 2) + np.einsum("i,i->", x, x) \
         + np.sum(np.einsum("ij,j->i", A, x))
+
+
+def filled(x, s):
+    return np.sum(np.full((3, 2), s) * x) + np.sum(np.full((2,), s) ** 2)

@@ -460,3 +460,9 @@ def test_prod_gradient_is_the_product_of_the_others_even_at_zeros():
     two_zeros = symdiff.grad(cases.products)(np.array([0.0, 0.0, 2.0, 3.0]), A)
     assert one_zero.tolist() == [0.0, 6.0, 0.0, 0.0]
     assert two_zeros.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_full_broadcasts_a_scalar_whose_gradient_sums_it_back():
+    x = np.arange(6.0).reshape(3, 2)
+    assert symdiff.grad(cases.filled, wrt="s")(x, 0.5) == pytest.approx(15.0 + 2 * 2 * 0.5)
+    assert "np.sum(x)" in symdiff.grad(cases.filled, wrt="s").source
