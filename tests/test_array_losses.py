@@ -3,24 +3,16 @@ with one-hot and with integer labels, the multi-class SVM, a ReLU network.
 Each gradient is checked against SymPy entry by entry on small shapes, and
 against hand-derived formulas from the notes."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import symdiff
 
-
-def _load_examples():
-    path = Path(__file__).resolve().parent.parent / "examples" / "matrix.py"
-    spec = importlib.util.spec_from_file_location("matrix_examples", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .examples_loader import load_example
 
 
-matrix = _load_examples()
+matrix = load_example("matrix")
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(4, 3))
 W = RNG.normal(size=(3, 3))

@@ -1,33 +1,22 @@
 """The examples' functions differentiate correctly, without their optional
 dependencies (scikit-learn and SciPy are needed only to run the scripts)."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 
 import symdiff
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name: str):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from .examples_loader import load_example
 
 def test_rosenbrock_gradient_matches_its_closed_form():
     x = np.array([-1.2, 1.0, -0.5, 0.8, 1.5])
     expected = np.zeros(5)
     expected[:-1] = -400 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2 * (1 - x[:-1])
     expected[1:] += 200 * (x[1:] - x[:-1] ** 2)
-    assert np.allclose(symdiff.grad(load("scipy_minimize").rosenbrock)(x), expected, rtol=1e-13)
+    assert np.allclose(symdiff.grad(load_example("scipy_minimize").rosenbrock)(x), expected, rtol=1e-13)
 
 
 def test_digits_losses_agree_with_sympy_on_small_shapes():
-    digits = load("train_digits")
+    digits = load_example("train_digits")
     rng = np.random.default_rng(3)
     X, labels = rng.normal(size=(3, 4)), np.array([0, 2, 1])
     softmax = symdiff.verify(digits.softmax_loss, wrt=(0, 1),

@@ -12,13 +12,13 @@ names, and deck 000's first-order Taylor exercise for (x-2)^2 + 3 comes out as
 in the notes, with a remainder that shrinks like h^2.
 """
 
-import importlib.util
 import math
-from pathlib import Path
 
 import pytest
 
 import symdiff
+
+from .examples_loader import load_example
 
 from .sympy_reference import parameter_names, reference_gradient
 
@@ -36,15 +36,7 @@ def assert_close(actual, expected, what, rtol=RTOL):
 # The worked examples live in examples/lecture.py (the file the CLI quickstart
 # uses); it is loaded here by path, since examples/ is not a package.
 
-def _load_examples():
-    path = Path(__file__).resolve().parent.parent / "examples" / "lecture.py"
-    spec = importlib.util.spec_from_file_location("lecture_examples", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lecture = _load_examples()
+lecture = load_example("lecture")
 f, product, neuron, sigmoid = lecture.f, lecture.product, lecture.neuron, lecture.sigmoid
 quadratic_times_linear, linear_plus_square = lecture.quadratic_times_linear, lecture.linear_plus_square
 log_of_square, cubed_quadratic = lecture.log_of_square, lecture.cubed_quadratic
