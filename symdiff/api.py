@@ -57,6 +57,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
         key = tuple(np.shape(a) for a in args) + tuple((k, np.shape(v)) for k, v in kwargs.items())
         generated = specialized.get(key)
         if generated is None:
+            _refuse_masks(lowered, args)
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
             derivation, _ = derive(source, wrt, kind == "value_and_grad", shapes=shapes)
             generated = specialized[key] = derivation.function
@@ -96,6 +97,15 @@ def _describe(generated, fun, lowered, indices, kind: str):
         f"`symdiff.{kind}` of `{fun.__qualname__}` with respect to `{', '.join(wrt)}`\n\n"
         f"```python\n{generated.source}```\n")
     return generated
+
+
+def _refuse_masks(lowered, args):
+    """Boolean arrays used as indices would give data-dependent shapes: refuse them."""
+    masks = {p.var.name for p, a in zip(lowered.params, args) if getattr(a, "dtype", None) == bool}
+    for eqn in lowered.body:
+        if eqn.prim == "getitem" and any(getattr(a, "name", None) in masks for a in eqn.args[1:]):
+            raise ShapeError(eqn.loc, "indexing with a boolean mask gives a result whose shape "
+                             "depends on the data; use np.where(mask, x, 0.0) instead")
 
 
 def _weakrefable(fun) -> bool:

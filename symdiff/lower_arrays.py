@@ -63,8 +63,11 @@ class ArrayLowering:
         if isinstance(atom, Const):
             raise self.error(node, f"the index {atom} is not an integer; index with ints, slices, "
                              "None, ... or integer arrays")
-        arrays.append(atom)
         made = next((e for e in reversed(self.eqns) if e.out == atom), None)
+        if made is not None and PRIMS[made.prim].kind == "bool":
+            raise self.error(node, "indexing with a boolean mask gives a result whose shape depends "
+                             "on the data; use np.where(mask, x, 0.0) instead", ShapeError)
+        arrays.append(atom)
         return ("arg", len(arrays) - 1) + (("distinct",) if made and made.prim == "arange" else ())
 
     def static_int(self, node, what: str):

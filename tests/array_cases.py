@@ -283,3 +283,11 @@ def contractions(A, B, x):
 
 def filled(x, s):
     return np.sum(np.full((3, 2), s) * x) + np.sum(np.full((2,), s) ** 2)
+
+
+def masked_by_comparison(x):
+    return np.sum(x[x > 0])  # <-
+
+
+def masked_by_parameter(x, mask):  # <-
+    return np.sum(x[mask] ** 2)

@@ -466,3 +466,13 @@ def test_full_broadcasts_a_scalar_whose_gradient_sums_it_back():
     x = np.arange(6.0).reshape(3, 2)
     assert symdiff.grad(cases.filled, wrt="s")(x, 0.5) == pytest.approx(15.0 + 2 * 2 * 0.5)
     assert "np.sum(x)" in symdiff.grad(cases.filled, wrt="s").source
+
+
+def test_boolean_mask_indexing_is_refused_with_advice():
+    x = np.array([1.0, -2.0, 3.0])
+    with pytest.raises(ShapeError, match="np.where") as info:
+        symdiff.grad(cases.masked_by_comparison)(x)
+    assert str(info.value).startswith(location("masked_by_comparison", "x[x > 0]").rsplit(":", 1)[0])
+    with pytest.raises(ShapeError, match="boolean mask"):
+        symdiff.grad(cases.masked_by_parameter)(x, x > 0)
+    assert symdiff.grad(cases.masked_by_parameter)(x, np.array([0, 2])).tolist() == [2.0, 0.0, 6.0]
