@@ -54,7 +54,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
-        key = tuple(np.shape(a) for a in args) + tuple((k, np.shape(v)) for k, v in kwargs.items())
+        key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
         generated = specialized.get(key)
         if generated is None:
             _refuse_masks(lowered, args)
@@ -97,6 +97,12 @@ def _describe(generated, fun, lowered, indices, kind: str):
         f"`symdiff.{kind}` of `{fun.__qualname__}` with respect to `{', '.join(wrt)}`\n\n"
         f"```python\n{generated.source}```\n")
     return generated
+
+
+def _signature(value) -> tuple:
+    """What a specialization depends on: the shape, marked when the array holds booleans."""
+    shape = np.shape(value)
+    return (shape, "bool") if getattr(getattr(value, "dtype", None), "kind", None) == "b" else shape
 
 
 def _refuse_masks(lowered, args):
