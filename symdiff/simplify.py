@@ -28,6 +28,7 @@ import numpy as np
 
 from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
+from .zerosum import sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
 
@@ -65,6 +66,17 @@ class _Round:
         self.rename: dict[str, str] = {}
         self.body: list[Eqn] = []
         self.names = NameAllocator.for_func(func)
+        self.consumers: dict[str, set] = {}
+        for eqn in func.body:
+            for arg in eqn.args:
+                if isinstance(arg, Var):
+                    self.consumers.setdefault(arg.name, set()).add(eqn.prim)
+        self.returned = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
+
+    def broadcast_only(self, var: Var) -> bool:
+        """Whether every use of `var` broadcasts it (so a scalar may stand in for it)."""
+        return var.name not in self.returned and all(
+            self.prims[p].elementwise for p in self.consumers.get(var.name, ()))
 
     def temp(self) -> Var:
         return Var(self.names.temp(), temp=True)
@@ -282,6 +294,8 @@ def _untransposed(walk, atom):
 
 
 def _sum(walk, eqn, x):
+    if walk.broadcast_only(eqn.out) and sums_to_zero(x, eqn.params, walk):
+        return Const(0.0)  # e.g. the gradient reaching softmax's max shift
     negation = walk.defn(x, "neg")
     if negation is None:
         return None

@@ -291,3 +291,13 @@ def masked_by_comparison(x):
 
 def masked_by_parameter(x, mask):  # <-
     return np.sum(x[mask] ** 2)
+
+
+def shifted_squares(Z):
+    return np.sum((Z - np.max(Z, axis=1, keepdims=True)) ** 2)
+
+
+def log_softmax_pick(Z, labels):
+    S = Z - np.max(Z, axis=1, keepdims=True)
+    logp = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(Z.shape[0]), labels])

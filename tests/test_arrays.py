@@ -476,3 +476,21 @@ def test_boolean_mask_indexing_is_refused_with_advice():
     with pytest.raises(ShapeError, match="boolean mask"):
         symdiff.grad(cases.masked_by_parameter)(x, x > 0)
     assert symdiff.grad(cases.masked_by_parameter)(x, np.array([0, 2])).tolist() == [2.0, 0.0, 6.0]
+
+
+def test_the_gradient_reaching_softmax_max_shift_is_proved_zero_and_not_computed():
+    Z, labels = draw([(4, 3)])[0], np.array([0, 2, 1, 1])
+    g = symdiff.grad(cases.log_softmax_pick)
+    got = g(Z, labels)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    P[np.arange(4), labels] -= 1.0
+    assert_close(got, P / 4, CLOSED_FORM_RTOL, "log-softmax")
+    assert "np.max" in g.source and "==" not in g.source  # no tie mask for the shift
+
+
+def test_a_shift_whose_gradient_is_not_zero_keeps_it():
+    (Z,) = draw([(3, 4)])
+    g = symdiff.grad(cases.shifted_squares)
+    assert_close(g(Z), central_differences(cases.shifted_squares, [Z], 0), DIFFERENCE_RTOL, "shift")
+    assert "==" in g.source
