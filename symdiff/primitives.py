@@ -176,7 +176,13 @@ def _tie_split(b, x, y, cmp):
 
 def _cmp(name, symbol, rel, commutative=False):
     def meaning(x, y):  # an indicator: 1 where the relation holds, else 0
-        return _sp().Piecewise((1, rel(_sp())(x, y)), (0, True))
+        sp = _sp()
+        x, y = sp.sympify(x), sp.sympify(y)
+        if x.is_number and y.is_number:
+            # Deciding a relation of two constants exactly can recurse without end
+            # in SymPy; 30 digits decide it as the floats do.
+            return sp.Integer(bool(rel(sp)(sp.N(x, 30), sp.N(y, 30))))
+        return sp.Piecewise((1, rel(sp)(x, y)), (0, True))
 
     return Prim(name, 2, {"op": symbol}, meaning, sample=(ANY, ANY), kind="bool",
                 commutative=commutative)
@@ -215,7 +221,7 @@ ROWS = [
          lambda x, y: x**y,
          (lambda b, o, x, y: b.mul(y, b.pow(x, b.sub(y, 1))),
           lambda b, o, x, y: b.mul(o, b.log(x))),
-         domain=lambda x, y: x > 0 or (x != 0 and float(y).is_integer()),
+         domain=lambda x, y: x > 0 or (float(y).is_integer() and (x != 0 or y >= 0)),
          sample=(POS, ANY), kind="promote"),
     Prim("neg", 1, {"op": "-", "numpy": "negative"}, lambda x: -x, (_minus_one,),
          sample=(ANY,), kind="promote", linear=True),

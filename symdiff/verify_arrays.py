@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import VerificationError
 from .ir import Func, evaluate_ir
-from .symbolic import VerificationReport, drop_nondifferentiable, evaluate_at, in_domain, to_sympy
+from .symbolic import VerificationReport, differentiate, evaluate_at, in_domain, to_sympy
 
 SYMPY_ENTRIES = 64
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9))
@@ -63,7 +63,7 @@ def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict):
     symbols = [fixed[p.var.name] if p.var.name in fixed else _symbols(sympy, p.var.name, shapes[p.var.name])
                for p in lowered.params]
     closed = to_sympy(lowered, symbols)[0]
-    grads = [np.vectorize(lambda s: drop_nondifferentiable(sympy.diff(closed, s)), otypes=[object])(
+    grads = [np.vectorize(lambda s: differentiate(closed, s), otypes=[object])(
         np.asarray(symbols[i], dtype=object)) for i in wrt]
     drawn = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
     flat = [s for i in drawn for s in np.asarray(symbols[i], dtype=object).ravel()]
