@@ -155,12 +155,29 @@ def drop_nondifferentiable(expr):
     return expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero).doit()
 
 
+def _constant_almost_everywhere(function):
+    """A stand-in for `function` whose derivative is 0."""
+    return type(f"flat_{function.__name__}", (sp.Function,),
+                {"fdiff": lambda self, argindex=1: sp.S.Zero})
+
+
+# floor and ceiling are differentiated as these stand-ins and put back afterwards:
+# SymPy 1.14's diff of floor(c*floor(x)) fails ("unsupported operand type(s) for -:
+# 'StrictGreaterThan' and 'StrictLessThan'") while sorting the Derivative terms.
+_FLAT = {function: _constant_almost_everywhere(function) for function in (sp.floor, sp.ceiling)}
+
+
 @functools.lru_cache(maxsize=None)
 def derivative(f, name: str):
     """SymPy's d f / d name, with a.e.-zero terms of step functions dropped."""
     symbols, expr = closed_form(f)
     symbol = symbols[parameter_names(f).index(name)]
-    return drop_nondifferentiable(sp.diff(expr, symbol))
+    exact = sp.diff(_swap(expr, _FLAT.items()), symbol)
+    return drop_nondifferentiable(_swap(exact, ((new, old) for old, new in _FLAT.items())))
+
+
+def _swap(expr, replacements):
+    return functools.reduce(lambda e, pair: e.replace(*pair), replacements, expr)
 
 
 def evaluate(expr, symbols, point) -> float:

@@ -1,0 +1,390 @@
+"""Random straight-line programs for symdiff, as a Hypothesis strategy.
+
+`programs()` draws the source text of a module that imports math and numpy as
+np and defines `def f(x[, y[, z]])` of 1-12 statements: assignments to new
+names, reassignment of locals and parameters, augmented assignment (+= -= *= /=
+**= //= %=), tuple unpacking and swaps, then one `return`. Expressions draw from
+the operators + - * / ** // % and unary -, comparisons through float(), math.*
+and np.* scalar functions, abs/max/min and their NumPy spellings, module
+constants, and one subexpression used twice. Locals are sometimes spelled like
+symdiff's own generated names (a, t0, x_bar, grad_f). The program is built as an
+`ast.Module` and printed with `ast.unparse` (never formatted as text), and the
+printed text is checked to parse back to the same tree.
+
+Every expression carries a bound on its magnitude at the sample points
+(coordinates in [-2, 2], see `points`): a value that could exceed `MAX_BOUND` is
+wrapped in a squashing function (tanh, atan, sin), the argument of exp, sinh
+and cosh is bounded by 3, and every log, sqrt, divisor, fractional-power base
+and one argument of atan2 and hypot is positive by construction (`e*e + 0.5`,
+`math.exp(...)`, `1.0 + abs(e)`, `math.cosh(...)`, ...). So every program is
+defined, finite and of moderate size everywhere it is sampled; it still has
+kinks and jumps (abs, max, floor, %, comparisons), which the test handles.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+
+from hypothesis import strategies as st
+
+POINTS = 3
+PARAMS = ("x", "y", "z")
+POINT_BOUND = 2.0      # every coordinate lies in [-POINT_BOUND, POINT_BOUND]
+MAX_BOUND = 20.0       # larger possible magnitudes are squashed
+# Local names, some spelled like symdiff's own generated names (lowered letters
+# a, b, ..., temporaries t0, adjoints x_bar, the function grad_f): they must not clash.
+LOCAL_NAMES = ("a", "b", "u", "t0", "x_bar", "t1", "v", "y_bar", "c", "grad_f", "x_1", "w")
+CONSTANTS = (1.0, 2.0, 0.5, 3, 2, 0.0, 1.5, 0.25, 2.5, 1)
+MODULE_CONSTANTS = (("math", "pi", math.pi), ("math", "e", math.e), ("np", "pi", math.pi),
+                    ("math", "tau", math.tau))
+# (module, function, bound on |value|) for functions of any real argument.
+BOUNDED_FUNCTIONS = (("math", "sin", 1.0), ("math", "tanh", 1.0), ("math", "cos", 1.0),
+                     ("math", "atan", math.pi / 2), ("math", "erf", 1.0), ("np", "sin", 1.0),
+                     ("np", "tanh", 1.0), ("np", "arctan", math.pi / 2), ("np", "cos", 1.0),
+                     ("math", "erfc", 2.0))
+SQUASHERS = (("math", "tanh", 1.0), ("math", "atan", math.pi / 2), ("math", "sin", 1.0))
+# Functions whose argument is kept in [-3, 3]: |f| <= f(3).
+GROWING_FUNCTIONS = (("math", "exp"), ("math", "sinh"), ("math", "cosh"), ("np", "exp"),
+                     ("math", "expm1"), ("np", "cosh"), ("np", "sinh"))
+LOGARITHMS = (("math", "log"), ("math", "sqrt"), ("np", "log"), ("math", "log1p"),
+              ("np", "sqrt"), ("math", "log2"), ("math", "log10"), ("np", "log1p"))
+KINKS = (("builtins", "abs"), ("builtins", "max"), ("builtins", "min"), ("math", "fabs"),
+         ("np", "abs"), ("np", "maximum"), ("np", "minimum"))
+STEPS = (("math", "floor"), ("math", "ceil"), ("np", "floor"))
+ANGLES = (("math", "atan2"), ("math", "hypot"), ("np", "arctan2"), ("np", "hypot"))
+COMPARISONS = (ast.Gt, ast.Lt, ast.GtE, ast.LtE)
+INTEGER_EXPONENTS = (2, 3, 2.0, 1, 0)
+REAL_EXPONENTS = (0.5, -1, 1.5, -0.5, 2.5, -2)
+
+Expr = tuple  # (ast.expr, bound on |value| at every sample point)
+
+
+# ------------------------------------------------------------------ AST helpers
+
+def name(identifier: str) -> ast.Name:
+    return ast.Name(id=identifier, ctx=ast.Load())
+
+
+def const(value) -> ast.expr:
+    # Only non-negative ast.Constant; a negative number is unary minus of one.
+    if value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+    return ast.Constant(value=value)
+
+
+def call(module: str, function: str, *args: ast.expr) -> ast.Call:
+    func = name(function) if module == "builtins" else ast.Attribute(
+        value=name(module), attr=function, ctx=ast.Load())
+    return ast.Call(func=func, args=list(args), keywords=[])
+
+
+def binop(left: ast.expr, op: ast.operator, right: ast.expr) -> ast.BinOp:
+    return ast.BinOp(left=left, op=op, right=right)
+
+
+def render(params, body) -> str:
+    """The module text: the imports, then `def f(params): body`."""
+    module = ast.parse("import math\nimport numpy as np\n\ndef f():\n    pass\n")
+    function = module.body[-1]  # parsed, so its fields fit this Python version
+    function.args.args = [ast.arg(arg=p) for p in params]
+    function.body = body
+    source = ast.unparse(ast.fix_missing_locations(module)) + "\n"
+    # The printed text must mean the tree that was built (precedence, signs).
+    assert ast.dump(ast.parse(source)) == ast.dump(module), source
+    return source
+
+
+# ------------------------------------------------------------------ the strategy
+
+class ProgramWriter:
+    """Draws one program's statements, tracking each name's magnitude bound."""
+
+    def __init__(self, draw, params):
+        self.draw = draw
+        self.bounds = dict.fromkeys(params, POINT_BOUND)  # name in scope -> bound on |value|
+        self.params = params
+
+    def choose(self, options):
+        return self.draw(st.sampled_from(options))
+
+    # -- expressions: each returns (node, bound)
+
+    def expr(self, depth: int) -> Expr:
+        kinds = ("leaf",) if depth == 0 else EXPRESSION_KINDS
+        node, bound = getattr(self, "expr_" + self.choose(kinds))(depth)
+        return self.bounded((node, bound))
+
+    def bounded(self, e: Expr, limit: float = MAX_BOUND) -> Expr:
+        node, bound = e
+        if bound <= limit:
+            return e
+        module, function, squashed = self.choose(SQUASHERS)
+        return call(module, function, node), squashed
+
+    def expr_leaf(self, depth):
+        kind = self.choose(("name",) * 7 + ("constant",) * 2 + ("module constant",))
+        if kind == "name":
+            identifier = self.choose(list(self.bounds))
+            return name(identifier), self.bounds[identifier]
+        if kind == "constant":
+            value = self.choose(CONSTANTS)
+            return const(value), abs(value)
+        module, attribute, value = self.choose(MODULE_CONSTANTS)
+        return ast.Attribute(value=name(module), attr=attribute, ctx=ast.Load()), value
+
+    def expr_add(self, depth):
+        (a, ba), (b, bb) = self.expr(depth - 1), self.expr(depth - 1)
+        return binop(a, self.choose((ast.Add(), ast.Sub())), b), ba + bb
+
+    def expr_mul(self, depth):
+        (a, ba), (b, bb) = self.expr(depth - 1), self.expr(depth - 1)
+        return binop(a, ast.Mult(), b), ba * bb
+
+    def expr_neg(self, depth):
+        a, bound = self.expr(depth - 1)
+        return ast.UnaryOp(op=ast.USub(), operand=a), bound
+
+    def expr_div(self, depth):
+        a, bound = self.expr(depth - 1)
+        d, _, lower = self.positive(depth - 1)
+        return binop(a, ast.Div(), d), bound / lower
+
+    def expr_shared(self, depth):
+        # One subexpression object used twice in the same expression.
+        s, bound = self.expr(depth - 1)
+        form = self.choose(("square", "sum", "difference", "ratio", "product with function"))
+        if form == "square":
+            return binop(s, ast.Mult(), s), bound * bound
+        if form == "sum":
+            return binop(s, ast.Add(), s), 2 * bound
+        if form == "difference":
+            return binop(s, ast.Sub(), s), 0.0
+        if form == "ratio":
+            return binop(s, ast.Div(), binop(const(1.0), ast.Add(), binop(s, ast.Mult(), s))), 1.0
+        module, function, f_bound = self.choose(BOUNDED_FUNCTIONS)
+        return binop(call(module, function, s), ast.Mult(), s), f_bound * bound
+
+    def expr_float(self, depth):
+        a, bound = self.expr(depth - 1)
+        return call("builtins", "float", a), bound
+
+    def expr_bounded_function(self, depth):
+        a, _ = self.expr(depth - 1)
+        module, function, bound = self.choose(BOUNDED_FUNCTIONS)
+        return call(module, function, a), bound
+
+    def expr_growing_function(self, depth):
+        a, bound = self.bounded(self.expr(depth - 1), limit=3.0)
+        module, function = self.choose(GROWING_FUNCTIONS)
+        return call(module, function, a), math.exp(bound)
+
+    def expr_logarithm(self, depth):
+        p, bound, lower = self.positive(depth - 1)
+        module, function = self.choose(LOGARITHMS)
+        if function == "sqrt":
+            return call(module, function, p), math.sqrt(bound)
+        return call(module, function, p), 1.0 + max(abs(math.log(lower)), math.log1p(bound))
+
+    def expr_tan(self, depth):
+        a, _ = self.expr(depth - 1)
+        module, function, _ = self.choose(SQUASHERS[:1] + SQUASHERS[2:])  # |argument| <= 1
+        return call(self.choose(("math", "np")), "tan", call(module, function, a)), math.tan(1.0)
+
+    def expr_power(self, depth):
+        form = self.choose(("integer", "real", "variable", "library"))
+        if form == "integer":  # any base, a constant integer exponent
+            a, bound = self.bounded(self.expr(depth - 1), limit=4.0)
+            k = self.choose(INTEGER_EXPONENTS)
+            spelling = self.choose(("**", "**", "math.pow", "np.square"))
+            if spelling == "np.square":
+                return call("np", "square", a), bound ** 2
+            if spelling == "math.pow":
+                return call("math", "pow", a, const(k)), bound ** k
+            return binop(a, ast.Pow(), const(k)), bound ** k
+        p, bound, lower = self.positive(depth - 1)
+        largest = max(bound, 1.0 / lower)
+        if form == "variable":
+            y, y_bound = self.bounded(self.expr(depth - 1), limit=2.0)
+            return binop(p, ast.Pow(), y), largest ** y_bound
+        c = self.choose(REAL_EXPONENTS)
+        if form == "real":
+            return binop(p, ast.Pow(), const(c)), largest ** abs(c)
+        module, function = self.choose((("math", "pow"), ("np", "power"), ("builtins", "pow")))
+        return call(module, function, p, const(c)), largest ** abs(c)
+
+    def expr_kink(self, depth):
+        module, function = self.choose(KINKS)
+        a, ba = self.expr(depth - 1)
+        if function in ("abs", "fabs"):
+            return call(module, function, a), ba
+        b, bb = self.expr(depth - 1)
+        return call(module, function, a, b), max(ba, bb)
+
+    def expr_step(self, depth):
+        form = self.choose(("floor", "floordiv", "mod", "mod by expression", "indicator"))
+        a, bound = self.expr(depth - 1)
+        if form == "floor":
+            module, function = self.choose(STEPS)
+            return call(module, function, a), bound + 1.0
+        if form == "floordiv":
+            c = self.choose((1.5, 0.5, 2.0, 1))
+            return binop(a, ast.FloorDiv(), const(c)), bound / c + 1.0
+        if form == "mod":
+            c = self.choose((1.5, 0.5, 2.0, 1))
+            return binop(a, ast.Mod(), const(c)), c
+        if form == "mod by expression":
+            d, d_bound, _ = self.positive(depth - 1)
+            return binop(a, ast.Mod(), d), d_bound
+        b, _ = self.expr(depth - 1)
+        c, c_bound = self.expr(depth - 1)
+        test = ast.Compare(left=a, ops=[self.choose(COMPARISONS)()], comparators=[b])
+        return binop(call("builtins", "float", test), ast.Mult(), c), c_bound
+
+    def expr_angle(self, depth):
+        # One argument positive keeps away from the origin, where atan2 and hypot
+        # are not differentiable (SymPy simplifies atan2(y, y) to a constant), and
+        # from atan2's branch cut.
+        module, function = self.choose(ANGLES)
+        a, ba = self.expr(depth - 1)
+        p, bp, _ = self.positive(depth - 1)
+        args = (a, p) if self.draw(st.booleans()) else (p, a)
+        bound = math.pi if function in ("atan2", "arctan2") else ba + bp
+        return call(module, function, *args), bound
+
+    def positive(self, depth) -> tuple:
+        """(node, upper bound, lower bound > 0): a guarded argument for log, sqrt, /."""
+        form = self.choose(("square plus", "one plus square", "exp", "one plus abs",
+                            "cosh", "hypot", "constant plus exp"))
+        a, bound = self.expr(depth)
+        if form in ("square plus", "one plus square"):
+            a, bound = self.bounded((a, bound), limit=4.0)
+            c = self.choose((0.5, 1.0, 2.0)) if form == "square plus" else 1.0
+            square = binop(a, ast.Mult(), a)
+            node = binop(square, ast.Add(), const(c)) if form == "square plus" else binop(
+                const(c), ast.Add(), square)
+            return node, bound * bound + c, c
+        if form == "one plus abs":
+            return binop(const(1.0), ast.Add(), call("builtins", "abs", a)), 1.0 + bound, 1.0
+        if form == "hypot":
+            c = self.choose((1.0, 0.5))
+            return call("math", "hypot", a, const(c)), bound + c, c
+        a, bound = self.bounded((a, bound), limit=3.0)
+        if form == "cosh":
+            return call("math", "cosh", a), math.cosh(bound), 1.0
+        exp = call(self.choose(("math", "np")), "exp", a)
+        if form == "exp":
+            return exp, math.exp(bound), math.exp(-bound)
+        c = self.choose((0.5, 1.0))
+        return binop(const(c), ast.Add(), exp), c + math.exp(bound), c
+
+    # -- statements
+
+    def statement(self) -> ast.stmt:
+        kind = self.choose(STATEMENT_KINDS)
+        return getattr(self, "statement_" + kind)()
+
+    def new_name(self) -> str | None:
+        unused = [n for n in LOCAL_NAMES if n not in self.bounds]
+        return self.choose(unused) if unused else None
+
+    def target(self) -> str:
+        """A name to assign: a new local, or any name in scope (parameters too)."""
+        fresh = self.new_name()
+        if fresh is not None and self.draw(st.integers(0, 3)) < 3:
+            return fresh
+        return self.choose(list(self.bounds))
+
+    def assign(self, targets, values) -> ast.stmt:
+        nodes = [node for node, _ in values]
+        for target, (_, bound) in zip(targets, values, strict=True):
+            self.bounds[target] = bound
+        stores = [ast.Name(id=t, ctx=ast.Store()) for t in targets]
+        if len(targets) == 1:
+            return ast.Assign(targets=stores, value=nodes[0])
+        return ast.Assign(targets=[ast.Tuple(elts=stores, ctx=ast.Store())],
+                          value=ast.Tuple(elts=nodes, ctx=ast.Load()))
+
+    def statement_assign(self):
+        value = self.expr(self.draw(st.integers(0, 3)))
+        return self.assign([self.target()], [value])
+
+    def statement_augmented(self):
+        target = self.choose(list(self.bounds))
+        bound = self.bounds[target]
+        op = self.choose(("+=", "*=", "-=", "/=", "**=", "//=", "%="))
+        if op == "**=" and bound <= 4.0:
+            self.bounds[target] = bound * bound
+            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=ast.Pow(),
+                                 value=const(2))
+        if op == "/=":
+            d, _, lower = self.positive(self.draw(st.integers(0, 2)))
+            self.bounds[target] = bound / lower
+            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=ast.Div(), value=d)
+        if op in ("//=", "%="):
+            c = self.choose((1.5, 0.5, 2.0, 1))
+            self.bounds[target] = bound / c + 1.0 if op == "//=" else c
+            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()),
+                                 op=ast.FloorDiv() if op == "//=" else ast.Mod(), value=const(c))
+        value, v_bound = self.expr(self.draw(st.integers(0, 2)))
+        if op == "*=":
+            value, v_bound = self.bounded((value, v_bound), limit=1.6)
+            self.bounds[target] = bound * v_bound
+            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=ast.Mult(),
+                                 value=value)
+        self.bounds[target] = bound + v_bound
+        return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()),
+                             op=ast.Sub() if op == "-=" else ast.Add(), value=value)
+
+    def statement_unpack(self):
+        first = self.target()
+        second = self.target()
+        if second == first:
+            return self.statement_assign()
+        values = [self.expr(self.draw(st.integers(0, 2))) for _ in range(2)]
+        return self.assign([first, second], values)
+
+    def statement_swap(self):
+        names = list(self.bounds)
+        if len(names) < 2:
+            return self.statement_assign()
+        first = self.choose(names)
+        second = self.choose([n for n in names if n != first])
+        values = [(name(second), self.bounds[second]), (name(first), self.bounds[first])]
+        return self.assign([first, second], values)
+
+    def statement_return(self) -> ast.Return:
+        value, _ = self.expr(self.draw(st.integers(0, 3)))
+        local = [n for n in self.bounds if n not in self.params]
+        reads = any(isinstance(node, ast.Name) for node in ast.walk(value))
+        if not reads or (local and self.draw(st.booleans())):
+            # Read a name: a constant result tests nothing, and locals are often dead.
+            other = self.choose(local[::-1] + list(self.params))
+            value = binop(value, self.choose((ast.Add(), ast.Mult())), name(other))
+        return ast.Return(value=value)
+
+
+# Simplest first: Hypothesis shrinks a choice towards the start of its list.
+EXPRESSION_KINDS = ("leaf", "add", "mul", "neg", "div", "shared", "float", "bounded_function",
+                    "growing_function", "logarithm", "tan", "power", "kink", "step", "angle")
+STATEMENT_KINDS = ("assign", "augmented", "unpack", "swap")
+
+
+@st.composite
+def programs(draw):
+    """(source text, parameter names) of a random straight-line `f`."""
+    params = PARAMS[:draw(st.integers(1, len(PARAMS)))]
+    writer = ProgramWriter(draw, params)
+    body = [writer.statement() for _ in range(draw(st.integers(0, 11)))]
+    body.append(writer.statement_return())
+    return render(params, body), params
+
+
+def coordinate():
+    # Magnitudes below 1e-6 become 0: x*x underflowing near 1e-160 is a property of
+    # floating point, not of differentiation; 0 itself (abs, max ties) is kept.
+    return st.floats(-POINT_BOUND, POINT_BOUND).map(lambda v: 0.0 if abs(v) < 1e-6 else v)
+
+
+def points(count: int):
+    return st.lists(st.tuples(*[coordinate()] * count), min_size=POINTS, max_size=POINTS)
