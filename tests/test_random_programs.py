@@ -270,6 +270,11 @@ REGRESSIONS = [
                           "    v = (1.0 - math.hypot(x, math.cosh(x))) / (a * a + 2.0)\n"
                           "    return np.arctan2(v, 1.0 + math.sin(v) * math.sin(v)) + z\n"),
                  [(0.3, 0.4, 1.1), (-1.2, 0.7, 0.0)], id="verify_expand_without_size_limit"),
+    # sympy.simplify ran past the fuzzer's 10 s limit on this 53-operation difference.
+    pytest.param(_program("    a, u = (-math.tanh((0.5 + math.exp(x)) ** z), math.floor(x))\n"
+                          "    x_bar = x * x\n"
+                          "    return math.expm1(math.tanh(np.arctan2(0.5 + x_bar, math.exp(1.0))))\n"),
+                 [(0.3, 0.4, 1.1)], id="verify_simplify_without_size_limit"),
 ]
 
 
