@@ -72,11 +72,14 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
 
 
 def is_array_code(func: Func, prims=None) -> bool:
-    """Whether `func` uses an operation that is not elementwise (then shapes are needed)."""
+    """Whether `func` uses an operation that is not elementwise (then shapes are needed).
+
+    A `cond` (the merge of an if) is not elementwise but works on numbers too.
+    """
     from .primitives import PRIMS
 
     prims = prims or PRIMS
-    return any(not prims[e.prim].elementwise for e in func.body)
+    return any(not prims[e.prim].elementwise and e.prim != "cond" for e in func.body)
 
 
 def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,

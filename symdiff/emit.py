@@ -16,6 +16,11 @@ Invariants of the output:
   * every equation becomes one statement, except derivative temporaries used
     exactly once, which are written inline where they are used; temporaries
     that remain are renumbered `t0, t1, ...` in order of appearance;
+  * guarded equations go into `if c:` / `else:` blocks (one block for a run
+    of them), and a merge `y = cond(c, a, b)` becomes an assignment to `y` in
+    each block; a branch value used only by its merge is assigned to the
+    merged name directly, so a branch reads as it was written. A merge with
+    no block to go into is printed `y = a if c else b`;
   * the same IR gives byte-identical text.
 
 `compile_source(text, name)` compiles the text under a recognisable file name
@@ -149,6 +154,8 @@ class _Printer:
         self.uses = _count_uses(func)
         self.inline: dict[str, ast.expr] = {}
         self.names = self._temp_names()
+        self.names.update(_coalesced(func, self.uses, self.names))
+        self.blocks: dict[int, tuple] = {}  # id of an emitted ast.If -> its condition's name
 
     def _temp_names(self) -> dict[str, str]:
         """Kept temporaries renamed t0, t1, ... in order of appearance."""
@@ -162,15 +169,55 @@ class _Printer:
         if self.func.doc:
             statements.append(ast.Expr(ast.Constant(self.func.doc)))
         for eqn in self.func.body:
+            if eqn.prim == "cond" and not self.inlined(eqn):
+                self.merge(statements, eqn)
+                continue
             value = self.expression(eqn)
-            if eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1:
+            if self.inlined(eqn):
                 self.inline[eqn.out.name] = value
             else:
-                statements.append(ast.Assign([self.store(eqn.out)], value))
+                self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
+        for node in ast.walk(ast.Module(statements, [])):
+            if isinstance(node, ast.If) and not node.body:  # only an else: if not c
+                node.test, node.body, node.orelse = ast.UnaryOp(ast.Not(), node.test), node.orelse, []
         results = [self.result(r) for r in self.func.results]
         value = results[0] if len(results) == 1 else ast.Tuple(results, ast.Load())
         statements.append(ast.Return(value))
         return statements
+
+    def inlined(self, eqn) -> bool:
+        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1
+
+    def block(self, statements: list, guard: tuple) -> list:
+        """The statement list for `guard`: the last `if` of each condition, or a new one."""
+        for cond, polarity in guard:
+            key = self.name_of(cond)
+            last = statements[-1] if statements else None
+            if last is None or self.blocks.get(id(last)) != key:
+                last = ast.If(self.atom(cond), [], [])
+                self.blocks[id(last)] = key
+                statements.append(last)
+            statements = last.body if polarity else last.orelse
+        return statements
+
+    def merge(self, statements: list, eqn):
+        """`y = cond(c, a, b)`: `y = a` / `y = b` in the blocks of c, or `y = a if c else b`."""
+        cond, a, b = eqn.args
+        outer = self.block(statements, eqn.guard)
+        last = outer[-1] if outer else None
+        if last is not None and self.blocks.get(id(last)) == self.name_of(cond):
+            target = self.name_of(eqn.out)
+            for branch, value in ((last.body, a), (last.orelse, b)):
+                if self.name_of(value) != target:
+                    branch.append(ast.Assign([self.store(eqn.out)], self.atom(value)))
+            return
+        value = ast.IfExp(self.atom(cond), self.atom(a), self.atom(b))
+        outer.append(ast.Assign([self.store(eqn.out)], value))
+
+    def name_of(self, atom):
+        if isinstance(atom, Var):
+            return self.names.get(atom.name, atom.name)
+        return None
 
     def result(self, result) -> ast.expr:
         if isinstance(result, tuple):  # a nested group of results: (value, (x_bar, y_bar))
@@ -178,7 +225,7 @@ class _Printer:
         return self.atom(result)
 
     def store(self, var: Var) -> ast.Name:
-        return ast.Name(self.names.get(var.name, var.name), ast.Store())
+        return ast.Name(self.name_of(var), ast.Store())
 
     def atom(self, atom) -> ast.expr:
         if isinstance(atom, Var):
@@ -211,9 +258,13 @@ class _Printer:
     def expression(self, eqn) -> ast.expr:
         args = [self.atom(a) for a in eqn.args]
         spelled = self.prims[eqn.prim].spelling[eqn.ns]
+        if eqn.prim == "cond":
+            return ast.IfExp(args[0], args[1], args[2])
         if eqn.ns == "op":
+            if spelled in ("and", "or"):
+                return ast.BoolOp(ast.And() if spelled == "and" else ast.Or(), args)
             if len(args) == 1:
-                return ast.UnaryOp(ast.USub(), args[0])
+                return ast.UnaryOp(ast.Not() if spelled == "not" else ast.USub(), args[0])
             if spelled in _COMPARE:
                 return ast.Compare(args[0], [_COMPARE[spelled]()], [args[1]])
             return ast.BinOp(args[0], _BINARY[spelled](), args[1])
@@ -303,9 +354,57 @@ def _arguments(func: Func, printer: _Printer) -> ast.arguments:
 
 
 def _count_uses(func: Func) -> dict[str, int]:
+    """How often each variable is read; a condition counts twice (never inlined)."""
     uses: dict[str, int] = {}
     atoms = [a for e in func.body for a in e.args] + list(flat_results(func.results))
+    atoms += [c for e in func.body for c, _ in e.guard] * 2
     for atom in atoms:
         if isinstance(atom, Var):
             uses[atom.name] = uses.get(atom.name, 0) + 1
     return uses
+
+
+def _coalesced(func: Func, uses: dict, names: dict) -> dict[str, str]:
+    """Printed names that make each merge's branch values and result one variable.
+
+    A branch value joins its merge `y = cond(c, a, b)` when it is defined
+    directly in that branch, read only by the merge, and nothing printed at the
+    merge's level comes between its definition and the merge (so the merge goes
+    into the same `if`). Each group is printed under its first named member.
+    """
+    index = {e.out.name: i for i, e in enumerate(func.body)}
+    parent: dict[str, str] = {}
+
+    def root(name):
+        while parent.get(name, name) != name:
+            name = parent[name]
+        return name
+
+    def printed(eqn):
+        return not (eqn.out.temp and uses.get(eqn.out.name, 0) == 1)
+
+    for k, eqn in enumerate(func.body):
+        if eqn.prim != "cond" or not printed(eqn):
+            continue
+        cond = eqn.args[0]
+        for value, polarity in zip(eqn.args[1:], (True, False), strict=True):
+            i = index.get(value.name) if isinstance(value, Var) else None
+            if i is None or uses.get(value.name) != 1 or not printed(func.body[i]) \
+                    or func.body[i].guard != eqn.guard + ((cond, polarity),):
+                continue
+            between = func.body[i + 1:k]
+            if all(len(e.guard) > len(eqn.guard) and e.guard[:len(eqn.guard) + 1][-1][0] == cond
+                   and e.guard[:len(eqn.guard)] == eqn.guard
+                   or (e.prim == "cond" and e.guard == eqn.guard and e.args[0] == cond)
+                   or not printed(e) for e in between):
+                parent[root(value.name)] = root(eqn.out.name)
+    groups: dict[str, list[str]] = {}
+    for name in parent:
+        groups.setdefault(root(name), []).append(name)
+    renames = {}
+    for top, members in groups.items():
+        members = sorted([top, *members], key=lambda n: index[n])
+        named = [n for n in members if not func.body[index[n]].out.temp]
+        chosen = named[0] if named else names.get(top, top)
+        renames.update((n, chosen) for n in members)
+    return renames

@@ -3,13 +3,22 @@
 A `Func` is a straight list of equations `out = prim(args)`, one primitive per
 equation, over atoms (`Var` and `Const`), followed by the returned atoms.
 
+Branches stay in this flat form: an equation carries a guard, the conditions
+under which it runs (`((c, True),)` for the body of `if c:`, `((c, False),)`
+for its else), and a `cond` equation `y = cond(c, a, b)` merges the value a
+name has at the end of each branch (a phi node; printed `y = a if c else b`).
+
 Invariants every pass preserves:
   * single assignment: every `Var` is a parameter or the output of exactly one
     equation, and is defined before it is used;
   * names are unique within a function and never collide with a name the
     emitted code reads from outside (modules, constants, builtins);
   * `Var.temp` marks derivative temporaries the emitter may inline; source names
-    and the lowered letters `a, b, c, ...` are kept in the output.
+    and the lowered letters `a, b, c, ...` are kept in the output;
+  * guards nest: an equation reads only variables whose guard is a prefix of
+    its own, except `cond`, which reads the values of its two branches; a
+    guarded variable is read nowhere else. Equations of one guard need not be
+    contiguous.
 
 `format_ir` prints a function the way the lecture notes write it; `evaluate_ir`
 runs it, so the output of every pass can be tested by running it.
@@ -71,7 +80,9 @@ class Eqn:
     """`out = prim(*args)`, spelled in library `ns` ('op', 'math', 'numpy', 'builtins').
 
     `params` holds static (non-differentiated) arguments as (key, value) pairs;
-    `loc` is the source position the equation was lowered from.
+    `loc` is the source position the equation was lowered from; `guard` the
+    conditions under which it runs: (condition atom, polarity) pairs, outermost
+    first.
     """
 
     out: Var
@@ -80,10 +91,17 @@ class Eqn:
     ns: str = "op"
     params: tuple[tuple[str, object], ...] = ()
     loc: Loc | None = field(default=None, compare=False)
+    guard: tuple[tuple[Atom, bool], ...] = ()
 
-    def with_args(self, args, out: Var | None = None) -> Eqn:
-        """The same equation on other arguments (and output); cheaper than `replace`."""
-        return Eqn(out or self.out, self.prim, tuple(args), self.ns, self.params, self.loc)
+    def with_args(self, args, out: Var | None = None, guard=None) -> Eqn:
+        """The same equation on other arguments (and output, guard); cheaper than `replace`."""
+        return Eqn(out or self.out, self.prim, tuple(args), self.ns, self.params, self.loc,
+                   self.guard if guard is None else guard)
+
+    @property
+    def reads(self) -> tuple[Atom, ...]:
+        """Every atom the equation needs: its arguments and its guard's conditions."""
+        return self.args + tuple(c for c, _ in self.guard)
 
 
 @dataclass(frozen=True)
@@ -189,6 +207,7 @@ class Builder:
         self.fallback_ns = fallback_ns
         self.loc = loc
         self.shapes = shapes  # name -> shape, kept up to date, when shapes are known
+        self.guard: tuple = ()  # the guard of the equations built now
         self.eqns: list[Eqn] = []
 
     def emit(self, prim: str, *args, name: str | None = None, **params) -> Var:
@@ -200,7 +219,7 @@ class Builder:
             return row.expand(self, *args)
         out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
         params = tuple(params.items())
-        self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc))
+        self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc, self.guard))
         if self.shapes is not None:
             self.shapes[out.name] = row.result_shape([self.shape(a) for a in args], params)
         return out
@@ -271,10 +290,12 @@ def format_eqn(eqn: Eqn, prims=None) -> str:
     prims = prims or _default_prims()
     row = prims[eqn.prim]
     args = [format_atom(a) for a in eqn.args]
+    if eqn.prim == "cond":
+        return f"{eqn.out} = {args[1]} if {args[0]} else {args[2]}"
     if row.infix and len(args) == 2:
         rhs = f"{args[0]}{row.infix}{args[1]}" if row.infix == "**" else f"{args[0]} {row.infix} {args[1]}"
     elif row.infix and len(args) == 1:
-        rhs = f"{row.infix}{args[0]}"
+        rhs = f"{row.infix} {args[0]}" if row.infix.isalpha() else f"{row.infix}{args[0]}"
     else:
         extra = [f"{k}={v!r}" for k, v in eqn.params]
         rhs = f"{eqn.prim}({', '.join(args + extra)})"
@@ -282,9 +303,21 @@ def format_eqn(eqn: Eqn, prims=None) -> str:
 
 
 def format_ir(func: Func, prims=None) -> str:
-    """The equations one per line; a `return` line unless the last one is returned."""
-    lines = [format_eqn(e, prims) for e in func.body]
-    last = func.body[-1].out if func.body else None
+    """The equations one per line, guarded ones under `if c:` / `else:` headers;
+    a `return` line unless the last equation is returned."""
+    lines, open_guard = [], ()
+    for eqn in func.body:
+        keep = 0
+        while keep < min(len(open_guard), len(eqn.guard)) and open_guard[keep] == eqn.guard[keep]:
+            keep += 1
+        for depth in range(keep, len(eqn.guard)):
+            cond, polarity = eqn.guard[depth]
+            same_test = depth < len(open_guard) and depth == keep and open_guard[depth][0] == cond
+            header = "else:" if same_test and not polarity else f"if {'' if polarity else 'not '}{format_atom(cond)}:"
+            lines.append("    " * depth + header)
+        open_guard = eqn.guard
+        lines.append("    " * len(eqn.guard) + format_eqn(eqn, prims))
+    last = func.body[-1].out if func.body and not func.body[-1].guard else None
     if len(func.results) != 1 or func.results[0] != last:
         lines.append("return " + ", ".join(_format_result(r) for r in func.results))
     return "\n".join(lines)
@@ -307,8 +340,12 @@ def evaluate_ir(func: Func, *args, prims=None):
         return env[atom.name] if isinstance(atom, Var) else atom.value
 
     for eqn in func.body:
-        impl = prims[eqn.prim].impl(eqn.ns)
-        env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
+        if eqn.prim == "cond":  # only the branch taken has a value
+            env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
+        elif all(bool(read(c)) == polarity for c, polarity in eqn.guard):
+            impl = prims[eqn.prim].impl(eqn.ns)
+            env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
+
     def gather(result):
         return tuple(map(gather, result)) if isinstance(result, tuple) else read(result)
 

@@ -24,15 +24,14 @@ from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
+from .lower_branches import BranchLowering, always_returns, returns_somewhere
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
-CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
 STATEMENT_ADVICE = {
-    "If": "branches are not supported yet; write the two cases with max/min/abs",
     "For": "loops are not supported yet; unroll the loop",
     "While": "loops are not supported yet; unroll the loop",
     "Try": "exceptions cannot be differentiated; remove try/except",
@@ -66,7 +65,7 @@ def _names_in(node: ast.AST) -> set[str]:
     return names
 
 
-class _Lowering(ArrayLowering):
+class _Lowering(ArrayLowering, BranchLowering):
     """The state of lowering one function: bindings, equations, value numbers."""
 
     def __init__(self, src: Source, shapes: dict | None = None):
@@ -76,6 +75,8 @@ class _Lowering(ArrayLowering):
         self.result_name = src.name if src.name.isidentifier() and src.name not in source_names else None
         self.names = NameAllocator(OUTSIDE, avoid=source_names | {src.name})
         self.env: dict[str, Var | Const] = {}
+        self.unbound: dict[str, ast.If] = {}  # names bound in one branch of an if only
+        self.guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
         self.eqns: list[Eqn] = []
         self.values: dict[tuple, Var] = {}
         self.modules: dict[str, str] = {}
@@ -111,15 +112,24 @@ class _Lowering(ArrayLowering):
             params.append(Param(var, kind, None if default is _NO_DEFAULT else Const(default)))
         return tuple(params)
 
-    def statements(self, body: list[ast.stmt]):
+    def statements(self, body: list[ast.stmt], node=None):
+        """Lower `body`, a path that ends in a return; its results."""
         for i, stmt in enumerate(body):
-            if i == 0 and _is_docstring(stmt):
+            if i == 0 and _is_docstring(stmt) and node is None:
                 continue
             if isinstance(stmt, ast.Return):
                 if i != len(body) - 1:
                     raise self.error(body[i + 1], "code after return is never run; remove it")
                 return self.results(stmt.value, stmt)
+            if isinstance(stmt, ast.If) and returns_somewhere(stmt):
+                if always_returns([stmt]) and i != len(body) - 1:
+                    raise self.error(body[i + 1], "code after an if that returns on every path "
+                                     "is never run; remove it")
+                return self.returning_if(stmt, body[i + 1:])
             self.statement(stmt)
+        if node is not None:
+            raise self.error(node, f"a path through this if reaches the end of {self.src.name} "
+                             "without a return; return a value on every path")
         raise self.error(self.src.node, f"{self.src.name} does not end with a return statement; "
                          "return the value to differentiate")
 
@@ -143,6 +153,8 @@ class _Lowering(ArrayLowering):
                 raise self.error(stmt, "augmented assignment to an element or attribute changes a "
                                  "value in place; assign to a new name instead")
             self.bind(stmt.target.id, self.binop(stmt, stmt.op, stmt.target, stmt.value, stmt.target.id))
+        elif isinstance(stmt, ast.If):
+            self.statement_If(stmt)
         elif isinstance(stmt, ast.Pass):
             return
         elif isinstance(stmt, ast.Expr):
@@ -181,6 +193,7 @@ class _Lowering(ArrayLowering):
 
     def bind(self, name: str, atom):
         self.env[name] = atom
+        self.unbound.pop(name, None)
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: ast.expr, name: str | None = None):
@@ -194,11 +207,13 @@ class _Lowering(ArrayLowering):
         args = tuple(args)
         keys = [atom_key(a) for a in args]
         key = (prim, ns, params, tuple(sorted(keys) if PRIMS[prim].commutative else keys))
-        if key in self.values:
-            return self.values[key]
+        guards = [tuple((atom_key(c), p) for c, p in self.guard[:n]) for n in range(len(self.guard) + 1)]
+        for guard in reversed(guards):  # a value computed where this code runs
+            if (key, guard) in self.values:
+                return self.values[(key, guard)]
         out = Var(self.names.fresh(name) if name is not None else self.names.letter())
-        self.eqns.append(Eqn(out, prim, args, ns, params, self.src.loc(node)))
-        self.values[key] = out
+        self.eqns.append(Eqn(out, prim, args, ns, params, self.src.loc(node), self.guard))
+        self.values[(key, guards[-1])] = out
         if self.shapes is not None:
             try:
                 self.shapes[out.name] = PRIMS[prim].result_shape([self.shape(a) for a in args], params)
@@ -215,6 +230,10 @@ class _Lowering(ArrayLowering):
     def expr_Name(self, node, name):
         if node.id in self.env:
             return self.env[node.id]
+        if node.id in self.unbound:
+            line = self.unbound[node.id].lineno
+            raise self.error(node, f"{node.id} is assigned in only one branch of the if on line "
+                             f"{line}; assign it before the if, or in both branches")
         ref = self.resolve(node, node.id)
         if isinstance(ref, ConstRef):
             return Const(ref.value, ref.label)
@@ -282,15 +301,12 @@ class _Lowering(ArrayLowering):
             if isinstance(operand, Const) and operand.label is None:
                 return Const(-operand.value)
             return self.emit(node, "neg", (operand,), name=name)
-        raise self.error(node, "the not/~ operator is not supported yet; "
-                         "compute the condition with comparisons")
-
-    def expr_Compare(self, node, name):
-        if len(node.ops) != 1 or type(node.ops[0]) not in CMPOPS:
-            raise self.error(node, "chained or identity comparisons are not supported; "
-                             "compare two values at a time with <, <=, >, >=, == or !=")
-        args = (self.expr(node.left), self.expr(node.comparators[0]))
-        return self.emit(node, CMPOPS[type(node.ops[0])], args, name=name)
+        if isinstance(node.op, ast.Not):
+            operand = self.expr(node.operand)
+            if isinstance(operand, Const) and operand.folds:
+                return Const(not operand.value)
+            return self.emit(node, "not", (operand,), name=name)
+        raise self.error(node, "the ~ operator is not supported; use not, or np.logical_not")
 
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):

@@ -36,6 +36,10 @@ _OPERATORS = {
     ("%", 2): operator.mod, ("-", 1): operator.neg, ("<", 2): operator.lt,
     ("<=", 2): operator.le, (">", 2): operator.gt, (">=", 2): operator.ge,
     ("==", 2): operator.eq, ("!=", 2): operator.ne, ("@", 2): operator.matmul,
+    # and / or join conditions only (lowering merges other values with `cond`): as bools
+    ("not", 1): operator.not_, ("and", 2): lambda a, b: bool(a) and bool(b),
+    ("or", 2): lambda a, b: bool(a) or bool(b),
+    ("if", 3): lambda c, a, b: a if c else b,
 }
 
 
@@ -188,6 +192,32 @@ def _cmp(name, symbol, rel, commutative=False):
                 commutative=commutative)
 
 
+def truth(c):
+    """A SymPy condition that holds where Python's `bool(c)` is True."""
+    sp = _sp()
+    c = sp.sympify(c)
+    if isinstance(c, sp.Piecewise) and len(c.args) == 2 and c.args[0].expr == 1 \
+            and c.args[1].expr == 0 and c.args[1].cond == sp.true:
+        return c.args[0].cond  # an indicator, as comparisons give
+    if isinstance(c, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not, sp.logic.boolalg.BooleanAtom)):
+        return c  # (a real Symbol is a Boolean to SymPy too: it is compared with 0 below)
+    return sp.Ne(c, 0)
+
+
+def _indicator(condition):
+    return _sp().Piecewise((1, condition), (0, True))
+
+
+def _cond_shape(c, a, b):
+    if c != ():
+        raise ValueError(f"the condition is an array of shape {c}; a branch needs one value "
+                         "(use np.where(mask, a, b) for an elementwise choice)")
+    if a != b:
+        raise ValueError(f"the branches give shapes {a} and {b}, so the shape would depend on "
+                         "the data; give both branches the same shape")
+    return a
+
+
 def _real_cbrt(x):
     sp = _sp()
     return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)
@@ -233,6 +263,14 @@ ROWS = [
     _cmp("lt", "<", lambda sp: sp.Lt), _cmp("le", "<=", lambda sp: sp.Le),
     _cmp("gt", ">", lambda sp: sp.Gt), _cmp("ge", ">=", lambda sp: sp.Ge),
     _cmp("eq", "==", lambda sp: sp.Eq, True), _cmp("ne", "!=", lambda sp: sp.Ne, True),
+    # -- logic: `not`, `and`, `or` of conditions; `cond` merges the two branches of an if
+    Prim("not", 1, {"op": "not"}, lambda x: _indicator(_sp().Not(truth(x))), sample=(ANY,), kind="bool"),
+    Prim("and", 2, {"op": "and"}, lambda x, y: _indicator(_sp().And(truth(x), truth(y))),
+         sample=(ANY, ANY), kind="bool"),
+    Prim("or", 2, {"op": "or"}, lambda x, y: _indicator(_sp().Or(truth(x), truth(y))),
+         sample=(ANY, ANY), kind="bool"),
+    Prim("cond", 3, {"op": "if"}, lambda c, a, b: _sp().Piecewise((a, truth(c)), (b, True)),
+         (None, None, None), sample=(ANY, ANY, ANY), kind="promote", shape=_cond_shape),
     # -- builtins with library counterparts
     Prim("abs", 1, {"builtins": "abs", "math": "fabs", "numpy": "abs"}, lambda x: _sp().Abs(x),
          (lambda b, o, x: b.sign(x),), sample=(ANY,), kind="promote"),
@@ -356,6 +394,8 @@ LIBRARY = library()
 def result_kind(prim: str, ns: str, kinds: list[str]) -> str:
     """The kind ('bool' < 'int' < 'float', or 'any') of `prim`'s result."""
     kind = PRIMS[prim].kind
+    if prim == "cond":  # the condition's kind does not reach the result
+        kinds = kinds[1:]
     if kind == "integral":
         return "float" if ns == "numpy" else "int"
     if kind != "promote":

@@ -12,6 +12,12 @@ Contributions are built only for active arguments (those depending on a
 differentiated parameter), so the exponent's partial of `x**y` exists only when
 `y` is differentiated; a parameter that receives nothing gets gradient 0.0.
 Straight-line input gives straight-line output: no tape.
+
+Branches (guarded equations, see ir.py) need no tape either: each adjoint
+equation runs under the guard of the equation it differentiates, reading the
+same condition variables, and an adjoint whose children sit in branches is the
+`cond` of the sums on each side (0.0 on a side without children). The adjoint
+of `y = cond(c, a, b)` sends `y_bar` to `a` under `c` and to `b` under `not c`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .errors import NonScalarOutputError, ShapeError
-from .ir import Builder, Const, Eqn, Func, NameAllocator, Var
+from .ir import Builder, Const, Eqn, Func, NameAllocator, Var, atom_key
 from .primitives import PRIMS
 
 
@@ -74,15 +80,18 @@ def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PR
     names = NameAllocator.for_func(func)
     active = active_vars(func, wrt, prims)
     builder = Builder(names, prims, fallback_ns=fallback_ns(func), shapes=shapes)
-    # Contributions to each adjoint: (output adjoint, local partial) pairs, or
-    # (cotangent, None) where a VJP rule or a broadcast sum made it whole.
+    # Contributions to each adjoint: (output adjoint, local partial, guard)
+    # triples, or (cotangent, None, guard) where a VJP rule or a broadcast sum
+    # made it whole; `guard` is where the contribution was computed.
     terms: dict[str, list] = {}
     if isinstance(result, Var) and result.name in active:
-        terms[result.name] = [(Const(1.0), Const(1.0))]
+        terms[result.name] = [(Const(1.0), Const(1.0), ())]
     for eqn in reversed(func.body):
         if eqn.out.name in terms:
+            builder.guard = eqn.guard
             g = _adjoint(builder, eqn.out, terms.pop(eqn.out.name))
             _backprop(builder, eqn, g, active, terms, prims)
+    builder.guard = ()
     grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
     results = ((result,) if with_value else ()) + grads
     prefix = "value_and_grad" if with_value else "grad"
@@ -104,6 +113,13 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     """Add each active argument's share of `g` to its terms."""
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
+    builder.guard = eqn.guard
+    if eqn.prim == "cond":  # each branch's value gets y_bar where that branch ran
+        cond = eqn.args[0]
+        for arg, polarity in zip(eqn.args[1:], (True, False), strict=True):
+            if isinstance(arg, Var) and arg.name in active:
+                terms.setdefault(arg.name, []).append((g, None, eqn.guard + ((cond, polarity),)))
+        return
     shaped = builder.shapes is not None
     if row.vjp is not None and shaped and not row.broadcast_cotangent:
         g = builder.exact(g, builder.shape(eqn.out))
@@ -121,7 +137,7 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
             continue  # a symbolic zero
         if shaped:
             term = _fit(builder, term, builder.shape(eqn.out), builder.shape(arg))
-        terms.setdefault(arg.name, []).append(term)
+        terms.setdefault(arg.name, []).append((*term, eqn.guard))
 
 
 def _fit(builder: Builder, term, out_shape, arg_shape):
@@ -137,21 +153,57 @@ def _fit(builder: Builder, term, out_shape, arg_shape):
 
 
 def _product(builder: Builder, term, name=None):
-    g, local = term
+    g, local = term[:2]
     if local is None:
         return builder.mul(g, 1.0, name=name) if name else g
     return builder.mul(g, local, name=name)
 
 
-def _adjoint(builder: Builder, var: Var, pairs: list, anonymous: bool = False):
-    """Write `var_bar` once, as the sum over children of adjoint times partial."""
+def _adjoint(builder: Builder, var: Var | None, pairs: list, anonymous: bool = False):
+    """Write `var_bar` once, as the sum over children of adjoint times partial.
+
+    `builder.guard` is where `var` is defined; children in branches below it
+    contribute through one `cond` per branching.
+    """
     name = None if anonymous else builder.names.fresh(f"{var.name}_bar")
+    guard = builder.guard
+    deeper = [t for t in pairs if len(t[2]) > len(guard)]
+    if deeper:
+        pairs = [t for t in pairs if len(t[2]) == len(guard)]
+        pairs += [(m, None, guard) for m in _merge_branches(builder, deeper, guard)]
     if len(pairs) == 1:
         return _product(builder, pairs[0], name)
     total = _product(builder, pairs[0])
     for term in pairs[1:-1]:
         total = builder.add(total, _product(builder, term))
     return builder.add(total, _product(builder, pairs[-1]), name=name)
+
+
+def _merge_branches(builder: Builder, terms: list, guard: tuple) -> list:
+    """For each condition branching below `guard`, `cond(c, then sum, else sum)`."""
+    groups: dict = {}
+    for term in terms:
+        cond, polarity = term[2][len(guard)]
+        groups.setdefault(atom_key(cond), (cond, {}))[1].setdefault(polarity, []).append(term)
+    merged = []
+    for cond, sides in groups.values():
+        values = {}
+        for polarity, side in sides.items():
+            builder.guard = guard + ((cond, polarity),)
+            values[polarity] = _adjoint(builder, None, side, anonymous=True)
+        for polarity in (True, False):
+            if polarity not in values:  # no child on this side: nothing flows
+                builder.guard = guard + ((cond, polarity),)
+                values[polarity] = _zero_like(builder, values[not polarity])
+        builder.guard = guard
+        merged.append(builder.cond(cond, values[True], values[False]))
+    return merged
+
+
+def _zero_like(builder: Builder, atom):
+    if builder.shapes is None or builder.shape(atom) == ():
+        return Const(0.0)
+    return builder.zeros(shape=builder.shape(atom))
 
 
 def _gradient(builder: Builder, param: Var, terms):

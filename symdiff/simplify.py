@@ -15,6 +15,11 @@ Each round, in one forward walk:
     (`x_bar`) takes the name;
 then dead-code elimination from the results.
 
+Guarded equations (branches, see ir.py) are simplified like the others; a
+value is reused only where it was computed under a prefix of the reader's
+guard, a branch whose condition folds to a constant is kept or dropped, and a
+`cond` of a constant condition, or of one value twice, is that value.
+
 The output computes the same results as the input (up to floating-point
 reassociation, which no rule performs) and keeps the IR invariants.
 """
@@ -100,7 +105,11 @@ class _Round:
         return eqn if eqn is not None and eqn.prim == prim else None
 
     def add(self, eqn: Eqn):
-        eqn = eqn.with_args(map(self.read, eqn.args))
+        guard = tuple((self.read(c), polarity) for c, polarity in eqn.guard)
+        if any(isinstance(c, Const) and c.folds and bool(c.value) != p for c, p in guard):
+            return  # a branch that never runs; its values are read only by a folded cond
+        guard = tuple((c, p) for c, p in guard if not (isinstance(c, Const) and c.folds))
+        eqn = eqn.with_args(map(self.read, eqn.args), guard=guard)
         for _ in range(8):  # a rewrite may enable another; the outer loop catches the rest
             result = _fold(eqn, self.prims) or _identity(self, eqn)
             if isinstance(result, tuple):  # (an equation to compute first, the rewritten one)
@@ -114,9 +123,11 @@ class _Round:
             return self.copy(eqn.out, result)
         keys = [atom_key(a) for a in eqn.args]
         key = (eqn.prim, eqn.ns, eqn.params, tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
-        if key in self.values:
-            return self.copy(eqn.out, self.values[key])
-        self.values[key] = eqn.out
+        guards = [tuple((atom_key(c), p) for c, p in eqn.guard[:n]) for n in range(len(eqn.guard) + 1)]
+        for guard in guards:  # computed where this equation runs, outermost first
+            if (key, guard) in self.values:
+                return self.copy(eqn.out, self.values[(key, guard)])
+        self.values[(key, guards[-1])] = eqn.out
         self.defs[eqn.out.name] = eqn
         self.kinds[eqn.out.name] = result_kind(eqn.prim, eqn.ns, [self.kind(a) for a in eqn.args])
         self.body.append(eqn)
@@ -135,7 +146,8 @@ class _Round:
                 return Var(self.rename[atom.name])
             return atom
 
-        body = tuple(e.with_args(map(named, e.args), named(e.out)) for e in self.body)
+        body = tuple(e.with_args(map(named, e.args), named(e.out),
+                                 tuple((named(c), p) for c, p in e.guard)) for e in self.body)
         return replace(func, body=body, results=tuple(map(named, func.results)))
 
 
@@ -177,7 +189,7 @@ def _identity(walk: _Round, eqn: Eqn):
 
 
 def _make(eqn: Eqn, prim: str, *args) -> Eqn:
-    return Eqn(eqn.out, prim, args, "op", (), eqn.loc)
+    return Eqn(eqn.out, prim, args, "op", (), eqn.loc, eqn.guard)
 
 
 def _add(walk, eqn, x, y):
@@ -218,7 +230,7 @@ def _mul(walk, eqn, x, y):
             return _make(eqn, "mul", Const(a.value * c.value), x)
         negation = walk.defn(b, "neg")
         if negation is not None:  # a * (-b) = -(a*b)
-            product = Eqn(walk.temp(), "mul", (a, negation.args[0]), "op", (), eqn.loc)
+            product = Eqn(walk.temp(), "mul", (a, negation.args[0]), "op", (), eqn.loc, eqn.guard)
             return product, _make(eqn, "neg", product.out)
         inverse = walk.defn(b, "div")  # a derivative's 1/y, not a value the source named
         if inverse is not None and inverse.out.temp and _is(inverse.args[0], 1) and eqn.ns == "op":
@@ -283,7 +295,7 @@ def _transpose(walk, eqn, x):
     if a is not None and b is not None:
         return _make(eqn, "matmul", b, a)
     first = Eqn(walk.temp(), "transpose", (product.args[1] if a is not None else product.args[0],),
-                "numpy", (), eqn.loc)
+                "numpy", (), eqn.loc, eqn.guard)
     return (first, _make(eqn, "matmul", first.out, a)) if a is not None else \
         (first, _make(eqn, "matmul", b, first.out))
 
@@ -300,11 +312,19 @@ def _sum(walk, eqn, x):
     if negation is None:
         return None
     # sum(-x) = -sum(x): negate the smaller, reduced array
-    total = Eqn(walk.temp(), "sum", negation.args, eqn.ns, eqn.params, eqn.loc)
+    total = Eqn(walk.temp(), "sum", negation.args, eqn.ns, eqn.params, eqn.loc, eqn.guard)
     return total, _make(eqn, "neg", total.out)
 
 
-_RULES = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
+def _cond(walk, eqn, c, a, b):
+    if isinstance(c, Const) and c.folds:
+        return a if c.value else b
+    if atom_key(a) == atom_key(b):
+        return a
+    return None
+
+
+_RULES = {"cond": _cond, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
           "transpose": _transpose, "sum": _sum}
 
 
@@ -314,5 +334,5 @@ def _dead_code(func: Func) -> Func:
     for eqn in reversed(func.body):
         if eqn.out.name in live:
             kept.append(eqn)
-            live.update(a.name for a in eqn.args if isinstance(a, Var))
+            live.update(a.name for a in eqn.reads if isinstance(a, Var))
     return replace(func, body=tuple(reversed(kept)))

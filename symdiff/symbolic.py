@@ -212,10 +212,39 @@ def _compare_at(derivation, lowered, symbols, reference, point, rtol) -> float:
 
 
 def evaluate_at(expr, symbols, point, digits: int = 30):
-    """`expr` at `point` to `digits` digits (substituting first: evalf's subs= mishandles floor)."""
+    """`expr` at `point` to `digits` digits (substituting first: evalf's subs= mishandles floor).
+
+    Of a Piecewise (a branch) only the piece taken is evaluated, as Python runs
+    only the branch taken: the others may be undefined there (log(x) > 1 under
+    x > 0).
+    """
     sp = _sp()
     values = {s: sp.Float(v, digits) for s, v in zip(symbols, point, strict=True)}
-    return expr.xreplace(values).evalf(digits)
+    if not expr.has(sp.Piecewise):
+        return expr.xreplace(values).evalf(digits)
+    return _taken(sp, expr, values).evalf(digits)
+
+
+def _taken(sp, expr, values):
+    if not expr.args:
+        return expr.xreplace(values)
+    if isinstance(expr, sp.Piecewise):
+        for piece, condition in expr.args:
+            if _taken(sp, condition, values) == sp.true:
+                return _taken(sp, piece, values)
+        return sp.nan
+    if isinstance(expr, (sp.And, sp.Or)):  # short-circuit, in any order SymPy put the terms
+        decisive = sp.false if isinstance(expr, sp.And) else sp.true
+        decided = []
+        for term in expr.args:
+            try:
+                decided.append(_taken(sp, term, values))
+            except TypeError:  # a comparison of non-reals: Python never evaluated it
+                decided.append(None)
+            if decided[-1] == decisive:
+                return decisive
+        return expr.func(*decided)
+    return expr.func(*(_taken(sp, a, values) for a in expr.args))
 
 
 def sample_points(func: Func, count: int, seed: int = 0, tries: int = 200) -> list[tuple]:
@@ -232,11 +261,20 @@ def sample_points(func: Func, count: int, seed: int = 0, tries: int = 200) -> li
 
 
 def in_domain(func: Func, point, prims=PRIMS) -> bool:
-    """Whether evaluating `func` at `point` keeps every primitive in its domain."""
+    """Whether evaluating `func` at `point` keeps every primitive it runs in its domain."""
     env = dict(zip((p.var.name for p in func.params), point, strict=True))
+
+    def read(atom):
+        return env[atom.name] if isinstance(atom, Var) else atom.value
+
     for eqn in func.body:
+        if not all(bool(read(c)) == polarity for c, polarity in eqn.guard):
+            continue  # a branch not taken here
         row = prims[eqn.prim]
-        args = [env[a.name] if isinstance(a, Var) else a.value for a in eqn.args]
+        if eqn.prim == "cond":  # the value of the branch taken
+            env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
+            continue
+        args = [read(a) for a in eqn.args]
         try:
             with np.errstate(all="raise"):
                 if row.domain is not None and not np.all(np.vectorize(row.domain)(*args)):

@@ -52,7 +52,7 @@ def _sum_of(x, params, axis, walk) -> dict:
     """sum(x) along the axis as a polynomial over opaque values."""
     total: dict = {}
     for coefficient, varying in _terms(x, axis, walk, depth=0):
-        reduced = walk.values.get(("sum", "numpy", params, (atom_key(varying),)))
+        reduced = walk.values.get((("sum", "numpy", params, (atom_key(varying),)), ()))  # unguarded
         token = reduced if reduced is not None else ("sum of", atom_key(varying))
         _add(total, _times(coefficient, {((_key(token), 1),): 1.0}))
     return total

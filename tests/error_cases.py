@@ -9,10 +9,26 @@ def helper(x):
     return x
 
 
-def branch(x):
+def name_from_one_branch(x):
+    if x > 0:
+        y = x
+    return y  # <-
+
+
+def returns_differ(x):
+    if x > 0:  # <-
+        return x, x
+    return x
+
+
+def identity_test(x):
+    return x if x is None else 2 * x  # <-
+
+
+def branch_without_return(x):
     if x > 0:  # <-
         return x
-    return -x
+    y = 2 * x
 
 
 def loop(x):
@@ -24,10 +40,6 @@ def loop(x):
 def comprehension(x):
     y = [x * i for i in range(3)]  # <-
     return x * y
-
-
-def conditional_expression(x):
-    return x if x > 0 else -x  # <-
 
 
 def unknown_math_function(x):

@@ -129,7 +129,10 @@ def test_gradient_matches_sympy_at_random_points_of_the_domain(case, data):
 def test_corpus_uses_every_scalar_primitive_in_every_library_spelling():
     used = {(eqn.prim, eqn.ns) for case in CASES
             for eqn in symdiff.grad(case.fun, wrt=case.wrt).lowered.body}
+    # not / and / or need branches, which the SymPy reference here cannot run:
+    # test_branches.py covers them.
     spelled = {(row.name, ns) for row in ROWS if row.elementwise and row.vjp is None
+               and row.name not in ("not", "and", "or")
                for ns, attr in row.spelling.items()
                if ns == "op" or hasattr(MODULES[ns], attr)}
     assert spelled - used == set()

@@ -12,10 +12,12 @@ from symdiff.errors import (NonScalarOutputError, SourceUnavailableError, Symdif
 from . import error_cases
 
 CASES = [
-    ("branch", UnsupportedSyntaxError, "if statement"),
+    ("name_from_one_branch", UnsupportedSyntaxError, "y is assigned in only one branch"),
+    ("returns_differ", UnsupportedSyntaxError, "returns 2 value(s) when this condition holds"),
+    ("identity_test", UnsupportedSyntaxError, "identity and membership tests"),
+    ("branch_without_return", UnsupportedSyntaxError, "without a return"),
     ("loop", UnsupportedSyntaxError, "for statement"),
     ("comprehension", UnsupportedSyntaxError, "list comprehension"),
-    ("conditional_expression", UnsupportedSyntaxError, "conditional expression"),
     ("unknown_math_function", UnknownFunctionError, "math.gamma"),
     ("helper_call", UnknownFunctionError, "function helper"),
     ("printing", UnsupportedSyntaxError, "print"),
