@@ -25,6 +25,7 @@ from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, returns_somewhere
+from .lower_calls import CallLowering, LocalFunction
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -36,7 +37,6 @@ STATEMENT_ADVICE = {
     "While": "loops are not supported yet; unroll the loop",
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
-    "FunctionDef": "nested functions are not supported yet; define the helper inline",
     "ClassDef": "classes cannot be differentiated; define the class outside the function",
     "Global": "global state cannot be differentiated; pass the value as a parameter",
     "Nonlocal": "nonlocal state cannot be differentiated; pass the value as a parameter",
@@ -65,7 +65,7 @@ def _names_in(node: ast.AST) -> set[str]:
     return names
 
 
-class _Lowering(ArrayLowering, BranchLowering):
+class _Lowering(ArrayLowering, BranchLowering, CallLowering):
     """The state of lowering one function: bindings, equations, value numbers."""
 
     def __init__(self, src: Source, shapes: dict | None = None):
@@ -77,6 +77,8 @@ class _Lowering(ArrayLowering, BranchLowering):
         self.env: dict[str, Var | Const] = {}
         self.unbound: dict[str, ast.If] = {}  # names bound in one branch of an if only
         self.guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
+        self.call_stack: tuple = (src.key,)  # the user functions being inlined (lower_calls.py)
+        self.top_lookup = src.lookup  # the scope of the generated code
         self.eqns: list[Eqn] = []
         self.values: dict[tuple, Var] = {}
         self.modules: dict[str, str] = {}
@@ -138,7 +140,8 @@ class _Lowering(ArrayLowering, BranchLowering):
             raise self.error(node, "return without a value; return the value to differentiate")
         if isinstance(value, ast.Tuple):
             return tuple(self.expr(v) for v in value.elts)
-        return (self.expr(value, self.result_name),)
+        atom = self.expr(value, self.result_name)
+        return atom if isinstance(atom, tuple) else (atom,)  # a helper's several values
 
     def statement(self, stmt: ast.stmt):
         kind = type(stmt).__name__
@@ -155,6 +158,8 @@ class _Lowering(ArrayLowering, BranchLowering):
             self.bind(stmt.target.id, self.binop(stmt, stmt.op, stmt.target, stmt.value, stmt.target.id))
         elif isinstance(stmt, ast.If):
             self.statement_If(stmt)
+        elif isinstance(stmt, ast.FunctionDef):
+            self.define_local(stmt, stmt.name)
         elif isinstance(stmt, ast.Pass):
             return
         elif isinstance(stmt, ast.Expr):
@@ -168,8 +173,18 @@ class _Lowering(ArrayLowering, BranchLowering):
         if isinstance(target, (ast.Tuple, ast.List)) and is_shape(value, self.env):  # n, d = X.shape
             for axis, element in enumerate(target.elts):
                 self.assign_atom(element, self.dim(value, self.expr(value.value), axis))
+        elif isinstance(target, ast.Name) and isinstance(value, ast.Lambda):
+            self.define_local(value, target.id)
         elif isinstance(target, ast.Name):
             self.bind(target.id, self.expr(value, target.id))
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
+            atoms = self.expr(value)  # a helper returning several values
+            if not isinstance(atoms, tuple) or len(atoms) != len(target.elts):
+                count = len(atoms) if isinstance(atoms, tuple) else 1
+                raise self.error(target, f"unpacking {count} value(s) into {len(target.elts)} "
+                                 "names; make the counts match")
+            for t, atom in zip(target.elts, atoms, strict=True):
+                self.assign_atom(t, atom)
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
             if len(target.elts) != len(value.elts) or any(isinstance(t, ast.Starred) for t in target.elts):
                 raise self.error(target, f"unpacking {len(value.elts)} values into "
@@ -205,6 +220,9 @@ class _Lowering(ArrayLowering, BranchLowering):
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
+        if any(isinstance(a, (tuple, LocalFunction)) for a in args):
+            raise self.error(node, "a function, or a call returning several values, is used as a "
+                             "number here; call the function, or unpack the values first")
         keys = [atom_key(a) for a in args]
         key = (prim, ns, params, tuple(sorted(keys) if PRIMS[prim].commutative else keys))
         guards = [tuple((atom_key(c), p) for c, p in self.guard[:n]) for n in range(len(self.guard) + 1)]
@@ -236,7 +254,7 @@ class _Lowering(ArrayLowering, BranchLowering):
                              f"{line}; assign it before the if, or in both branches")
         ref = self.resolve(node, node.id)
         if isinstance(ref, ConstRef):
-            return Const(ref.value, ref.label)
+            return Const(ref.value, ref.label if self.visible_constant(ref) else None)
         what = "module" if isinstance(ref, ModuleRef) else "function"
         raise self.error(node, f"the {what} {node.id} is used as a value; call it, or use a number")
 
@@ -311,6 +329,9 @@ class _Lowering(ArrayLowering, BranchLowering):
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self.error(node, "starred arguments cannot be differentiated; pass the arguments one by one")
+        target = self.user_function(node.func)
+        if target is not None:
+            return self.inline_call(node, target, name)
         if isinstance(node.func, ast.Attribute) and is_value(node.func.value, self.env):
             prim, ns, spelled = self.method(node.func)  # x.sum(axis=0)
             positional = [node.func.value, *node.args]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import contextlib
 
-from .ir import Const, atom_key
+from .ir import Const, Var, atom_key
 from .primitives import PRIMS
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
@@ -65,8 +65,8 @@ class BranchLowering:
         then_env, else_env = envs
         for name in dict.fromkeys([*then_env, *else_env]):
             a, b = then_env.get(name), else_env.get(name)
-            if a is None or b is None:
-                self.env.pop(name, None)
+            if a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
+                self.env.pop(name, None)  # (or two different functions)
                 self.unbound[name] = stmt
             else:
                 self.bind(name, self.merge(stmt, cond, a, b, name))
@@ -156,6 +156,10 @@ class BranchLowering:
             return isinstance(atom.value, bool)
         made = next((e for e in reversed(self.eqns) if e.out == atom), None)
         return made is not None and PRIMS[made.prim].kind == "bool"
+
+
+def is_atom(value) -> bool:
+    return isinstance(value, (Const, Var))
 
 
 def _static(atom) -> bool:

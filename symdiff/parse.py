@@ -20,7 +20,7 @@ import linecache
 import math
 import numbers
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -52,7 +52,16 @@ class Unknown:
     what: str    # what the name is, for the error message
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | Unknown
+@dataclass(frozen=True)
+class UserFunction:
+    """A Python function with source, lowered inline where it is called."""
+
+    name: str
+    key: tuple   # (file, line, name): tells a recursive call
+    load: Callable[[], "Source"] = field(compare=False, repr=False)
+
+
+Binding = ModuleRef | FunctionRef | ConstRef | Unknown | UserFunction
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,11 @@ class Source:
     defaults: dict  # parameter name -> default value
     live: tuple | None = None  # (globals, closure cells by name) of a live function
 
+
+    @property
+    def key(self) -> tuple:
+        """The identity `UserFunction.key` gives the same function: tells recursion."""
+        return (self.filename, _first_line(self.node), self.name)
 
     def loc(self, node: ast.AST | None = None) -> Loc:
         node = node or self.node
@@ -151,6 +165,10 @@ def classify(value, name: str) -> Binding:
         return FunctionRef(*ref)
     if isinstance(value, (bool, numbers.Real, np.bool_)):
         return ConstRef(value, name)
+    if isinstance(value, types.FunctionType):
+        code = value.__code__
+        return UserFunction(name, (code.co_filename, code.co_firstlineno, code.co_name),
+                            lambda: parse_function(value))
     if isinstance(value, types.ModuleType):
         return Unknown(f"module {value.__name__}")
     return Unknown(f"{type(value).__name__} {name}")
@@ -197,11 +215,13 @@ def parse_file(path: str, name: str) -> Source:
         available = ", ".join(n.name for n in tree.body if isinstance(n, ast.FunctionDef)) or "none"
         raise SourceUnavailableError(
             Loc(path, 1, 1), f"no top-level function named {name!r} (functions here: {available})")
-    node = defs[-1]
-    bindings = _static_bindings(tree, path)
+    return _static_source(defs[-1], _static_bindings(tree, path), path)
+
+
+def _static_source(node: ast.FunctionDef, bindings: dict, path: str) -> Source:
     defaults = _static_defaults(node, bindings, path)
     lookup = lambda n: bindings.get(n) or _builtin_binding(n)  # noqa: E731
-    return Source(node, name, path, lookup, defaults)
+    return Source(node, node.name, path, lookup, defaults)
 
 
 def _builtin_binding(name: str) -> Binding | None:
@@ -224,7 +244,10 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 bindings[local] = _from_import(stmt.module or "", alias.name, local)
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        elif isinstance(stmt, ast.FunctionDef):
+            bindings[stmt.name] = UserFunction(stmt.name, (path, _first_line(stmt), stmt.name),
+                                               lambda node=stmt: _static_source(node, bindings, path))
+        elif isinstance(stmt, (ast.AsyncFunctionDef, ast.ClassDef)):
             bindings[stmt.name] = Unknown(f"{type(stmt).__name__[:-3].lower()} {stmt.name} defined in the module")
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id

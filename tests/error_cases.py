@@ -5,10 +5,6 @@ import math
 import numpy as np
 
 
-def helper(x):
-    return x
-
-
 def name_from_one_branch(x):
     if x > 0:
         y = x
@@ -46,8 +42,28 @@ def unknown_math_function(x):
     return math.gamma(x)  # <-
 
 
-def helper_call(x):
-    return helper(x) * 2  # <-
+def recursion(x):
+    if x > 1.0:
+        return recursion(x / 2) * 2  # <-
+    return x
+
+
+def mutual_a(x):
+    return mutual_b(x) + 1.0
+
+
+def mutual_b(x):
+    return mutual_a(x) * 2.0  # <- (found where the cycle closes)
+
+
+def helper_with_loop(x):
+    return looping_helper(x) * 2
+
+
+def looping_helper(x):
+    for _ in range(2):  # <-
+        x = x * 2
+    return x
 
 
 def printing(x):
