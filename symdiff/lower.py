@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
-from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown
+from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
@@ -263,8 +263,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering):
         if ref is None:
             raise self.error(node, f"name {name} is not defined; define it before the function "
                              "or pass it as a parameter", UnknownFunctionError)
-        if isinstance(ref, Unknown):
-            raise self.error(node, f"{name} is a {ref.what}, which symdiff cannot differentiate "
+        if isinstance(ref, (Unknown, UserModule)):
+            what = ref.what if isinstance(ref, Unknown) else f"module {ref.module.__name__}"
+            raise self.error(node, f"{name} is a {what}, which symdiff cannot differentiate "
                              "through; pass it as a parameter or use math/NumPy functions",
                              UnknownFunctionError)
         self.outside.add(name)
@@ -286,6 +287,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering):
                                  "(n, d = x.shape), not used whole")
             raise self.error(node, f"the attribute .{node.attr} of an array is not supported yet; "
                              "use a NumPy function (x.T, np.sum, np.reshape, ...)")
+        ref = self.user_module_attribute(node)  # cfh.SCALE
+        if isinstance(ref, ConstRef):
+            return Const(ref.value, None)  # the generated code cannot name it: a number
         module = self.module_of(node)
         if (module.ns, node.attr) in CONSTANTS:
             return Const(CONSTANTS[(module.ns, node.attr)], f"{module.alias}.{node.attr}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import UnsupportedSyntaxError
 from .ir import Const
-from .parse import ConstRef, Source, UserFunction
+from .parse import ConstRef, Source, UserFunction, UserModule
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,26 @@ class LocalFunction:
     node: ast.FunctionDef | ast.Lambda
     name: str
     defaults: dict = field(compare=False)  # parameter name -> atom, evaluated where defined
+    scope: dict = field(compare=False)     # the variables of the function that defined it
+    src: Source = field(compare=False)     # that function's source (its globals)
 
 
 class CallLowering:
     """Methods of `lower._Lowering` for calls to user functions."""
 
+    def user_module_attribute(self, node: ast.expr):
+        """What `module.attr` is, for a module of the user's (`cfh.helper`), else None."""
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)) \
+                or node.value.id in self.env:
+            return None
+        module = self.src.lookup(node.value.id)
+        return module.attribute(node.attr) if isinstance(module, UserModule) else None
+
     def user_function(self, func: ast.expr):
         """The user function `func` names, or None (a library function, or not a name)."""
+        ref = self.user_module_attribute(func)
+        if isinstance(ref, UserFunction):
+            return ref
         if not isinstance(func, ast.Name):
             return None
         if func.id in self.env:
@@ -58,13 +71,13 @@ class CallLowering:
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
         defaults = {arg.arg: self.expr(expr) for arg, expr in pairs}
-        self.bind(name, LocalFunction(node, name, defaults))
+        self.bind(name, LocalFunction(node, name, defaults, self.env, self.src))
 
     def inline_call(self, node: ast.Call, target, name: str | None):
         """The value(s) `target(...)` returns, its body lowered in place."""
         if isinstance(target, LocalFunction):
             key = ("local", target.node.lineno, target.node.col_offset)
-            src = replace(self.src, node=target.node, name=target.name)
+            src = replace(target.src, node=target.node, name=target.name)
             defaults = target.defaults
         else:
             key, src = target.key, target.load()
@@ -75,8 +88,8 @@ class CallLowering:
         callee = self.callee_lowering(src, isinstance(target, LocalFunction), name)
         callee.call_stack = self.call_stack + (key,)
         callee.env = self.call_env(node, src, defaults)
-        if isinstance(target, LocalFunction):  # a closure: it reads the caller's variables
-            callee.env = {**self.env, **callee.env}
+        if isinstance(target, LocalFunction):  # a closure: it reads its definer's variables
+            callee.env = {**target.scope, **callee.env}
         body = src.node.body
         results = callee.results(body, src.node) if isinstance(src.node, ast.Lambda) else \
             callee.statements(body)

@@ -61,7 +61,20 @@ class UserFunction:
     load: Callable[[], "Source"] = field(compare=False, repr=False)
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | Unknown | UserFunction
+@dataclass(frozen=True)
+class UserModule:
+    """A module of the user's (not math or NumPy): its functions can be inlined."""
+
+    name: str
+    module: types.ModuleType = field(compare=False, repr=False)
+
+    def attribute(self, attr: str) -> "Binding | None":
+        if not hasattr(self.module, attr):
+            return None
+        return classify(getattr(self.module, attr), f"{self.name}.{attr}")
+
+
+Binding = ModuleRef | FunctionRef | ConstRef | Unknown | UserFunction | UserModule
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,7 @@ def classify(value, name: str) -> Binding:
         return UserFunction(name, (code.co_filename, code.co_firstlineno, code.co_name),
                             lambda: parse_function(value))
     if isinstance(value, types.ModuleType):
-        return Unknown(f"module {value.__name__}")
+        return UserModule(name, value)
     return Unknown(f"{type(value).__name__} {name}")
 
 

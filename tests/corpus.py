@@ -33,8 +33,21 @@ NONZERO = ((-2.0, -0.2), (0.2, 2.0))
 ABOVE_ONE = ((1.2, 3.0),)
 
 
+class WrtNames:
+    """Reading back a case's `wrt`, given as users write it (index, name or a tuple)."""
+
+    @property
+    def wrt_names(self) -> tuple[str, ...]:
+        entries = self.wrt if isinstance(self.wrt, (tuple, list)) else (self.wrt,)
+        return tuple(e if isinstance(e, str) else self.params[e] for e in entries)
+
+    @property
+    def many(self) -> bool:
+        return isinstance(self.wrt, (tuple, list))
+
+
 @dataclass(frozen=True)
-class Case:
+class Case(WrtNames):
     """One corpus function and where to differentiate it.
 
     Attributes:
@@ -60,14 +73,6 @@ class Case:
     def params(self) -> tuple[str, ...]:
         return self.fun.__code__.co_varnames[:self.fun.__code__.co_argcount]
 
-    @property
-    def wrt_names(self) -> tuple[str, ...]:
-        entries = self.wrt if isinstance(self.wrt, (tuple, list)) else (self.wrt,)
-        return tuple(e if isinstance(e, str) else self.params[e] for e in entries)
-
-    @property
-    def many(self) -> bool:
-        return isinstance(self.wrt, (tuple, list))
 
 
 # Weyl-sequence steps, one per parameter: irrational, so no two parameters share a
