@@ -186,8 +186,9 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
         wrt: as for `grad` (ignored when `fun` came from `grad`).
         points, seed: how many random points, drawn reproducibly from `seed`.
         rtol: the largest relative error accepted.
-        args: for array functions, example arguments: their shapes are used,
-            and the parameters not differentiated keep these values (labels).
+        args: example arguments. The parameters not differentiated keep these
+            values (an int trip count, labels); for array functions, their
+            shapes are used.
         shapes: for array functions, instead of `args`: parameter name -> shape.
 
     Returns:
@@ -212,9 +213,10 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
     source = parse_function(fun)
     lowered = lower(source)
-    if not is_array_code(lowered):
-        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol)
     names = [p.var.name for p in lowered.params]
+    if not is_array_code(lowered):
+        fixed = dict(zip(names, args, strict=True)) if args is not None else None
+        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol, fixed=fixed)
     if args is None and shapes is None:
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations; give verify "
                          "example arguments (args=...) or their shapes (shapes={'x': (3, 4)})")

@@ -186,7 +186,22 @@ def _getitem_shape(x, *arrays, index=()) -> tuple:
     try:
         return np.empty(x)[build_index(index, dummies)].shape
     except IndexError as exc:
-        raise ValueError(str(exc)) from None
+        # An empty axis indexed by an index array (or a loop index) is out of bounds
+        # for the dummy index only: x[i] in a loop that never runs. Its shape is
+        # that of a length-1 axis, which the index removes or replaces.
+        picked = [entry[0] == "arg" for entry in index]
+        if any(entry[0] in ("none", "ellipsis") for entry in index) or not any(
+                n == 0 and arg for n, arg in zip(x, picked)):
+            raise ValueError(str(exc)) from None
+        stand_in = tuple(1 if n == 0 and arg else n for n, arg in zip(x, picked + [False] * len(x)))
+        return np.empty(stand_in)[build_index(index, dummies)].shape
+
+
+def _index(x, index: tuple):
+    """x[index], for a tuple or list x too (the generated code indexes it the same way)."""
+    if isinstance(x, (tuple, list)) and len(index) == 1:
+        return x[index[0]]
+    return x[index]
 
 
 _WHOLE = {("slice", None, None, None), ("none",), ("ellipsis",)}
@@ -325,7 +340,7 @@ def _expanded_shape(shape, axis) -> tuple:
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
          params=(("index", ()),), linear=True, sample=((-2.0, 2.0),), broadcast_cotangent=True,
-         evaluate=lambda x, *arrays, index=(): x[build_index(index, arrays)], view=True),
+         evaluate=lambda x, *arrays, index=(): _index(x, build_index(index, arrays)), view=True),
     Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
          vjp=(lambda b, g, o, x, *arrays, index=(), shape=(), distinct=False:
               b.getitem(g, *arrays, index=index),),

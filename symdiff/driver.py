@@ -74,12 +74,18 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
 def is_array_code(func: Func, prims=None) -> bool:
     """Whether `func` uses an operation that is not elementwise (then shapes are needed).
 
-    A `cond` (the merge of an if) is not elementwise but works on numbers too.
+    A `cond` (the merge of an if) and a loop are not elementwise but work on
+    numbers too: a loop counts by its body.
     """
     from .primitives import PRIMS
 
     prims = prims or PRIMS
-    return any(not prims[e.prim].elementwise and e.prim != "cond" for e in func.body)
+    for eqn in func.body:
+        if eqn.prim == "loop" and is_array_code(dict(eqn.params)["body"], prims):
+            return True
+        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick"):
+            return True
+    return False
 
 
 def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,

@@ -154,7 +154,13 @@ class _Printer:
         self.uses = _count_uses(func)
         self.inline: dict[str, ast.expr] = {}
         self.names = self._temp_names()
-        self.names.update(_coalesced(func, self.uses, self.names))
+        for block in _blocks(func):
+            self.names.update(_coalesced(block, self.uses, self.names))
+        self.picks: dict[str, dict] = {}  # loop -> {index: the pick that reads it}
+        for block in _blocks(func):
+            for eqn in block.body:
+                if eqn.prim == "pick":
+                    self.picks.setdefault(eqn.args[0].name, {})[dict(eqn.params)["index"]] = eqn.out
         self.blocks: dict[int, tuple] = {}  # id of an emitted ast.If -> its condition's name
 
     def _temp_names(self) -> dict[str, str]:
@@ -168,7 +174,23 @@ class _Printer:
         statements: list[ast.stmt] = []
         if self.func.doc:
             statements.append(ast.Expr(ast.Constant(self.func.doc)))
-        for eqn in self.func.body:
+        self.statements(self.func.body, statements)
+        for node in ast.walk(ast.Module(statements, [])):
+            if isinstance(node, ast.If) and not node.body:  # only an else: if not c
+                node.test, node.body, node.orelse = ast.UnaryOp(ast.Not(), node.test), node.orelse, []
+        results = [self.result(r) for r in self.func.results]
+        value = results[0] if len(results) == 1 else ast.Tuple(results, ast.Load())
+        statements.append(ast.Return(value))
+        return statements
+
+    def statements(self, eqns, statements: list):
+        """Append the statements of `eqns` to `statements`."""
+        for eqn in eqns:
+            if eqn.prim == "pick":  # a loop's output: printed under the loop's own names
+                continue
+            if eqn.prim == "loop":
+                self.loop(statements, eqn)
+                continue
             if eqn.prim == "cond" and not self.inlined(eqn):
                 self.merge(statements, eqn)
                 continue
@@ -177,13 +199,57 @@ class _Printer:
                 self.inline[eqn.out.name] = value
             else:
                 self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
-        for node in ast.walk(ast.Module(statements, [])):
-            if isinstance(node, ast.If) and not node.body:  # only an else: if not c
-                node.test, node.body, node.orelse = ast.UnaryOp(ast.Not(), node.test), node.orelse, []
-        results = [self.result(r) for r in self.func.results]
-        value = results[0] if len(results) == 1 else ast.Tuple(results, ast.Load())
-        statements.append(ast.Return(value))
-        return statements
+
+    def loop(self, statements: list, eqn):
+        """A `loop` equation as a for statement (see loops.py), with its carried values
+        and tape under the names of the `pick`s that read them."""
+        params = dict(eqn.params)
+        body, k, kind, record = params["body"], params["carried"], params["kind"], params.get("record", ())
+        rest = eqn.args[3:] if kind == "range" else eqn.args[1:]
+        count = len(body.params) - len(rest)
+        iteration, carried = body.params[:count], body.params[count:count + k]
+        picks = self.picks.get(eqn.out.name, {})
+        slots = [self.name_of(picks[j]) if j in picks and not picks[j].temp else self.name_of(carried[j].var)
+                 for j in range(k)]
+        for j, param in enumerate(carried):
+            self.names[param.var.name] = slots[j]
+            if j in picks:
+                self.names[picks[j].name] = slots[j]
+        self.names.update(_coalesced_results(body, carried, slots, self.uses))
+        outer = self.block(statements, eqn.guard)
+        for param, atom in zip(body.params[count + k:], rest[k:], strict=True):
+            if self.name_of(param.var) != self.name_of(atom):  # a renamed free variable
+                outer.append(ast.Assign([self.store(param.var)], self.atom(atom)))
+        for slot, init in zip(slots, rest[:k], strict=True):
+            if self.name_of(init) != slot:
+                outer.append(ast.Assign([ast.Name(slot, ast.Store())], self.atom(init)))
+        inner: list[ast.stmt] = []
+        if record:
+            tape = self.name_of(picks["tape"])
+            outer.append(ast.Assign([ast.Name(tape, ast.Store())], ast.List([], ast.Load())))
+            values = [self.atom(body.params[j].var) for j in record]
+            entry = values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())
+            append = ast.Attribute(ast.Name(tape, ast.Load()), "append", ast.Load())
+            inner.append(ast.Expr(ast.Call(append, [entry], [])))
+        self.statements(body.body, inner)
+        pending = [(slot, r) for slot, r in zip(slots, body.results, strict=True) if self.name_of(r) != slot]
+        if pending:
+            targets = [ast.Name(slot, ast.Store()) for slot, _ in pending]
+            values = [self.atom(r) for _, r in pending]
+            inner.append(ast.Assign([targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())],
+                                    values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())))
+        targets = [self.store(p.var) for p in iteration]
+        target = targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())
+        outer.append(ast.For(target, self.iterable(eqn, kind), inner or [ast.Pass()], [], None))
+
+    def iterable(self, eqn, kind: str) -> ast.expr:
+        if kind == "tape":
+            return ast.Call(ast.Name("reversed", ast.Load()), [self.atom(eqn.args[0])], [])
+        start, stop, step = eqn.args[:3]
+        bounds = [start, stop, step]
+        if _is_const(step, 1):
+            bounds = [stop] if _is_const(start, 0) else [start, stop]
+        return ast.Call(ast.Name("range", ast.Load()), [self.atom(b) for b in bounds], [])
 
     def inlined(self, eqn) -> bool:
         return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1
@@ -353,15 +419,47 @@ def _arguments(func: Func, printer: _Printer) -> ast.arguments:
         kwarg=None, defaults=defaults)
 
 
+def _blocks(func: Func):
+    """`func` and the bodies of its loops, nested ones included."""
+    yield func
+    for eqn in func.body:
+        if eqn.prim == "loop":
+            yield from _blocks(dict(eqn.params)["body"])
+
+
 def _count_uses(func: Func) -> dict[str, int]:
-    """How often each variable is read; a condition counts twice (never inlined)."""
+    """How often each variable is read, in `func` and its loops. A condition, or an
+    argument of a loop, counts twice: it is never inlined."""
     uses: dict[str, int] = {}
-    atoms = [a for e in func.body for a in e.args] + list(flat_results(func.results))
-    atoms += [c for e in func.body for c, _ in e.guard] * 2
+    atoms: list = []
+    for block in _blocks(func):
+        atoms += [a for e in block.body for a in e.args] + list(flat_results(block.results))
+        atoms += [c for e in block.body for c, _ in e.guard] * 2
+        atoms += [a for e in block.body if e.prim == "loop" for a in e.args]
     for atom in atoms:
         if isinstance(atom, Var):
             uses[atom.name] = uses.get(atom.name, 0) + 1
     return uses
+
+
+def _coalesced_results(body: Func, carried, slots, uses) -> dict[str, str]:
+    """Body results printed under their carried name directly (`s = s + x`): a result
+    defined in the body, after which nothing reads the value the name held before."""
+    renames = {}
+    index = {e.out.name: i for i, e in enumerate(body.body)}
+    for j, (param, slot, result) in enumerate(zip(carried, slots, body.results, strict=False)):
+        i = index.get(result.name) if isinstance(result, Var) else None
+        if i is None or body.body[i].guard or (body.body[i].out.temp and uses.get(result.name) == 1):
+            continue
+        later = [a for e in body.body[i + 1:] for a in e.reads]
+        later += [r for m, r in enumerate(body.results) if m != j]
+        if not any(isinstance(a, Var) and a.name == param.var.name for a in later):
+            renames[result.name] = slot
+    return renames
+
+
+def _is_const(atom, value) -> bool:
+    return isinstance(atom, Const) and not isinstance(atom.value, bool) and atom.value == value
 
 
 def _coalesced(func: Func, uses: dict, names: dict) -> dict[str, str]:

@@ -167,8 +167,12 @@ class NameAllocator:
     @classmethod
     def for_func(cls, func: Func) -> NameAllocator:
         names = set(func.reserved)
-        names.update(p.var.name for p in func.params)
-        names.update(e.out.name for e in func.body)
+        blocks = [func]
+        while blocks:  # the function and its loops' bodies, which print into the same scope
+            block = blocks.pop()
+            names.update(p.var.name for p in block.params)
+            names.update(e.out.name for e in block.body)
+            blocks += [dict(e.params)["body"] for e in block.body if e.prim == "loop"]
         return cls(names)
 
     def _take(self, name: str) -> str:
@@ -292,6 +296,8 @@ def format_eqn(eqn: Eqn, prims=None) -> str:
     args = [format_atom(a) for a in eqn.args]
     if eqn.prim == "cond":
         return f"{eqn.out} = {args[1]} if {args[0]} else {args[2]}"
+    if eqn.prim == "pick":
+        return f"{eqn.out} = {args[0]}.{'tape' if dict(eqn.params)['index'] == 'tape' else dict(eqn.params)['index']}"
     if row.infix and len(args) == 2:
         rhs = f"{args[0]}{row.infix}{args[1]}" if row.infix == "**" else f"{args[0]} {row.infix} {args[1]}"
     elif row.infix and len(args) == 1:
@@ -316,10 +322,35 @@ def format_ir(func: Func, prims=None) -> str:
             header = "else:" if same_test and not polarity else f"if {'' if polarity else 'not '}{format_atom(cond)}:"
             lines.append("    " * depth + header)
         open_guard = eqn.guard
-        lines.append("    " * len(eqn.guard) + format_eqn(eqn, prims))
+        text = _format_loop(eqn, prims) if eqn.prim == "loop" else format_eqn(eqn, prims)
+        lines += ["    " * len(eqn.guard) + line for line in text.splitlines()]
     last = func.body[-1].out if func.body and not func.body[-1].guard else None
     if len(func.results) != 1 or func.results[0] != last:
         lines.append("return " + ", ".join(_format_result(r) for r in func.results))
+    return "\n".join(lines)
+
+
+def _format_loop(eqn: Eqn, prims) -> str:
+    """`y, s = x, 0.0` / `for i in range(0, n, 1):` / the body / `y, s = y_1, s_1`."""
+    params = dict(eqn.params)
+    body, k, kind = params["body"], params["carried"], params["kind"]
+    rest = eqn.args[3:] if kind == "range" else eqn.args[1:]
+    count = len(body.params) - len(rest)
+    names = [format_atom(p.var) for p in body.params]
+    lines = []
+    if k:
+        lines.append(f"{', '.join(names[count:count + k])} = {', '.join(map(format_atom, rest[:k]))}")
+    if params.get("record"):
+        lines.append(f"{eqn.out}.tape = []")
+    iterable = f"range({', '.join(map(format_atom, eqn.args[:3]))})" if kind == "range" else \
+        f"reversed({format_atom(eqn.args[0])})"
+    lines.append(f"for {', '.join(names[:count])} in {iterable}:")
+    if params.get("record"):
+        lines.append(f"    {eqn.out}.tape.append({', '.join(names[j] for j in params['record'])})")
+    inner = [e for e in format_ir(body, prims).splitlines() if not e.startswith("return ")]
+    lines += ["    " + line for line in inner]
+    if k:
+        lines.append(f"    {', '.join(names[count:count + k])} = {', '.join(map(format_atom, body.results))}")
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
+from .lower_loops import LoopLowering
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -33,7 +34,6 @@ BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.P
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
 STATEMENT_ADVICE = {
-    "For": "loops are not supported yet; unroll the loop",
     "While": "loops are not supported yet; unroll the loop",
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
@@ -65,7 +65,7 @@ def _names_in(node: ast.AST) -> set[str]:
     return names
 
 
-class _Lowering(ArrayLowering, BranchLowering, CallLowering):
+class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
     """The state of lowering one function: bindings, equations, value numbers."""
 
     def __init__(self, src: Source, shapes: dict | None = None):
@@ -75,7 +75,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering):
         self.result_name = src.name if src.name.isidentifier() and src.name not in source_names else None
         self.names = NameAllocator(OUTSIDE, avoid=source_names | {src.name})
         self.env: dict[str, Var | Const] = {}
-        self.unbound: dict[str, ast.If] = {}  # names bound in one branch of an if only
+        self.unbound: dict[str, str] = {}  # names bound in one branch of an if, or in a loop: why
         self.guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
         self.call_stack: tuple = (src.key,)  # the user functions being inlined (lower_calls.py)
         self.top_lookup = src.lookup  # the scope of the generated code
@@ -160,6 +160,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering):
             self.statement_If(stmt)
         elif isinstance(stmt, ast.FunctionDef):
             self.define_local(stmt, stmt.name)
+        elif isinstance(stmt, ast.For):
+            self.statement_For(stmt)
         elif isinstance(stmt, ast.Pass):
             return
         elif isinstance(stmt, ast.Expr):
@@ -249,9 +251,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering):
         if node.id in self.env:
             return self.env[node.id]
         if node.id in self.unbound:
-            line = self.unbound[node.id].lineno
-            raise self.error(node, f"{node.id} is assigned in only one branch of the if on line "
-                             f"{line}; assign it before the if, or in both branches")
+            raise self.error(node, f"{node.id} {self.unbound[node.id]}")
         ref = self.resolve(node, node.id)
         if isinstance(ref, ConstRef):
             return Const(ref.value, ref.label if self.visible_constant(ref) else None)

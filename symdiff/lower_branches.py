@@ -67,7 +67,8 @@ class BranchLowering:
             a, b = then_env.get(name), else_env.get(name)
             if a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
                 self.env.pop(name, None)  # (or two different functions)
-                self.unbound[name] = stmt
+                self.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "
+                                      "assign it before the if, or in both branches")
             else:
                 self.bind(name, self.merge(stmt, cond, a, b, name))
 

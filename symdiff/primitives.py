@@ -349,7 +349,23 @@ ROWS = [
 
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
+from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402 - rows built from Prim
+
+
+def _sympy_loop(*args, **params):
+    from .symbolic import to_sympy
+
+    return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values), **params)
+
+
 ROWS += ARRAY_ROWS
+ROWS += [
+    Prim("loop", 0, {"op": "for"}, _sympy_loop, vjp=(), shape=loop_shape, kind="any",
+         evaluate=lambda *args, **params: run_loop(args, **params),
+         params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()))),
+    Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
+         params=(("index", 0),)),
+]
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

@@ -86,19 +86,38 @@ def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PR
     terms: dict[str, list] = {}
     if isinstance(result, Var) and result.name in active:
         terms[result.name] = [(Const(1.0), Const(1.0), ())]
-    for eqn in reversed(func.body):
-        if eqn.out.name in terms:
-            builder.guard = eqn.guard
-            g = _adjoint(builder, eqn.out, terms.pop(eqn.out.name))
-            _backprop(builder, eqn, g, active, terms, prims)
+    replaced: dict[str, list] = {}
+    sweep(builder, func.body, terms, active, prims, replaced)
     builder.guard = ()
     grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
     results = ((result,) if with_value else ()) + grads
     prefix = "value_and_grad" if with_value else "grad"
     wrt_names = ", ".join(func.params[i].var.name for i in wrt)
     doc = f"{'Value and gradient' if with_value else 'Gradient'} of {func.name} with respect to {wrt_names}."
-    return Func(f"{prefix}_{func.name}", func.params, func.body + tuple(builder.eqns), results,
+    return Func(f"{prefix}_{func.name}", func.params, expand(func.body, replaced) + tuple(builder.eqns), results,
                 func.loc, func.modules, func.reserved, doc)
+
+
+def sweep(builder: Builder, eqns, terms: dict, active: set, prims, replaced: dict):
+    """The adjoint sweep over `eqns`: adjoint equations into `builder`, contributions
+    to variables defined before `eqns` left in `terms`. A loop whose adjoint needs a
+    tape gets a recording version, in `replaced` (see reverse_loops.py)."""
+    for eqn in reversed(eqns):
+        if eqn.out.name not in terms:
+            continue
+        builder.guard = eqn.guard
+        if eqn.prim == "loop":
+            from .reverse_loops import loop_adjoint
+
+            replaced[eqn.out.name] = loop_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
+            continue
+        g = _adjoint(builder, eqn.out, terms.pop(eqn.out.name))
+        _backprop(builder, eqn, g, active, terms, prims)
+
+
+def expand(eqns, replaced: dict) -> tuple:
+    """`eqns` with each replaced equation swapped for its replacements."""
+    return tuple(new for eqn in eqns for new in replaced.get(eqn.out.name, (eqn,)))
 
 
 def _single_result(func: Func):
@@ -114,6 +133,10 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
     builder.guard = eqn.guard
+    if eqn.prim == "pick":  # a loop's carried value: the loop's adjoint collects them by index
+        loop = eqn.args[0]
+        terms.setdefault(loop.name, []).append((g, ("pick", dict(eqn.params)["index"]), eqn.guard))
+        return
     if eqn.prim == "cond":  # each branch's value gets y_bar where that branch ran
         cond = eqn.args[0]
         for arg, polarity in zip(eqn.args[1:], (True, False), strict=True):

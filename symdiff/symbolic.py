@@ -146,8 +146,12 @@ class VerificationReport:
 
 
 def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
-          simplify_limit: int = 150) -> VerificationReport:
+          simplify_limit: int = 150, fixed: dict | None = None) -> VerificationReport:
     """Compare a reverse-mode `driver.Derivation` with SymPy (see the module docstring).
+
+    Args:
+        fixed: values for parameters that are not differentiated (an int trip
+            count, say): they are constants in the closed form and at every point.
 
     Raises:
         VerificationError: at some point the generated derivative differs from
@@ -155,19 +159,24 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
     """
     sp = _sp()
     lowered = derivation.lowered
-    symbols = [sp.Symbol(p.var.name, real=True) for p in lowered.params]
-    closed = to_sympy(lowered, symbols)[0]
+    fixed = {k: v for k, v in (fixed or {}).items()
+             if k not in {lowered.params[i].var.name for i in derivation.wrt}}
+    inputs = [sympy_constant(Const(fixed[p.var.name])) if p.var.name in fixed
+              else sp.Symbol(p.var.name, real=True) for p in lowered.params]
+    free = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
+    symbols = [inputs[i] for i in free]
+    closed = to_sympy(lowered, inputs)[0]
     wrt = derivation.wrt
-    reference = [differentiate(closed, symbols[i]) for i in wrt]
-    ours = to_sympy(derivation.derivative, symbols)[-len(wrt):]
+    reference = [differentiate(closed, inputs[i]) for i in wrt]
+    ours = to_sympy(derivation.derivative, inputs)[-len(wrt):]
     exact = tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
-    samples = sample_points(lowered, points, seed)
+    samples = sample_points(lowered, points, seed, fixed)
     if not samples:
         raise VerificationError(lowered.loc, f"found no point where {lowered.name} and every "
                                 "operation in it are defined; cannot verify it numerically")
     worst = 0.0
     for point in samples:
-        worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol))
+        worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
     names = tuple(lowered.params[i].var.name for i in wrt)
     return VerificationReport(lowered.name, names, tuple(reference), exact, len(samples), worst)
 
@@ -192,8 +201,9 @@ def _simplifies_to_zero(difference, limit: int) -> bool:
     return small and not difference.has(*slow) and sp.simplify(difference) == 0
 
 
-def _compare_at(derivation, lowered, symbols, reference, point, rtol) -> float:
+def _compare_at(derivation, lowered, symbols, reference, point, rtol, free) -> float:
     value = derivation.function(*point)
+    point = [point[i] for i in free]
     ours = value if isinstance(value, tuple) else (value,)
     worst = 0.0
     for i, (mine, ref) in enumerate(zip(ours, reference, strict=True)):
@@ -247,14 +257,18 @@ def _taken(sp, expr, values):
     return expr.func(*(_taken(sp, a, values) for a in expr.args))
 
 
-def sample_points(func: Func, count: int, seed: int = 0, tries: int = 200) -> list[tuple]:
-    """Up to `count` random points where every equation of `func` is in its domain."""
+def sample_points(func: Func, count: int, seed: int = 0, fixed: dict | None = None,
+                  tries: int = 200) -> list[tuple]:
+    """Up to `count` random points where every equation of `func` is in its domain
+    (the parameters in `fixed` keep their values)."""
     rng = random.Random(seed)
+    fixed = fixed or {}
     points = []
     for _ in range(count * tries):
         if len(points) == count:
             break
-        point = tuple(rng.uniform(*rng.choice(INTERVALS)) for _ in func.params)
+        point = tuple(fixed[p.var.name] if p.var.name in fixed else rng.uniform(*rng.choice(INTERVALS))
+                      for p in func.params)
         if in_domain(func, point):
             points.append(point)
     return points

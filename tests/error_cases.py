@@ -27,9 +27,15 @@ def branch_without_return(x):
     y = 2 * x
 
 
-def loop(x):
-    for _ in range(3):  # <-
+def while_loop(x):
+    while x < 10.0:  # <-
         x = x * 2
+    return x
+
+
+def loop_over_a_list(x):
+    for c in [1.0, 2.0]:  # <-
+        x = x * c
     return x
 
 
@@ -56,12 +62,14 @@ def mutual_b(x):
     return mutual_a(x) * 2.0  # <- (found where the cycle closes)
 
 
-def helper_with_loop(x):
-    return looping_helper(x) * 2
+def helper_with_break(x):
+    return breaking_helper(x) * 2
 
 
-def looping_helper(x):
-    for _ in range(2):  # <-
+def breaking_helper(x):
+    for _ in range(2):
+        if x > 1.0:
+            break  # <-
         x = x * 2
     return x
 

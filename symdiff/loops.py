@@ -1,0 +1,72 @@
+"""Loops in the IR: the `loop` and `pick` primitives.
+
+A `for` loop is one equation `L = loop(*args, body=B, carried=k, kind=...)`
+whose body `B` is a nested `ir.Func`, run once per iteration:
+
+  * kind 'range': args are (start, stop, step, *inits, *free); B's parameters
+    are (index, *carried, *free) and its results the carried values at the end
+    of the iteration; `record` lists the parameters of B to append to a tape
+    each iteration (for the adjoint), made the loop's last output;
+  * kind 'tape': args are (tape, *inits, *free); B's parameters are (*recorded,
+    *carried, *free), run over the tape's entries in reverse order.
+
+Free variables are B's parameters named as the outer variables they are, so
+the emitted loop reads them directly. `y = pick(L, index=j)` is the j-th
+carried value after the loop (or the tape, for index 'tape').
+"""
+
+from __future__ import annotations
+
+from .ir import Func, evaluate_ir
+
+
+class Shapes(tuple):
+    """The shapes of a loop's outputs (a loop's own "shape")."""
+
+
+def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None):
+    """The loop's outputs: its carried values, then the tape if it records one."""
+    run_body = run_body or (lambda *values: _as_tuple(evaluate_ir(body, *values)))
+    if kind == "range":
+        start, stop, step = (int(a) for a in args[:3])
+        rest = args[3:]
+        entries = ((i,) for i in range(start, stop, step))
+    else:
+        rest = args[1:]
+        entries = reversed(args[0])
+    state, free = list(rest[:carried]), list(rest[carried:])
+    tape = []
+    for entry in entries:
+        if record:
+            everything = (*entry, *state)
+            tape.append(tuple(everything[j] for j in record))
+        state = list(run_body(*entry, *state, *free))
+    return (*state, tape) if record else tuple(state)
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def loop_shape(*shapes, body, carried, kind, record=()):
+    from .reverse import infer_shapes
+
+    iteration = ((),) if kind == "range" else tuple(shapes[0])
+    rest = shapes[3:] if kind == "range" else shapes[1:]
+    params = dict(zip((p.var.name for p in body.params), (*iteration, *rest), strict=True))
+    inner = infer_shapes(body, params)
+    results = [inner[r.name] if hasattr(r, "name") else () for r in body.results]
+    for name, before, after in zip(body.params[len(iteration):], rest, results):
+        if tuple(before) != tuple(after):
+            raise ValueError(f"the loop changes the shape of {name.var.name} from {before} to "
+                             f"{after}; keep a loop-carried value's shape")
+    recorded = Shapes(((*iteration, *rest)[j] for j in record))
+    return Shapes((*results, recorded) if record else results)
+
+
+def pick_shape(shapes, index):
+    return shapes[-1] if index == "tape" else shapes[index]
+
+
+def pick(outputs, index):
+    return outputs[-1] if index == "tape" else outputs[index]

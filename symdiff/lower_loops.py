@@ -1,0 +1,103 @@
+"""Lowering of `for` loops over range(...) into `loop` equations (see loops.py).
+
+A mixin of `lower._Lowering`. The body is lowered into a function of its own:
+its parameters are the loop index, the names the body reassigns that were bound
+before the loop (loop-carried: `s = s + x`), and the outer variables it reads;
+its results are the carried names at the end of an iteration. After the loop
+each carried name is its value after the last iteration (its value before the
+loop when there is none); a name first bound inside the body is unbound after
+it, as its value would depend on the trip count.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .ir import Const, Func, Param, Var
+from .lower_branches import is_atom
+
+
+class LoopLowering:
+    """Methods of `lower._Lowering` for loops (it supplies expr, emit, statement, error)."""
+
+    def statement_For(self, stmt: ast.For):
+        if stmt.orelse:
+            raise self.error(stmt, "for ... else cannot be differentiated; move the else block after the loop")
+        if not isinstance(stmt.target, ast.Name):
+            raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
+        bounds = self.range_bounds(stmt.iter)
+        for node in ast.walk(ast.Module(stmt.body, [])):
+            if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.While)):
+                kind = type(node).__name__.lower()
+                raise self.error(node, f"{kind} in a loop is not supported yet; compute with an if "
+                                 "around the rest of the body instead")
+        assigned = _assigned(stmt.body)
+        carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != stmt.target.id]
+        index = Var(self.names.fresh(stmt.target.id))
+        inputs = [Var(self.names.fresh(n)) for n in carried]
+        inits = [self.env[n] for n in carried]
+        outer = (self.eqns, self.values, self.guard, self.env)
+        if self.shapes is not None:
+            self.shapes[index.name] = ()
+            for var, init in zip(inputs, inits, strict=True):
+                self.shapes[var.name] = self.shape(init)
+        self.eqns, self.values, self.guard = [], dict(self.values), ()
+        self.env = {**self.env, stmt.target.id: index, **dict(zip(carried, inputs, strict=True))}
+        try:
+            for inner in stmt.body:
+                self.statement(inner)
+            results = tuple(self.env[n] for n in carried)
+            body_eqns = tuple(self.eqns)
+        finally:
+            self.eqns, self.values, self.guard, self.env = outer
+        free = _free_vars(body_eqns, results, {index.name, *(v.name for v in inputs)})
+        body = Func(f"loop_{stmt.lineno}", tuple(Param(v) for v in (index, *inputs, *free)), body_eqns,
+                    results, self.src.loc(stmt))
+        loop = self.emit(stmt, "loop", (*bounds, *inits, *free), "op", name="loop",
+                         params=(("body", body), ("carried", len(carried)), ("kind", "range")))
+        for k, name in enumerate(carried):
+            self.bind(name, self.emit(stmt, "pick", (loop,), "op", name=name, params=(("index", k),)))
+        for name in assigned:
+            if name not in carried:
+                self.env.pop(name, None)
+                self.unbound[name] = (f"is assigned only inside the loop on line {stmt.lineno}, so its "
+                                      "value after it depends on the trip count; assign it before the loop")
+
+    def range_bounds(self, node: ast.expr) -> tuple:
+        """(start, stop, step) of `range(...)`."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
+                and "range" not in self.env and not node.keywords and 1 <= len(node.args) <= 3):
+            raise self.error(node, "symdiff loops over range(...) only so far; index the sequence "
+                             "with range(len(...))")
+        atoms = [self.expr(a) for a in node.args]
+        if len(atoms) == 1:
+            return Const(0), atoms[0], Const(1)
+        return (atoms[0], atoms[1], atoms[2] if len(atoms) == 3 else Const(1))
+
+
+def _assigned(body: list[ast.stmt]) -> list[str]:
+    """The names `body` binds, in order of first binding."""
+    names: dict[str, None] = {}
+    for node in ast.walk(ast.Module(body, [])):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+            targets = [node.target]
+        elif isinstance(node, ast.FunctionDef):
+            names[node.name] = None
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    names[name.id] = None
+    return list(names)
+
+
+def _free_vars(eqns, results, bound: set) -> list[Var]:
+    """The outer variables `eqns` and `results` read, in order of first use."""
+    defined = set(bound) | {e.out.name for e in eqns}
+    free: dict[str, Var] = {}
+    for atom in [a for e in eqns for a in e.reads] + list(results):
+        if isinstance(atom, Var) and atom.name not in defined:
+            free.setdefault(atom.name, atom)
+    return list(free.values())

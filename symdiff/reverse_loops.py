@@ -1,0 +1,178 @@
+"""Reverse mode through a `for` loop (loops.py): a tape of what the adjoint needs.
+
+The adjoint of a loop is a loop over the iterations in reverse. Its body is the
+vector-Jacobian product of the forward body, simplified: it recomputes from an
+iteration's inputs what the partials need, sends the cotangents of the carried
+values at the end of the iteration back to their values at its start, and
+accumulates the cotangents of the outer variables the body reads. The forward
+loop appends to a tape exactly the iteration inputs (index, carried values)
+that this body reads, and nothing else; an outer variable is read where it is.
+
+    s = 0.0                          s = 0.0; tape = []
+    for i in range(n):               for i in range(n):
+        s = s + math.sin(s) * x          tape.append(s)
+                                         s = s + math.sin(s) * x
+                                     s_bar = 1.0; x_bar = 0.0
+                                     for s_1 in reversed(tape):
+                                         x_bar = x_bar + s_bar * math.sin(s_1)
+                                         s_bar = s_bar + s_bar * x * math.cos(s_1)
+"""
+
+from __future__ import annotations
+
+from .ir import Builder, Const, Eqn, Func, Param, Var
+from .loops import Shapes
+
+
+def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims) -> list:
+    """Emit the adjoint loop of `eqn`; add its outputs to `terms`; return the forward
+    equations to use instead of `eqn` (the recording loop and its tape)."""
+    from .reverse import _adjoint, active_vars
+
+    params = dict(eqn.params)
+    body, k = params["body"], params["carried"]
+    inits, frees = eqn.args[3:3 + k], eqn.args[3 + k:]
+    cotangents: dict[int, list] = {}
+    for g, (_, j), guard in loop_terms:
+        cotangents.setdefault(j, []).append((g, None, guard))
+    free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
+    carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
+    while True:  # a carried value is active when its next value depends on an active one
+        wrt = tuple(1 + j for j in sorted(carried)) + tuple(1 + k + i for i in free_active)
+        inner = active_vars(body, wrt, prims)
+        grown = carried | {j for j, r in enumerate(body.results) if isinstance(r, Var) and r.name in inner}
+        if grown == carried:
+            break
+        carried = grown
+    carried = sorted(carried)
+    if not carried:
+        return [eqn]
+    body_shapes = None
+    if builder.shapes is not None:
+        from .reverse import infer_shapes
+
+        outer = [(), *(builder.shape(a) for a in eqn.args[3:])]
+        body_shapes = infer_shapes(body, dict(zip((p.var.name for p in body.params), outer, strict=True)), prims)
+    seeds = []
+    for j in carried:
+        if j in cotangents:
+            seeds.append(_adjoint(builder, None, cotangents[j], anonymous=True))
+        else:
+            seeds.append(_zero(builder, body_shapes and body_shapes[body.params[1 + j].var.name]))
+    vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims)
+    return _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, body_shapes, terms, active)
+
+
+def _freshen(eqns, mapping: dict, names) -> tuple:
+    """`eqns` with every variable they define renamed fresh (and those in `mapping`
+    as it says), the bodies of nested loops too; adds the new names to `mapping`."""
+    def m(atom):
+        return mapping.get(atom.name, atom) if isinstance(atom, Var) else atom
+
+    fresh = []
+    for eqn in eqns:
+        params = eqn.params
+        if eqn.prim == "loop":
+            body = dict(params)["body"]
+            free = len(eqn.args) - 3 - dict(params)["carried"] if dict(params)["kind"] == "range" else \
+                len(eqn.args) - 1 - dict(params)["carried"]
+            inner = dict(mapping)
+            for param in body.params[:len(body.params) - free]:
+                inner[param.var.name] = Var(names.fresh(param.var.name))
+            for param, arg in zip(body.params[len(body.params) - free:], eqn.args[len(eqn.args) - free:],
+                                  strict=True):
+                inner[param.var.name] = m(arg)  # a free variable keeps the name of its argument
+            body = Func(body.name, tuple(Param(inner[p.var.name]) for p in body.params),
+                        _freshen(body.body, inner, names),
+                        tuple(inner.get(r.name, r) if isinstance(r, Var) else r for r in body.results),
+                        body.loc)
+            params = tuple((key, body if key == "body" else value) for key, value in params)
+        out = mapping.setdefault(eqn.out.name, Var(names.fresh(eqn.out.name), eqn.out.temp))
+        fresh.append(Eqn(out, eqn.prim, tuple(map(m, eqn.args)), eqn.ns, params, eqn.loc,
+                         tuple((m(c), p) for c, p in eqn.guard)))
+    return tuple(fresh)
+
+
+def _zero(builder: Builder, shape):
+    return builder.zeros(shape=shape) if shape else Const(0.0)
+
+
+def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, shapes, prims) -> Func:
+    """The body's VJP: its parameters and a cotangent per active carried result, to
+    the cotangents of the active carried inputs and active free variables."""
+    from .reverse import _gradient, active_vars, expand, sweep
+    from .simplify import simplify
+
+    k = len(body.results)
+    sub = Builder(builder.names, prims, fallback_ns=builder.fallback_ns,
+                  shapes=dict(shapes) if shapes is not None else None)
+    cbars = [Var(builder.names.fresh(f"{body.params[1 + j].var.name}_bar")) for j in carried]
+    terms: dict[str, list] = {}
+    for cbar, j in zip(cbars, carried, strict=True):
+        if shapes is not None:
+            sub.shapes[cbar.name] = shapes[body.params[1 + j].var.name]
+        result = body.results[j]
+        if isinstance(result, Var):
+            terms.setdefault(result.name, []).append((cbar, None, ()))
+    wrt = tuple(1 + j for j in carried) + tuple(1 + k + i for i in free_active)
+    replaced: dict[str, list] = {}
+    sweep(sub, body.body, terms, active_vars(body, wrt, prims), prims, replaced)
+    sub.guard = ()
+    grads = tuple(_gradient(sub, body.params[p].var, terms) for p in wrt)
+    vjp = Func(f"{body.name}_vjp", body.params + tuple(Param(c) for c in cbars),
+               expand(body.body, replaced) + tuple(sub.eqns), grads, body.loc)
+    return simplify(vjp, prims)
+
+
+def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, terms, active) -> list:
+    k = len(body.results)
+    names = builder.names
+    reads = {a.name for e in vjp.body for a in e.reads if isinstance(a, Var)}
+    reads |= {r.name for r in vjp.results if isinstance(r, Var)}
+    recorded = [p for p in range(1 + k) if body.params[p].var.name in reads] or [0]
+    free_names = {p.var.name for p in body.params[1 + k:]}
+    # The adjoint loop runs in the same scope as the forward one: fresh names for
+    # everything it defines, nested loops included, so it overwrites nothing the
+    # forward sweep still needs.
+    mapping = {p.var.name: Var(names.fresh(p.var.name)) for p in vjp.params if p.var.name not in free_names}
+    eqns = list(_freshen(vjp.body, mapping, names))
+
+    def m(atom):
+        return mapping.get(atom.name, atom) if isinstance(atom, Var) else atom
+
+    nc = len(carried)
+    accumulators = [Var(names.fresh(f"{eqn.args[3 + k + i].name}_bar")) for i in free_active]
+    step = Builder(names, builder.prims, fallback_ns=builder.fallback_ns,
+                   shapes=dict(shapes) if shapes is not None else None)
+    if shapes is not None:
+        for var, original in mapping.items():
+            if var in shapes:
+                step.shapes[original.name] = shapes[var]
+        for acc, i in zip(accumulators, free_active, strict=True):
+            step.shapes[acc.name] = builder.shape(eqn.args[3 + k + i])
+        for e in eqns:
+            step.shapes.setdefault(e.out.name, ())
+    sums = [step.add(acc, m(r)) for acc, r in zip(accumulators, vjp.results[nc:], strict=True)]
+    iteration = [mapping[body.params[p].var.name] for p in recorded]
+    cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
+    outer = [p.var for p in body.params[1 + k:] if p.var.name in reads]
+    adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
+                        tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
+    tape = Var(names.fresh("tape"))
+    recording = Eqn(eqn.out, eqn.prim, eqn.args, eqn.ns, eqn.params + (("record", tuple(recorded)),),
+                    eqn.loc, eqn.guard)
+    tape_eqn = Eqn(tape, "pick", (eqn.out,), "op", (("index", "tape"),), eqn.loc, eqn.guard)
+    if builder.shapes is not None:
+        everything = [(), *(builder.shape(a) for a in eqn.args[3:3 + k])]
+        builder.shapes[tape.name] = Shapes(everything[p] for p in recorded)
+    zeros = [_zero(builder, builder.shapes and builder.shape(eqn.args[3 + k + i])) for i in free_active]
+    adjoint = builder.emit("loop", tape, *seeds, *zeros, *outer, body=adjoint_body,
+                           carried=nc + len(free_active), kind="tape")
+    for index, j in enumerate(carried):
+        init = eqn.args[3 + j]
+        if isinstance(init, Var) and init.name in active:
+            terms.setdefault(init.name, []).append((builder.pick(adjoint, index=index), None, eqn.guard))
+    for index, i in enumerate(free_active, start=nc):
+        free = eqn.args[3 + k + i]
+        terms.setdefault(free.name, []).append((builder.pick(adjoint, index=index), None, eqn.guard))
+    return [recording, tape_eqn]

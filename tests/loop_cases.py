@@ -1,0 +1,45 @@
+"""Functions with for loops over range(...), for test_loops.py."""
+
+import math
+
+import numpy as np
+
+
+def sine_map(x, n):
+    s = 0.0
+    y = x
+    for i in range(n):
+        y = math.sin(y) * x
+        s = s + y * i
+    return s + y
+
+
+def linear_recurrence(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x * i
+    return s
+
+
+def recurrent_tanh(W, h0, x, steps):
+    h = h0
+    for t in range(steps):
+        h = np.tanh(W @ h + x)
+    return np.sum(h * h)
+
+
+def loop_in_a_branch(x, n):
+    if x > 0:
+        for i in range(n):
+            x = x * 0.5 + math.cos(x)
+    return x
+
+
+def branch_in_a_loop(x, n):
+    y = x
+    for i in range(n):
+        if y > 1.0:
+            y = math.sqrt(y)
+        else:
+            y = y * y + 1.0
+    return y
