@@ -11,16 +11,17 @@ from `numpy.random.default_rng(0)`.
 1. The mini-batch MLP loss of `examples/matrix.py:mlp_batch`, H = X W^T,
    A = 1 / (1 + exp(-H)), o = A v, L = mean((y - o)**2) / 2, with X 256x784,
    W 128x784, v 128, y 256; the gradient with respect to W and v.
-2. Softmax cross-entropy plus an L2 penalty, Z = X W^T, L = -mean(log softmax(Z)
+2. Softmax cross-entropy plus an L2 penalty, Z = X W^T + b, L = -mean(log softmax(Z)
    [i, labels_i]) + lam * sum(W**2), log-softmax computed stably (the row maximum
    subtracted: `np.max` with an axis; the picking is integer-array indexing), with
-   X 256x784, W 10x784, labels 256 in 0..9, lam = 1e-4; the gradient wrt W. When
+   X 128x784, W 10x784, b 10, labels 128 in 0..9, lam = 1e-4; the gradient wrt W
+   and b. When
    symdiff cannot differentiate it, its row says why and the others are still timed.
 
 Rows of each table: the loss itself (no gradient); a hand-written NumPy gradient
 as a careful person writes it (the MLP: reuse A, dA = outer(do, v),
 dH = dA * A * (1 - A), dW = dH^T X, dv = A^T do; softmax: softmax(Z) minus the
-one-hot labels, then dW = dZ^T X / n + 2 lam W); symdiff's generated gradient
+one-hot labels over n, then dW = dZ^T X + 2 lam W, db = column sums of dZ); symdiff's generated gradient
 (`symdiff.grad(f, wrt=...)`, warmed up by the check call, so the time is that of
 the code generated for these shapes); and, only if they are installed, autograd
 (`autograd.grad(f, argnum=...)` on autograd.numpy), `jax.jit(jax.grad(f, argnums=...))`
@@ -104,20 +105,21 @@ def mlp_hand_grad(W, v, X, y):
     return dH.T @ X, A.T @ do
 
 
-def softmax_loss(W, X, labels, lam):
-    Z = X @ W.T
+def softmax_loss(W, b, X, labels, lam):
+    Z = X @ W.T + b
     S = Z - np.max(Z, axis=1, keepdims=True)
     logp = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
     return -np.mean(logp[np.arange(len(labels)), labels]) + lam * np.sum(W * W)
 
 
-def softmax_hand_grad(W, X, labels, lam):
-    """The softmax loss's gradient wrt W as a careful person writes it."""
-    Z = X @ W.T
+def softmax_hand_grad(W, b, X, labels, lam):
+    """The softmax loss's gradient wrt W and b as a careful person writes it."""
+    Z = X @ W.T + b
     P = np.exp(Z - np.max(Z, axis=1, keepdims=True))
     P /= np.sum(P, axis=1, keepdims=True)
     P[np.arange(len(labels)), labels] -= 1.0    # n dL/dZ = softmax(Z) - onehot(labels)
-    return (P.T @ X / len(labels) + 2.0 * lam * W,)
+    P /= len(labels)
+    return P.T @ X + 2.0 * lam * W, np.sum(P, axis=0)
 
 
 def mlp_loss_for(xp):
@@ -133,15 +135,15 @@ def mlp_loss_for(xp):
 def softmax_loss_for(xp):
     """The softmax loss with the functions of `xp`: autograd.numpy, jax.numpy or torch."""
     if xp.__name__ == "torch":
-        def loss(W, X, labels, lam):
-            Z = X @ W.T
+        def loss(W, b, X, labels, lam):
+            Z = X @ W.T + b
             S = Z - xp.amax(Z, dim=1, keepdim=True)
             logp = S - xp.log(xp.sum(xp.exp(S), dim=1, keepdim=True))
             return -xp.mean(logp[xp.arange(len(labels)), labels]) + lam * xp.sum(W * W)
         return loss
 
-    def loss(W, X, labels, lam):
-        Z = X @ W.T
+    def loss(W, b, X, labels, lam):
+        Z = X @ W.T + b
         S = Z - xp.max(Z, axis=1, keepdims=True)
         logp = S - xp.log(xp.sum(xp.exp(S), axis=1, keepdims=True))
         return -xp.mean(logp[xp.arange(len(labels)), labels]) + lam * xp.sum(W * W)
@@ -168,11 +170,11 @@ def mlp_problem():
 
 def softmax_problem():
     rng = np.random.default_rng(SEED)
-    X, labels = rng.standard_normal((256, 784)), rng.integers(0, 10, 256)
-    W = rng.standard_normal((10, 784)) / np.sqrt(784)
-    return Problem(f"Softmax cross-entropy + {LAM:g} sum(W**2), X 256x784, W 10x784, 10 classes; "
-                   "gradient wrt W", softmax_loss, softmax_hand_grad, softmax_loss_for, ("W",),
-                   (W, X, labels, LAM))
+    X, labels = rng.standard_normal((128, 784)), rng.integers(0, 10, 128)
+    W, b = rng.standard_normal((10, 784)) / np.sqrt(784), rng.standard_normal(10) * 0.1
+    return Problem(f"Softmax cross-entropy + {LAM:g} sum(W**2), X 128x784, W 10x784, b 10; "
+                   "gradient wrt W, b", softmax_loss, softmax_hand_grad, softmax_loss_for, ("W", "b"),
+                   (W, b, X, labels, LAM))
 
 
 # --- the implementations ------------------------------------------------------------

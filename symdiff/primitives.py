@@ -353,8 +353,12 @@ from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402 - rows b
 
 
 def _sympy_loop(*args, **params):
+    from .errors import VerificationError
     from .symbolic import to_sympy
 
+    if params["kind"] == "range" and not all(getattr(a, "is_Integer", isinstance(a, int)) for a in args[:3]):
+        raise VerificationError(params["body"].loc, "the trip count of this loop depends on a "
+                                "parameter; give its value to verify: symdiff.verify(f, args=(...))")
     return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values), **params)
 
 

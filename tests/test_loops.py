@@ -110,3 +110,17 @@ def test_a_loop_changing_a_shape_is_refused():
 
     with pytest.raises(symdiff.SymdiffError, match="changes the shape"):
         symdiff.grad(grows)(np.ones(2), 2)
+
+
+def test_verify_asks_for_the_trip_count_when_it_is_a_parameter():
+    with pytest.raises(symdiff.VerificationError, match="trip count of this loop depends on a parameter"):
+        symdiff.verify(cases.sine_map)
+
+
+def test_cli_check_of_a_loop_without_its_trip_count_is_one_located_line(capsys):
+    from symdiff import cli
+
+    code = cli.main([f"{cases.__file__}:sine_map", "--check"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"{cases.__file__}:") and "trip count" in err
