@@ -33,7 +33,7 @@ import numpy as np
 
 from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
-from .zerosum import sums_to_zero
+from .zerosum import one_per_row, sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
 
@@ -228,6 +228,12 @@ def _mul(walk, eqn, x, y):
         if isinstance(a, Const) and scaled is not None and _exact_product(a, *scaled.args):
             c, x = scaled.args if isinstance(scaled.args[0], Const) else scaled.args[::-1]
             return _make(eqn, "mul", Const(a.value * c.value), x)
+        if _is_power_of_two(a) and scaled is not None and not any(isinstance(x, Const) for x in scaled.args) \
+                and scaled.guard == eqn.guard:
+            # 2 * (lam * W) = (2 * lam) * W exactly: the constant meets the first factor,
+            # often a scalar, instead of a whole array
+            first = Eqn(walk.temp(), "mul", (a, scaled.args[0]), "op", (), eqn.loc, eqn.guard)
+            return first, _make(eqn, "mul", first.out, scaled.args[1])
         negation = walk.defn(b, "neg")
         if negation is not None:  # a * (-b) = -(a*b)
             product = Eqn(walk.temp(), "mul", (a, negation.args[0]), "op", (), eqn.loc, eqn.guard)
@@ -246,6 +252,11 @@ def _exact_product(a: Const, *args) -> bool:
     if isinstance(a.value, bool) or isinstance(consts[0].value, bool):
         return False
     return any(_power_of_two(v) for v in (a.value, consts[0].value))
+
+
+def _is_power_of_two(atom) -> bool:
+    return isinstance(atom, Const) and atom.folds and not isinstance(atom.value, bool) \
+        and isinstance(atom.value, (int, float)) and atom.value != 0 and _power_of_two(atom.value)
 
 
 def _power_of_two(value) -> bool:
@@ -308,6 +319,8 @@ def _untransposed(walk, atom):
 def _sum(walk, eqn, x):
     if walk.broadcast_only(eqn.out) and sums_to_zero(x, eqn.params, walk):
         return Const(0.0)  # e.g. the gradient reaching softmax's max shift
+    if walk.broadcast_only(eqn.out) and one_per_row(walk, x, dict(eqn.params)):
+        return walk.defn(x, "scatter_add").args[0]  # each row holds the one value scattered into it
     negation = walk.defn(x, "neg")
     if negation is None:
         return None

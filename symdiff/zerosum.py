@@ -52,10 +52,31 @@ def _sum_of(x, params, axis, walk) -> dict:
     """sum(x) along the axis as a polynomial over opaque values."""
     total: dict = {}
     for coefficient, varying in _terms(x, axis, walk, depth=0):
+        if isinstance(varying, Var) and one_per_row(walk, varying, dict(params)):
+            scattered = walk.defs[varying.name].args[0]  # one value per row: its sum is the value
+            _add(total, _times(coefficient, {(): float(scattered.value)}))
+            continue
         reduced = walk.values.get((("sum", "numpy", params, (atom_key(varying),)), ()))  # unguarded
         token = reduced if reduced is not None else ("sum of", atom_key(varying))
         _add(total, _times(coefficient, {((_key(token), 1),): 1.0}))
     return total
+
+
+def one_per_row(walk, x, params) -> bool:
+    """Whether `x` is a value scattered to exactly one entry of every row (the adjoint of
+    logp[np.arange(n), labels]) and `params` sum it along the rows, keeping dimensions."""
+    scattered = walk.defn(x, "scatter_add")
+    if scattered is None or not isinstance(scattered.args[0], Const):
+        return False
+    spec = dict(scattered.params)
+    index, shape = spec["index"], spec["shape"]
+    if len(shape) != 2 or params.get("axis") not in (1, -1) or not params.get("keepdims") \
+            or len(index) != 2 or index[0][:2] != ("arg", 0) or index[1][:2] != ("arg", 1):
+        return False
+    rows = walk.defn(scattered.args[1], "arange")
+    bounds = dict(rows.params) if rows is not None else {}
+    return rows is not None and not rows.args and bounds.get("start", 0) == 0 \
+        and bounds.get("step", 1) == 1 and bounds.get("stop") == shape[0]
 
 
 def _terms(x, axis, walk, depth):

@@ -487,6 +487,25 @@ def test_the_gradient_reaching_softmax_max_shift_is_proved_zero_and_not_computed
     P[np.arange(4), labels] -= 1.0
     assert_close(got, P / 4, CLOSED_FORM_RTOL, "log-softmax")
     assert "np.max" in g.source and "==" not in g.source  # no tie mask for the shift
+    # logp[np.arange(n), labels] picks one entry per row: the row sums of its adjoint
+    # are the picked value itself, so the only reduction left is softmax's own.
+    assert g.source.count("np.sum(") == 1
+
+
+def test_a_pick_that_misses_rows_keeps_its_row_sums():
+    def pick_some_rows(Z, labels):
+        S = Z - np.max(Z, axis=1, keepdims=True)
+        logp = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(2), labels])
+
+    Z, labels = draw([(4, 3)])[0], np.array([0, 2])
+    got = symdiff.grad(pick_some_rows)(Z, labels)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    expected = np.zeros_like(Z)
+    expected[:2] = P[:2]
+    expected[np.arange(2), labels] -= 1.0
+    assert_close(got, expected / 2, CLOSED_FORM_RTOL, "a pick of two of four rows")
 
 
 def test_a_shift_whose_gradient_is_not_zero_keeps_it():

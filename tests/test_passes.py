@@ -116,3 +116,19 @@ def test_a_deliberately_wrong_rule_is_caught_by_verification():
         check(derivation)
     right, _ = derive(parse_function(lecture), (0,))
     assert check(right).max_error < 1e-12
+
+
+def test_a_power_of_two_meets_the_first_factor_exactly():
+    # 2 * (lam * W) becomes (2 * lam) * W: one pass over W instead of two, same bits.
+    from symdiff.ir import Eqn, Func, Param
+    from symdiff.simplify import simplify
+
+    lam, W, t, y = Var("lam"), Var("W"), Var("t", temp=True), Var("y")
+    func = Func("f", (Param(lam), Param(W)), (Eqn(t, "mul", (lam, W)), Eqn(y, "mul", (Const(2.0), t))),
+                (y,), None)
+    body = simplify(func).body
+    assert [(e.prim, e.args[0]) for e in body] == [("mul", Const(2.0)), ("mul", body[0].out)]
+    assert body[1].args[1] == W
+    rng = np.random.default_rng(0)
+    for lam_value, w in zip(rng.normal(size=50) * 1e3, rng.normal(size=(50, 7)) * 1e-3):
+        assert np.array_equal(evaluate_ir(simplify(func), lam_value, w), 2.0 * (lam_value * w))
