@@ -47,7 +47,7 @@ class BlockPrinting:
         and tape under the names of the `pick`s that read them."""
         params = dict(eqn.params)
         body, k, kind, record = params["body"], params["carried"], params["kind"], params.get("record", ())
-        rest = eqn.args[3:] if kind == "range" else eqn.args[1:]
+        rest = eqn.args[{"range": 3, "while": 0}.get(kind, 1):]
         count = len(body.params) - len(rest)
         iteration, carried = body.params[:count], body.params[count:count + k]
         picks = self.picks.get(eqn.out.name, {})
@@ -80,6 +80,9 @@ class BlockPrinting:
             values = [self.atom(r) for _, r in pending]
             inner.append(ast.Assign([targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())],
                                     values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())))
+        if kind == "while":
+            outer.append(ast.While(ast.Name(slots[params["cond"]], ast.Load()), inner or [ast.Pass()], []))
+            return
         targets = [self.store(p.var) for p in iteration]
         target = targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())
         outer.append(ast.For(target, self.iterable(eqn, kind), inner or [ast.Pass()], [], None))

@@ -334,7 +334,7 @@ def _format_loop(eqn: Eqn, prims) -> str:
     """`y, s = x, 0.0` / `for i in range(0, n, 1):` / the body / `y, s = y_1, s_1`."""
     params = dict(eqn.params)
     body, k, kind = params["body"], params["carried"], params["kind"]
-    rest = eqn.args[3:] if kind == "range" else eqn.args[1:]
+    rest = eqn.args[{"range": 3, "while": 0}.get(kind, 1):]
     count = len(body.params) - len(rest)
     names = [format_atom(p.var) for p in body.params]
     lines = []
@@ -342,9 +342,12 @@ def _format_loop(eqn: Eqn, prims) -> str:
         lines.append(f"{', '.join(names[count:count + k])} = {', '.join(map(format_atom, rest[:k]))}")
     if params.get("record"):
         lines.append(f"{eqn.out}.tape = []")
-    iterable = f"range({', '.join(map(format_atom, eqn.args[:3]))})" if kind == "range" else \
-        f"reversed({format_atom(eqn.args[0])})"
-    lines.append(f"for {', '.join(names[:count])} in {iterable}:")
+    if kind == "while":
+        lines.append(f"while {names[count + params['cond']]}:")
+    else:
+        iterable = f"range({', '.join(map(format_atom, eqn.args[:3]))})" if kind == "range" else \
+            f"reversed({format_atom(eqn.args[0])})"
+        lines.append(f"for {', '.join(names[:count])} in {iterable}:")
     if params.get("record"):
         lines.append(f"    {eqn.out}.tape.append({', '.join(names[j] for j in params['record'])})")
     inner = [e for e in format_ir(body, prims).splitlines() if not e.startswith("return ")]

@@ -7,6 +7,9 @@ whose body `B` is a nested `ir.Func`, run once per iteration:
     are (index, *carried, *free) and its results the carried values at the end
     of the iteration; `record` lists the parameters of B to append to a tape
     each iteration (for the adjoint), made the loop's last output;
+  * kind 'while': args are (*inits, *free); B's parameters are (*carried, *free);
+    the carried value `cond` (an index) is the loop's condition, computed before
+    the loop (its init) and at the end of every iteration;
   * kind 'tape': args are (tape, *inits, *free); B's parameters are (*recorded,
     *carried, *free), run over the tape's entries in reverse order.
 
@@ -24,13 +27,20 @@ class Shapes(tuple):
     """The shapes of a loop's outputs (a loop's own "shape")."""
 
 
-def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None):
-    """The loop's outputs: its carried values, then the tape if it records one."""
+def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None, cond=None,
+             decide=bool):
+    """The loop's outputs: its carried values, then the tape if it records one.
+
+    `decide` gives a while condition's truth value (symbolic execution decides it
+    at the point being checked)."""
     run_body = run_body or (lambda *values: _as_tuple(evaluate_ir(body, *values)))
     if kind == "range":
         start, stop, step = (int(a) for a in args[:3])
         rest = args[3:]
         entries = ((i,) for i in range(start, stop, step))
+    elif kind == "while":
+        rest = args
+        entries = _while(lambda: decide(state[cond]))
     else:
         rest = args[1:]
         entries = reversed(args[0])
@@ -44,15 +54,27 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
     return (*state, tape) if record else tuple(state)
 
 
+WHILE_LIMIT = 100_000  # iterations after which evaluating a while loop gives up (never hang)
+
+
+def _while(holds):
+    count = 0
+    while holds():
+        count += 1
+        if count > WHILE_LIMIT:
+            raise ArithmeticError(f"a while loop ran {WHILE_LIMIT} times without ending here")
+        yield ()
+
+
 def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def loop_shape(*shapes, body, carried, kind, record=()):
+def loop_shape(*shapes, body, carried, kind, record=(), cond=None):
     from .reverse import infer_shapes
 
-    iteration = ((),) if kind == "range" else tuple(shapes[0])
-    rest = shapes[3:] if kind == "range" else shapes[1:]
+    iteration = {"range": ((),), "while": ()}.get(kind, tuple(shapes[0]))
+    rest = shapes[{"range": 3, "while": 0}.get(kind, 1):]
     params = dict(zip((p.var.name for p in body.params), (*iteration, *rest), strict=True))
     inner = infer_shapes(body, params)
     results = [inner[r.name] if hasattr(r, "name") else () for r in body.results]

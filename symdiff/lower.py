@@ -34,7 +34,6 @@ BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.P
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
 STATEMENT_ADVICE = {
-    "While": "while loops are not supported yet; loop over range(...) with a bound on the trip count",
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
     "ClassDef": "classes cannot be differentiated; define the class outside the function",
@@ -162,6 +161,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
             self.define_local(stmt, stmt.name)
         elif isinstance(stmt, ast.For):
             self.statement_For(stmt)
+        elif isinstance(stmt, ast.While):
+            self.statement_While(stmt)
         elif isinstance(stmt, ast.Pass):
             return
         elif isinstance(stmt, ast.Expr):

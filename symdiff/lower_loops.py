@@ -1,4 +1,5 @@
-"""Lowering of `for` loops over range(...) into `loop` equations (see loops.py).
+"""Lowering of `for` loops over range(...) and `while` loops into `loop` equations
+(see loops.py).
 
 A mixin of `lower._Lowering`. The body is lowered into a function of its own:
 its parameters are the loop index, the names the body reassigns that were bound
@@ -26,35 +27,54 @@ class LoopLowering:
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
         bounds = self.range_bounds(stmt.iter)
+        self.loop(stmt, "range", bounds, stmt.target.id)
+
+    def statement_While(self, stmt: ast.While):
+        if stmt.orelse:
+            raise self.error(stmt, "while ... else cannot be differentiated; move the else block after the loop")
+        self.loop(stmt, "while", (), None)
+
+    def loop(self, stmt, kind: str, bounds: tuple, target: str | None):
+        """A `loop` equation for `stmt`, and its carried names bound to their final values."""
         for node in ast.walk(ast.Module(stmt.body, [])):
-            if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.While)):
-                kind = type(node).__name__.lower()
-                raise self.error(node, f"{kind} in a loop is not supported yet; compute with an if "
+            if isinstance(node, (ast.Break, ast.Continue, ast.Return)):
+                name = type(node).__name__.lower()
+                raise self.error(node, f"{name} in a loop is not supported yet; compute with an if "
                                  "around the rest of the body instead")
         assigned = _assigned(stmt.body)
-        carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != stmt.target.id]
-        index = Var(self.names.fresh(stmt.target.id))
-        inputs = [Var(self.names.fresh(n)) for n in carried]
+        carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != target]
         inits = [self.env[n] for n in carried]
+        if kind == "while":
+            test = self.expr(stmt.test)
+            if isinstance(test, Const) and test.folds:
+                if not test.value:
+                    return  # never runs
+                raise self.error(stmt, "this while loop never ends (its condition is always true and "
+                                 "there is no break); give it a condition on the values it computes")
+            inits.append(test)
+        index = [Var(self.names.fresh(target))] if target is not None else []
+        inputs = [Var(self.names.fresh(n)) for n in carried]
+        inputs += [Var(self.names.fresh("looping"))] if kind == "while" else []
         outer = (self.eqns, self.values, self.guard, self.env)
         if self.shapes is not None:
-            self.shapes[index.name] = ()
-            for var, init in zip(inputs, inits, strict=True):
+            for var, init in zip(index + inputs, [Const(0)] * len(index) + inits, strict=True):
                 self.shapes[var.name] = self.shape(init)
         self.eqns, self.values, self.guard = [], dict(self.values), ()
-        self.env = {**self.env, stmt.target.id: index, **dict(zip(carried, inputs, strict=True))}
+        self.env = {**self.env, **{target: v for v in index}, **dict(zip(carried, inputs, strict=False))}
         try:
             for inner in stmt.body:
                 self.statement(inner)
             results = tuple(self.env[n] for n in carried)
+            results += (self.expr(stmt.test),) if kind == "while" else ()
             body_eqns = tuple(self.eqns)
         finally:
             self.eqns, self.values, self.guard, self.env = outer
-        free = _free_vars(body_eqns, results, {index.name, *(v.name for v in inputs)})
-        body = Func(f"loop_{stmt.lineno}", tuple(Param(v) for v in (index, *inputs, *free)), body_eqns,
+        free = _free_vars(body_eqns, results, {v.name for v in index + inputs})
+        body = Func(f"loop_{stmt.lineno}", tuple(Param(v) for v in (*index, *inputs, *free)), body_eqns,
                     results, self.src.loc(stmt))
-        loop = self.emit(stmt, "loop", (*bounds, *inits, *free), "op", name="loop",
-                         params=(("body", body), ("carried", len(carried)), ("kind", "range")))
+        params = (("body", body), ("carried", len(inputs)), ("kind", kind))
+        params += (("cond", len(carried)),) if kind == "while" else ()
+        loop = self.emit(stmt, "loop", (*bounds, *inits, *free), "op", name="loop", params=params)
         for k, name in enumerate(carried):
             self.bind(name, self.emit(stmt, "pick", (loop,), "op", name=name, params=(("index", k),)))
         for name in assigned:

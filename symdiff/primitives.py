@@ -354,19 +354,20 @@ from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402 - rows b
 
 def _sympy_loop(*args, **params):
     from .errors import VerificationError
-    from .symbolic import to_sympy
+    from .symbolic import decide, to_sympy
 
     if params["kind"] == "range" and not all(getattr(a, "is_Integer", isinstance(a, int)) for a in args[:3]):
         raise VerificationError(params["body"].loc, "the trip count of this loop depends on a "
                                 "parameter; give its value to verify: symdiff.verify(f, args=(...))")
-    return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values), **params)
+    return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values), decide=decide,
+                    **params)
 
 
 ROWS += ARRAY_ROWS
 ROWS += [
     Prim("loop", 0, {"op": "for"}, _sympy_loop, vjp=(), shape=loop_shape, kind="any",
          evaluate=lambda *args, **params: run_loop(args, **params),
-         params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()))),
+         params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None))),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
 ]

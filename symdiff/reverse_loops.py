@@ -20,6 +20,8 @@ that this body reads, and nothing else; an outer variable is read where it is.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .ir import Builder, Const, Eqn, Func, Param, Var
 from .loops import Shapes
 
@@ -31,14 +33,15 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
 
     params = dict(eqn.params)
     body, k = params["body"], params["carried"]
-    inits, frees = eqn.args[3:3 + k], eqn.args[3 + k:]
+    skip, it = _layout(params["kind"])
+    inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
     cotangents: dict[int, list] = {}
     for g, (_, j), guard in loop_terms:
         cotangents.setdefault(j, []).append((g, None, guard))
     free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
     carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
     while True:  # a carried value is active when its next value depends on an active one
-        wrt = tuple(1 + j for j in sorted(carried)) + tuple(1 + k + i for i in free_active)
+        wrt = tuple(it + j for j in sorted(carried)) + tuple(it + k + i for i in free_active)
         inner = active_vars(body, wrt, prims)
         grown = carried | {j for j, r in enumerate(body.results) if isinstance(r, Var) and r.name in inner}
         if grown == carried:
@@ -51,15 +54,21 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
     if builder.shapes is not None:
         from .reverse import infer_shapes
 
-        outer = [(), *(builder.shape(a) for a in eqn.args[3:])]
+        outer = [()] * it + [builder.shape(a) for a in eqn.args[skip:]]
         body_shapes = infer_shapes(body, dict(zip((p.var.name for p in body.params), outer, strict=True)), prims)
     seeds = []
     for j in carried:
         if j in cotangents:
             seeds.append(_adjoint(builder, None, cotangents[j], anonymous=True))
         else:
-            seeds.append(_zero(builder, body_shapes and body_shapes[body.params[1 + j].var.name]))
-    vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims)
+            seeds.append(_zero(builder, body_shapes and body_shapes[body.params[it + j].var.name]))
+    vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims, it)
+    # An outer variable the body reads only where no derivative flows (a bound in a
+    # comparison) needs no accumulator.
+    nc = len(carried)
+    flowing = [n for n, r in enumerate(vjp.results[nc:]) if not (isinstance(r, Const) and r.value == 0)]
+    free_active = [free_active[n] for n in flowing]
+    vjp = replace(vjp, results=vjp.results[:nc] + tuple(vjp.results[nc + n] for n in flowing))
     return _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, body_shapes, terms, active)
 
 
@@ -74,8 +83,7 @@ def _freshen(eqns, mapping: dict, names) -> tuple:
         params = eqn.params
         if eqn.prim == "loop":
             body = dict(params)["body"]
-            free = len(eqn.args) - 3 - dict(params)["carried"] if dict(params)["kind"] == "range" else \
-                len(eqn.args) - 1 - dict(params)["carried"]
+            free = len(eqn.args) - _layout(dict(params)["kind"])[0] - dict(params)["carried"]
             inner = dict(mapping)
             for param in body.params[:len(body.params) - free]:
                 inner[param.var.name] = Var(names.fresh(param.var.name))
@@ -97,7 +105,13 @@ def _zero(builder: Builder, shape):
     return builder.zeros(shape=shape) if shape else Const(0.0)
 
 
-def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, shapes, prims) -> Func:
+def _layout(kind: str) -> tuple[int, int]:
+    """(arguments before the carried values, body parameters before them) of a loop kind."""
+    return {"range": (3, 1), "while": (0, 0), "tape": (1, None)}[kind]
+
+
+def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, shapes, prims,
+              it: int) -> Func:
     """The body's VJP: its parameters and a cotangent per active carried result, to
     the cotangents of the active carried inputs and active free variables."""
     from .reverse import _gradient, active_vars, expand, sweep
@@ -106,15 +120,15 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
     k = len(body.results)
     sub = Builder(builder.names, prims, fallback_ns=builder.fallback_ns,
                   shapes=dict(shapes) if shapes is not None else None)
-    cbars = [Var(builder.names.fresh(f"{body.params[1 + j].var.name}_bar")) for j in carried]
+    cbars = [Var(builder.names.fresh(f"{body.params[it + j].var.name}_bar")) for j in carried]
     terms: dict[str, list] = {}
     for cbar, j in zip(cbars, carried, strict=True):
         if shapes is not None:
-            sub.shapes[cbar.name] = shapes[body.params[1 + j].var.name]
+            sub.shapes[cbar.name] = shapes[body.params[it + j].var.name]
         result = body.results[j]
         if isinstance(result, Var):
             terms.setdefault(result.name, []).append((cbar, None, ()))
-    wrt = tuple(1 + j for j in carried) + tuple(1 + k + i for i in free_active)
+    wrt = tuple(it + j for j in carried) + tuple(it + k + i for i in free_active)
     replaced: dict[str, list] = {}
     sweep(sub, body.body, terms, active_vars(body, wrt, prims), prims, replaced)
     sub.guard = ()
@@ -126,11 +140,12 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
 
 def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, terms, active) -> list:
     k = len(body.results)
+    skip, it = _layout(dict(eqn.params)["kind"])
     names = builder.names
     reads = {a.name for e in vjp.body for a in e.reads if isinstance(a, Var)}
     reads |= {r.name for r in vjp.results if isinstance(r, Var)}
-    recorded = [p for p in range(1 + k) if body.params[p].var.name in reads] or [0]
-    free_names = {p.var.name for p in body.params[1 + k:]}
+    recorded = [p for p in range(it + k) if body.params[p].var.name in reads] or [0]
+    free_names = {p.var.name for p in body.params[it + k:]}
     # The adjoint loop runs in the same scope as the forward one: fresh names for
     # everything it defines, nested loops included, so it overwrites nothing the
     # forward sweep still needs.
@@ -141,7 +156,7 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
         return mapping.get(atom.name, atom) if isinstance(atom, Var) else atom
 
     nc = len(carried)
-    accumulators = [Var(names.fresh(f"{eqn.args[3 + k + i].name}_bar")) for i in free_active]
+    accumulators = [Var(names.fresh(f"{eqn.args[skip + k + i].name}_bar")) for i in free_active]
     step = Builder(names, builder.prims, fallback_ns=builder.fallback_ns,
                    shapes=dict(shapes) if shapes is not None else None)
     if shapes is not None:
@@ -149,13 +164,13 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
             if var in shapes:
                 step.shapes[original.name] = shapes[var]
         for acc, i in zip(accumulators, free_active, strict=True):
-            step.shapes[acc.name] = builder.shape(eqn.args[3 + k + i])
+            step.shapes[acc.name] = builder.shape(eqn.args[skip + k + i])
         for e in eqns:
             step.shapes.setdefault(e.out.name, ())
     sums = [step.add(acc, m(r)) for acc, r in zip(accumulators, vjp.results[nc:], strict=True)]
     iteration = [mapping[body.params[p].var.name] for p in recorded]
     cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
-    outer = [p.var for p in body.params[1 + k:] if p.var.name in reads]
+    outer = [p.var for p in body.params[it + k:] if p.var.name in reads]
     adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
                         tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
     tape = Var(names.fresh("tape"))
@@ -163,16 +178,16 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
                     eqn.loc, eqn.guard)
     tape_eqn = Eqn(tape, "pick", (eqn.out,), "op", (("index", "tape"),), eqn.loc, eqn.guard)
     if builder.shapes is not None:
-        everything = [(), *(builder.shape(a) for a in eqn.args[3:3 + k])]
+        everything = [()] * it + [builder.shape(a) for a in eqn.args[skip:skip + k]]
         builder.shapes[tape.name] = Shapes(everything[p] for p in recorded)
-    zeros = [_zero(builder, builder.shapes and builder.shape(eqn.args[3 + k + i])) for i in free_active]
+    zeros = [_zero(builder, builder.shapes and builder.shape(eqn.args[skip + k + i])) for i in free_active]
     adjoint = builder.emit("loop", tape, *seeds, *zeros, *outer, body=adjoint_body,
                            carried=nc + len(free_active), kind="tape")
     for index, j in enumerate(carried):
-        init = eqn.args[3 + j]
+        init = eqn.args[skip + j]
         if isinstance(init, Var) and init.name in active:
             terms.setdefault(init.name, []).append((builder.pick(adjoint, index=index), None, eqn.guard))
     for index, i in enumerate(free_active, start=nc):
-        free = eqn.args[3 + k + i]
+        free = eqn.args[skip + k + i]
         terms.setdefault(free.name, []).append((builder.pick(adjoint, index=index), None, eqn.guard))
     return [recording, tape_eqn]

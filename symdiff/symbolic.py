@@ -165,20 +165,56 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
               else sp.Symbol(p.var.name, real=True) for p in lowered.params]
     free = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
     symbols = [inputs[i] for i in free]
-    closed = to_sympy(lowered, inputs)[0]
     wrt = derivation.wrt
-    reference = [differentiate(closed, inputs[i]) for i in wrt]
-    ours = to_sympy(derivation.derivative, inputs)[-len(wrt):]
-    exact = tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
-    samples = sample_points(lowered, points, seed, fixed)
+
+    def derivatives():
+        closed = to_sympy(lowered, inputs)[0]
+        return [differentiate(closed, inputs[i]) for i in wrt]
+
+    guided = _has_while(lowered)
+    # (A while loop needs one closed form per point, growing with the trip count: fewer points.)
+    samples = sample_points(lowered, min(points, 4) if guided else points, seed, fixed)
     if not samples:
         raise VerificationError(lowered.loc, f"found no point where {lowered.name} and every "
                                 "operation in it are defined; cannot verify it numerically")
     worst = 0.0
-    for point in samples:
-        worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
+    if not guided:
+        reference = derivatives()
+        ours = to_sympy(derivation.derivative, inputs)[-len(wrt):]
+        exact = tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
+        for point in samples:
+            worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
+    else:  # a while loop runs as often as the point makes it: one closed form per point
+        exact = (False,) * len(wrt)
+        for point in samples:
+            _GUIDE.append({s: sp.Float(point[i], 30) for s, i in zip(symbols, free, strict=True)})
+            try:
+                reference = derivatives()
+            finally:
+                _GUIDE.pop()
+            worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
     names = tuple(lowered.params[i].var.name for i in wrt)
     return VerificationReport(lowered.name, names, tuple(reference), exact, len(samples), worst)
+
+
+_GUIDE: list[dict] = []  # the point (symbol -> value) deciding while conditions, while checking
+
+
+def decide(condition) -> bool:
+    """A while loop's condition during symbolic execution: its truth at the point checked."""
+    sp = _sp()
+    condition = sp.sympify(condition)
+    if condition.is_number or not _GUIDE:
+        return bool(condition)
+    return bool(_taken(sp, condition, _GUIDE[-1]) != 0)
+
+
+def _has_while(func: Func) -> bool:
+    for eqn in func.body:
+        params = dict(eqn.params)
+        if eqn.prim == "loop" and (params["kind"] == "while" or _has_while(params["body"])):
+            return True
+    return False
 
 
 def _simplifies_to_zero(difference, limit: int) -> bool:

@@ -27,8 +27,8 @@ def branch_without_return(x):
     y = 2 * x
 
 
-def while_loop(x):
-    while x < 10.0:  # <-
+def while_true_without_break(x):
+    while True:  # <-
         x = x * 2
     return x
 

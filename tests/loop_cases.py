@@ -43,3 +43,19 @@ def branch_in_a_loop(x, n):
         else:
             y = y * y + 1.0
     return y
+
+
+def newton_sqrt(a):
+    y = a
+    while abs(y * y - a) > 1e-12 * a:
+        y = 0.5 * (y + a / y)
+    return y
+
+
+def grow_until(x):
+    y = x
+    n = 0.0
+    while y < 10.0:
+        y = y * 1.5 + math.sin(x)
+        n = n + 1.0
+    return y * n

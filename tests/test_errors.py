@@ -16,7 +16,7 @@ CASES = [
     ("returns_differ", UnsupportedSyntaxError, "returns 2 value(s) when this condition holds"),
     ("identity_test", UnsupportedSyntaxError, "identity and membership tests"),
     ("branch_without_return", UnsupportedSyntaxError, "without a return"),
-    ("while_loop", UnsupportedSyntaxError, "while statement"),
+    ("while_true_without_break", UnsupportedSyntaxError, "never ends"),
     ("loop_over_a_list", UnsupportedSyntaxError, "range(...) only"),
     ("comprehension", UnsupportedSyntaxError, "list comprehension"),
     ("unknown_math_function", UnknownFunctionError, "math.gamma"),

@@ -124,3 +124,22 @@ def test_cli_check_of_a_loop_without_its_trip_count_is_one_located_line(capsys):
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith(f"{cases.__file__}:") and "trip count" in err
+
+
+def test_a_while_loop_records_its_iterations_and_replays_them():
+    gradient = symdiff.grad(cases.newton_sqrt)
+    for a in (0.5, 2.0, 9.0):
+        assert abs(gradient(a) - 0.5 / math.sqrt(a)) <= 1e-12
+    assert "while looping:" in gradient.source and "for y_3 in reversed(tape):" in gradient.source
+
+
+@pytest.mark.parametrize("x", [0.7, 3.0, 12.0])  # 12.0: the loop never runs
+def test_a_data_dependent_while_loop_matches_central_differences(x):
+    got = symdiff.grad(cases.grow_until)(x)
+    expected = central(cases.grow_until, (x,), 0)
+    assert abs(got - expected) <= 1e-6 * max(1.0, abs(expected)), (got, expected)
+
+
+def test_verify_follows_a_while_loop_point_by_point():
+    report = symdiff.verify(cases.grow_until)
+    assert report.points >= 3 and report.max_error <= 1e-9
