@@ -8,8 +8,9 @@ parameter)` agrees with SymPy's derivative of the same function object
 returns f's own value bit-for-bit and the same gradient; and `symdiff.verify`
 accepts f. Points where SymPy's derivative cannot judge the float function are
 skipped (`why_not_comparable`: the reference is complex or infinite there, the
-point is on a jump or kink, or float rounding takes another branch than exact
-arithmetic), but every program must be compared at one point at least.
+point is on a jump or kink, float rounding takes another branch than exact
+arithmetic, or SymPy needs more than `REFERENCE_SECONDS` there), but every
+program must be compared at one point at least.
 
 CI runs `MAX_EXAMPLES` programs, derandomized; SYMDIFF_FUZZ_EXAMPLES=N runs N
 (`--hypothesis-show-statistics` counts the skipped points). Failures found are
@@ -47,6 +48,7 @@ STEP_MARGIN = 1e-9     # closer than this to a jump or a kink is "on" it
 NEIGHBOUR = 1e-3       # the closed form must reproduce f this far from a compared point
 VERIFY_SECONDS = 10    # symdiff.verify takes well under a second on these programs...
 REGRESSION_VERIFY_SECONDS = 5  # ...and the regressions need not wait as long
+REFERENCE_SECONDS = 10  # the reference's SymPy work at one point (usually well under 1 s)
 MAX_EXAMPLES = int(os.environ.get("SYMDIFF_FUZZ_EXAMPLES", "60"))
 
 
@@ -145,7 +147,7 @@ def neighbours(point, distance=NEIGHBOUR):
 
 
 class VerifyTimeout(Exception):
-    """symdiff.verify ran longer than VERIFY_SECONDS."""
+    """A block under `time_limit` ran too long (symdiff.verify, or the SymPy reference)."""
 
 
 # Failures of symdiff.verify that are known symdiff bugs, recognized by exception
@@ -167,12 +169,16 @@ def compare(f, params, sample) -> int:
     both = symdiff.value_and_grad(f, wrt=params)
     compared = 0
     for point in sample:
-        reason = why_not_comparable(f, point)
+        try:  # SymPy's evalf can take minutes (floor inside tan of tanh ...): a test-side limit
+            with time_limit(REFERENCE_SECONDS, "the SymPy reference"):
+                reason = why_not_comparable(f, point)
+                exact = reference_gradient(f, params, point) if reason is None else None
+        except VerifyTimeout:
+            reason = f"the SymPy reference took more than {REFERENCE_SECONDS} s"
         if reason is not None:
             if currently_in_test_context():  # counted in --hypothesis-show-statistics
                 event(f"point skipped: {reason}")
             continue
-        exact = reference_gradient(f, params, point)
         ours = gradient(*point)
         assert isinstance(ours, tuple) and len(ours) == len(params), ours
         for param, mine, ref in zip(params, ours, exact, strict=True):
@@ -188,14 +194,14 @@ def compare(f, params, sample) -> int:
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float):
+def time_limit(seconds: float, what: str = "symdiff.verify"):
     """Raise VerifyTimeout in the block after `seconds` (where SIGALRM exists)."""
     if not hasattr(signal, "SIGALRM"):
         yield
         return
 
     def expire(signum, frame):
-        raise VerifyTimeout(f"symdiff.verify took more than {seconds} s")
+        raise VerifyTimeout(f"{what} took more than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
