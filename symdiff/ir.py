@@ -180,6 +180,10 @@ class NameAllocator:
         return name
 
     def fresh(self, base: str) -> str:
+        if not base.isidentifier():  # a name symdiff made (`broke@12`): it must avoid the user's
+            base = base.partition("@")[0]
+            return self._take(next(name for name in itertools.chain(
+                [base], (f"{base}_{n}" for n in itertools.count(1))) if self._free(name)))
         if base not in self.taken:
             return self._take(base)
         return self._take(next(f"{base}_{n}" for n in itertools.count(1) if self._free(f"{base}_{n}")))
@@ -374,9 +378,11 @@ def evaluate_ir(func: Func, *args, prims=None):
         return env[atom.name] if isinstance(atom, Var) else atom.value
 
     for eqn in func.body:
+        if not all(bool(read(c)) == polarity for c, polarity in eqn.guard):
+            continue  # (a branch not taken)
         if eqn.prim == "cond":  # only the branch taken has a value
             env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
-        elif all(bool(read(c)) == polarity for c, polarity in eqn.guard):
+        else:
             impl = prims[eqn.prim].impl(eqn.ns)
             env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
 

@@ -8,11 +8,18 @@ its results are the carried names at the end of an iteration. After the loop
 each carried name is its value after the last iteration (its value before the
 loop when there is none); a name first bound inside the body is unbound after
 it, as its value would depend on the trip count.
+
+`break` and `continue` become flags before lowering (`without_jumps`): a break
+sets `broke`, after which the rest of the body and every later iteration do
+nothing (a while loop's condition becomes `not broke and ...`); a continue sets
+`skipped`, which guards the rest of this iteration's body. The flags are
+ordinary carried truth values, so the adjoint replays the branches they took.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom
@@ -36,21 +43,26 @@ class LoopLowering:
 
     def loop(self, stmt, kind: str, bounds: tuple, target: str | None):
         """A `loop` equation for `stmt`, and its carried names bound to their final values."""
-        for node in ast.walk(ast.Module(stmt.body, [])):
-            if isinstance(node, (ast.Break, ast.Continue, ast.Return)):
-                name = type(node).__name__.lower()
-                raise self.error(node, f"{name} in a loop is not supported yet; compute with an if "
-                                 "around the rest of the body instead")
+        for node in _own_nodes(stmt.body, into_loops=True):
+            if isinstance(node, ast.Return):
+                raise self.error(node, "return inside a loop is not supported yet; assign the result "
+                                 "to a name, break, and return it after the loop")
+        jumps = _Jumps(stmt)
+        if kind == "while" and not jumps.broke:
+            test = self.expr(stmt.test)
+            if isinstance(test, Const) and test.folds and test.value and _literal(stmt.test):
+                raise self.error(stmt, "this while loop never ends (its condition is always true and "
+                                 "there is no break); give it a condition on the values it computes")
+        for flag in filter(None, (jumps.broke, jumps.skipped)):
+            self.bind(flag, Const(False))
+        stmt = jumps.rewritten()
         assigned = _assigned(stmt.body)
         carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != target]
         inits = [self.env[n] for n in carried]
         if kind == "while":
             test = self.expr(stmt.test)
-            if isinstance(test, Const) and test.folds:
-                if not test.value:
-                    return  # never runs
-                raise self.error(stmt, "this while loop never ends (its condition is always true and "
-                                 "there is no break); give it a condition on the values it computes")
+            if isinstance(test, Const) and test.folds and not test.value:
+                return  # never runs
             inits.append(test)
         index = [Var(self.names.fresh(target))] if target is not None else []
         inputs = [Var(self.names.fresh(n)) for n in carried]
@@ -93,6 +105,92 @@ class LoopLowering:
         if len(atoms) == 1:
             return Const(0), atoms[0], Const(1)
         return (atoms[0], atoms[1], atoms[2] if len(atoms) == 3 else Const(1))
+
+
+class _Jumps:
+    """The break and continue statements of one loop, rewritten into flags.
+
+    The flags' names (`broke@LINE`, `skipped@LINE`) are no Python names, so they
+    cannot meet the user's; generated code calls them `broke` and `skipped`."""
+
+    def __init__(self, loop: ast.For | ast.While):
+        self.loop = loop
+        kinds = {type(node) for node in _own_nodes(loop.body, into_loops=False)}
+        self.broke = f"broke@{loop.lineno}" if ast.Break in kinds else None
+        self.skipped = f"skipped@{loop.lineno}" if ast.Continue in kinds else None
+
+    def rewritten(self) -> ast.For | ast.While:
+        """The loop without its own break and continue statements (itself if it has none)."""
+        if not (self.broke or self.skipped):
+            return self.loop
+        body = self.block(self.loop.body)
+        if self.skipped:
+            body = [self.assign(self.skipped, False, self.loop.body[0]), *body]
+        test = getattr(self.loop, "test", None)
+        if self.broke:
+            body = [_at(ast.If(self.running(), body, []), self.loop.body[0])]
+            if test is not None:
+                test = _at(ast.BoolOp(ast.And(), [self.running(), test]), test)
+        rewritten = copy.copy(self.loop)
+        rewritten.body = body
+        if test is not None:
+            rewritten.test = test
+        return rewritten
+
+    def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out = []
+        for i, stmt in enumerate(stmts):
+            if isinstance(stmt, (ast.Break, ast.Continue)):
+                out.append(self.assign(self.broke if isinstance(stmt, ast.Break) else self.skipped,
+                                       True, stmt))
+                return out  # (the rest of the block never runs)
+            if isinstance(stmt, ast.If) and any(
+                    isinstance(node, (ast.Break, ast.Continue)) for node in _own_nodes([stmt], False)):
+                out.append(_at(ast.If(stmt.test, self.block(stmt.body), self.block(stmt.orelse)), stmt))
+                rest = self.block(stmts[i + 1:])
+                if rest:
+                    out.append(_at(ast.If(self.running(), rest, []), stmts[i + 1]))
+                return out
+            out.append(stmt)
+        return out
+
+    def running(self) -> ast.expr:
+        """`not (broke or skipped)`, with the flags this loop has."""
+        flags = [ast.Name(f, ast.Load()) for f in (self.broke, self.skipped) if f]
+        either = flags[0] if len(flags) == 1 else ast.BoolOp(ast.Or(), flags)
+        return _at(ast.UnaryOp(ast.Not(), either), self.loop)
+
+    @staticmethod
+    def assign(flag: str, value: bool, where: ast.AST) -> ast.stmt:
+        return _at(ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(value)), where)
+
+
+def _at(node: ast.AST, where: ast.AST) -> ast.AST:
+    """`node` (and the nodes in it without a location) placed at `where`'s source location."""
+    for inner in ast.walk(node):
+        if not hasattr(inner, "lineno"):
+            ast.copy_location(inner, where)
+    return ast.copy_location(node, where)
+
+
+def _own_nodes(body: list[ast.stmt], into_loops: bool):
+    """The nodes of `body` outside nested functions (and, unless `into_loops`, outside
+    nested loops: their break and continue are their own)."""
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.For, ast.While)) and not into_loops:
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _literal(test: ast.expr) -> bool:
+    """Whether a while condition is a literal (`while True:`), not a value that is
+    constant only at first (`while i < 3:` with `i = 0`)."""
+    return isinstance(test, ast.Constant)
 
 
 def _assigned(body: list[ast.stmt]) -> list[str]:

@@ -204,6 +204,17 @@ def truth(c):
     return sp.Ne(c, 0)
 
 
+def _branch(condition, a, b):
+    """`a` where `condition` holds, else `b`: a Piecewise, or the branch taken at the
+    point a while loop's verification follows (keeping the closed form small)."""
+    from .symbolic import taken_at_guide
+
+    taken = taken_at_guide(condition)
+    if taken is None:
+        return _sp().Piecewise((a, condition), (b, True))
+    return a if taken else b
+
+
 def _indicator(condition):
     return _sp().Piecewise((1, condition), (0, True))
 
@@ -269,7 +280,7 @@ ROWS = [
          sample=(ANY, ANY), kind="bool"),
     Prim("or", 2, {"op": "or"}, lambda x, y: _indicator(_sp().Or(truth(x), truth(y))),
          sample=(ANY, ANY), kind="bool"),
-    Prim("cond", 3, {"op": "if"}, lambda c, a, b: _sp().Piecewise((a, truth(c)), (b, True)),
+    Prim("cond", 3, {"op": "if"}, lambda c, a, b: _branch(truth(c), a, b),
          (None, None, None), sample=(ANY, ANY, ANY), kind="promote", shape=_cond_shape),
     # -- builtins with library counterparts
     Prim("abs", 1, {"builtins": "abs", "math": "fabs", "numpy": "abs"}, lambda x: _sp().Abs(x),

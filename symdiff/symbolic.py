@@ -171,8 +171,8 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
         closed = to_sympy(lowered, inputs)[0]
         return [differentiate(closed, inputs[i]) for i in wrt]
 
-    guided = _has_while(lowered)
-    # (A while loop needs one closed form per point, growing with the trip count: fewer points.)
+    guided = _follows_points(lowered)
+    # (One closed form per point, growing with the trip count: fewer points.)
     samples = sample_points(lowered, min(points, 4) if guided else points, seed, fixed)
     if not samples:
         raise VerificationError(lowered.loc, f"found no point where {lowered.name} and every "
@@ -184,7 +184,7 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
         exact = tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
         for point in samples:
             worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
-    else:  # a while loop runs as often as the point makes it: one closed form per point
+    else:  # a loop runs as the point makes it: one closed form per point
         exact = (False,) * len(wrt)
         for point in samples:
             _GUIDE.append({s: sp.Float(point[i], 30) for s, i in zip(symbols, free, strict=True)})
@@ -209,12 +209,34 @@ def decide(condition) -> bool:
     return bool(_taken(sp, condition, _GUIDE[-1]) != 0)
 
 
-def _has_while(func: Func) -> bool:
+def taken_at_guide(condition) -> bool | None:
+    """Whether a branch's condition holds at the point being checked while following a
+    loop (None when no loop is being followed: the branch stays a Piecewise).
+
+    A closed form built iteration by iteration would otherwise nest one Piecewise
+    per iteration in the next (a loop that breaks), which SymPy cannot handle."""
+    sp = _sp()
+    if not _GUIDE:
+        return None
+    decided = _taken(sp, sp.sympify(condition), _GUIDE[-1])
+    return {sp.true: True, sp.false: False}.get(decided)
+
+
+def _follows_points(func: Func) -> bool:
+    """Whether `func` has a while loop, or a branch in a loop (a break, a continue):
+    its closed form is built at each point checked, taking the branches the point
+    takes, since one formula for all points nests a Piecewise per iteration."""
     for eqn in func.body:
         params = dict(eqn.params)
-        if eqn.prim == "loop" and (params["kind"] == "while" or _has_while(params["body"])):
+        if eqn.prim == "loop" and (params["kind"] == "while" or _branches(params["body"])):
             return True
     return False
+
+
+def _branches(func: Func) -> bool:
+    """Whether `func` decides anything at run time: a branch, or a while loop."""
+    return any(eqn.prim == "cond" or (eqn.prim == "loop" and (
+        dict(eqn.params)["kind"] == "while" or _branches(dict(eqn.params)["body"]))) for eqn in func.body)
 
 
 def _simplifies_to_zero(difference, limit: int) -> bool:
@@ -243,7 +265,7 @@ def _compare_at(derivation, lowered, symbols, reference, point, rtol, free) -> f
     ours = value if isinstance(value, tuple) else (value,)
     worst = 0.0
     for i, (mine, ref) in enumerate(zip(ours, reference, strict=True)):
-        exact = complex(evaluate_at(ref, symbols, point))
+        exact = complex(evaluate_at(ref, symbols, point, mpmath_first=True))
         if exact.imag != 0 or not math.isfinite(exact.real):
             continue
         error = abs(float(mine) - exact.real) / max(1.0, abs(exact.real))
@@ -257,18 +279,41 @@ def _compare_at(derivation, lowered, symbols, reference, point, rtol, free) -> f
     return worst
 
 
-def evaluate_at(expr, symbols, point, digits: int = 30):
+def evaluate_at(expr, symbols, point, digits: int = 30, mpmath_first: bool = False):
     """`expr` at `point` to `digits` digits (substituting first: evalf's subs= mishandles floor).
 
     Of a Piecewise (a branch) only the piece taken is evaluated, as Python runs
     only the branch taken: the others may be undefined there (log(x) > 1 under
     x > 0).
+
+    SymPy's evaluation can fail (tan(...) reduces its argument modulo pi with an
+    int() that refuses to round) or search for precision for minutes (nests of
+    tan, tanh and atan2 of constants); mpmath then evaluates the formula as it
+    stands, with `digits` digits. `mpmath_first` tries mpmath before SymPy: it
+    costs a compilation per expression, but always ends quickly.
     """
     sp = _sp()
     values = {s: sp.Float(v, digits) for s, v in zip(symbols, point, strict=True)}
-    if not expr.has(sp.Piecewise):
+    if expr.has(sp.Piecewise):
+        return _taken(sp, expr, values).evalf(digits)
+    if mpmath_first:
+        try:
+            return _mpmath_value(sp, expr, symbols, point, digits)
+        except (ArithmeticError, ValueError, TypeError, NameError):  # (SymPy decides these)
+            pass
+    try:
         return expr.xreplace(values).evalf(digits)
-    return _taken(sp, expr, values).evalf(digits)
+    except (NotImplementedError, RecursionError):
+        return _mpmath_value(sp, expr, symbols, point, digits)
+
+
+def _mpmath_value(sp, expr, symbols, point, digits: int):
+    import mpmath
+
+    function = sp.lambdify(symbols, expr, modules="mpmath")
+    with mpmath.workdps(digits):
+        value = function(*(mpmath.mpf(v) for v in point))
+        return sp.sympify(complex(value))
 
 
 def _taken(sp, expr, values):

@@ -62,14 +62,14 @@ def mutual_b(x):
     return mutual_a(x) * 2.0  # <- (found where the cycle closes)
 
 
-def helper_with_break(x):
-    return breaking_helper(x) * 2
+def helper_returning_in_a_loop(x):
+    return returning_helper(x) * 2
 
 
-def breaking_helper(x):
+def returning_helper(x):
     for _ in range(2):
         if x > 1.0:
-            break  # <-
+            return x  # <-
         x = x * 2
     return x
 

@@ -59,3 +59,38 @@ def grow_until(x):
         y = y * 1.5 + math.sin(x)
         n = n + 1.0
     return y * n
+
+
+def break_out_of_inner(x, n):
+    """break leaves the inner loop only; the outer loop goes on."""
+    s = 0.0
+    for i in range(n):
+        t = x
+        for j in range(5):
+            t = t * 0.9 + math.sin(t + i)
+            if t > 1.5:
+                break
+        s = s + t * t
+    return s
+
+
+def flag_names_taken(x):
+    """The user's own `broke` and `skipped` must not meet symdiff's flags."""
+    broke, skipped = x, 0.5
+    for i in range(6):
+        if i == 1:
+            continue
+        if broke * i > 2.0:
+            break
+        broke = broke * 1.1 + skipped
+    return broke
+
+
+def search_while(x):
+    """A while loop that stops by its condition or by a break."""
+    y = x
+    while y < 10.0:
+        y = y * y + 0.3
+        if y > 4.0 and x > 0.0:
+            break
+    return y

@@ -28,6 +28,10 @@ def central(f, args, index):
     (cases.branch_in_a_loop, (1.7, 6)), (cases.branch_in_a_loop, (0.3, 6)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_scalar_loops_match_central_differences(fun, args):
+    assert_matches_central_differences(fun, args)
+
+
+def assert_matches_central_differences(fun, args):
     got = symdiff.grad(fun)(*args)
     expected = central(fun, args, 0)
     assert isinstance(got, float)
@@ -143,3 +147,25 @@ def test_a_data_dependent_while_loop_matches_central_differences(x):
 def test_verify_follows_a_while_loop_point_by_point():
     report = symdiff.verify(cases.grow_until)
     assert report.points >= 3 and report.max_error <= 1e-9
+
+
+@pytest.mark.parametrize("fun, args", [
+    (cases.break_out_of_inner, (0.4, 3)), (cases.break_out_of_inner, (1.2, 3)),
+    (cases.flag_names_taken, (0.6,)), (cases.flag_names_taken, (1.3,)),
+    (cases.search_while, (1.1,)), (cases.search_while, (-1.1,)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_break_and_continue_match_central_differences(fun, args):
+    assert_matches_central_differences(fun, args)
+    assert symdiff.value_and_grad(fun)(*args)[0] == fun(*args)
+
+
+def test_break_and_continue_become_flags_that_keep_clear_of_user_names():
+    source = symdiff.grad(cases.flag_names_taken).source
+    assert "broke = x" in source and "broke_1 = False" in source, source
+    assert "break" not in source.replace("broke", ""), source
+
+
+def test_verify_follows_a_loop_that_breaks():
+    report = symdiff.verify(cases.break_out_of_inner, args=(0.4, 3))
+    assert report.max_error <= 1e-9
+    assert symdiff.verify(cases.search_while).max_error <= 1e-9
