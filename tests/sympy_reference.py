@@ -46,6 +46,10 @@ class OutsideDomain(ValueError):
     """The reference value at a point is complex or not finite."""
 
 
+class ReferenceFailed(Exception):
+    """SymPy raised while evaluating the closed form (an error of SymPy's, not f's)."""
+
+
 def _real_cbrt(x):
     return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)
 
@@ -190,9 +194,13 @@ def evaluate(expr, symbols, point) -> float:
 
     Raises:
         OutsideDomain: the value there is complex or not finite.
+        ReferenceFailed: SymPy itself failed.
     """
     values = {s: sp.Float(float(v), 30) for s, v in zip(symbols, point, strict=True)}
-    value = complex(sp.sympify(expr).xreplace(values).evalf(30))
+    try:
+        value = complex(sp.sympify(expr).xreplace(values).evalf(30))
+    except (NotImplementedError, RecursionError) as exc:  # SymPy 1.14 on tan(tanh(...)) nests
+        raise ReferenceFailed(f"SymPy could not evaluate {expr}: {type(exc).__name__}") from exc
     if value.imag != 0 or not math.isfinite(value.real):
         raise OutsideDomain(f"{expr} is {value} at {dict(zip(symbols, point))}")
     return value.real
