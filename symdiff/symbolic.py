@@ -310,7 +310,7 @@ def evaluate_at(expr, symbols, point, digits: int = 30, mpmath_first: bool = Fal
 def _mpmath_value(sp, expr, symbols, point, digits: int):
     import mpmath
 
-    function = sp.lambdify(symbols, expr, modules="mpmath")
+    function = sp.lambdify(symbols, expr, modules="mpmath", cse=True)  # (a tree, printed once)
     with mpmath.workdps(digits):
         value = function(*(mpmath.mpf(v) for v in point))
         return sp.sympify(complex(value))
