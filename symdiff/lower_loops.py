@@ -31,6 +31,9 @@ class LoopLowering:
     def statement_For(self, stmt: ast.For):
         if stmt.orelse:
             raise self.error(stmt, "for ... else cannot be differentiated; move the else block after the loop")
+        if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+            self.unrolled(stmt)
+            return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
         bounds = self.range_bounds(stmt.iter)
@@ -95,12 +98,28 @@ class LoopLowering:
                 self.unbound[name] = (f"is assigned only inside the loop on line {stmt.lineno}, so its "
                                       "value after it depends on the trip count; assign it before the loop")
 
+    def unrolled(self, stmt: ast.For):
+        """A loop over a literal tuple or list (`for c in (0.5, 2.0):`), written out: the
+        target is assigned each element in turn, then the body runs."""
+        for node in _own_nodes(stmt.body, into_loops=False):
+            if isinstance(node, (ast.Break, ast.Continue, ast.Return)):
+                name = type(node).__name__.lower()
+                raise self.error(node, f"{name} in a loop over a literal tuple or list is not supported "
+                                 "yet; loop over range(len(...)) of a tuple bound to a name instead")
+        if any(isinstance(e, ast.Starred) for e in stmt.iter.elts):
+            raise self.error(stmt.iter, "a starred element in the sequence of a for loop is not "
+                             "supported; list the elements one by one")
+        for element in stmt.iter.elts:
+            self.statement(_at(ast.Assign([stmt.target], element), element))
+            for inner in stmt.body:
+                self.statement(inner)
+
     def range_bounds(self, node: ast.expr) -> tuple:
         """(start, stop, step) of `range(...)`."""
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
                 and "range" not in self.env and not node.keywords and 1 <= len(node.args) <= 3):
-            raise self.error(node, "symdiff loops over range(...) only so far; index the sequence "
-                             "with range(len(...))")
+            raise self.error(node, "symdiff loops over range(...) and over literal tuples or lists "
+                             "only so far; index the sequence with range(len(...))")
         atoms = [self.expr(a) for a in node.args]
         if len(atoms) == 1:
             return Const(0), atoms[0], Const(1)

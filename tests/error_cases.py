@@ -33,8 +33,8 @@ def while_true_without_break(x):
     return x
 
 
-def loop_over_a_list(x):
-    for c in [1.0, 2.0]:  # <-
+def loop_over_a_sequence(x, cs):
+    for c in cs:  # <-
         x = x * c
     return x
 
@@ -124,3 +124,11 @@ def global_state(x):
 
 def for_wrt(x, y):  # <-
     return x * y
+
+
+def break_in_a_literal_loop(x):
+    for c in (1.0, 2.0):
+        if x > c:
+            break  # <-
+        x = x * c
+    return x

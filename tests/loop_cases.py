@@ -94,3 +94,10 @@ def search_while(x):
         if y > 4.0 and x > 0.0:
             break
     return y
+
+
+def over_literal_pairs(x, y):
+    s = 0.0
+    for a, b in [(1.0, 2.0), (0.5, -1.0), (-2.0, 0.25)]:
+        s = s + math.exp(a * x) * b + y * a
+    return s

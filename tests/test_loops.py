@@ -169,3 +169,14 @@ def test_verify_follows_a_loop_that_breaks():
     report = symdiff.verify(cases.break_out_of_inner, args=(0.4, 3))
     assert report.max_error <= 1e-9
     assert symdiff.verify(cases.search_while).max_error <= 1e-9
+
+
+def test_a_loop_over_a_literal_tuple_is_written_out():
+    gradient = symdiff.grad(cases.over_literal_pairs, wrt=(0, 1))
+    assert "for " not in gradient.source and "tape" not in gradient.source, gradient.source
+    x, y = 0.3, 1.2
+    expected = (2.0 * math.exp(x) - 0.5 * math.exp(0.5 * x) - 0.5 * math.exp(-2.0 * x), -0.5)
+    for got, exact in zip(gradient(x, y), expected, strict=True):
+        assert abs(got - exact) <= 1e-12 * max(1.0, abs(exact)), (got, exact)
+    assert symdiff.value_and_grad(cases.over_literal_pairs, wrt=(0, 1))(x, y)[0] == \
+        cases.over_literal_pairs(x, y)
