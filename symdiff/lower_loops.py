@@ -23,6 +23,7 @@ import copy
 
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom
+from .parse import Unknown
 
 
 class LoopLowering:
@@ -34,6 +35,8 @@ class LoopLowering:
         if isinstance(stmt.iter, (ast.Tuple, ast.List)):
             self.unrolled(stmt)
             return
+        if not self.is_builtin_call(stmt.iter, "range"):
+            stmt = self.indexed(stmt)
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
         bounds = self.range_bounds(stmt.iter)
@@ -114,12 +117,54 @@ class LoopLowering:
             for inner in stmt.body:
                 self.statement(inner)
 
+    def indexed(self, stmt: ast.For) -> ast.For:
+        """`for T in seq:` as `for i in range(len(seq)): T = seq[i]`; likewise over
+        `zip(a, b, ...)` (T = a[i], b[i], ... up to the shortest) and `enumerate(seq,
+        start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows)."""
+        index = _at(ast.Name(f"index@{stmt.lineno}", ast.Load()), stmt.iter)
+
+        def element(node: ast.expr) -> tuple[ast.expr, list[ast.expr]]:
+            """The element at `index` of the sequence `node`, and the sequences whose length bounds it."""
+            if self.is_builtin_call(node, "zip") and node.args and not node.keywords:
+                parts = [element(arg) for arg in node.args]
+                return ast.Tuple([e for e, _ in parts], ast.Load()), [s for _, seqs in parts for s in seqs]
+            if self.is_builtin_call(node, "enumerate") and 1 <= len(node.args) <= 2:
+                start = node.args[1] if len(node.args) == 2 else next(
+                    (k.value for k in node.keywords if k.arg == "start"), None)
+                if len(node.keywords) > (start is not None and len(node.args) == 1):
+                    raise self.error(node, "enumerate takes a sequence and a start here")
+                value, seqs = element(node.args[0])
+                count = index if start is None else ast.BinOp(index, ast.Add(), start)
+                return ast.Tuple([count, value], ast.Load()), seqs
+            if isinstance(node, (ast.Tuple, ast.List, ast.Call, ast.GeneratorExp, ast.ListComp)):
+                raise self.error(node, "symdiff loops over range(...), literal tuples or lists, and "
+                                 "parameters (tuples, array rows), also through zip and enumerate, "
+                                 "only so far; loop over a parameter, or index the sequence with "
+                                 "range(len(...))")
+            return ast.Subscript(node, index, ast.Load()), [node]
+
+        value, sequences = element(stmt.iter)
+        lengths = [ast.Call(ast.Name("len", ast.Load()), [seq], []) for seq in sequences]
+        stop = lengths[0] if len(lengths) == 1 else ast.Call(ast.Name("min", ast.Load()), lengths, [])
+        loop = copy.copy(stmt)
+        loop.target = ast.Name(index.id, ast.Store())
+        loop.iter = ast.Call(ast.Name("range", ast.Load()), [stop], [])
+        loop.body = [*_assignments(stmt.target, value, stmt), *stmt.body]
+        for node in (loop.target, loop.iter, value):
+            _at(node, stmt.iter)
+        return loop
+
+    def is_builtin_call(self, node: ast.expr, name: str) -> bool:
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+                and name not in self.env):
+            return False
+        ref = self.src.lookup(name)  # (None from a file read statically: nothing shadows it there)
+        return ref is None or (isinstance(ref, Unknown) and ref.what in (f"type {name}", f"builtin {name}"))
+
     def range_bounds(self, node: ast.expr) -> tuple:
         """(start, stop, step) of `range(...)`."""
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
-                and "range" not in self.env and not node.keywords and 1 <= len(node.args) <= 3):
-            raise self.error(node, "symdiff loops over range(...) and over literal tuples or lists "
-                             "only so far; index the sequence with range(len(...))")
+        if not (self.is_builtin_call(node, "range") and not node.keywords and 1 <= len(node.args) <= 3):
+            raise self.error(node, "range(...) takes one to three positional arguments")
         atoms = [self.expr(a) for a in node.args]
         if len(atoms) == 1:
             return Const(0), atoms[0], Const(1)
@@ -182,6 +227,14 @@ class _Jumps:
     @staticmethod
     def assign(flag: str, value: bool, where: ast.AST) -> ast.stmt:
         return _at(ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(value)), where)
+
+
+def _assignments(target: ast.expr, value: ast.expr, where: ast.AST) -> list[ast.stmt]:
+    """`target = value` as assignments of names (a nested tuple target, unpacked)."""
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Tuple) \
+            and len(target.elts) == len(value.elts):  # (else lowering the assignment says so)
+        return [a for t, v in zip(target.elts, value.elts, strict=True) for a in _assignments(t, v, where)]
+    return [_at(ast.Assign([target], value), where)]
 
 
 def _at(node: ast.AST, where: ast.AST) -> ast.AST:

@@ -101,3 +101,20 @@ def over_literal_pairs(x, y):
     for a, b in [(1.0, 2.0), (0.5, -1.0), (-2.0, 0.25)]:
         s = s + math.exp(a * x) * b + y * a
     return s
+
+
+def weighted_pairs(w, xs, ys):
+    """enumerate over zip, with a nested target."""
+    s = 0.0
+    for i, (a, b) in enumerate(zip(xs, ys), 1):
+        s = s + math.tanh(w * a - b) / i
+    return s
+
+
+def row_norms(W, X):
+    """The rows of an array, each a vector."""
+    total = 0.0
+    for row in X:
+        h = np.tanh(W @ row)
+        total = total + np.sum(h * h)
+    return total

@@ -350,7 +350,8 @@ LOOPS = ("issue 4: return in a loop, loops over other than range(...) and list a
 # issue 4: a for loop's variable is unbound after the loop (its last value is not carried).
 ISSUE_4 = {"break_in_for": "issue 4: the loop variable is read after its loop",
               # issue 4: a name bound to a library function (f = math.sin) cannot be called.
-              "composition_of_functions": "issue 4: a loop over a tuple of functions"}
+              "composition_of_functions": "issue 4: a loop over a tuple of functions",
+              "horner": "issue 4: a loop over a module's tuple of constants"}
 INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
                  "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
 
@@ -362,11 +363,20 @@ def _not_yet(node, iterated=frozenset()) -> bool:
     if isinstance(node, ast.While):
         return any(isinstance(n, ast.Return) for s in node.body for n in ast.walk(s))
     if isinstance(node, ast.For):
-        ranged = isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", None) == "range"
-        jumps = (ast.Return,) if ranged else (ast.Return, ast.Break, ast.Continue)
         literal = isinstance(node.iter, (ast.Tuple, ast.List))  # (written out)
-        return not (ranged or literal) or any(isinstance(n, jumps) for s in node.body for n in ast.walk(s))
+        jumps = (ast.Return, ast.Break, ast.Continue) if literal else (ast.Return,)
+        return not (literal or _indexable(node.iter)) or any(
+            isinstance(n, jumps) for s in node.body for n in ast.walk(s))
     return False
+
+
+def _indexable(sequence) -> bool:
+    """Whether a loop runs over range(...), or over names through zip and enumerate."""
+    if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) == "range":
+        return True
+    if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) in ("zip", "enumerate"):
+        return all(_indexable(arg) for arg in sequence.args)
+    return isinstance(sequence, (ast.Name, ast.Attribute, ast.Subscript))
 
 
 

@@ -17,7 +17,7 @@ CASES = [
     ("identity_test", UnsupportedSyntaxError, "identity and membership tests"),
     ("branch_without_return", UnsupportedSyntaxError, "without a return"),
     ("while_true_without_break", UnsupportedSyntaxError, "never ends"),
-    ("loop_over_a_sequence", UnsupportedSyntaxError, "over range(...) and over literal tuples"),
+    ("loop_over_a_sequence", UnsupportedSyntaxError, "loops over range(...), literal tuples or lists, and parameters"),
     ("break_in_a_literal_loop", UnsupportedSyntaxError, "break in a loop over a literal tuple"),
     ("comprehension", UnsupportedSyntaxError, "list comprehension"),
     ("unknown_math_function", UnknownFunctionError, "math.gamma"),

@@ -180,3 +180,26 @@ def test_a_loop_over_a_literal_tuple_is_written_out():
         assert abs(got - exact) <= 1e-12 * max(1.0, abs(exact)), (got, exact)
     assert symdiff.value_and_grad(cases.over_literal_pairs, wrt=(0, 1))(x, y)[0] == \
         cases.over_literal_pairs(x, y)
+
+
+def test_loops_over_zip_and_enumerate_index_their_sequences():
+    xs, ys = (0.5, -1.0, 2.0, 0.3), (0.1, 0.4, -0.2)  # zip stops at the shorter
+    gradient = symdiff.grad(cases.weighted_pairs)
+    assert_matches_central_differences(cases.weighted_pairs, (0.7, xs, ys))
+    gradient(0.7, xs, ys)  # (the code is specialized to the tuples' lengths at the first call)
+    assert "for index in range(3):" in gradient.source and "a = xs[index]" in gradient.source, \
+        gradient.source
+    assert symdiff.verify(cases.weighted_pairs, args=(0.7, xs, ys)).max_error <= 1e-9
+
+
+def test_a_loop_over_array_rows_matches_central_differences():
+    rng = np.random.default_rng(3)
+    W, X = rng.normal(size=(3, 4)), rng.normal(size=(5, 4))
+    got = symdiff.grad(cases.row_norms)(W, X)
+    assert got.shape == W.shape
+    for index in np.ndindex(W.shape):
+        up, down = W.copy(), W.copy()
+        up[index] += H
+        down[index] -= H
+        expected = (cases.row_norms(up, X) - cases.row_norms(down, X)) / (2 * H)
+        assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (index, got[index], expected)
