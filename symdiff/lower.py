@@ -26,7 +26,8 @@ from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
-from .lower_loops import LoopLowering
+from .lower_lists import ListLowering, ListValue
+from .lower_loops import LoopLowering, NeedsShapes
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -64,7 +65,7 @@ def _names_in(node: ast.AST) -> set[str]:
     return names
 
 
-class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
+class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopLowering):
     """The state of lowering one function: bindings, equations, value numbers."""
 
     def __init__(self, src: Source, shapes: dict | None = None):
@@ -90,11 +91,17 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
     def run(self) -> Func:
         params = self.params(self.src.node.args)
         body = self.src.node.body
-        if isinstance(self.src.node, ast.Lambda):
-            results = self.results(body, self.src.node)
-        else:
-            results = self.statements(body)
         name = self.src.name if self.src.name.isidentifier() else "lambda"
+        try:
+            if isinstance(self.src.node, ast.Lambda):
+                results = self.results(body, self.src.node)
+            else:
+                results = self.statements(body)
+        except NeedsShapes as exc:  # (only the shapes' `dim` equations: array code, shapes needed)
+            eqns = tuple(e for e in self.eqns if e.prim == "dim")
+            return Func(name, params, eqns, tuple(b for b in exc.bounds if isinstance(b, Var)) or
+                        (Const(0),), self.src.loc(), tuple(sorted(self.modules.items())),
+                        frozenset(self.outside))
         return Func(name, params, tuple(self.eqns), results, self.src.loc(),
                     tuple(sorted(self.modules.items())), frozenset(self.outside))
 
@@ -140,6 +147,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
         if isinstance(value, ast.Tuple):
             return tuple(self.expr(v) for v in value.elts)
         atom = self.expr(value, self.result_name)
+        if isinstance(atom, ListValue):
+            raise self.error(value, "a list is returned; return np.stack(list) or sum(list) instead")
         return atom if isinstance(atom, tuple) else (atom,)  # a helper's several values
 
     def statement(self, stmt: ast.stmt):
@@ -165,6 +174,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
             self.statement_While(stmt)
         elif isinstance(stmt, ast.Pass):
             return
+        elif isinstance(stmt, ast.Expr) and self.statement_append(stmt):
+            return
         elif isinstance(stmt, ast.Expr):
             raise self.error(stmt, "an expression statement (such as a print call) has no value to "
                              "differentiate; remove it")
@@ -178,6 +189,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
                 self.assign_atom(element, self.dim(value, self.expr(value.value), axis))
         elif isinstance(target, ast.Name) and isinstance(value, ast.Lambda):
             self.define_local(value, target.id)
+        elif isinstance(target, ast.Name) and isinstance(value, ast.List):  # ys = []: a list to build
+            self.bind(target.id, self.list_display(value))
         elif isinstance(target, ast.Name):
             self.bind(target.id, self.expr(value, target.id))
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
@@ -223,6 +236,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
+        if any(isinstance(a, ListValue) for a in args):
+            raise self.error(node, "a list is used as a number here; read it with np.stack(list), "
+                             "np.array(list), sum(list) or list[i]")
         if any(isinstance(a, (tuple, LocalFunction)) for a in args):
             raise self.error(node, "a function, or a call returning several values, is used as a "
                              "number here; call the function, or unpack the values first")
@@ -334,6 +350,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, LoopLowering):
     def expr_Call(self, node, name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self.error(node, "starred arguments cannot be differentiated; pass the arguments one by one")
+        listed = self.list_call(node, name)  # np.stack(ys), sum(ys), ... of a list being built
+        if listed is not None:
+            return listed
         target = self.user_function(node.func)
         if target is not None:
             return self.inline_call(node, target, name)

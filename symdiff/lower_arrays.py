@@ -38,6 +38,9 @@ class ArrayLowering:
         return Const(shape[axis])
 
     def expr_Subscript(self, node, name):
+        item = self.list_item(node)  # ys[-1] of a list being built
+        if item is not None:
+            return item
         if is_shape(node.value, self.env):  # X.shape[0]
             axis = self.literal(node.slice, "index")
             if not isinstance(axis, int):

@@ -21,6 +21,7 @@ import ast
 import contextlib
 
 from .ir import Const, Var, atom_key
+from .lower_lists import ListValue
 from .primitives import PRIMS
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
@@ -65,7 +66,13 @@ class BranchLowering:
         then_env, else_env = envs
         for name in dict.fromkeys([*then_env, *else_env]):
             a, b = then_env.get(name), else_env.get(name)
-            if a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
+            if isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
+                self.bind(name, ListValue(self.merge(stmt, cond, x, y) for x, y in zip(a, b, strict=True)))
+            elif isinstance(a, ListValue) or isinstance(b, ListValue):
+                self.env.pop(name, None)
+                self.unbound[name] = (f"is a list that grows differently in the two branches of the if "
+                                      f"on line {stmt.lineno}; append one value in each branch")
+            elif a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
                 self.env.pop(name, None)  # (or two different functions)
                 self.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "
                                       "assign it before the if, or in both branches")

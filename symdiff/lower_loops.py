@@ -23,6 +23,7 @@ import copy
 
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom
+from .lower_lists import ListValue
 from .parse import Unknown
 
 
@@ -62,6 +63,9 @@ class LoopLowering:
         for flag in filter(None, (jumps.broke, jumps.skipped)):
             self.bind(flag, Const(False))
         stmt = jumps.rewritten()
+        if self.appends(stmt.body):
+            self.written_out(stmt, kind, bounds, target)
+            return
         assigned = _assigned(stmt.body)
         carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != target]
         inits = [self.env[n] for n in carried]
@@ -117,6 +121,46 @@ class LoopLowering:
             for inner in stmt.body:
                 self.statement(inner)
 
+    def appends(self, body: list[ast.stmt]) -> bool:
+        """Whether `body` appends to a list bound before it (lower_lists.py)."""
+        return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                   and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
+                   and isinstance(self.env.get(node.func.value.id), ListValue)
+                   for node in _own_nodes(body, into_loops=True))
+
+    def written_out(self, stmt, kind: str, bounds: tuple, target: str | None):
+        """A loop that appends to a list, lowered iteration by iteration (its trip count
+        must be known now: the list's length is)."""
+        known = [b.value for b in bounds if isinstance(b, Const) and isinstance(b.value, int)]
+        if kind == "range" and len(known) != 3 and self.shapes is None and self.from_shapes(bounds):
+            raise NeedsShapes(bounds)
+        if kind != "range" or len(known) != 3:
+            loop = "while loop" if kind == "while" else "loop whose trip count depends on the values"
+            raise self.error(stmt, f"a list is built with append in this {loop}; symdiff builds lists "
+                             "in loops over range(...) of numbers or lengths, literal tuples and "
+                             "parameters only (their trip count is known); accumulate a sum instead, "
+                             "or loop a fixed number of times")
+        for index in range(*known):
+            if target is not None:
+                self.bind(target, Const(index))
+            for inner in stmt.body:
+                self.statement(inner)
+
+    def from_shapes(self, atoms) -> bool:
+        """Whether the atoms are numbers or come from shapes (len(xs)) alone."""
+        made = {e.out.name: e for e in self.eqns}
+        todo = list(atoms)
+        while todo:
+            atom = todo.pop()
+            if isinstance(atom, Const):
+                continue
+            eqn = made.get(atom.name)
+            if eqn is None:
+                return False
+            if eqn.prim != "dim":
+                todo.extend(eqn.args)
+        return True
+
     def indexed(self, stmt: ast.For) -> ast.For:
         """`for T in seq:` as `for i in range(len(seq)): T = seq[i]`; likewise over
         `zip(a, b, ...)` (T = a[i], b[i], ... up to the shortest) and `enumerate(seq,
@@ -169,6 +213,15 @@ class LoopLowering:
         if len(atoms) == 1:
             return Const(0), atoms[0], Const(1)
         return (atoms[0], atoms[1], atoms[2] if len(atoms) == 3 else Const(1))
+
+
+class NeedsShapes(Exception):
+    """A loop builds a list over a length that only the arguments' shapes tell: the
+    function is array code, lowered again with the shapes at its first call."""
+
+    def __init__(self, bounds):
+        super().__init__()
+        self.bounds = bounds
 
 
 class _Jumps:

@@ -132,3 +132,23 @@ def break_in_a_literal_loop(x):
             break  # <-
         x = x * c
     return x
+
+
+def list_in_a_while_loop(x):
+    ys = []
+    while x < 4.0:  # <-
+        ys.append(x)
+        x = x * 2.0
+    return sum(ys)
+
+
+def list_grows_in_one_branch(x):
+    ys = [x]
+    if x > 0.0:
+        ys.append(x * x)
+    return sum(ys)  # <-
+
+
+def list_as_a_number(x):
+    ys = [x, 2.0 * x]
+    return ys * 2.0  # <-

@@ -118,3 +118,23 @@ def row_norms(W, X):
         h = np.tanh(W @ row)
         total = total + np.sum(h * h)
     return total
+
+
+def rnn_hidden_states(w, u, xs):
+    """An RNN cell unrolled over a sequence, its states collected and stacked."""
+    h = 0.0
+    states = []
+    for t, x_t in enumerate(xs):
+        states.append(np.tanh(w * h + u * x_t))
+        h = states[t]
+    return np.sum(np.stack(states, axis=0) ** 2) + states[-1] + len(states)
+
+
+def partial_sums(x):
+    sums = [x]
+    for k in range(1, 4):
+        if k % 2 == 0:
+            sums.append(sums[-1] * x)
+        else:
+            sums.append(sums[-1] + math.sin(x))
+    return sum(sums)

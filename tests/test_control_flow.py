@@ -345,20 +345,21 @@ def test_corpus_uses_every_construct_the_issue_lists():
 # Cases symdiff cannot do yet are strict xfails, each naming its open issue: a
 # case that starts to pass fails the run until its mark is removed.
 
-LOOPS = ("issue 4: return in a loop, loops over other than range(...) and list accumulators "
-         "are not supported yet")
+LOOPS = ("issue 4: return in a loop, list comprehensions, and break or continue in a loop over "
+         "a literal tuple are not supported yet")
 # issue 4: a for loop's variable is unbound after the loop (its last value is not carried).
 ISSUE_4 = {"break_in_for": "issue 4: the loop variable is read after its loop",
               # issue 4: a name bound to a library function (f = math.sin) cannot be called.
               "composition_of_functions": "issue 4: a loop over a tuple of functions",
-              "horner": "issue 4: a loop over a module's tuple of constants"}
+              "horner": "issue 4: a loop over a module's tuple of constants",
+              "taylor_exp_terms": "issue 4: a list built in a loop whose trip count is an argument"}
 INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
                  "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
 
 
-def _not_yet(node, iterated=frozenset()) -> bool:
+def _not_yet(node) -> bool:
     """Whether `node` is a construct symdiff does not differentiate yet (see LOOPS)."""
-    if isinstance(node, ast.ListComp) or (isinstance(node, ast.List) and id(node) not in iterated):
+    if isinstance(node, ast.ListComp):
         return True
     if isinstance(node, ast.While):
         return any(isinstance(n, ast.Return) for s in node.body for n in ast.walk(s))
@@ -388,8 +389,7 @@ def _needs_loops(fun, seen=None) -> bool:
     seen.add(fun)
     tree = ast.parse(inspect.getsource(fun).strip() if fun.__name__ == "<lambda>" else
                      textwrap.dedent(inspect.getsource(fun)))
-    iterated = {id(node.iter) for node in ast.walk(tree) if isinstance(node, ast.For)}  # (written out)
-    if any(_not_yet(node, iterated) for node in ast.walk(tree)):
+    if any(_not_yet(node) for node in ast.walk(tree)):
         return True
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}

@@ -203,3 +203,20 @@ def test_a_loop_over_array_rows_matches_central_differences():
         down[index] -= H
         expected = (cases.row_norms(up, X) - cases.row_norms(down, X)) / (2 * H)
         assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (index, got[index], expected)
+
+
+def test_a_list_built_in_a_loop_is_stacked_without_a_list_in_the_gradient():
+    xs = (0.5, -1.0, 2.0)
+    gradient = symdiff.grad(cases.rnn_hidden_states, wrt=("w", "u"))
+    got = gradient(0.3, 0.8, xs)
+    for index, name in enumerate(("w", "u")):
+        expected = central(cases.rnn_hidden_states, (0.3, 0.8, xs), index)
+        assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (name, got, expected)
+    assert "np.stack([" in gradient.source and "append" not in gradient.source, \
+        gradient.source
+    assert symdiff.verify(cases.rnn_hidden_states, wrt=("w", "u"), args=(0.3, 0.8, xs)).max_error <= 1e-9
+
+
+def test_list_elements_merge_across_branches_and_read_back():
+    assert_matches_central_differences(cases.partial_sums, (0.7,))
+    assert symdiff.verify(cases.partial_sums).max_error <= 1e-9
