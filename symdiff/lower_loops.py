@@ -54,6 +54,12 @@ class LoopLowering:
             if isinstance(node, ast.Return):
                 raise self.error(node, "return inside a loop is not supported yet; assign the result "
                                  "to a name, break, and return it after the loop")
+        after = self.read_after(stmt, kind, target)
+        if after is not None:  # `for k in range(n): ...` then k read after the loop: carry it too
+            self.bind(after, self.env[target] if is_atom(self.env.get(target)) else bounds[0])
+            stmt = copy.copy(stmt)
+            stmt.body = [_at(ast.Assign([ast.Name(after, ast.Store())], ast.Name(target, ast.Load())),
+                             stmt.body[0]), *stmt.body]
         jumps = _Jumps(stmt)
         if kind == "while" and not jumps.broke:
             test = self.expr(stmt.test)
@@ -65,7 +71,24 @@ class LoopLowering:
         stmt = jumps.rewritten()
         if self.appends(stmt.body):
             self.written_out(stmt, kind, bounds, target)
-            return
+        else:
+            self.carried_loop(stmt, kind, bounds, target)
+        if after is not None:
+            self.bind(target, self.env.pop(after))
+
+    def read_after(self, stmt, kind: str, target: str | None) -> str | None:
+        """The name carrying a range loop's variable out of it, if the function reads the
+        variable after the loop (and the body does not reassign it); else None."""
+        if kind != "range" or target is None or target in _assigned(stmt.body):
+            return None
+        end = (stmt.end_lineno, stmt.end_col_offset)
+        if not any(isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id == target
+                   and (node.lineno, node.col_offset) > end for node in ast.walk(self.src.node)):
+            return None
+        return f"{target}@{stmt.lineno}"
+
+    def carried_loop(self, stmt, kind: str, bounds: tuple, target: str | None):
+        """The `loop` equation, its carried names bound to their values after it."""
         assigned = _assigned(stmt.body)
         carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != target]
         inits = [self.env[n] for n in carried]

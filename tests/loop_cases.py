@@ -138,3 +138,13 @@ def partial_sums(x):
         else:
             sums.append(sums[-1] + math.sin(x))
     return sum(sums)
+
+
+def last_index_used(x, n):
+    """The loop variable read after the loop: its last value (the break's, here)."""
+    s = x
+    for k in range(1, n):
+        s = s * s * 0.5 + 0.75
+        if s > 3.0:
+            break
+    return s * k

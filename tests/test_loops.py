@@ -220,3 +220,10 @@ def test_a_list_built_in_a_loop_is_stacked_without_a_list_in_the_gradient():
 def test_list_elements_merge_across_branches_and_read_back():
     assert_matches_central_differences(cases.partial_sums, (0.7,))
     assert symdiff.verify(cases.partial_sums).max_error <= 1e-9
+
+
+@pytest.mark.parametrize("x", [0.3, 1.9])  # (the loop breaks at 1.9)
+def test_the_loop_variable_keeps_its_last_value_after_the_loop(x):
+    assert_matches_central_differences(cases.last_index_used, (x, 8))
+    assert symdiff.value_and_grad(cases.last_index_used)(x, 8)[0] == cases.last_index_used(x, 8)
+    assert symdiff.verify(cases.last_index_used, args=(x, 8)).max_error <= 1e-9
