@@ -129,6 +129,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                 if i != len(body) - 1:
                     raise self.error(body[i + 1], "code after return is never run; remove it")
                 return self.results(stmt.value, stmt)
+            if isinstance(stmt, (ast.For, ast.While)) and returns_somewhere(stmt):
+                return self.statements(self.returning_loop(stmt, body[i + 1:]), node)
             if isinstance(stmt, ast.If) and returns_somewhere(stmt):
                 if always_returns([stmt]) and i != len(body) - 1:
                     raise self.error(body[i + 1], "code after an if that returns on every path "

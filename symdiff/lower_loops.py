@@ -22,7 +22,7 @@ import ast
 import copy
 
 from .ir import Const, Func, Param, Var
-from .lower_branches import is_atom
+from .lower_branches import is_atom, returns_somewhere
 from .lower_lists import ListValue
 from .parse import Unknown
 
@@ -75,6 +75,50 @@ class LoopLowering:
             self.carried_loop(stmt, kind, bounds, target)
         if after is not None:
             self.bind(target, self.env.pop(after))
+
+    def returning_loop(self, stmt: ast.For | ast.While, rest: list[ast.stmt]) -> list[ast.stmt]:
+        """A loop with a return in it, followed by `rest`, as statements without one:
+        each `return v` sets `result = v` and a flag, then breaks (out of every loop up to
+        this one); after the loop, `if returned: return result`, then `rest`."""
+        returns = sorted((n for n in _own_nodes(stmt.body, into_loops=True) if isinstance(n, ast.Return)),
+                         key=lambda n: (n.lineno, n.col_offset))
+        counts = {len(r.value.elts) if isinstance(r.value, ast.Tuple) else 1 for r in returns}
+        if len(counts) != 1 or any(r.value is None for r in returns):
+            raise self.error(returns[0], "the returns in this loop return different numbers of values, "
+                             "or none; return the same number of values from every return")
+        flag = f"returned@{stmt.lineno}"
+        count = counts.pop()
+        results = [f"result{k if count > 1 else ''}@{stmt.lineno}" for k in range(count)]
+
+        def store(names: list[str]) -> ast.expr:
+            elts = [ast.Name(n, ast.Store()) for n in names]
+            return elts[0] if len(elts) == 1 else ast.Tuple(elts, ast.Store())
+
+        def rewrite(body: list[ast.stmt]) -> list[ast.stmt]:
+            out = []
+            for inner in body:
+                if isinstance(inner, ast.Return):
+                    out += [_at(ast.Assign([store(results)], inner.value), inner),
+                            _at(ast.Assign([store([flag])], ast.Constant(True)), inner),
+                            _at(ast.Break(), inner)]
+                elif isinstance(inner, ast.If) and returns_somewhere(inner):
+                    out.append(_at(ast.If(inner.test, rewrite(inner.body), rewrite(inner.orelse)), inner))
+                elif isinstance(inner, (ast.For, ast.While)) and returns_somewhere(inner):
+                    loop = copy.copy(inner)
+                    loop.body = rewrite(inner.body)
+                    out += [loop, _at(ast.If(ast.Name(flag, ast.Load()), [ast.Break()], []), inner)]
+                else:
+                    out.append(inner)
+            return out
+
+        loop = copy.copy(stmt)
+        loop.body = rewrite(stmt.body)
+        before = [_at(ast.Assign([store([name])], ast.Constant(value)), stmt)
+                  for name, value in ((flag, False), *((r, 0.0) for r in results))]
+        value = ast.Name(results[0], ast.Load()) if len(results) == 1 else \
+            ast.Tuple([ast.Name(r, ast.Load()) for r in results], ast.Load())
+        after = _at(ast.If(ast.Name(flag, ast.Load()), [_at(ast.Return(value), stmt)], []), stmt)
+        return [*before, loop, after, *rest]
 
     def read_after(self, stmt, kind: str, target: str | None) -> str | None:
         """The name carrying a range loop's variable out of it, if the function reads the

@@ -67,9 +67,11 @@ def helper_returning_in_a_loop(x):
 
 
 def returning_helper(x):
-    for _ in range(2):
+    for k in range(2):
         if x > 1.0:
-            return x  # <-
+            return x, k  # <-
+        if x < -1.0:
+            return x
         x = x * 2
     return x
 

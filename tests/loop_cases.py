@@ -148,3 +148,14 @@ def last_index_used(x, n):
         if s > 3.0:
             break
     return s * k
+
+
+def first_crossing(x, n):
+    """A return in an inner loop leaves both loops."""
+    for i in range(n):
+        for j in range(3):
+            x = x * 1.2 + 0.1 * j
+            if x > 2.0:
+                return x * (i + 1)
+        x = x - 0.05
+    return -x

@@ -345,8 +345,8 @@ def test_corpus_uses_every_construct_the_issue_lists():
 # Cases symdiff cannot do yet are strict xfails, each naming its open issue: a
 # case that starts to pass fails the run until its mark is removed.
 
-LOOPS = ("issue 4: return in a loop, list comprehensions, and break or continue in a loop over "
-         "a literal tuple are not supported yet")
+LOOPS = ("issue 4: list comprehensions, and break, continue or return in a loop over a literal "
+         "tuple are not supported yet")
 ISSUE_4 = {# issue 4: a name bound to a library function (f = math.sin) cannot be called.
            "composition_of_functions": "issue 4: a loop over a tuple of functions",
            "horner": "issue 4: a loop over a module's tuple of constants",
@@ -359,13 +359,10 @@ def _not_yet(node) -> bool:
     """Whether `node` is a construct symdiff does not differentiate yet (see LOOPS)."""
     if isinstance(node, ast.ListComp):
         return True
-    if isinstance(node, ast.While):
-        return any(isinstance(n, ast.Return) for s in node.body for n in ast.walk(s))
     if isinstance(node, ast.For):
         literal = isinstance(node.iter, (ast.Tuple, ast.List))  # (written out)
-        jumps = (ast.Return, ast.Break, ast.Continue) if literal else (ast.Return,)
-        return not (literal or _indexable(node.iter)) or any(
-            isinstance(n, jumps) for s in node.body for n in ast.walk(s))
+        return not (literal or _indexable(node.iter)) or (literal and any(
+            isinstance(n, (ast.Return, ast.Break, ast.Continue)) for s in node.body for n in ast.walk(s)))
     return False
 
 

@@ -26,7 +26,7 @@ CASES = [
     ("unknown_math_function", UnknownFunctionError, "math.gamma"),
     ("recursion", UnsupportedSyntaxError, "recursion calls itself (recursion)"),
     ("mutual_a", UnsupportedSyntaxError, "mutual_a calls itself (recursion)"),
-    ("helper_returning_in_a_loop", UnsupportedSyntaxError, "return inside a loop"),
+    ("helper_returning_in_a_loop", UnsupportedSyntaxError, "returns in this loop return different numbers"),
     ("printing", UnsupportedSyntaxError, "print"),
     ("subscript_assignment", UnsupportedSyntaxError, "in place"),
     ("undefined_name", UnknownFunctionError, "undefined_thing"),

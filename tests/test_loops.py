@@ -227,3 +227,10 @@ def test_the_loop_variable_keeps_its_last_value_after_the_loop(x):
     assert_matches_central_differences(cases.last_index_used, (x, 8))
     assert symdiff.value_and_grad(cases.last_index_used)(x, 8)[0] == cases.last_index_used(x, 8)
     assert symdiff.verify(cases.last_index_used, args=(x, 8)).max_error <= 1e-9
+
+
+@pytest.mark.parametrize("x", [0.5, 0.9, -0.4])  # (returns in the 3rd, the 1st, no iteration)
+def test_a_return_in_an_inner_loop_leaves_every_loop(x):
+    assert_matches_central_differences(cases.first_crossing, (x, 4))
+    assert symdiff.value_and_grad(cases.first_crossing)(x, 4)[0] == cases.first_crossing(x, 4)
+    assert symdiff.verify(cases.first_crossing, args=(x, 4)).max_error <= 1e-9
