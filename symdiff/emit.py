@@ -35,6 +35,7 @@ import hashlib
 import importlib
 import linecache
 import math
+import re
 import types
 
 import astor
@@ -71,20 +72,45 @@ def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
 
 
 def emit_source(func: Func, prims=PRIMS) -> str:
-    """The Python source text of a module defining `func`."""
+    """The Python source text of a module defining `func`.
+
+    Each block (a loop, its adjoint, an if) is preceded by a comment naming the
+    source line it comes from: the tree holds a marker statement there (a name,
+    `__symdiff_comment_3__`), which the printed text replaces by the comment.
+    """
+    module, comments = _module(func, prims)
     # One statement per line: astor's default would wrap long lines mid-expression.
-    return astor.to_source(emit_module(func, prims), pretty_source="".join)
+    text = astor.to_source(module, pretty_source="".join)
+    return _MARKER.sub(lambda m: f"{m[1]}# {comments[int(m[2])]}\n", text)
+
+
+_MARKER = re.compile(r"^( *)__symdiff_comment_(\d+)__\n", re.MULTILINE)
 
 
 def emit_module(func: Func, prims=PRIMS) -> ast.Module:
-    """The `ast.Module` defining `func` (see the module docstring)."""
+    """The `ast.Module` defining `func` (see the module docstring), without comments."""
+    module, _ = _module(func, prims)
+    for node in ast.walk(module):
+        for field in ("body", "orelse"):
+            statements = getattr(node, field, None)
+            if isinstance(statements, list):
+                statements[:] = [s for s in statements if not _is_marker(s)]
+    return module
+
+
+def _module(func: Func, prims) -> tuple[ast.Module, list[str]]:
     printer = _Printer(func, prims)
     body = printer.body()
     definition = ast.FunctionDef(
         name=func.name, args=_arguments(func, printer), body=body, decorator_list=[], returns=None)
     header = printer.header()
     # No source positions: the tree is printed, never compiled directly.
-    return ast.Module(body=header + [definition], type_ignores=[])
+    return ast.Module(body=header + [definition], type_ignores=[]), printer.comments
+
+
+def _is_marker(stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Name) and \
+        stmt.value.id.startswith("__symdiff_comment_")
 
 
 def compile_source(source: str, name: str, live=None):
@@ -163,6 +189,9 @@ class _Printer(BlockPrinting):
                 if eqn.prim == "pick":
                     self.picks.setdefault(eqn.args[0].name, {})[dict(eqn.params)["index"]] = eqn.out
         self.blocks: dict[int, tuple] = {}  # id of an emitted ast.If -> its condition's name
+        self.comments: list[str] = []  # the text of each comment marker (see emit_source)
+        self.loop_lines: list = []  # the source lines of the loops being printed
+        self.where = {e.out.name: e.loc for block in blocks(func) for e in block.body}
 
     def _temp_names(self) -> dict[str, str]:
         """Kept temporaries renamed t0, t1, ... in order of appearance."""

@@ -9,6 +9,7 @@ read them (see emit.py and loops.py).
 from __future__ import annotations
 
 import ast
+import linecache
 
 from .ir import Const, Func, Var
 
@@ -24,6 +25,9 @@ class BlockPrinting:
             if last is None or self.blocks.get(id(last)) != key:
                 last = ast.If(self.atom(cond), [], [])
                 self.blocks[id(last)] = key
+                where = self.where.get(getattr(cond, "name", None))
+                if where is not None and where.line not in self.loop_lines:  # (a break's flag: no)
+                    statements.extend(self.comment(where))
                 statements.append(last)
             statements = last.body if polarity else last.orelse
         return statements
@@ -73,19 +77,33 @@ class BlockPrinting:
             entry = values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())
             append = ast.Attribute(ast.Name(tape, ast.Load()), "append", ast.Load())
             inner.append(ast.Expr(ast.Call(append, [entry], [])))
+        self.loop_lines.append(eqn.loc.line if eqn.loc else None)
         self.statements(body.body, inner)
+        self.loop_lines.pop()
         pending = [(slot, r) for slot, r in zip(slots, body.results, strict=True) if self.name_of(r) != slot]
         if pending:
             targets = [ast.Name(slot, ast.Store()) for slot, _ in pending]
             values = [self.atom(r) for _, r in pending]
             inner.append(ast.Assign([targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())],
                                     values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())))
+        outer.extend(self.comment(eqn.loc, "backwards" if kind == "tape" else ""))
         if kind == "while":
             outer.append(ast.While(ast.Name(slots[params["cond"]], ast.Load()), inner or [ast.Pass()], []))
             return
         targets = [self.store(p.var) for p in iteration]
         target = targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())
         outer.append(ast.For(target, self.iterable(eqn, kind), inner or [ast.Pass()], [], None))
+
+    def comment(self, loc, how: str = "") -> list[ast.stmt]:
+        """A marker for the comment `# line 12: for k in range(n):` (none without a source
+        line). The source line is only ever text in a comment: newlines and other
+        control characters become spaces."""
+        if loc is None:
+            return []
+        line = linecache.getline(loc.filename, loc.line).strip()
+        line = "".join(c if c.isprintable() else " " for c in line)
+        self.comments.append(f"line {loc.line}{', ' + how if how else ''}{': ' + line if line else ''}")
+        return [ast.Expr(ast.Name(f"__symdiff_comment_{len(self.comments) - 1}__", ast.Load()))]
 
     def iterable(self, eqn, kind: str) -> ast.expr:
         if kind == "tape":

@@ -94,6 +94,7 @@ def test_generated_code_reads_like_the_source():
     assert body == '''def grad_three_way(x, y):
     """Gradient of three_way with respect to x, y."""
     a = x > y
+    # line 21: if x > y:
     if a:
         w = 2.0
         x_bar = w * y

@@ -3,6 +3,7 @@ what the adjoint reads, the adjoint loop runs the iterations in reverse, and
 straight-line code still gets no tape. Checked against central differences, and
 by `symdiff.verify` with the trip count fixed."""
 
+import ast
 import math
 
 import numpy as np
@@ -57,6 +58,7 @@ def test_the_tape_holds_only_what_the_adjoint_reads():
     y = x
     s = 0.0
     tape = []
+    # line 11: for i in range(n):
     for i in range(n):
         tape.append((i, y))
         a = math.sin(y)
@@ -66,6 +68,7 @@ def test_the_tape_holds_only_what_the_adjoint_reads():
     y_bar_2 = 1.0
     s_bar_2 = 1.0
     x_bar_2 = 0.0
+    # line 11, backwards: for i in range(n):
     for i_1, y_3 in reversed(tape):
         a_1 = math.sin(y_3)
         y_1_bar_1 = y_bar_2 + s_bar_2 * i_1
@@ -234,3 +237,14 @@ def test_a_return_in_an_inner_loop_leaves_every_loop(x):
     assert_matches_central_differences(cases.first_crossing, (x, 4))
     assert symdiff.value_and_grad(cases.first_crossing)(x, 4)[0] == cases.first_crossing(x, 4)
     assert symdiff.verify(cases.first_crossing, args=(x, 4)).max_error <= 1e-9
+
+
+def test_block_comments_name_source_lines_and_only_the_printed_text_has_them():
+    from symdiff.emit import emit_module
+
+    gradient = symdiff.grad(cases.last_index_used)
+    lines = gradient.source.splitlines()
+    assert lines.count("    # line 146: for k in range(1, n):") == 1, gradient.source
+    assert "    # line 146, backwards: for k in range(1, n):" in lines, gradient.source
+    module = ast.unparse(ast.fix_missing_locations(emit_module(gradient.derivation.derivative)))
+    assert "__symdiff_comment" not in module and "# line" not in module
