@@ -24,7 +24,9 @@ import copy
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom, returns_somewhere
 from .lower_lists import ListValue
-from .parse import Unknown
+from .lower_arrays import is_value
+from .lower_calls import LocalFunction
+from .parse import ConstRef, ConstTuple, FunctionRef, Unknown, UserFunction
 
 
 class LoopLowering:
@@ -34,7 +36,11 @@ class LoopLowering:
         if stmt.orelse:
             raise self.error(stmt, "for ... else cannot be differentiated; move the else block after the loop")
         if isinstance(stmt.iter, (ast.Tuple, ast.List)):
-            self.unrolled(stmt)
+            self.unrolled(stmt, stmt.iter.elts)
+            return
+        constants = self.constant_tuple(stmt.iter)
+        if constants is not None:  # for c in COEFFICIENTS: a module's tuple of numbers
+            self.unrolled(stmt, [_at(ast.Constant(v), stmt.iter) for v in constants])
             return
         if not self.is_builtin_call(stmt.iter, "range"):
             stmt = self.indexed(stmt)
@@ -172,21 +178,48 @@ class LoopLowering:
                 self.unbound[name] = (f"is assigned only inside the loop on line {stmt.lineno}, so its "
                                       "value after it depends on the trip count; assign it before the loop")
 
-    def unrolled(self, stmt: ast.For):
+    def constant_tuple(self, node: ast.expr) -> tuple | None:
+        """The numbers of a module-level tuple `node` names (COEFFS, cfh.COEFFS), or None."""
+        if isinstance(node, ast.Name) and node.id not in self.env:
+            ref = self.src.lookup(node.id)
+        else:
+            ref = self.user_module_attribute(node)
+        return ref.values if isinstance(ref, ConstTuple) else None
+
+    def unrolled(self, stmt: ast.For, elements: list[ast.expr]):
         """A loop over a literal tuple or list (`for c in (0.5, 2.0):`), written out: the
-        target is assigned each element in turn, then the body runs."""
+        target is assigned each element in turn, then the body runs. A function
+        (`for g in (math.sin, np.exp):`) is put in place of the target in the body."""
         for node in _own_nodes(stmt.body, into_loops=False):
             if isinstance(node, (ast.Break, ast.Continue, ast.Return)):
                 name = type(node).__name__.lower()
                 raise self.error(node, f"{name} in a loop over a literal tuple or list is not supported "
                                  "yet; loop over range(len(...)) of a tuple bound to a name instead")
-        if any(isinstance(e, ast.Starred) for e in stmt.iter.elts):
+        if any(isinstance(e, ast.Starred) for e in elements):
             raise self.error(stmt.iter, "a starred element in the sequence of a for loop is not "
                              "supported; list the elements one by one")
-        for element in stmt.iter.elts:
+        for element in elements:
+            if isinstance(stmt.target, ast.Name) and self.names_function(element):
+                if stmt.target.id in _assigned(stmt.body):
+                    raise self.error(stmt.target, "the loop runs over functions and its body rebinds "
+                                     f"{stmt.target.id}; use another name in the body")
+                for inner in stmt.body:
+                    self.statement(_substituted(inner, stmt.target.id, element))
+                continue
             self.statement(_at(ast.Assign([stmt.target], element), element))
             for inner in stmt.body:
                 self.statement(inner)
+
+    def names_function(self, node: ast.expr) -> bool:
+        """Whether `node` names a function (math.sin, a helper, a lambda bound to a name)."""
+        if isinstance(node, ast.Attribute):
+            return not is_value(node, self.env) and not isinstance(
+                self.user_module_attribute(node), (ConstRef, ConstTuple))
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                return isinstance(self.env[node.id], LocalFunction)
+            return isinstance(self.src.lookup(node.id), (FunctionRef, UserFunction))
+        return False
 
     def appends(self, body: list[ast.stmt]) -> bool:
         """Whether `body` appends to a list bound before it (lower_lists.py)."""
@@ -355,6 +388,17 @@ def _assignments(target: ast.expr, value: ast.expr, where: ast.AST) -> list[ast.
             and len(target.elts) == len(value.elts):  # (else lowering the assignment says so)
         return [a for t, v in zip(target.elts, value.elts, strict=True) for a in _assignments(t, v, where)]
     return [_at(ast.Assign([target], value), where)]
+
+
+def _substituted(stmt: ast.stmt, name: str, value: ast.expr) -> ast.stmt:
+    """A copy of `stmt` reading `value` wherever it reads `name`."""
+    class Substitute(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id == name and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(copy.deepcopy(value), node)
+            return node
+
+    return Substitute().visit(copy.deepcopy(stmt))
 
 
 def _at(node: ast.AST, where: ast.AST) -> ast.AST:

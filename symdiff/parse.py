@@ -48,6 +48,14 @@ class ConstRef:
 
 
 @dataclass(frozen=True)
+class ConstTuple:
+    """A module-level tuple of numbers: a loop can run over it (it is written out)."""
+
+    values: tuple
+    label: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     what: str    # what the name is, for the error message
 
@@ -74,7 +82,7 @@ class UserModule:
         return classify(getattr(self.module, attr), f"{self.name}.{attr}")
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | Unknown | UserFunction | UserModule
+Binding = ModuleRef | FunctionRef | ConstRef | ConstTuple | Unknown | UserFunction | UserModule
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,8 @@ def classify(value, name: str) -> Binding:
         return FunctionRef(*ref)
     if isinstance(value, (bool, numbers.Real, np.bool_)):
         return ConstRef(value, name)
+    if isinstance(value, tuple) and all(isinstance(v, (bool, numbers.Real)) for v in value):
+        return ConstTuple(value, name)
     if isinstance(value, types.FunctionType):
         code = value.__code__
         return UserFunction(name, (code.co_filename, code.co_firstlineno, code.co_name),
@@ -265,8 +275,12 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
             value = static_number(stmt.value, bindings)
-            bindings[target] = ConstRef(value, target) if value is not None else Unknown(
-                f"module-level value {target} that is not a numeric constant")
+            values = [static_number(e, bindings) for e in getattr(stmt.value, "elts", ())]
+            if value is None and isinstance(stmt.value, ast.Tuple) and None not in values:
+                bindings[target] = ConstTuple(tuple(values), target)
+            else:
+                bindings[target] = ConstRef(value, target) if value is not None else Unknown(
+                    f"module-level value {target} that is not a numeric constant")
     return bindings
 
 

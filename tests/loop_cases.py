@@ -159,3 +159,18 @@ def first_crossing(x, n):
                 return x * (i + 1)
         x = x - 0.05
     return -x
+
+
+COEFFICIENTS = (1.0, -0.5, 0.25)
+
+
+def through_functions(x):
+    """Loops over a tuple of functions and over a module's tuple of numbers."""
+    square = lambda v: v * v  # noqa: E731
+    y = x
+    for g in (math.sin, square, np.tanh):
+        y = g(y) + 0.1
+    s = 0.0
+    for c in COEFFICIENTS:
+        s = s * y + c
+    return s

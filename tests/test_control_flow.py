@@ -347,10 +347,7 @@ def test_corpus_uses_every_construct_the_issue_lists():
 
 LOOPS = ("issue 4: list comprehensions, and break, continue or return in a loop over a literal "
          "tuple are not supported yet")
-ISSUE_4 = {# issue 4: a name bound to a library function (f = math.sin) cannot be called.
-           "composition_of_functions": "issue 4: a loop over a tuple of functions",
-           "horner": "issue 4: a loop over a module's tuple of constants",
-           "taylor_exp_terms": "issue 4: a list built in a loop whose trip count is an argument"}
+ISSUE_4 = {"taylor_exp_terms": "issue 4: a list built in a loop whose trip count is an argument"}
 INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
                  "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
 

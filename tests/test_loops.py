@@ -248,3 +248,13 @@ def test_block_comments_name_source_lines_and_only_the_printed_text_has_them():
     assert "    # line 146, backwards: for k in range(1, n):" in lines, gradient.source
     module = ast.unparse(ast.fix_missing_locations(emit_module(gradient.derivation.derivative)))
     assert "__symdiff_comment" not in module and "# line" not in module
+
+
+def test_loops_over_functions_and_module_tuples_are_written_out(capsys):
+    from symdiff import cli
+
+    assert_matches_central_differences(cases.through_functions, (0.6,))
+    assert symdiff.verify(cases.through_functions).max_error <= 1e-9
+    assert cli.main([f"{cases.__file__}:through_functions"]) == 0  # (read statically)
+    printed = capsys.readouterr().out
+    assert "math.sin(x)" in printed and "np.tanh" in printed and "for " not in printed, printed
