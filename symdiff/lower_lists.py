@@ -32,6 +32,9 @@ class ListLowering:
     def statement_append(self, stmt: ast.Expr) -> bool:
         """Lower `ys.append(y)` where ys is a list being built; whether `stmt` was one."""
         call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id in self.unbound:
+            self.expr(call.func.value)  # (says why the list is unbound: appended to in a branch)
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                 and isinstance(call.func.value, ast.Name)
                 and isinstance(self.env.get(call.func.value.id), ListValue)):

@@ -190,14 +190,13 @@ class LoopLowering:
         """A loop over a literal tuple or list (`for c in (0.5, 2.0):`), written out: the
         target is assigned each element in turn, then the body runs. A function
         (`for g in (math.sin, np.exp):`) is put in place of the target in the body."""
-        for node in _own_nodes(stmt.body, into_loops=False):
-            if isinstance(node, (ast.Break, ast.Continue, ast.Return)):
-                name = type(node).__name__.lower()
-                raise self.error(node, f"{name} in a loop over a literal tuple or list is not supported "
-                                 "yet; loop over range(len(...)) of a tuple bound to a name instead")
         if any(isinstance(e, ast.Starred) for e in elements):
             raise self.error(stmt.iter, "a starred element in the sequence of a for loop is not "
                              "supported; list the elements one by one")
+        jumps = _Jumps(stmt)  # (a return became a break in statements())
+        for flag in filter(None, (jumps.broke, jumps.skipped)):
+            self.bind(flag, Const(False))
+        stmt = jumps.rewritten()
         for element in elements:
             if isinstance(stmt.target, ast.Name) and self.names_function(element):
                 if stmt.target.id in _assigned(stmt.body):
@@ -344,10 +343,10 @@ class _Jumps:
         if self.skipped:
             body = [self.assign(self.skipped, False, self.loop.body[0]), *body]
         test = getattr(self.loop, "test", None)
-        if self.broke:
-            body = [_at(ast.If(self.running(), body, []), self.loop.body[0])]
+        if self.broke:  # (a continue skips the rest of its own iteration only)
+            body = [_at(ast.If(self.running(broke_only=True), body, []), self.loop.body[0])]
             if test is not None:
-                test = _at(ast.BoolOp(ast.And(), [self.running(), test]), test)
+                test = _at(ast.BoolOp(ast.And(), [self.running(broke_only=True), test]), test)
         rewritten = copy.copy(self.loop)
         rewritten.body = body
         if test is not None:
@@ -371,9 +370,9 @@ class _Jumps:
             out.append(stmt)
         return out
 
-    def running(self) -> ast.expr:
-        """`not (broke or skipped)`, with the flags this loop has."""
-        flags = [ast.Name(f, ast.Load()) for f in (self.broke, self.skipped) if f]
+    def running(self, broke_only: bool = False) -> ast.expr:
+        """`not (broke or skipped)`, with the flags this loop has (`not broke`)."""
+        flags = [ast.Name(f, ast.Load()) for f in (self.broke, None if broke_only else self.skipped) if f]
         either = flags[0] if len(flags) == 1 else ast.BoolOp(ast.Or(), flags)
         return _at(ast.UnaryOp(ast.Not(), either), self.loop)
 

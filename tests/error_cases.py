@@ -128,12 +128,6 @@ def for_wrt(x, y):  # <-
     return x * y
 
 
-def break_in_a_literal_loop(x):
-    for c in (1.0, 2.0):
-        if x > c:
-            break  # <-
-        x = x * c
-    return x
 
 
 def list_in_a_while_loop(x):
@@ -154,3 +148,12 @@ def list_grows_in_one_branch(x):
 def list_as_a_number(x):
     ys = [x, 2.0 * x]
     return ys * 2.0  # <-
+
+
+def list_after_a_return_in_its_loop(x):
+    parts = []
+    for k in range(4):
+        if k * x > 2.5:
+            return x
+        parts.append(x * k)  # <-
+    return sum(parts)

@@ -174,3 +174,18 @@ def through_functions(x):
     for c in COEFFICIENTS:
         s = s * y + c
     return s
+
+
+def jumps_in_written_out_loops(x):
+    """break, continue and return in loops over literal tuples (written out)."""
+    s = 0.0
+    for c in (0.5, -1.0, 2.0, 3.0):
+        if c < 0.0:
+            continue
+        s = s + math.sin(c * x)
+        if s > 1.2:
+            break
+    for c in (1.0, 2.0, 3.0):
+        if c * x > 2.5:
+            return s * x * c
+    return s + x

@@ -345,8 +345,7 @@ def test_corpus_uses_every_construct_the_issue_lists():
 # Cases symdiff cannot do yet are strict xfails, each naming its open issue: a
 # case that starts to pass fails the run until its mark is removed.
 
-LOOPS = ("issue 4: list comprehensions, and break, continue or return in a loop over a literal "
-         "tuple are not supported yet")
+LOOPS = "issue 4: list comprehensions are not supported yet"
 ISSUE_4 = {"taylor_exp_terms": "issue 4: a list built in a loop whose trip count is an argument"}
 INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
                  "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
@@ -357,9 +356,7 @@ def _not_yet(node) -> bool:
     if isinstance(node, ast.ListComp):
         return True
     if isinstance(node, ast.For):
-        literal = isinstance(node.iter, (ast.Tuple, ast.List))  # (written out)
-        return not (literal or _indexable(node.iter)) or (literal and any(
-            isinstance(n, (ast.Return, ast.Break, ast.Continue)) for s in node.body for n in ast.walk(s)))
+        return not (isinstance(node.iter, (ast.Tuple, ast.List)) or _indexable(node.iter))
     return False
 
 

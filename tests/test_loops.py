@@ -155,6 +155,7 @@ def test_verify_follows_a_while_loop_point_by_point():
 @pytest.mark.parametrize("fun, args", [
     (cases.break_out_of_inner, (0.4, 3)), (cases.break_out_of_inner, (1.2, 3)),
     (cases.flag_names_taken, (0.6,)), (cases.flag_names_taken, (1.3,)),
+    (cases.flag_names_taken, (0.2,)),  # (iterations after the continue, then the break)
     (cases.search_while, (1.1,)), (cases.search_while, (-1.1,)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_break_and_continue_match_central_differences(fun, args):
@@ -258,3 +259,14 @@ def test_loops_over_functions_and_module_tuples_are_written_out(capsys):
     assert cli.main([f"{cases.__file__}:through_functions"]) == 0  # (read statically)
     printed = capsys.readouterr().out
     assert "math.sin(x)" in printed and "np.tanh" in printed and "for " not in printed, printed
+
+
+@pytest.mark.parametrize("x", [0.3, 0.9, 1.3])  # (no break, a break, and the return)
+def test_jumps_in_loops_that_are_written_out(x):
+    assert_matches_central_differences(cases.jumps_in_written_out_loops, (x,))
+    value, _ = symdiff.value_and_grad(cases.jumps_in_written_out_loops)(x)
+    assert value == cases.jumps_in_written_out_loops(x)
+
+
+def test_verify_accepts_jumps_in_loops_that_are_written_out():
+    assert symdiff.verify(cases.jumps_in_written_out_loops).max_error <= 1e-9
