@@ -222,15 +222,19 @@ def taken_at_guide(condition) -> bool | None:
     return {sp.true: True, sp.false: False}.get(decided)
 
 
+BRANCHES_FOLLOWED = 4  # more branches than this: a closed form per point (see below)
+
+
 def _follows_points(func: Func) -> bool:
-    """Whether `func` has a while loop, or a branch in a loop (a break, a continue):
-    its closed form is built at each point checked, taking the branches the point
-    takes, since one formula for all points nests a Piecewise per iteration."""
+    """Whether `func` has a while loop, a branch in a loop (a break, a continue), or
+    more than `BRANCHES_FOLLOWED` branches: its closed form is built at each point
+    checked, taking the branches the point takes, since one formula for all points
+    nests a Piecewise per iteration or branch, which SymPy builds slowly."""
     for eqn in func.body:
         params = dict(eqn.params)
         if eqn.prim == "loop" and (params["kind"] == "while" or _branches(params["body"])):
             return True
-    return False
+    return sum(eqn.prim == "cond" for eqn in func.body) > BRANCHES_FOLLOWED
 
 
 def _branches(func: Func) -> bool:
