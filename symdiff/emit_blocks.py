@@ -87,6 +87,8 @@ class BlockPrinting:
             inner.append(ast.Assign([targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())],
                                     values[0] if len(values) == 1 else ast.Tuple(values, ast.Load())))
         outer.extend(self.comment(eqn.loc, "backwards" if kind == "tape" else ""))
+        if params.get("stop") is not None:  # a break: leave once its flag is set
+            inner.append(ast.If(ast.Name(slots[params["stop"]], ast.Load()), [ast.Break()], []))
         if kind == "while":
             outer.append(ast.While(ast.Name(slots[params["cond"]], ast.Load()), inner or [ast.Pass()], []))
             return

@@ -10,6 +10,9 @@ whose body `B` is a nested `ir.Func`, run once per iteration:
   * kind 'while': args are (*inits, *free); B's parameters are (*carried, *free);
     the carried value `cond` (an index) is the loop's condition, computed before
     the loop (its init) and at the end of every iteration;
+  * a range loop with a break has `stop`: the index of the carried flag the break
+    sets; the loop ends after the iteration that sets it (later ones would do
+    nothing: their body is guarded by the flag);
   * kind 'tape': args are (tape, *inits, *free); B's parameters are (*recorded,
     *carried, *free), run over the tape's entries in reverse order.
 
@@ -28,16 +31,16 @@ class Shapes(tuple):
 
 
 def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None, cond=None,
-             decide=bool):
+             decide=bool, stop=None):
     """The loop's outputs: its carried values, then the tape if it records one.
 
     `decide` gives a while condition's truth value (symbolic execution decides it
     at the point being checked)."""
     run_body = run_body or (lambda *values: _as_tuple(evaluate_ir(body, *values)))
     if kind == "range":
-        start, stop, step = (int(a) for a in args[:3])
+        first, last, step = (int(a) for a in args[:3])
         rest = args[3:]
-        entries = ((i,) for i in range(start, stop, step))
+        entries = ((i,) for i in range(first, last, step))
     elif kind == "while":
         rest = args
         entries = _while(lambda: decide(state[cond]))
@@ -51,6 +54,8 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
             everything = (*entry, *state)
             tape.append(tuple(everything[j] for j in record))
         state = list(run_body(*entry, *state, *free))
+        if stop is not None and decide(state[stop]):  # (a break: the rest would do nothing)
+            break
     return (*state, tape) if record else tuple(state)
 
 
@@ -70,7 +75,7 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def loop_shape(*shapes, body, carried, kind, record=(), cond=None):
+def loop_shape(*shapes, body, carried, kind, record=(), cond=None, stop=None):
     from .reverse import infer_shapes
 
     iteration = {"range": ((),), "while": ()}.get(kind, tuple(shapes[0]))

@@ -78,7 +78,7 @@ class LoopLowering:
         if self.appends(stmt.body):
             self.written_out(stmt, kind, bounds, target)
         else:
-            self.carried_loop(stmt, kind, bounds, target)
+            self.carried_loop(stmt, kind, bounds, target, jumps.broke)
         if after is not None:
             self.bind(target, self.env.pop(after))
 
@@ -137,8 +137,9 @@ class LoopLowering:
             return None
         return f"{target}@{stmt.lineno}"
 
-    def carried_loop(self, stmt, kind: str, bounds: tuple, target: str | None):
-        """The `loop` equation, its carried names bound to their values after it."""
+    def carried_loop(self, stmt, kind: str, bounds: tuple, target: str | None, broke: str | None = None):
+        """The `loop` equation, its carried names bound to their values after it (a range
+        loop that breaks stops after the iteration that sets `broke`)."""
         assigned = _assigned(stmt.body)
         carried = [n for n in assigned if n in self.env and is_atom(self.env[n]) and n != target]
         inits = [self.env[n] for n in carried]
@@ -169,6 +170,7 @@ class LoopLowering:
                     results, self.src.loc(stmt))
         params = (("body", body), ("carried", len(inputs)), ("kind", kind))
         params += (("cond", len(carried)),) if kind == "while" else ()
+        params += (("stop", carried.index(broke)),) if kind == "range" and broke in carried else ()
         loop = self.emit(stmt, "loop", (*bounds, *inits, *free), "op", name="loop", params=params)
         for k, name in enumerate(carried):
             self.bind(name, self.emit(stmt, "pick", (loop,), "op", name=name, params=(("index", k),)))

@@ -378,7 +378,7 @@ ROWS += ARRAY_ROWS
 ROWS += [
     Prim("loop", 0, {"op": "for"}, _sympy_loop, vjp=(), shape=loop_shape, kind="any",
          evaluate=lambda *args, **params: run_loop(args, **params),
-         params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None))),
+         params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
 ]

@@ -166,7 +166,24 @@ def test_break_and_continue_match_central_differences(fun, args):
 def test_break_and_continue_become_flags_that_keep_clear_of_user_names():
     source = symdiff.grad(cases.flag_names_taken).source
     assert "broke = x" in source and "broke_1 = False" in source, source
-    assert "break" not in source.replace("broke", ""), source
+    assert source.count("break") == 1 and "        if broke_1:\n            break\n" in source, source
+
+
+def test_a_range_loop_that_breaks_leaves_and_records_no_more_iterations():
+    gradient = symdiff.grad(cases.last_index_used)
+    assert "        if broke:\n            break\n" in gradient.source, gradient.source
+    taped = []
+
+    def spy(tape):  # the adjoint loop's reversed(tape): what the forward loop recorded
+        taped.append(len(tape))
+        return reversed(tape)
+
+    gradient.__globals__["reversed"] = spy
+    try:
+        gradient(1.9, 100)  # breaks at k = 2
+    finally:
+        del gradient.__globals__["reversed"]
+    assert taped == [2], taped
 
 
 def test_verify_follows_a_loop_that_breaks():
