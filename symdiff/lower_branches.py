@@ -45,6 +45,8 @@ class BranchLowering:
         """The value that is `a` where `cond` holds, else `b`."""
         if atom_key(a) == atom_key(b):
             return a
+        if _is_true(a) and _is_false(b) and self.is_condition(cond):  # flag = True if c else False
+            return cond
         return self.emit(node, "cond", (cond, a, b), name=name)
 
     def statement_If(self, stmt: ast.If):
@@ -168,6 +170,14 @@ class BranchLowering:
 
 def is_atom(value) -> bool:
     return isinstance(value, (Const, Var))
+
+
+def _is_true(atom) -> bool:
+    return isinstance(atom, Const) and atom.value is True
+
+
+def _is_false(atom) -> bool:
+    return isinstance(atom, Const) and atom.value is False
 
 
 def _static(atom) -> bool:

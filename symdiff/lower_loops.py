@@ -72,8 +72,8 @@ class LoopLowering:
             if isinstance(test, Const) and test.folds and test.value and _literal(stmt.test):
                 raise self.error(stmt, "this while loop never ends (its condition is always true and "
                                  "there is no break); give it a condition on the values it computes")
-        for flag in filter(None, (jumps.broke, jumps.skipped)):
-            self.bind(flag, Const(False))
+        if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
+            self.bind(jumps.broke, Const(False))
         stmt = jumps.rewritten()
         if self.appends(stmt.body):
             self.written_out(stmt, kind, bounds, target)
@@ -196,8 +196,8 @@ class LoopLowering:
             raise self.error(stmt.iter, "a starred element in the sequence of a for loop is not "
                              "supported; list the elements one by one")
         jumps = _Jumps(stmt)  # (a return became a break in statements())
-        for flag in filter(None, (jumps.broke, jumps.skipped)):
-            self.bind(flag, Const(False))
+        if jumps.broke:
+            self.bind(jumps.broke, Const(False))
         stmt = jumps.rewritten()
         for element in elements:
             if isinstance(stmt.target, ast.Name) and self.names_function(element):
