@@ -342,10 +342,14 @@ _RULES = {"cond": _cond, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "po
 
 
 def _dead_code(func: Func) -> Func:
+    """`func` without the equations its results do not read (in loop bodies too)."""
     live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
     for eqn in reversed(func.body):
         if eqn.out.name in live:
+            if eqn.prim == "loop":  # (a body's results are its carried values: all live)
+                eqn = replace(eqn, params=tuple((k, _dead_code(v) if k == "body" else v)
+                                                for k, v in eqn.params))
             kept.append(eqn)
             live.update(a.name for a in eqn.reads if isinstance(a, Var))
     return replace(func, body=tuple(reversed(kept)))

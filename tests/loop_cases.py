@@ -189,3 +189,11 @@ def jumps_in_written_out_loops(x):
         if c * x > 2.5:
             return s * x * c
     return s + x
+
+
+def dead_in_body(x, n):
+    s = x
+    for i in range(n):
+        unused = math.exp(s)  # noqa: F841 - read by nothing: not in the gradient code
+        s = s * 0.5 + i
+    return s

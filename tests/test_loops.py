@@ -287,3 +287,9 @@ def test_jumps_in_loops_that_are_written_out(x):
 
 def test_verify_accepts_jumps_in_loops_that_are_written_out():
     assert symdiff.verify(cases.jumps_in_written_out_loops).max_error <= 1e-9
+
+
+def test_code_a_loop_body_does_not_use_is_not_generated():
+    gradient = symdiff.grad(cases.dead_in_body)
+    assert "exp" not in gradient.source, gradient.source
+    assert gradient(0.3, 4) == 0.5 ** 4
