@@ -388,6 +388,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
             logs = [self.emit(node, "log", (a,), ns) for a in args]
             return self.emit(node, "div", logs, name=name)
+        if prim in ("max", "min") and all(isinstance(a, Const) and type(a.value) is int for a in args):
+            return Const((max if prim == "max" else min)(a.value for a in args))  # min(len(xs), 3)
         if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
             args = [self.emit(node, prim, args[:2], ns), *args[2:]]
             return self.call(node, prim, ns, spelled, args, name, params)

@@ -102,6 +102,8 @@ class ListLowering:
     def list_item(self, node: ast.Subscript):
         """ys[i] of a list being built, for a constant i; None if `node` reads no list."""
         elements = self.listed(node.value)
+        if elements is None and isinstance(node.value, (ast.Tuple, ast.List)):  # (0.5, 1.5)[k]
+            elements = self.list_display(node.value)
         if elements is None:
             return None
         index = self.expr(node.slice)

@@ -75,7 +75,7 @@ class LoopLowering:
         if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
             self.bind(jumps.broke, Const(False))
         stmt = jumps.rewritten()
-        if self.appends(stmt.body):
+        if self.appends(stmt.body) or getattr(stmt, "written_out", False):
             self.written_out(stmt, kind, bounds, target)
         else:
             self.carried_loop(stmt, kind, bounds, target, jumps.broke)
@@ -237,6 +237,9 @@ class LoopLowering:
             raise NeedsShapes(bounds)
         if kind != "range" or len(known) != 3:
             loop = "while loop" if kind == "while" else "loop whose trip count depends on the values"
+            if getattr(stmt, "written_out", False):
+                raise self.error(stmt.iter, "zip or enumerate over a literal tuple or list needs a trip "
+                                 "count symdiff knows; pass the literal as a parameter instead")
             raise self.error(stmt, f"a list is built with append in this {loop}; symdiff builds lists "
                              "in loops over range(...) of numbers or lengths, literal tuples and "
                              "parameters only (their trip count is known); accumulate a sum instead, "
@@ -265,7 +268,9 @@ class LoopLowering:
     def indexed(self, stmt: ast.For) -> ast.For:
         """`for T in seq:` as `for i in range(len(seq)): T = seq[i]`; likewise over
         `zip(a, b, ...)` (T = a[i], b[i], ... up to the shortest) and `enumerate(seq,
-        start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows)."""
+        start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows), or
+        a literal tuple or list inside zip or enumerate: the loop is then written out
+        (`written_out`), which makes its index a number and `(0.5, 1.5)[i]` an element."""
         index = _at(ast.Name(f"index@{stmt.lineno}", ast.Load()), stmt.iter)
 
         def element(node: ast.expr) -> tuple[ast.expr, list[ast.expr]]:
@@ -281,6 +286,10 @@ class LoopLowering:
                 value, seqs = element(node.args[0])
                 count = index if start is None else ast.BinOp(index, ast.Add(), start)
                 return ast.Tuple([count, value], ast.Load()), seqs
+            if isinstance(node, (ast.Tuple, ast.List)) and node is not stmt.iter and not any(
+                    isinstance(e, ast.Starred) for e in node.elts):
+                literal.append(node)
+                return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
             if isinstance(node, (ast.Tuple, ast.List, ast.Call, ast.GeneratorExp, ast.ListComp)):
                 raise self.error(node, "symdiff loops over range(...), literal tuples or lists, and "
                                  "parameters (tuples, array rows), also through zip and enumerate, "
@@ -288,8 +297,10 @@ class LoopLowering:
                                  "range(len(...))")
             return ast.Subscript(node, index, ast.Load()), [node]
 
+        literal: list[ast.expr] = []
         value, sequences = element(stmt.iter)
-        lengths = [ast.Call(ast.Name("len", ast.Load()), [seq], []) for seq in sequences]
+        lengths = [seq if isinstance(seq, ast.Constant) else ast.Call(ast.Name("len", ast.Load()), [seq], [])
+                   for seq in sequences]
         stop = lengths[0] if len(lengths) == 1 else ast.Call(ast.Name("min", ast.Load()), lengths, [])
         loop = copy.copy(stmt)
         loop.target = ast.Name(index.id, ast.Store())
@@ -297,6 +308,7 @@ class LoopLowering:
         loop.body = [*_assignments(stmt.target, value, stmt), *stmt.body]
         for node in (loop.target, loop.iter, value):
             _at(node, stmt.iter)
+        loop.written_out = bool(literal)
         return loop
 
     def is_builtin_call(self, node: ast.expr, name: str) -> bool:

@@ -365,7 +365,7 @@ def _indexable(sequence) -> bool:
     if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) == "range":
         return True
     if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) in ("zip", "enumerate"):
-        return all(_indexable(arg) for arg in sequence.args)
+        return all(_indexable(arg) or isinstance(arg, (ast.Tuple, ast.List)) for arg in sequence.args)
     return isinstance(sequence, (ast.Name, ast.Attribute, ast.Subscript))
 
 
