@@ -97,12 +97,11 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                 results = self.results(body, self.src.node)
             else:
                 results = self.statements(body)
+            eqns = tuple(self.eqns)
         except NeedsShapes as exc:  # (only the shapes' `dim` equations: array code, shapes needed)
             eqns = tuple(e for e in self.eqns if e.prim == "dim")
-            return Func(name, params, eqns, tuple(b for b in exc.bounds if isinstance(b, Var)) or
-                        (Const(0),), self.src.loc(), tuple(sorted(self.modules.items())),
-                        frozenset(self.outside))
-        return Func(name, params, tuple(self.eqns), results, self.src.loc(),
+            results = tuple(b for b in exc.bounds if isinstance(b, Var)) or (Const(0),)
+        return Func(name, params, eqns, results, self.src.loc(),
                     tuple(sorted(self.modules.items())), frozenset(self.outside))
 
     def params(self, args: ast.arguments) -> tuple[Param, ...]:

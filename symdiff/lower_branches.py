@@ -197,11 +197,18 @@ def always_returns(body: list[ast.stmt]) -> bool:
 
 def returns_somewhere(stmt: ast.stmt) -> bool:
     """Whether a return statement is anywhere in `stmt` (outside nested functions)."""
-    todo = [stmt]
+    return any(isinstance(node, ast.Return) for node in own_nodes([stmt]))
+
+
+def own_nodes(body: list[ast.stmt], into_loops: bool = True):
+    """The nodes of `body` outside nested functions (and, unless `into_loops`, outside
+    nested loops: their break and continue are their own)."""
+    todo = list(body)
     while todo:
         node = todo.pop()
-        if isinstance(node, ast.Return):
-            return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
-    return False
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.For, ast.While)) and not into_loops:
+            continue
+        todo.extend(ast.iter_child_nodes(node))

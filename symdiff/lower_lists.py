@@ -32,12 +32,8 @@ class ListLowering:
     def statement_append(self, stmt: ast.Expr) -> bool:
         """Lower `ys.append(y)` where ys is a list being built; whether `stmt` was one."""
         call = stmt.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                isinstance(call.func.value, ast.Name) and call.func.value.id in self.unbound:
-            self.expr(call.func.value)  # (says why the list is unbound: appended to in a branch)
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name)
-                and isinstance(self.env.get(call.func.value.id), ListValue)):
+                and self.listed(call.func.value) is not None):
             return False
         if call.func.attr != "append" or len(call.args) != 1 or call.keywords:
             raise self.error(call, f"list.{call.func.attr}(...) is not supported; build the list "
@@ -61,7 +57,10 @@ class ListLowering:
         return ListValue(elements)
 
     def listed(self, node) -> ListValue | None:
-        """The list `node` names, if it names one."""
+        """The list `node` names, if it names one (a name unbound after an if or a loop
+        gets its located error here, which says why)."""
+        if isinstance(node, ast.Name) and node.id in self.unbound:
+            self.expr(node)
         if isinstance(node, ast.Name) and isinstance(self.env.get(node.id), ListValue):
             return self.env[node.id]
         return None
@@ -69,8 +68,6 @@ class ListLowering:
     def list_call(self, node: ast.Call, name):
         """np.stack(ys), np.array(ys), sum(ys), len(ys) of a list being built, or None."""
         func = node.func
-        if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in self.unbound:
-            self.expr(node.args[0])  # (says why the list is unbound)
         if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) and isinstance(func, ast.Attribute) \
                 and func.attr in ("array", "asarray") and not is_value(func.value, self.env):
             elements = self.list_display(node.args[0])  # np.array([1.0, 2.0, x])

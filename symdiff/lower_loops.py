@@ -9,7 +9,7 @@ each carried name is its value after the last iteration (its value before the
 loop when there is none); a name first bound inside the body is unbound after
 it, as its value would depend on the trip count.
 
-`break` and `continue` become flags before lowering (`without_jumps`): a break
+`break` and `continue` become flags before lowering (`_Jumps`): a break
 sets `broke`, after which the rest of the body and every later iteration do
 nothing (a while loop's condition becomes `not broke and ...`); a continue sets
 `skipped`, which guards the rest of this iteration's body. The flags are
@@ -22,7 +22,7 @@ import ast
 import copy
 
 from .ir import Const, Func, Param, Var
-from .lower_branches import is_atom, returns_somewhere
+from .lower_branches import is_atom, own_nodes, returns_somewhere
 from .lower_lists import ListValue
 from .lower_arrays import is_value
 from .lower_calls import LocalFunction
@@ -42,24 +42,23 @@ class LoopLowering:
         if constants is not None:  # for c in COEFFICIENTS: a module's tuple of numbers
             self.unrolled(stmt, [_at(ast.Constant(v), stmt.iter) for v in constants])
             return
+        written = False
         if not self.is_builtin_call(stmt.iter, "range"):
-            stmt = self.indexed(stmt)
+            stmt, written = self.indexed(stmt)
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
         bounds = self.range_bounds(stmt.iter)
-        self.loop(stmt, "range", bounds, stmt.target.id)
+        self.loop(stmt, "range", bounds, stmt.target.id, written)
 
     def statement_While(self, stmt: ast.While):
         if stmt.orelse:
             raise self.error(stmt, "while ... else cannot be differentiated; move the else block after the loop")
         self.loop(stmt, "while", (), None)
 
-    def loop(self, stmt, kind: str, bounds: tuple, target: str | None):
-        """A `loop` equation for `stmt`, and its carried names bound to their final values."""
-        for node in _own_nodes(stmt.body, into_loops=True):
-            if isinstance(node, ast.Return):
-                raise self.error(node, "return inside a loop is not supported yet; assign the result "
-                                 "to a name, break, and return it after the loop")
+    def loop(self, stmt, kind: str, bounds: tuple, target: str | None, written: bool = False):
+        """A `loop` equation for `stmt`, and its carried names bound to their final values
+        (a return in it was made a break by `returning_loop` already). A loop that builds
+        a list, or that `indexed` reads a literal in (`written`), is written out."""
         after = self.read_after(stmt, kind, target)
         if after is not None:  # `for k in range(n): ...` then k read after the loop: carry it too
             self.bind(after, self.env[target] if is_atom(self.env.get(target)) else bounds[0])
@@ -75,8 +74,8 @@ class LoopLowering:
         if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
             self.bind(jumps.broke, Const(False))
         stmt = jumps.rewritten()
-        if self.appends(stmt.body) or getattr(stmt, "written_out", False):
-            self.written_out(stmt, kind, bounds, target)
+        if written or self.appends(stmt.body):
+            self.written_out(stmt, kind, bounds, target, literal=written)
         else:
             self.carried_loop(stmt, kind, bounds, target, jumps.broke)
         if after is not None:
@@ -86,7 +85,7 @@ class LoopLowering:
         """A loop with a return in it, followed by `rest`, as statements without one:
         each `return v` sets `result = v` and a flag, then breaks (out of every loop up to
         this one); after the loop, `if returned: return result`, then `rest`."""
-        returns = sorted((n for n in _own_nodes(stmt.body, into_loops=True) if isinstance(n, ast.Return)),
+        returns = sorted((n for n in own_nodes(stmt.body, into_loops=True) if isinstance(n, ast.Return)),
                          key=lambda n: (n.lineno, n.col_offset))
         counts = {len(r.value.elts) if isinstance(r.value, ast.Tuple) else 1 for r in returns}
         if len(counts) != 1 or any(r.value is None for r in returns):
@@ -227,17 +226,17 @@ class LoopLowering:
         return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                    and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
                    and isinstance(self.env.get(node.func.value.id), ListValue)
-                   for node in _own_nodes(body, into_loops=True))
+                   for node in own_nodes(body, into_loops=True))
 
-    def written_out(self, stmt, kind: str, bounds: tuple, target: str | None):
-        """A loop that appends to a list, lowered iteration by iteration (its trip count
-        must be known now: the list's length is)."""
+    def written_out(self, stmt, kind: str, bounds: tuple, target: str | None, literal: bool = False):
+        """A loop that appends to a list (or indexes a `literal`), lowered iteration by
+        iteration: its trip count must be known now (the list's length is)."""
         known = [b.value for b in bounds if isinstance(b, Const) and isinstance(b.value, int)]
         if kind == "range" and len(known) != 3 and self.shapes is None and self.from_shapes(bounds):
             raise NeedsShapes(bounds)
         if kind != "range" or len(known) != 3:
             loop = "while loop" if kind == "while" else "loop whose trip count depends on the values"
-            if getattr(stmt, "written_out", False):
+            if literal:
                 raise self.error(stmt.iter, "zip or enumerate over a literal tuple or list needs a trip "
                                  "count symdiff knows; pass the literal as a parameter instead")
             raise self.error(stmt, f"a list is built with append in this {loop}; symdiff builds lists "
@@ -265,12 +264,12 @@ class LoopLowering:
                 todo.extend(eqn.args)
         return True
 
-    def indexed(self, stmt: ast.For) -> ast.For:
+    def indexed(self, stmt: ast.For) -> tuple[ast.For, bool]:
         """`for T in seq:` as `for i in range(len(seq)): T = seq[i]`; likewise over
         `zip(a, b, ...)` (T = a[i], b[i], ... up to the shortest) and `enumerate(seq,
         start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows), or
-        a literal tuple or list inside zip or enumerate: the loop is then written out
-        (`written_out`), which makes its index a number and `(0.5, 1.5)[i]` an element."""
+        a literal tuple or list inside zip or enumerate: then the loop must be written out
+        (the second result), which makes its index a number and `(0.5, 1.5)[i]` an element."""
         index = _at(ast.Name(f"index@{stmt.lineno}", ast.Load()), stmt.iter)
 
         def element(node: ast.expr) -> tuple[ast.expr, list[ast.expr]]:
@@ -308,8 +307,7 @@ class LoopLowering:
         loop.body = [*_assignments(stmt.target, value, stmt), *stmt.body]
         for node in (loop.target, loop.iter, value):
             _at(node, stmt.iter)
-        loop.written_out = bool(literal)
-        return loop
+        return loop, bool(literal)
 
     def is_builtin_call(self, node: ast.expr, name: str) -> bool:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
@@ -345,7 +343,7 @@ class _Jumps:
 
     def __init__(self, loop: ast.For | ast.While):
         self.loop = loop
-        kinds = {type(node) for node in _own_nodes(loop.body, into_loops=False)}
+        kinds = {type(node) for node in own_nodes(loop.body, into_loops=False)}
         self.broke = f"broke@{loop.lineno}" if ast.Break in kinds else None
         self.skipped = f"skipped@{loop.lineno}" if ast.Continue in kinds else None
 
@@ -375,7 +373,7 @@ class _Jumps:
                                        True, stmt))
                 return out  # (the rest of the block never runs)
             if isinstance(stmt, ast.If) and any(
-                    isinstance(node, (ast.Break, ast.Continue)) for node in _own_nodes([stmt], False)):
+                    isinstance(node, (ast.Break, ast.Continue)) for node in own_nodes([stmt], False)):
                 out.append(_at(ast.If(stmt.test, self.block(stmt.body), self.block(stmt.orelse)), stmt))
                 rest = self.block(stmts[i + 1:])
                 if rest:
@@ -420,20 +418,6 @@ def _at(node: ast.AST, where: ast.AST) -> ast.AST:
         if not hasattr(inner, "lineno"):
             ast.copy_location(inner, where)
     return ast.copy_location(node, where)
-
-
-def _own_nodes(body: list[ast.stmt], into_loops: bool):
-    """The nodes of `body` outside nested functions (and, unless `into_loops`, outside
-    nested loops: their break and continue are their own)."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.For, ast.While)) and not into_loops:
-            continue
-        todo.extend(ast.iter_child_nodes(node))
 
 
 def _literal(test: ast.expr) -> bool:

@@ -206,7 +206,7 @@ def truth(c):
 
 def _branch(condition, a, b):
     """`a` where `condition` holds, else `b`: a Piecewise, or the branch taken at the
-    point a while loop's verification follows (keeping the closed form small)."""
+    point verification follows (symbolic.taken_at_guide), keeping the closed form small."""
     from .symbolic import taken_at_guide
 
     taken = taken_at_guide(condition)

@@ -230,17 +230,17 @@ def _follows_points(func: Func) -> bool:
     more than `BRANCHES_FOLLOWED` branches: its closed form is built at each point
     checked, taking the branches the point takes, since one formula for all points
     nests a Piecewise per iteration or branch, which SymPy builds slowly."""
-    for eqn in func.body:
-        params = dict(eqn.params)
-        if eqn.prim == "loop" and (params["kind"] == "while" or _branches(params["body"])):
-            return True
-    return sum(eqn.prim == "cond" for eqn in func.body) > BRANCHES_FOLLOWED
+    return (any(eqn.prim == "loop" and _decides(eqn) for eqn in func.body)
+            or sum(eqn.prim == "cond" for eqn in func.body) > BRANCHES_FOLLOWED)
 
 
-def _branches(func: Func) -> bool:
-    """Whether `func` decides anything at run time: a branch, or a while loop."""
-    return any(eqn.prim == "cond" or (eqn.prim == "loop" and (
-        dict(eqn.params)["kind"] == "while" or _branches(dict(eqn.params)["body"]))) for eqn in func.body)
+def _decides(eqn) -> bool:
+    """Whether `eqn` decides something at run time: a branch, a while loop, or a loop
+    with either in its body."""
+    if eqn.prim != "loop":
+        return eqn.prim == "cond"
+    params = dict(eqn.params)
+    return params["kind"] == "while" or any(map(_decides, params["body"].body))
 
 
 def _simplifies_to_zero(difference, limit: int) -> bool:
