@@ -361,13 +361,13 @@ def _not_yet(node) -> bool:
 
 
 def _indexable(sequence) -> bool:
-    """Whether a loop runs over range(...), or over names through zip and enumerate."""
+    """Whether a loop runs over range(...), or over names (and literals) through zip and
+    enumerate."""
     if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) == "range":
         return True
     if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) in ("zip", "enumerate"):
         return all(_indexable(arg) or isinstance(arg, (ast.Tuple, ast.List)) for arg in sequence.args)
     return isinstance(sequence, (ast.Name, ast.Attribute, ast.Subscript))
-
 
 
 def _needs_loops(fun, seen=None) -> bool:
