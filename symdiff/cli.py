@@ -14,7 +14,7 @@ import sys
 
 from .driver import STAGES, derive, is_array_code
 from .errors import SymdiffError
-from .ir import format_ir
+from .ir import format_program
 from .lower import lower
 from .parse import parse_file
 
@@ -108,7 +108,7 @@ def _parse_wrt(text: str | None):
 
 
 def _stage(derivation, stage: str, titled: bool) -> str:
-    text = derivation.source if stage == "source" else format_ir(derivation.stages[stage]) + "\n"
+    text = derivation.source if stage == "source" else format_program(derivation.stages[stage]) + "\n"
     return f"# {stage}\n{text}" if titled else text
 
 

@@ -74,8 +74,8 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
 def is_array_code(func: Func, prims=None) -> bool:
     """Whether `func` uses an operation that is not elementwise (then shapes are needed).
 
-    A `cond` (the merge of an if) and a loop are not elementwise but work on
-    numbers too: a loop counts by its body.
+    A `cond` (the merge of an if), a loop and a call are not elementwise but work
+    on numbers too: a loop counts by its body, a call by its callee.
     """
     from .primitives import PRIMS
 
@@ -83,7 +83,9 @@ def is_array_code(func: Func, prims=None) -> bool:
     for eqn in func.body:
         if eqn.prim == "loop" and is_array_code(dict(eqn.params)["body"], prims):
             return True
-        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick"):
+        if eqn.prim == "call" and is_array_code(dict(eqn.params)["callee"].func, prims):
+            return True
+        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick", "call"):
             return True
     return False
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib
+import keyword
 import linecache
 import math
 import re
@@ -99,13 +100,51 @@ def emit_module(func: Func, prims=PRIMS) -> ast.Module:
 
 
 def _module(func: Func, prims) -> tuple[ast.Module, list[str]]:
-    printer = _Printer(func, prims)
-    body = printer.body()
-    definition = ast.FunctionDef(
-        name=func.name, args=_arguments(func, printer), body=body, decorator_list=[], returns=None)
-    header = printer.header()
+    """The module: the header, each function `func` calls (callees first), then `func`.
+
+    Callees that print the same (one helper lowered for two shapes) are defined once.
+    """
+    callees = _callees(func)
+    aliases = {**DEFAULT_ALIASES, **dict(func.modules)}
+    printers = [_Printer(c.func, prims, aliases) for c in callees] + [_Printer(func, prims, aliases)]
+    taken = {func.name, "_symdiff_factory", *HELPERS}
+    for printer in printers:
+        taken |= NameAllocator.for_func(printer.func).taken | set(printer.names.values())
+    names, functions, printed = NameAllocator(taken), {}, {}
+    definitions, comments = [], []
+    for printer, callee in zip(printers, [*callees, None], strict=True):
+        printer.functions, printer.comments = functions, comments
+        definition = ast.FunctionDef(name="", args=_arguments(printer.func, printer), body=printer.body(),
+                                     decorator_list=[], returns=None)
+        if callee is None:
+            definition.name = func.name
+        else:  # its function's name, unless a variable of any printed function has it
+            text = ast.dump(definition)
+            if text in printed:
+                functions[id(callee)] = printed[text]
+                continue
+            base = callee.func.name
+            definition.name = printed[text] = functions[id(callee)] = names.fresh(
+                base if base.isidentifier() and not keyword.iskeyword(base) else "helper")
+        definitions.append(definition)
     # No source positions: the tree is printed, never compiled directly.
-    return ast.Module(body=header + [definition], type_ignores=[]), printer.comments
+    return ast.Module(body=_header(printers, aliases) + definitions, type_ignores=[]), comments
+
+
+def _callees(func: Func) -> list:
+    """The `calls.Callee`s `func` calls, directly or not, each after those it calls."""
+    found: dict[int, object] = {}
+
+    def visit(f: Func):
+        for block in blocks(f):
+            for eqn in block.body:
+                callee = dict(eqn.params).get("callee") if eqn.prim == "call" else None
+                if callee is not None and id(callee) not in found:
+                    visit(callee.func)
+                    found[id(callee)] = callee
+
+    visit(func)
+    return list(found.values())
 
 
 def _is_marker(stmt) -> bool:
@@ -146,23 +185,26 @@ def _bind_live(module: ast.Module, name: str, filename: str, globals_: dict, cel
                 bound, value = alias.asname or alias.name, importlib.import_module(alias.name)
                 if globals_.get(bound) is not value:
                     supplied[bound] = types.CellType(value)
-    helpers = [s for s in module.body if isinstance(s, ast.FunctionDef) and s.name != name]
-    if helpers:  # the module's own helper functions, with its imports
-        namespace: dict = {}
-        imports = [s for s in module.body if isinstance(s, ast.Import)]
-        exec(compile(ast.Module(imports + helpers, []), filename, "exec"), namespace)  # noqa: S102
-        supplied.update((h.name, types.CellType(namespace[h.name])) for h in helpers)
-    definition = next(s for s in module.body if isinstance(s, ast.FunctionDef) and s.name == name)
+    definitions = [s for s in module.body if isinstance(s, ast.FunctionDef)]
+    for other in definitions:  # the module's other functions: cells filled once they exist
+        if other.name != name:
+            supplied[other.name] = types.CellType()
+    last = definitions[-1]
     factory = ast.FunctionDef(
         name="_symdiff_factory", args=ast.arguments(
             posonlyargs=[], args=[ast.arg(n) for n in supplied], vararg=None, kwonlyargs=[],
             kw_defaults=[], kwarg=None, defaults=[]),
-        body=[definition, ast.Return(ast.Name(name, ast.Load()))], decorator_list=[], returns=None,
-        lineno=definition.lineno, col_offset=0, end_lineno=definition.end_lineno, end_col_offset=0)
+        body=[*definitions, ast.Return(ast.Name(name, ast.Load()))], decorator_list=[], returns=None,
+        lineno=definitions[0].lineno, col_offset=0, end_lineno=last.end_lineno, end_col_offset=0)
     code = compile(ast.fix_missing_locations(ast.Module([factory], [])), filename, "exec")
-    inner = _find_code(_find_code(code, "_symdiff_factory"), name)
-    closure = tuple(supplied[free] for free in inner.co_freevars)
-    return types.FunctionType(inner, globals_, name, None, closure or None)
+    made = {}
+    for definition in definitions:
+        inner = _find_code(_find_code(code, "_symdiff_factory"), definition.name)
+        closure = tuple(supplied[free] for free in inner.co_freevars)
+        made[definition.name] = types.FunctionType(inner, globals_, definition.name, None, closure or None)
+        if definition.name != name:
+            supplied[definition.name].cell_contents = made[definition.name]
+    return made[name]
 
 
 def _find_code(code: types.CodeType, name: str) -> types.CodeType:
@@ -172,9 +214,10 @@ def _find_code(code: types.CodeType, name: str) -> types.CodeType:
 class _Printer(BlockPrinting):
     """Turns equations into statements, inlining single-use temporaries."""
 
-    def __init__(self, func: Func, prims):
+    def __init__(self, func: Func, prims, aliases: dict):
         self.func, self.prims = func, prims
-        self.aliases = {**DEFAULT_ALIASES, **dict(func.modules)}
+        self.aliases = {**aliases, **dict(func.modules)}
+        self.functions: dict[int, str] = {}  # id of a callee -> the name of its def
         self.imports: set[str] = set()
         self.helpers: set[str] = set()
         self.constants: dict[str, object] = {}
@@ -183,7 +226,7 @@ class _Printer(BlockPrinting):
         self.names = self._temp_names()
         for block in blocks(func):
             self.names.update(coalesced(block, self.uses, self.names))
-        self.picks: dict[str, dict] = {}  # loop -> {index: the pick that reads it}
+        self.picks: dict[str, dict] = {}  # loop or call -> {index: the pick that reads it}
         for block in blocks(func):
             for eqn in block.body:
                 if eqn.prim == "pick":
@@ -194,8 +237,11 @@ class _Printer(BlockPrinting):
         self.where = {e.out.name: e.loc for block in blocks(func) for e in block.body}
 
     def _temp_names(self) -> dict[str, str]:
-        """Kept temporaries renamed t0, t1, ... in order of appearance."""
-        kept = [e.out.name for e in self.func.body if e.out.temp and self.uses.get(e.out.name, 0) != 1]
+        """Kept temporaries renamed t0, t1, ... in order of appearance (a value of a call
+        returning several is kept: it is a target of the call's assignment)."""
+        unpacked = {e.out.name for e in self.func.body if e.prim == "call" and _returns_several(e)}
+        kept = [e.out.name for e in self.func.body if e.out.temp and (
+            self.uses.get(e.out.name, 0) != 1 or e.prim == "pick" and e.args[0].name in unpacked)]
         taken = NameAllocator.for_func(self.func).taken - set(kept)
         fresh = NameAllocator(taken)
         return {name: fresh.temp() for name in kept}
@@ -221,6 +267,14 @@ class _Printer(BlockPrinting):
             if eqn.prim == "loop":
                 self.loop(statements, eqn)
                 continue
+            if eqn.prim == "call" and _returns_several(eqn):  # a, b = helper(x)
+                picks = self.picks.get(eqn.out.name, {})
+                count = len(dict(eqn.params)["callee"].func.results)
+                targets = [self.store(picks[j]) if j in picks else ast.Name(self.unused(), ast.Store())
+                           for j in range(count)]
+                self.block(statements, eqn.guard).append(
+                    ast.Assign([ast.Tuple(targets, ast.Store())], self.expression(eqn)))
+                continue
             if eqn.prim == "cond" and not self.inlined(eqn):
                 self.merge(statements, eqn)
                 continue
@@ -231,7 +285,13 @@ class _Printer(BlockPrinting):
                 self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
 
     def inlined(self, eqn) -> bool:
-        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1
+        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and not (
+            eqn.prim == "call" and _returns_several(eqn))
+
+    def unused(self) -> str:
+        """A name for a value a call returns that nothing reads."""
+        taken = NameAllocator.for_func(self.func).taken | set(self.names.values())
+        return "_" if "_" not in taken else NameAllocator(taken).fresh("unused")
 
     def name_of(self, atom):
         if isinstance(atom, Var):
@@ -276,6 +336,8 @@ class _Printer(BlockPrinting):
 
     def expression(self, eqn) -> ast.expr:
         args = [self.atom(a) for a in eqn.args]
+        if eqn.prim == "call":  # a function of the module's own (see _module)
+            return ast.Call(ast.Name(self.functions[id(dict(eqn.params)["callee"])], ast.Load()), args, [])
         spelled = self.prims[eqn.prim].spelling[eqn.ns]
         if eqn.prim == "cond":
             return ast.IfExp(args[0], args[1], args[2])
@@ -345,17 +407,27 @@ class _Printer(BlockPrinting):
             return self.constant(const)
         return ast.Constant(None)  # not a number: the caller installs the live default
 
-    def header(self) -> list[ast.stmt]:
-        lines: list[ast.stmt] = []
-        for ns in sorted(self.imports | ({"numpy"} if self.helpers else set())):
-            alias = self.aliases[ns]
-            lines.append(ast.Import([ast.alias(ns, None if alias == ns else alias)]))
-        for name, value in sorted(self.constants.items()):
-            lines.append(ast.Assign([ast.Name(name, ast.Store())], self.number(value)))
-        for name in sorted(self.helpers):  # our own fixed text, with the user's alias for NumPy
-            helper = ast.parse(HELPERS[name]).body[0]
-            lines.append(_rename(helper, "np", self.aliases["numpy"]))
-        return lines
+
+
+def _header(printers: list, aliases: dict) -> list[ast.stmt]:
+    """The imports, constants and fixed helpers the printed functions use."""
+    imports = set().union(*(p.imports for p in printers))
+    helpers = set().union(*(p.helpers for p in printers))
+    constants = {name: value for p in printers for name, value in p.constants.items()}
+    lines: list[ast.stmt] = []
+    for ns in sorted(imports | ({"numpy"} if helpers else set())):
+        alias = aliases[ns]
+        lines.append(ast.Import([ast.alias(ns, None if alias == ns else alias)]))
+    for name, value in sorted(constants.items()):
+        lines.append(ast.Assign([ast.Name(name, ast.Store())], printers[-1].number(value)))
+    for name in sorted(helpers):  # our own fixed text, with the user's alias for NumPy
+        helper = ast.parse(HELPERS[name]).body[0]
+        lines.append(_rename(helper, "np", aliases["numpy"]))
+    return lines
+
+
+def _returns_several(eqn) -> bool:
+    return len(dict(eqn.params)["callee"].func.results) != 1
 
 
 def _arguments(func: Func, printer: _Printer) -> ast.arguments:

@@ -300,6 +300,8 @@ def format_eqn(eqn: Eqn, prims=None) -> str:
     args = [format_atom(a) for a in eqn.args]
     if eqn.prim == "cond":
         return f"{eqn.out} = {args[1]} if {args[0]} else {args[2]}"
+    if eqn.prim == "call":
+        return f"{eqn.out} = {dict(eqn.params)['callee']!r}({', '.join(args)})"
     if eqn.prim == "pick":
         return f"{eqn.out} = {args[0]}.{'tape' if dict(eqn.params)['index'] == 'tape' else dict(eqn.params)['index']}"
     if row.infix and len(args) == 2:
@@ -332,6 +334,31 @@ def format_ir(func: Func, prims=None) -> str:
     if len(func.results) != 1 or func.results[0] != last:
         lines.append("return " + ", ".join(_format_result(r) for r in func.results))
     return "\n".join(lines)
+
+
+def format_program(func: Func, prims=None) -> str:
+    """`format_ir` of `func`, then of each function it calls (`def sigmoid(z):` and its
+    equations), each once."""
+    parts, seen, pending = [format_ir(func, prims)], set(), [func]
+    while pending:
+        for eqn in _all_eqns(pending.pop()):
+            callee = dict(eqn.params).get("callee") if eqn.prim == "call" else None
+            if callee is not None and id(callee) not in seen:
+                seen.add(id(callee))
+                pending.append(callee.func)
+                params = ", ".join(p.var.name for p in callee.func.params)
+                lines = format_ir(callee.func, prims).splitlines()
+                if not lines or not lines[-1].startswith("return "):  # (a def says what it returns)
+                    lines.append("return " + ", ".join(_format_result(r) for r in callee.func.results))
+                parts.append(f"def {callee!r}({params}):\n" + "\n".join("    " + line for line in lines))
+    return "\n\n".join(parts)
+
+
+def _all_eqns(func: Func):
+    for eqn in func.body:
+        yield eqn
+        if eqn.prim == "loop":
+            yield from _all_eqns(dict(eqn.params)["body"])
 
 
 def _format_loop(eqn: Eqn, prims) -> str:

@@ -83,6 +83,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         self.values: dict[tuple, Var] = {}
         self.modules: dict[str, str] = {}
         self.outside: set[str] = set(OUTSIDE)
+        self.callees: dict = {}  # the helpers lowered on their own, by how they are called
+        self.unpacked: list = []  # the names a call's values are unpacked into (`u, v = helper(x)`)
 
     def error(self, node, detail, cls=UnsupportedSyntaxError):
         return cls(self.src.loc(node), detail)
@@ -90,19 +92,24 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
     # ------------------------------------------------------------ statements
     def run(self) -> Func:
         params = self.params(self.src.node.args)
-        body = self.src.node.body
-        name = self.src.name if self.src.name.isidentifier() else "lambda"
         try:
-            if isinstance(self.src.node, ast.Lambda):
-                results = self.results(body, self.src.node)
-            else:
-                results = self.statements(body)
+            results = self.lower_body()
             eqns = tuple(self.eqns)
         except NeedsShapes as exc:  # (only the shapes' `dim` equations: array code, shapes needed)
             eqns = tuple(e for e in self.eqns if e.prim == "dim")
             results = tuple(b for b in exc.bounds if isinstance(b, Var)) or (Const(0),)
+        return self.as_func(params, eqns, results)
+
+    def lower_body(self) -> tuple:
+        """Lower the function's body; its results."""
+        if isinstance(self.src.node, ast.Lambda):
+            return self.results(self.src.node.body, self.src.node)
+        return self.statements(self.src.node.body)
+
+    def as_func(self, params, eqns, results, doc: str = "") -> Func:
+        name = self.src.name if self.src.name.isidentifier() else "lambda"
         return Func(name, params, eqns, results, self.src.loc(),
-                    tuple(sorted(self.modules.items())), frozenset(self.outside))
+                    tuple(sorted(self.modules.items())), frozenset(self.outside), doc)
 
     def params(self, args: ast.arguments) -> tuple[Param, ...]:
         for extra in (args.vararg, args.kwarg):
@@ -195,7 +202,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         elif isinstance(target, ast.Name):
             self.bind(target.id, self.expr(value, target.id))
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
+            self.unpacked = [t.id if isinstance(t, ast.Name) else None for t in target.elts]
             atoms = self.expr(value)  # a helper returning several values
+            self.unpacked = []
             if not isinstance(atoms, tuple) or len(atoms) != len(target.elts):
                 count = len(atoms) if isinstance(atoms, tuple) else 1
                 raise self.error(target, f"unpacking {count} value(s) into {len(target.elts)} "
@@ -415,7 +424,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                              f"supported {module.ns} functions: {_supported(module.ns)}",
                              UnknownFunctionError)
         raise self.error(func, f"calling {_describe(func)} is not supported; call math or NumPy "
-                         "functions (helper functions are not supported yet: inline them)",
+                         "functions, or functions of yours written in Python (def or lambda)",
                          UnknownFunctionError)
 
 

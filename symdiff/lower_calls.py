@@ -1,14 +1,22 @@
-"""Lowering of calls to the user's own functions: inlined where they are called.
+"""Lowering of calls to the user's own functions.
 
-A mixin of `lower._Lowering`. A call to a Python function with source (defined
-in the module, imported from another one, a closure, a `def` nested in the
-function, or a lambda bound to a name) is lowered by lowering the callee's
-body in place, its parameters bound to the call's arguments (positional,
-keyword, defaults). The callee's equations join the caller's list, so the
-chain rule runs through them like through any other equation, and a value the
-callee returns is named after the caller's target (`y = helper(x)` defines
-`y`). A call that would inline a function already being inlined (recursion)
-is refused.
+A mixin of `lower._Lowering`. A helper defined in the module or imported from
+another is lowered on its own, once per way it is called (the shapes of its
+arguments), and a call becomes one `call` equation (calls.py): the generated
+module defines the helper once and calls it by name. Its arguments are its
+parameters in order, defaults filled in, so the helper takes them all
+positionally. A constant argument is passed like any other unless the helper
+needs its value to lower (`axis=k`): then it is bound, and the helper lowered
+for that value.
+
+Where that cannot be done, the call is inlined: the callee's body is lowered
+in place, its parameters bound to the call's arguments (positional, keyword,
+defaults), its equations joining the caller's list, and a value it returns
+named after the caller's target (`y = helper(x)` defines `y`). Closures,
+`def`s nested in the function and lambdas bound to a name are always inlined
+(they read the variables of the function defining them); so is a helper
+given a function, a list or several values as an argument. A call that would
+inline a function already being inlined (recursion) is refused.
 
 Names the callee reads from its own module or closure: functions and modules
 resolve in the callee's scope; numeric constants stay names when the caller's
@@ -21,8 +29,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from .errors import UnsupportedSyntaxError
-from .ir import Const
+from .errors import SymdiffError, UnsupportedSyntaxError
+from .ir import Const, Param, Var, atom_key
 from .parse import ConstRef, Source, UserFunction, UserModule
 
 
@@ -85,6 +93,10 @@ class CallLowering:
         if key in self.call_stack:
             raise self.error(node, f"{target.name} calls itself (recursion), which symdiff cannot "
                              "inline; rewrite the recursion as straight-line code")
+        if not isinstance(target, LocalFunction):
+            called = self.call_once(node, src, key, name)
+            if called is not None:
+                return called
         callee = self.callee_lowering(src, isinstance(target, LocalFunction), name)
         callee.call_stack = self.call_stack + (key,)
         callee.env = self.call_env(node, src, defaults)
@@ -94,6 +106,70 @@ class CallLowering:
         results = callee.results(body, src.node) if isinstance(src.node, ast.Lambda) else \
             callee.statements(body)
         return results[0] if len(results) == 1 else results
+
+    def call_once(self, node: ast.Call, src: Source, key, name: str | None):
+        """The value(s) of a call to a helper lowered on its own (calls.py), or None
+        where the call is inlined instead: an argument is not a number or an array
+        (a function, a list, several values), the helper returns something else, or
+        it cannot be lowered on its own (it needs the arguments' shapes, not known
+        yet, or a constant argument is used where only a constant will do and
+        binding it does not help either)."""
+        env = self.call_env(node, src, None)
+        args = src.node.args
+        order = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+        atoms = [env[p] for p in order]
+        if not all(isinstance(a, (Var, Const)) for a in atoms):
+            return None
+        shapes = None if self.shapes is None else tuple(self.shape(a) for a in atoms)
+        found = self.lowered_callee(src, key, order, shapes, {})
+        if found is None:  # bind the constant arguments: `axis=k` needs k
+            consts = {p: a for p, a in zip(order, atoms) if isinstance(a, Const)}
+            found = self.lowered_callee(src, key, order, shapes, consts) if consts else None
+            if found is None:
+                return None
+            atoms = [a for p, a in zip(order, atoms) if p not in consts]
+        count = len(found.func.results)
+        out = self.emit(node, "call", atoms, name=name if count == 1 else None, params=(("callee", found),))
+        if count == 1:
+            return out
+        names = self.unpacked if len(self.unpacked) == count else [None] * count
+        self.unpacked = []
+        return tuple(self.emit(node, "pick", (out,), name=n, params=(("index", j),)) for j, n in enumerate(names))
+
+    def lowered_callee(self, src: Source, key, order: list, shapes, consts: dict):
+        """The helper lowered on its own for these argument shapes (and constants),
+        once per lowering of the top function; None if that cannot be done."""
+        from .calls import Callee
+        from .lower_loops import NeedsShapes
+        from .simplify import dead_code
+
+        memo = (key, shapes, tuple((p, atom_key(c)) for p, c in consts.items()))
+        if memo in self.callees:
+            return self.callees[memo]
+        self.callees[memo] = None  # (while lowering it: a recursive call inlines, and fails there)
+        callee = type(self)(src, None if shapes is None else dict(zip(order, shapes)))
+        for shared in ("modules", "outside", "top_lookup", "callees"):
+            setattr(callee, shared, getattr(self, shared))
+        callee.call_stack = self.call_stack + (key,)
+        callee.result_name = None
+        try:
+            params = callee.params(src.node.args)
+            kept = []
+            for param, p in zip(params, order, strict=True):
+                if p in consts:
+                    callee.env[p] = consts[p]
+                else:
+                    kept.append(Param(param.var))
+            results = callee.lower_body()
+        except (NeedsShapes, SymdiffError):
+            return None
+        if not all(isinstance(r, (Var, Const)) for r in results):
+            return None
+        doc = (ast.get_docstring(src.node) or "").strip().split("\n")[0] \
+            if isinstance(src.node, ast.FunctionDef) else ""
+        func = dead_code(callee.as_func(tuple(kept), tuple(callee.eqns), tuple(results), doc))
+        self.callees[memo] = Callee(func)
+        return self.callees[memo]
 
     def callee_lowering(self, src: Source, local: bool, name: str | None):
         """A lowering of `src` that appends to this one's equations and shares its names."""

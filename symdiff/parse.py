@@ -62,7 +62,7 @@ class Unknown:
 
 @dataclass(frozen=True)
 class UserFunction:
-    """A Python function with source, lowered inline where it is called."""
+    """A Python function with source, called (or inlined) where the function calls it."""
 
     name: str
     key: tuple   # (file, line, name): tells a recursive call
@@ -71,7 +71,7 @@ class UserFunction:
 
 @dataclass(frozen=True)
 class UserModule:
-    """A module of the user's (not math or NumPy): its functions can be inlined."""
+    """A module of the user's (not math or NumPy): its functions can be differentiated."""
 
     name: str
     module: types.ModuleType = field(compare=False, repr=False)

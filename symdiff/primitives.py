@@ -360,7 +360,8 @@ ROWS = [
 
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
-from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402 - rows built from Prim
+from .calls import call_shape, run_call, sympy_call  # noqa: E402 - rows built from Prim
+from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402
 
 
 def _sympy_loop(*args, **params):
@@ -379,6 +380,8 @@ ROWS += [
     Prim("loop", 0, {"op": "for"}, _sympy_loop, vjp=(), shape=loop_shape, kind="any",
          evaluate=lambda *args, **params: run_loop(args, **params),
          params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
+    Prim("call", 0, {"op": "call"}, sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
+         params=(("callee", None),)),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
 ]

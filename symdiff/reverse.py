@@ -111,6 +111,11 @@ def sweep(builder: Builder, eqns, terms: dict, active: set, prims, replaced: dic
 
             replaced[eqn.out.name] = loop_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
             continue
+        if eqn.prim == "call":
+            from .calls import call_adjoint
+
+            call_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
+            continue
         g = _adjoint(builder, eqn.out, terms.pop(eqn.out.name))
         _backprop(builder, eqn, g, active, terms, prims)
 
@@ -133,7 +138,7 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
     builder.guard = eqn.guard
-    if eqn.prim == "pick":  # a loop's carried value: the loop's adjoint collects them by index
+    if eqn.prim == "pick":  # a loop's or call's value: their adjoint collects them by index
         loop = eqn.args[0]
         terms.setdefault(loop.name, []).append((g, ("pick", dict(eqn.params)["index"]), eqn.guard))
         return

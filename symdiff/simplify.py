@@ -31,6 +31,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .calls import call_kinds
 from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
 from .zerosum import one_per_row, sums_to_zero
@@ -46,14 +47,14 @@ def simplify(func: Func, prims=PRIMS) -> Func:
     from the primitive table.
     """
     for _ in range(MAX_ROUNDS):
-        new = _dead_code(_rewrite(func, prims))
+        new = dead_code(_rewrite(func, prims))
         if new == func:
             break
         func = new
     return new
 
 
-def _const_kind(value) -> str:
+def const_kind(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "bool"
     return "int" if isinstance(value, (int, np.integer)) else "float"
@@ -89,8 +90,8 @@ class _Round:
     def read(self, atom):
         return self.sub.get(atom.name, atom) if isinstance(atom, Var) else atom
 
-    def kind(self, atom) -> str:
-        return self.kinds.get(atom.name, "any") if isinstance(atom, Var) else _const_kind(atom.value)
+    def kind(self, atom):
+        return self.kinds.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
 
     def keeps_type(self, x, unit) -> bool:
         """Whether `x op unit` has x's type, so that it may be replaced by x."""
@@ -129,8 +130,17 @@ class _Round:
                 return self.copy(eqn.out, self.values[(key, guard)])
         self.values[(key, guards[-1])] = eqn.out
         self.defs[eqn.out.name] = eqn
-        self.kinds[eqn.out.name] = result_kind(eqn.prim, eqn.ns, [self.kind(a) for a in eqn.args])
+        self.kinds[eqn.out.name] = self.result_kind(eqn)
         self.body.append(eqn)
+
+    def result_kind(self, eqn: Eqn):
+        """The kind of `eqn`'s result; for a call returning several, a tuple of them."""
+        kinds = [self.kind(a) for a in eqn.args]
+        if eqn.prim == "call":
+            return call_kinds(dict(eqn.params)["callee"].func, kinds)
+        if eqn.prim == "pick" and isinstance(kinds[0], tuple):
+            return kinds[0][dict(eqn.params)["index"]]
+        return result_kind(eqn.prim, eqn.ns, kinds)
 
     def copy(self, out: Var, atom):
         self.sub[out.name] = atom
@@ -341,14 +351,14 @@ _RULES = {"cond": _cond, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "po
           "transpose": _transpose, "sum": _sum}
 
 
-def _dead_code(func: Func) -> Func:
+def dead_code(func: Func) -> Func:
     """`func` without the equations its results do not read (in loop bodies too)."""
     live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
     for eqn in reversed(func.body):
         if eqn.out.name in live:
             if eqn.prim == "loop":  # (a body's results are its carried values: all live)
-                eqn = replace(eqn, params=tuple((k, _dead_code(v) if k == "body" else v)
+                eqn = replace(eqn, params=tuple((k, dead_code(v) if k == "body" else v)
                                                 for k, v in eqn.params))
             kept.append(eqn)
             live.update(a.name for a in eqn.reads if isinstance(a, Var))

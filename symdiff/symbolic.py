@@ -230,8 +230,18 @@ def _follows_points(func: Func) -> bool:
     more than `BRANCHES_FOLLOWED` branches: its closed form is built at each point
     checked, taking the branches the point takes, since one formula for all points
     nests a Piecewise per iteration or branch, which SymPy builds slowly."""
-    return (any(eqn.prim == "loop" and _decides(eqn) for eqn in func.body)
-            or sum(eqn.prim == "cond" for eqn in func.body) > BRANCHES_FOLLOWED)
+    eqns = list(_inlined(func))
+    return (any(eqn.prim == "loop" and _decides(eqn) for eqn in eqns)
+            or sum(eqn.prim == "cond" for eqn in eqns) > BRANCHES_FOLLOWED)
+
+
+def _inlined(func: Func):
+    """The equations of `func`, those of the functions it calls in place of the calls."""
+    for eqn in func.body:
+        if eqn.prim == "call":
+            yield from _inlined(dict(eqn.params)["callee"].func)
+        else:
+            yield eqn
 
 
 def _decides(eqn) -> bool:
@@ -240,7 +250,7 @@ def _decides(eqn) -> bool:
     if eqn.prim != "loop":
         return eqn.prim == "cond"
     params = dict(eqn.params)
-    return params["kind"] == "while" or any(map(_decides, params["body"].body))
+    return params["kind"] == "while" or any(map(_decides, _inlined(params["body"])))
 
 
 def _simplifies_to_zero(difference, limit: int) -> bool:

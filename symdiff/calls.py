@@ -1,0 +1,169 @@
+"""Calls to the user's own functions: the `call` primitive, and its adjoint.
+
+A helper defined in the module (or imported from another) is lowered once per
+way it is called (the shapes of its arguments) into its own `ir.Func`, held by
+a `Callee`, and a call becomes one equation `y = call(*args, callee=C)`; a
+helper returning several values gives `t = call(...)` read by `pick`s, like a
+loop. The generated module defines each callee once, as a function of its
+own, and the code calls it by name.
+
+Reverse mode differentiates a callee once per pattern of use (which arguments
+are active, which results receive a cotangent, the shapes) into a second
+function, its vector-Jacobian product, which recomputes the callee's forward
+sweep from the arguments and returns the arguments' cotangents:
+
+    def sigmoid(z):                      def sigmoid_vjp(z, s_bar):
+        a = -z                               ...
+        ...                                  return z_bar
+        return s
+
+    def grad_f(x):
+        h = sigmoid(x)                   # the forward sweep calls the helper
+        ...
+        x_bar = sigmoid_vjp(x, h_bar)    # the adjoint sweep its VJP
+        return x_bar
+
+Recomputing the helper's forward sweep in its VJP (what Tapenade calls joint
+mode) keeps no tape across a call: memory stays that of one call, at the cost
+of running the helper's forward sweep twice.
+"""
+
+from __future__ import annotations
+
+from .ir import Builder, Func, NameAllocator, Param, Var, evaluate_ir
+from .loops import Shapes
+
+
+class Callee:
+    """A user function the generated code calls: its IR, emitted once as its own def.
+
+    Compared by identity: each way a helper is called is lowered once and shared
+    by its call sites, so equal calls are recognised without comparing bodies.
+    """
+
+    __slots__ = ("func", "vjps")
+
+    def __init__(self, func: Func):
+        self.func = func
+        self.vjps: dict = {}  # (wrt, seeded, shapes, prims id) -> the VJP's Callee
+
+    def __repr__(self) -> str:
+        return self.func.name
+
+
+def run_call(*args, callee: Callee):
+    return evaluate_ir(callee.func, *args)
+
+
+def call_shape(*shapes, callee: Callee):
+    from .reverse import infer_shapes
+
+    func = callee.func
+    inner = infer_shapes(func, dict(zip((p.var.name for p in func.params), shapes, strict=True)))
+    results = [inner[r.name] if isinstance(r, Var) else tuple(getattr(r.value, "shape", ()))
+               for r in func.results]
+    return results[0] if len(results) == 1 else Shapes(results)
+
+
+def sympy_call(*args, callee: Callee):
+    from .symbolic import to_sympy
+
+    results = to_sympy(callee.func, args)
+    return results[0] if len(results) == 1 else results
+
+
+def call_kinds(func: Func, kinds: list):
+    """The kind of what `func` returns given its arguments' (see primitives.result_kind):
+    one kind, or a tuple of them when it returns several values."""
+    from .primitives import result_kind
+    from .simplify import const_kind
+
+    env = dict(zip((p.var.name for p in func.params), kinds, strict=True))
+
+    def kind(atom):
+        return env.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
+
+    for eqn in func.body:
+        args = [kind(a) for a in eqn.args]
+        if eqn.prim == "call":
+            env[eqn.out.name] = call_kinds(dict(eqn.params)["callee"].func, args)
+        elif eqn.prim == "pick" and isinstance(args[0], tuple):
+            env[eqn.out.name] = args[0][dict(eqn.params)["index"]]
+        else:
+            env[eqn.out.name] = result_kind(eqn.prim, eqn.ns, args)
+    results = tuple(kind(r) for r in func.results)
+    return results[0] if len(results) == 1 else results
+
+
+def call_adjoint(builder: Builder, eqn, call_terms: list, active: set, terms: dict, prims):
+    """Emit the call of the callee's VJP; add the arguments' cotangents to `terms`."""
+    from .reverse import _adjoint
+
+    callee = dict(eqn.params)["callee"]
+    results = callee.func.results
+    wrt = tuple(i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name in active)
+    cotangents: dict[int, list] = {}
+    if len(results) == 1:
+        cotangents[0] = call_terms
+    else:
+        for g, (_, j), guard in call_terms:
+            cotangents.setdefault(j, []).append((g, None, guard))
+    seeded = tuple(sorted(j for j in cotangents if isinstance(results[j], Var)))
+    if not wrt or not seeded:
+        return
+    shapes = None if builder.shapes is None else tuple(builder.shape(a) for a in eqn.args)
+    vjp = callee_vjp(callee, wrt, seeded, shapes, prims)
+    seeds = []
+    for j in seeded:
+        g = _adjoint(builder, None, cotangents[j], anonymous=True)
+        if shapes is not None:
+            result_shape = builder.shape(eqn.out)
+            g = builder.exact(g, result_shape if len(results) == 1 else result_shape[j])
+        seeds.append(g)
+    builder.guard = eqn.guard
+    out = builder.emit("call", *eqn.args, *seeds, callee=vjp)
+    for n, i in enumerate(wrt):
+        g = out if len(wrt) == 1 else builder.pick(out, index=n)
+        terms.setdefault(eqn.args[i].name, []).append((g, None, eqn.guard))
+
+
+def callee_vjp(callee: Callee, wrt: tuple, seeded: tuple, shapes, prims) -> Callee:
+    """The VJP of `callee` (see the module docstring), built once per pattern of use.
+
+    Its parameters are the callee's, then a cotangent per seeded result; its
+    results the cotangents of the parameters in `wrt`, each of its parameter's
+    shape and never an alias of an argument.
+    """
+    key = (wrt, seeded, shapes, id(prims))
+    if key not in callee.vjps:
+        callee.vjps[key] = Callee(_build_vjp(callee.func, wrt, seeded, shapes, prims))
+    return callee.vjps[key]
+
+
+def _build_vjp(func: Func, wrt: tuple, seeded: tuple, shapes, prims) -> Func:
+    from .reverse import _gradient, active_vars, expand, fallback_ns, infer_shapes, own_gradients, sweep
+    from .simplify import simplify
+
+    names = NameAllocator.for_func(func)
+    if shapes is not None:
+        shapes = infer_shapes(func, dict(zip((p.var.name for p in func.params), shapes, strict=True)), prims)
+    builder = Builder(names, prims, fallback_ns=fallback_ns(func), shapes=shapes)
+    cbars, terms = [], {}
+    for j in seeded:
+        result = func.results[j]
+        cbar = Var(names.fresh(f"{result.name}_bar"))
+        cbars.append(cbar)
+        if shapes is not None:
+            shapes[cbar.name] = shapes[result.name]
+        terms.setdefault(result.name, []).append((cbar, None, ()))
+    replaced: dict[str, list] = {}
+    sweep(builder, func.body, terms, active_vars(func, wrt, prims), prims, replaced)
+    builder.guard = ()
+    grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
+    given = ", ".join(c.name for c in cbars)
+    wanted = ", ".join(f"{func.params[i].var.name}_bar" for i in wrt)
+    vjp = Func(f"{func.name}_vjp", tuple(Param(p.var) for p in func.params) + tuple(map(Param, cbars)),
+               expand(func.body, replaced) + tuple(builder.eqns), grads, func.loc, func.modules,
+               func.reserved, f"Vector-Jacobian product of {func.name}: {wanted} given {given}.")
+    vjp = simplify(vjp, prims)
+    return vjp if shapes is None else own_gradients(vjp, wrt, prims)
