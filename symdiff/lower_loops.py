@@ -35,6 +35,9 @@ class LoopLowering:
     def statement_For(self, stmt: ast.For):
         if stmt.orelse:
             raise self.error(stmt, "for ... else cannot be differentiated; move the else block after the loop")
+        backwards = False
+        if self.is_builtin_call(stmt.iter, "reversed"):
+            stmt, backwards = self.reversed_loop(stmt)
         if isinstance(stmt.iter, (ast.Tuple, ast.List)):
             self.unrolled(stmt, stmt.iter.elts)
             return
@@ -44,7 +47,7 @@ class LoopLowering:
             return
         written = False
         if not self.is_builtin_call(stmt.iter, "range"):
-            stmt, written = self.indexed(stmt)
+            stmt, written = self.indexed(stmt, backwards)
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "the loop variable must be one name; unpack inside the body")
         bounds = self.range_bounds(stmt.iter)
@@ -264,7 +267,45 @@ class LoopLowering:
                 todo.extend(eqn.args)
         return True
 
-    def indexed(self, stmt: ast.For) -> tuple[ast.For, bool]:
+    def reversed_loop(self, stmt: ast.For) -> tuple[ast.For, bool]:
+        """`for T in reversed(seq):` as a loop forwards over the reversed sequence: a literal
+        or module tuple reversed, `range(stop - 1, start - 1, -1)` (any bounds, step 1) or
+        the reversed range of constant bounds; and whether a sequence remains to be
+        indexed backwards (a parameter, an array's rows)."""
+        call = stmt.iter
+        if len(call.args) != 1 or call.keywords:
+            raise self.error(call, "reversed takes one sequence")
+        inner, loop = call.args[0], copy.copy(stmt)
+        constants = self.constant_tuple(inner)
+        if isinstance(inner, (ast.Tuple, ast.List)):
+            loop.iter = _at(ast.Tuple(inner.elts[::-1], ast.Load()), inner)
+        elif constants is not None:
+            loop.iter = _at(ast.Tuple([ast.Constant(v) for v in reversed(constants)], ast.Load()), inner)
+        elif self.is_builtin_call(inner, "range") and 1 <= len(inner.args) <= 3 and not inner.keywords:
+            args = inner.args
+            if len(args) == 3 and not _is_literal(args[2], 1):
+                try:
+                    values = range(*(ast.literal_eval(a) for a in args))[::-1]
+                except (ValueError, TypeError):
+                    raise self.error(inner, "reversed(range(start, stop, step)) with a step other than 1 "
+                                     "needs numbers for its bounds; loop forwards and index "
+                                     "backwards, or write the reversed range out") from None
+                bounds = [ast.Constant(v) for v in (values.start, values.stop, values.step)]
+            else:
+                start = args[0] if len(args) >= 2 else ast.Constant(0)
+                stop = args[1] if len(args) >= 2 else args[0]
+                bounds = [ast.BinOp(stop, ast.Sub(), ast.Constant(1)), ast.BinOp(start, ast.Sub(), ast.Constant(1)),
+                          ast.Constant(-1)]
+            loop.iter = _at(ast.Call(ast.Name("range", ast.Load()), bounds, []), inner)
+        elif self.is_builtin_call(inner, "zip") or self.is_builtin_call(inner, "enumerate"):
+            raise self.error(inner, "reversed() of zip or enumerate fails in Python (they are not "
+                             "sequences); reverse the sequences inside: zip(reversed(a), reversed(b))")
+        else:
+            loop.iter = inner
+            return loop, True
+        return loop, False
+
+    def indexed(self, stmt: ast.For, backwards: bool = False) -> tuple[ast.For, bool]:
         """`for T in seq:` as `for i in range(len(seq)): T = seq[i]`; likewise over
         `zip(a, b, ...)` (T = a[i], b[i], ... up to the shortest) and `enumerate(seq,
         start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows), or
@@ -290,10 +331,12 @@ class LoopLowering:
                 literal.append(node)
                 return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
             if isinstance(node, (ast.Tuple, ast.List, ast.Call, ast.GeneratorExp, ast.ListComp)):
-                raise self.error(node, "symdiff loops over range(...), literal tuples or lists, and "
-                                 "parameters (tuples, array rows), also through zip and enumerate, "
-                                 "only so far; loop over a parameter, or index the sequence with "
-                                 "range(len(...))")
+                what = {ast.GeneratorExp: "a generator expression", ast.ListComp: "a list comprehension",
+                        ast.Call: "the result of a call"}.get(type(node), "a tuple or list with starred items")
+                raise self.error(node, f"this loop runs over {what}; symdiff loops over range(...), "
+                                 "literal tuples or lists and parameters (tuples, array rows), also "
+                                 "through zip, enumerate and reversed: pass the sequence as a "
+                                 "parameter, or loop over range(...) and compute each element")
             return ast.Subscript(node, index, ast.Load()), [node]
 
         literal: list[ast.expr] = []
@@ -303,7 +346,9 @@ class LoopLowering:
         stop = lengths[0] if len(lengths) == 1 else ast.Call(ast.Name("min", ast.Load()), lengths, [])
         loop = copy.copy(stmt)
         loop.target = ast.Name(index.id, ast.Store())
-        loop.iter = ast.Call(ast.Name("range", ast.Load()), [stop], [])
+        bounds = [ast.BinOp(stop, ast.Sub(), ast.Constant(1)), ast.Constant(-1), ast.Constant(-1)] \
+            if backwards else [stop]
+        loop.iter = ast.Call(ast.Name("range", ast.Load()), bounds, [])
         loop.body = [*_assignments(stmt.target, value, stmt), *stmt.body]
         for node in (loop.target, loop.iter, value):
             _at(node, stmt.iter)
@@ -418,6 +463,10 @@ def _at(node: ast.AST, where: ast.AST) -> ast.AST:
         if not hasattr(inner, "lineno"):
             ast.copy_location(inner, where)
     return ast.copy_location(node, where)
+
+
+def _is_literal(node: ast.expr, value: int) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value == value
 
 
 def _literal(test: ast.expr) -> bool:

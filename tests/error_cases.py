@@ -34,7 +34,7 @@ def while_true_without_break(x):
 
 
 def loop_over_a_sequence(x, cs):
-    for c in reversed(cs):  # <-
+    for c in (2.0 * v for v in cs):  # <-
         x = x * c
     return x
 

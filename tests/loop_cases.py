@@ -197,3 +197,41 @@ def dead_in_body(x, n):
         unused = math.exp(s)  # noqa: F841 - read by nothing: not in the gradient code
         s = s * 0.5 + i
     return s
+
+
+REVERSED_COEFFICIENTS = (1.0, -2.0, 0.5)
+
+
+def reversed_module_tuple(x):
+    y = 0.0
+    for c in reversed(REVERSED_COEFFICIENTS):
+        y = y * x + c
+    return y
+
+
+def reversed_range(x, n):
+    y = x
+    for i in reversed(range(n)):
+        y = math.sin(y) * (i + 1)
+    return y
+
+
+def reversed_range_with_a_step(x):
+    y = x
+    for i in reversed(range(1, 8, 3)):  # i = 7, 4, 1
+        y = y * x + i
+    return y
+
+
+def reversed_literal(x):
+    y = 0.0
+    for c in reversed([x, 2.0 * x, 3.0]):
+        y = y * 0.5 + c * c
+    return y
+
+
+def reversed_rows(W, x):
+    s = x
+    for row in reversed(W):
+        s = s * 0.5 + np.sum(row ** 2) * x
+    return s

@@ -17,7 +17,7 @@ CASES = [
     ("identity_test", UnsupportedSyntaxError, "identity and membership tests"),
     ("branch_without_return", UnsupportedSyntaxError, "without a return"),
     ("while_true_without_break", UnsupportedSyntaxError, "never ends"),
-    ("loop_over_a_sequence", UnsupportedSyntaxError, "loops over range(...), literal tuples or lists, and parameters"),
+    ("loop_over_a_sequence", UnsupportedSyntaxError, "this loop runs over a generator expression"),
     ("list_in_a_while_loop", UnsupportedSyntaxError, "a list is built with append in this while loop"),
     ("list_grows_in_one_branch", UnsupportedSyntaxError, "grows differently in the two branches"),
     ("list_as_a_number", UnsupportedSyntaxError, "a list is used as a number"),

@@ -32,6 +32,25 @@ def test_scalar_loops_match_central_differences(fun, args):
     assert_matches_central_differences(fun, args)
 
 
+@pytest.mark.parametrize("fun, args", [
+    (cases.reversed_module_tuple, (0.7,)), (cases.reversed_range, (0.7, 4)), (cases.reversed_range, (0.7, 0)),
+    (cases.reversed_range_with_a_step, (0.7,)), (cases.reversed_literal, (-0.4,)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_loops_over_reversed_sequences_match_central_differences(fun, args):
+    assert_matches_central_differences(fun, args)
+
+
+def test_reversed_range_runs_backwards_and_reversed_rows_are_indexed_backwards():
+    source = symdiff.grad(cases.reversed_range).source
+    assert "for i in range(a, -1, -1):" in source and "a = n - 1" in source
+    W = np.array([[0.5, -1.0], [2.0, 0.25], [1.5, 1.0]])
+    got = symdiff.grad(cases.reversed_rows, wrt=(0, 1))(W, 0.3)
+    # s = ((x/2 + |W2|² x)/2 + |W1|² x)/2 + |W0|² x: row k is weighted by 0.5**k
+    weights = 0.5 ** np.arange(3)[:, None]
+    np.testing.assert_allclose(got[0], 2 * W * 0.3 * weights, rtol=1e-12)
+    np.testing.assert_allclose(got[1], 0.125 + np.sum(np.sum(W ** 2, axis=1) * weights[:, 0]), rtol=1e-12)
+
+
 def assert_matches_central_differences(fun, args):
     got = symdiff.grad(fun)(*args)
     expected = central(fun, args, 0)
