@@ -26,7 +26,7 @@ from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
-from .lower_lists import ListLowering, ListValue
+from .lower_lists import ListLowering, ListValue, RunningList
 from .lower_loops import LoopLowering, NeedsShapes
 from .primitives import CONSTANTS, LIBRARY, PRIMS
 
@@ -155,7 +155,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         if isinstance(value, ast.Tuple):
             return tuple(self.expr(v) for v in value.elts)
         atom = self.expr(value, self.result_name)
-        if isinstance(atom, ListValue):
+        if isinstance(atom, (ListValue, RunningList)):
             raise self.error(value, "a list is returned; return np.stack(list) or sum(list) instead")
         return atom if isinstance(atom, tuple) else (atom,)  # a helper's several values
 
@@ -246,7 +246,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
-        if any(isinstance(a, ListValue) for a in args):
+        if any(isinstance(a, (ListValue, RunningList)) for a in args):
             raise self.error(node, "a list is used as a number here; read it with np.stack(list), "
                              "np.array(list), sum(list) or list[i]")
         if any(isinstance(a, (tuple, LocalFunction)) for a in args):

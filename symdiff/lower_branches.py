@@ -21,7 +21,7 @@ import ast
 import contextlib
 
 from .ir import Const, Var, atom_key
-from .lower_lists import ListValue
+from .lower_lists import ListValue, RunningList
 from .primitives import PRIMS
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
@@ -68,12 +68,15 @@ class BranchLowering:
         then_env, else_env = envs
         for name in dict.fromkeys([*then_env, *else_env]):
             a, b = then_env.get(name), else_env.get(name)
+            lists = (ListValue, RunningList)
             if isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
                 self.bind(name, ListValue(self.merge(stmt, cond, x, y) for x, y in zip(a, b, strict=True)))
-            elif isinstance(a, ListValue) or isinstance(b, ListValue):
+            elif isinstance(a, lists) and isinstance(b, lists):  # grown differently: running aggregates
+                self.bind(name, self.merged_list(stmt, cond, name, (a, b), envs))
+            elif isinstance(a, lists) or isinstance(b, lists):
                 self.env.pop(name, None)
-                self.unbound[name] = (f"is a list that grows differently in the two branches of the if "
-                                      f"on line {stmt.lineno}; append one value in each branch")
+                self.unbound[name] = (f"is a list in only one branch of the if on line {stmt.lineno}; "
+                                      "make it a list before the if")
             elif a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
                 self.env.pop(name, None)  # (or two different functions)
                 self.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "

@@ -23,7 +23,7 @@ import copy
 
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom, own_nodes, returns_somewhere
-from .lower_lists import ListValue
+from .lower_lists import ListValue, RunningList
 from .lower_arrays import is_value
 from .lower_calls import LocalFunction
 from .parse import ConstRef, ConstTuple, FunctionRef, Unknown, UserFunction
@@ -77,9 +77,11 @@ class LoopLowering:
         if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
             self.bind(jumps.broke, Const(False))
         stmt = jumps.rewritten()
-        if written or self.appends(stmt.body):
+        if (written or self.appends(stmt.body)) and (written or self.trip_count(kind, bounds) is not None):
             self.written_out(stmt, kind, bounds, target, literal=written)
         else:
+            if self.appends(stmt.body):  # a trip count only the values tell: running aggregates
+                stmt = self.running_lists(stmt)
             self.carried_loop(stmt, kind, bounds, target, jumps.broke)
         if after is not None:
             self.bind(target, self.env.pop(after))
@@ -228,29 +230,32 @@ class LoopLowering:
         """Whether `body` appends to a list bound before it (lower_lists.py)."""
         return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                    and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
-                   and isinstance(self.env.get(node.func.value.id), ListValue)
+                   and isinstance(self.env.get(node.func.value.id), (ListValue, RunningList))
                    for node in own_nodes(body, into_loops=True))
 
     def written_out(self, stmt, kind: str, bounds: tuple, target: str | None, literal: bool = False):
         """A loop that appends to a list (or indexes a `literal`), lowered iteration by
         iteration: its trip count must be known now (the list's length is)."""
-        known = [b.value for b in bounds if isinstance(b, Const) and isinstance(b.value, int)]
-        if kind == "range" and len(known) != 3 and self.shapes is None and self.from_shapes(bounds):
-            raise NeedsShapes(bounds)
-        if kind != "range" or len(known) != 3:
-            loop = "while loop" if kind == "while" else "loop whose trip count depends on the values"
-            if literal:
-                raise self.error(stmt.iter, "zip or enumerate over a literal tuple or list needs a trip "
-                                 "count symdiff knows; pass the literal as a parameter instead")
-            raise self.error(stmt, f"a list is built with append in this {loop}; symdiff builds lists "
-                             "in loops over range(...) of numbers or lengths, literal tuples and "
-                             "parameters only (their trip count is known); accumulate a sum instead, "
-                             "or loop a fixed number of times")
+        known = self.trip_count(kind, bounds)
+        if known is None:
+            raise self.error(stmt.iter, "zip or enumerate over a literal tuple or list needs a trip "
+                             "count symdiff knows; pass the literal as a parameter instead")
         for index in range(*known):
             if target is not None:
                 self.bind(target, Const(index))
             for inner in stmt.body:
                 self.statement(inner)
+
+    def trip_count(self, kind: str, bounds: tuple) -> tuple | None:
+        """The numbers (start, stop, step) of a range loop, None where only the values tell.
+
+        Raises:
+            NeedsShapes: the bounds come from shapes (`len(xs)`), not known yet.
+        """
+        known = [b.value for b in bounds if isinstance(b, Const) and isinstance(b.value, int)]
+        if kind == "range" and len(known) != 3 and self.shapes is None and self.from_shapes(bounds):
+            raise NeedsShapes(bounds)
+        return tuple(known) if kind == "range" and len(known) == 3 else None
 
     def from_shapes(self, atoms) -> bool:
         """Whether the atoms are numbers or come from shapes (len(xs)) alone."""

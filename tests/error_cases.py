@@ -132,17 +132,17 @@ def for_wrt(x, y):  # <-
 
 def list_in_a_while_loop(x):
     ys = []
-    while x < 4.0:  # <-
+    while x < 4.0:
         ys.append(x)
         x = x * 2.0
-    return sum(ys)
+    return np.stack(ys)  # <-
 
 
 def list_grows_in_one_branch(x):
     ys = [x]
     if x > 0.0:
         ys.append(x * x)
-    return sum(ys)  # <-
+    return ys[0]  # <-
 
 
 def list_as_a_number(x):
@@ -150,10 +150,7 @@ def list_as_a_number(x):
     return ys * 2.0  # <-
 
 
-def list_after_a_return_in_its_loop(x):
-    parts = []
-    for k in range(4):
-        if k * x > 2.5:
-            return x
-        parts.append(x * k)  # <-
-    return sum(parts)
+def list_insert(x):
+    ys = [x]
+    ys.insert(0, 2.0 * x)  # <-
+    return sum(ys)

@@ -235,3 +235,37 @@ def reversed_rows(W, x):
     for row in reversed(W):
         s = s * 0.5 + np.sum(row ** 2) * x
     return s
+
+
+def list_after_a_return_in_its_loop(x):
+    parts = []
+    for k in range(4):
+        if k * x > 2.5:
+            return x
+        parts.append(x * k)  # (grows only on the path that does not return)
+    return sum(parts)
+
+
+def taylor_series_to_n(x, n):
+    terms = [1.0]
+    term = 1.0
+    for k in range(1, n):
+        term = term * x / k
+        terms.append(term)
+    return sum(terms) + terms[-1] * len(terms)
+
+
+def halvings_until_small(x):
+    sizes = []
+    while x > 0.1:
+        x = x * 0.5 + 0.01 * x * x
+        sizes.append(x)
+    return sum(sizes) / len(sizes)
+
+
+def appended_in_one_branch(x, n):
+    picked = [x]
+    for k in range(n):
+        if math.sin(k * x) > 0.0:
+            picked.append(x * k)
+    return sum(picked) * picked[-1]

@@ -5,6 +5,7 @@ by `symdiff.verify` with the trip count fixed."""
 
 import ast
 import math
+import re
 
 import numpy as np
 import pytest
@@ -49,6 +50,44 @@ def test_reversed_range_runs_backwards_and_reversed_rows_are_indexed_backwards()
     weights = 0.5 ** np.arange(3)[:, None]
     np.testing.assert_allclose(got[0], 2 * W * 0.3 * weights, rtol=1e-12)
     np.testing.assert_allclose(got[1], 0.125 + np.sum(np.sum(W ** 2, axis=1) * weights[:, 0]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("fun, args", [
+    (cases.list_after_a_return_in_its_loop, (0.3,)), (cases.list_after_a_return_in_its_loop, (0.9,)),
+    (cases.taylor_series_to_n, (0.7, 6)), (cases.taylor_series_to_n, (-1.2, 1)),
+    (cases.halvings_until_small, (3.0,)), (cases.halvings_until_small, (0.7,)),
+    (cases.appended_in_one_branch, (0.8, 7)), (cases.appended_in_one_branch, (0.8, 0)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_lists_of_a_length_only_the_values_tell_match_central_differences(fun, args):
+    assert_matches_central_differences(fun, args)
+
+
+def test_a_list_of_unknown_length_is_carried_as_the_aggregates_read():
+    source = symdiff.grad(cases.taylor_series_to_n).source
+    # sum, last element and length are carried; no list and no np.stack in the gradient
+    assert "terms_sum = terms_sum + terms_last" in source and re.search(r"(terms_len\w*) = \1 \+ 1", source)
+    assert "[]" not in source.replace("tape = []", "") and "stack" not in source
+    source = symdiff.grad(cases.halvings_until_small).source  # (it reads no sizes[-1])
+    assert "sizes_last" not in source and "sizes_sum = sizes_sum + x_1" in source
+
+
+def test_reading_a_list_of_unknown_length_otherwise_is_refused():
+    def stacked(x, n):
+        ys = [x]
+        for k in range(n):
+            ys.append(x * k)
+        return np.stack(ys)
+
+    def last_of_maybe_empty(x, n):
+        ys = []
+        for k in range(n):
+            ys.append(x * k)
+        return ys[-1]
+
+    with pytest.raises(symdiff.SymdiffError, match=r"np.stack\(ys\): ys is built where its length only"):
+        symdiff.grad(stacked)
+    with pytest.raises(symdiff.SymdiffError, match=r"ys may be empty here"):
+        symdiff.grad(last_of_maybe_empty)
 
 
 def assert_matches_central_differences(fun, args):
