@@ -218,6 +218,7 @@ class _Printer(BlockPrinting):
         self.func, self.prims = func, prims
         self.aliases = {**aliases, **dict(func.modules)}
         self.functions: dict[int, str] = {}  # id of a callee -> the name of its def
+        self.ranges: dict[str, object] = {}  # a tape that is a range -> its `range` equation
         self.imports: set[str] = set()
         self.helpers: set[str] = set()
         self.constants: dict[str, object] = {}
@@ -266,6 +267,9 @@ class _Printer(BlockPrinting):
                 continue
             if eqn.prim == "loop":
                 self.loop(statements, eqn)
+                continue
+            if eqn.prim == "range":  # a tape of indices alone: printed where the adjoint loop reads it
+                self.ranges[eqn.out.name] = eqn
                 continue
             if eqn.prim == "call" and _returns_several(eqn):  # a, b = helper(x)
                 picks = self.picks.get(eqn.out.name, {})

@@ -109,8 +109,13 @@ class BlockPrinting:
 
     def iterable(self, eqn, kind: str) -> ast.expr:
         if kind == "tape":
-            return ast.Call(ast.Name("reversed", ast.Load()), [self.atom(eqn.args[0])], [])
-        start, stop, step = eqn.args[:3]
+            counted = self.ranges.get(getattr(eqn.args[0], "name", None))
+            tape = self.range_call(counted.args) if counted is not None else self.atom(eqn.args[0])
+            return ast.Call(ast.Name("reversed", ast.Load()), [tape], [])
+        return self.range_call(eqn.args[:3])
+
+    def range_call(self, bounds) -> ast.expr:
+        start, stop, step = bounds
         bounds = [start, stop, step]
         if _is_const(step, 1):
             bounds = [stop] if _is_const(start, 0) else [start, stop]

@@ -14,7 +14,9 @@ whose body `B` is a nested `ir.Func`, run once per iteration:
     sets; the loop ends after the iteration that sets it (later ones would do
     nothing: their body is guarded by the flag);
   * kind 'tape': args are (tape, *inits, *free); B's parameters are (*recorded,
-    *carried, *free), run over the tape's entries in reverse order.
+    *carried, *free), run over the tape's entries in reverse order. Where the
+    forward loop recorded only its index and did not break, the tape is
+    `range(start, stop, step)` itself (a `range` equation), counted backwards.
 
 Free variables are B's parameters named as the outer variables they are, so
 the emitted loop reads them directly. `y = pick(L, index=j)` is the j-th
@@ -46,7 +48,7 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
         entries = _while(lambda: decide(state[cond]))
     else:
         rest = args[1:]
-        entries = reversed(args[0])
+        entries = (e if isinstance(e, tuple) else (e,) for e in reversed(args[0]))  # (a range: indices)
     state, free = list(rest[:carried]), list(rest[carried:])
     tape = []
     for entry in entries:

@@ -361,7 +361,7 @@ ROWS = [
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
 from .calls import call_shape, run_call, sympy_call  # noqa: E402 - rows built from Prim
-from .loops import loop_shape, pick, pick_shape, run_loop  # noqa: E402
+from .loops import Shapes, loop_shape, pick, pick_shape, run_loop  # noqa: E402
 
 
 def _sympy_loop(*args, **params):
@@ -382,6 +382,8 @@ ROWS += [
          params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
     Prim("call", 0, {"op": "call"}, sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
          params=(("callee", None),)),
+    Prim("range", 3, {"op": "range"}, None, shape=lambda *shapes: Shapes([()]), kind="any",
+         evaluate=lambda start, stop, step: range(start, stop, step)),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
 ]

@@ -32,7 +32,7 @@ from dataclasses import replace
 import numpy as np
 
 from .calls import call_kinds
-from .ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
 from .primitives import PRIMS, result_kind
 from .zerosum import one_per_row, sums_to_zero
 
@@ -352,14 +352,99 @@ _RULES = {"cond": _cond, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "po
 
 
 def dead_code(func: Func) -> Func:
-    """`func` without the equations its results do not read (in loop bodies too)."""
+    """`func` without the equations its results do not read (in loop bodies too), and
+    its loops without the carried values nothing after them reads."""
     live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
+    picked: dict[str, set] = {}  # loop -> the indices of its picks that are kept
     for eqn in reversed(func.body):
         if eqn.out.name in live:
-            if eqn.prim == "loop":  # (a body's results are its carried values: all live)
+            if eqn.prim == "pick":
+                picked.setdefault(eqn.args[0].name, set()).add(dict(eqn.params)["index"])
+            if eqn.prim == "loop":
+                eqn, moved = _pruned_loop(eqn, picked.get(eqn.out.name, set()))
+                if moved:  # renumber the picks read after it
+                    kept = [replace(e, params=(("index", moved[dict(e.params)["index"]]),))
+                            if e.prim == "pick" and e.args[0] == eqn.out and dict(e.params)["index"] != "tape"
+                            else e for e in kept]
+                if _recountable(eqn):  # a tape of the index alone: the range itself, reversed
+                    kept = [Eqn(e.out, "range", eqn.args[:3], "op", (), e.loc, e.guard)
+                            if e.prim == "pick" and e.args[0] == eqn.out and dict(e.params)["index"] == "tape"
+                            else e for e in kept]
+                    live.update(a.name for a in eqn.args[:3] if isinstance(a, Var))
+                    if not dict(eqn.params)["carried"]:
+                        continue
+                    eqn = replace(eqn, params=tuple((k, () if k == "record" else v) for k, v in eqn.params))
                 eqn = replace(eqn, params=tuple((k, dead_code(v) if k == "body" else v)
                                                 for k, v in eqn.params))
             kept.append(eqn)
             live.update(a.name for a in eqn.reads if isinstance(a, Var))
     return replace(func, body=tuple(reversed(kept)))
+
+
+def _recountable(eqn: Eqn) -> bool:
+    """Whether a loop records the index alone on its tape and runs its whole range (no
+    break): then the adjoint can count the index itself."""
+    params = dict(eqn.params)
+    return params["kind"] == "range" and params.get("record") == (0,) and params.get("stop") is None
+
+
+def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
+    """The loop without the carried values that no pick reads and that no value still
+    carried (nor its condition, break flag or tape) needs; with the new index of each
+    carried value kept, or None if none is dropped."""
+    params = dict(eqn.params)
+    body, count, kind = params["body"], params["carried"], params["kind"]
+    skip = {"range": 3, "while": 0, "tape": 1}[kind]
+    rest = eqn.args[skip:]
+    it = len(body.params) - len(rest)  # the iteration's own parameters: index, or tape entry
+    record = params.get("record", ())
+    needed = {j for j in picked if j != "tape"} | {p - it for p in record if p >= it}
+    needed |= {params[key] for key in ("cond", "stop") if params.get(key) is not None}
+    while True:  # what the needed results read, back through the body
+        live = {body.results[j].name for j in needed if isinstance(body.results[j], Var)}
+        for inner in reversed(body.body):
+            if inner.out.name in live:
+                live.update(a.name for a in inner.reads if isinstance(a, Var))
+        grown = needed | {j for j in range(count) if body.params[it + j].var.name in live}
+        if grown == needed:
+            break
+        needed = grown
+    # a value the body never changes (an adjoint's constant seed) is no carried value
+    unchanged = {j for j in needed - set(picked) - {p - it for p in record}
+                 if body.results[j] == body.params[it + j].var
+                 and j not in {params.get("cond"), params.get("stop")}}
+    needed -= unchanged
+    if len(needed) == count:
+        return eqn, None
+    keep = sorted(needed)
+    moved = {j: n for n, j in enumerate(keep)}
+    frees, free_args = list(body.params[it + count:]), list(rest[count:])
+    mapping = {}
+    for j in sorted(unchanged):
+        init = rest[j]
+        mapping[body.params[it + j].var.name] = init
+        if isinstance(init, Var) and all(p.var.name != init.name for p in frees):
+            frees.append(Param(Var(init.name)))  # (a free variable is named as the outer one)
+            free_args.append(init)
+    new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in keep) + tuple(frees),
+                       body=tuple(_renamed(e, mapping) for e in body.body),
+                       results=tuple(_renamed_atom(body.results[j], mapping) for j in keep))
+    changed = {"body": new_body, "carried": len(keep), "record": tuple(
+        p if p < it else it + moved[p - it] for p in record)}
+    changed.update({key: moved[params[key]] for key in ("cond", "stop") if params.get(key) is not None})
+    new_params = tuple((key, changed.get(key, value)) for key, value in eqn.params)
+    args = eqn.args[:skip] + tuple(rest[j] for j in keep) + tuple(free_args)
+    return Eqn(eqn.out, eqn.prim, args, eqn.ns, new_params, eqn.loc, eqn.guard), moved
+
+
+def _renamed_atom(atom, mapping: dict):
+    return mapping.get(atom.name, atom) if isinstance(atom, Var) else atom
+
+
+def _renamed(eqn: Eqn, mapping: dict) -> Eqn:
+    """`eqn` reading `mapping[name]` wherever it read `name` (a nested loop: its arguments)."""
+    if not mapping:
+        return eqn
+    return eqn.with_args((_renamed_atom(a, mapping) for a in eqn.args),
+                         guard=tuple((_renamed_atom(c, mapping), p) for c, p in eqn.guard))

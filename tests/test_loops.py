@@ -63,12 +63,15 @@ def test_lists_of_a_length_only_the_values_tell_match_central_differences(fun, a
 
 
 def test_a_list_of_unknown_length_is_carried_as_the_aggregates_read():
-    source = symdiff.grad(cases.taylor_series_to_n).source
+    source = symdiff.value_and_grad(cases.taylor_series_to_n).source
     # sum, last element and length are carried; no list and no np.stack in the gradient
-    assert "terms_sum = terms_sum + terms_last" in source and re.search(r"(terms_len\w*) = \1 \+ 1", source)
+    assert re.search(r"(terms_sum\w*) = \1 \+ terms_last", source) and re.search(r"(terms_len\w*) = \1 \+ 1", source)
     assert "[]" not in source.replace("tape = []", "") and "stack" not in source
-    source = symdiff.grad(cases.halvings_until_small).source  # (it reads no sizes[-1])
-    assert "sizes_last" not in source and "sizes_sum = sizes_sum + x_1" in source
+    # the gradient alone needs no sum: the loop carries it no more
+    source = symdiff.grad(cases.taylor_series_to_n).source
+    assert "terms_sum" not in source.split("backwards")[0] and "terms_len" in source
+    source = symdiff.value_and_grad(cases.halvings_until_small).source  # (it reads no sizes[-1])
+    assert "sizes_last" not in source and re.search(r"(sizes_sum\w*) = \1 \+ x_1", source)
 
 
 def test_reading_a_list_of_unknown_length_otherwise_is_refused():
@@ -114,34 +117,35 @@ def test_the_tape_holds_only_what_the_adjoint_reads():
     assert body == '''def grad_sine_map(x, n):
     """Gradient of sine_map with respect to x."""
     y = x
-    s = 0.0
     tape = []
     # line 11: for i in range(n):
     for i in range(n):
         tape.append((i, y))
         a = math.sin(y)
         y = a * x
-        b = y * i
-        s = s + b
     y_bar_2 = 1.0
-    s_bar_2 = 1.0
     x_bar_2 = 0.0
     # line 11, backwards: for i in range(n):
     for i_1, y_3 in reversed(tape):
         a_1 = math.sin(y_3)
-        y_1_bar_1 = y_bar_2 + s_bar_2 * i_1
+        y_1_bar_1 = y_bar_2 + 1.0 * i_1
         a_bar_1 = y_1_bar_1 * x
         y_bar_2 = a_bar_1 * math.cos(y_3)
         x_bar_1 = y_1_bar_1 * a_1
         x_bar_2 = x_bar_2 + x_bar_1
     x_bar_3 = y_bar_2 + x_bar_2
     return x_bar_3
-'''
+'''  # (s, which the gradient does not need, is no longer computed; s_bar is the constant 1.0)
 
 
-def test_a_linear_loop_records_only_the_index():
+def test_a_loop_whose_adjoint_needs_only_the_index_counts_it_backwards():
     source = symdiff.grad(cases.linear_recurrence).source
-    assert "tape.append(i)" in source and "for i_1 in reversed(tape)" in source
+    # no forward loop at all (its sum is not needed), no tape: the adjoint counts i itself
+    assert "tape" not in source and len(re.findall(r"^ *for ", source, re.MULTILINE)) == 1
+    assert "for i_1 in reversed(range(n)):" in source
+    source = symdiff.value_and_grad(cases.linear_recurrence).source
+    assert "tape" not in source and "for i in range(n):" in source
+    assert symdiff.value_and_grad(cases.linear_recurrence)(0.7, 6) == (0.7 * 15, 15.0)
 
 
 def test_straight_line_code_has_no_tape():
@@ -266,7 +270,7 @@ def test_loops_over_zip_and_enumerate_index_their_sequences():
     gradient = symdiff.grad(cases.weighted_pairs)
     assert_matches_central_differences(cases.weighted_pairs, (0.7, xs, ys))
     gradient(0.7, xs, ys)  # (the code is specialized to the tuples' lengths at the first call)
-    assert "for index in range(3):" in gradient.source and "a = xs[index]" in gradient.source, \
+    assert "for index_1 in reversed(range(3)):" in gradient.source and "a_1 = xs[index_1]" in gradient.source, \
         gradient.source
     assert symdiff.verify(cases.weighted_pairs, args=(0.7, xs, ys)).max_error <= 1e-9
 
