@@ -24,7 +24,7 @@ from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
-from .lower_branches import BranchLowering, always_returns, returns_somewhere
+from .lower_branches import BranchLowering, always_returns, is_atom, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
 from .lower_lists import ListLowering, ListValue, RunningList
 from .lower_loops import LoopLowering, NeedsShapes
@@ -85,6 +85,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         self.outside: set[str] = set(OUTSIDE)
         self.callees: dict = {}  # the helpers lowered on their own, by how they are called
         self.unpacked: list = []  # the names a call's values are unpacked into (`u, v = helper(x)`)
+        self.returned_shapes: dict = {}  # the shape each value returned from inside a loop had
 
     def error(self, node, detail, cls=UnsupportedSyntaxError):
         return cls(self.src.loc(node), detail)
@@ -235,6 +236,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
     def bind(self, name: str, atom):
         self.env[name] = atom
         self.unbound.pop(name, None)
+        if "@" in name and name.startswith("result") and self.shapes is not None and is_atom(atom):
+            self.returned_shapes[name] = self.shape(atom)
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: ast.expr, name: str | None = None):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from .errors import ShapeError
 from .ir import Const, Func, Param, Var
 from .lower_branches import is_atom, own_nodes, returns_somewhere
 from .lower_lists import ListValue, RunningList
@@ -61,7 +62,29 @@ class LoopLowering:
     def loop(self, stmt, kind: str, bounds: tuple, target: str | None, written: bool = False):
         """A `loop` equation for `stmt`, and its carried names bound to their final values
         (a return in it was made a break by `returning_loop` already). A loop that builds
-        a list, or that `indexed` reads a literal in (`written`), is written out."""
+        a list, or that `indexed` reads a literal in (`written`), is written out.
+
+        A value returned from inside the loop starts as 0.0 before it; with shapes known
+        and an array returned, the loop is lowered again from zeros of the array's shape
+        (the shape its return gave in the first attempt)."""
+        returned = [n for n in _assigned(stmt.body) if n.startswith("result") and "@" in n]
+        if self.shapes is None or not returned:
+            return self.loop_once(stmt, kind, bounds, target, written)
+        state = (len(self.eqns), dict(self.values), dict(self.env), dict(self.unbound), dict(self.shapes))
+        self.returned_shapes = {}
+        try:
+            return self.loop_once(stmt, kind, bounds, target, written)
+        except ShapeError:
+            shapes = {n: s for n, s in self.returned_shapes.items() if n in returned and s != ()}
+            if not shapes:
+                raise
+        del self.eqns[state[0]:]
+        self.values, self.env, self.unbound, self.shapes = state[1:]
+        for name, shape in shapes.items():
+            self.bind(name, self.emit(stmt, "zeros", (), "numpy", params=(("shape", shape),)))
+        return self.loop_once(stmt, kind, bounds, target, written)
+
+    def loop_once(self, stmt, kind: str, bounds: tuple, target: str | None, written: bool = False):
         after = self.read_after(stmt, kind, target)
         if after is not None:  # `for k in range(n): ...` then k read after the loop: carry it too
             self.bind(after, self.env[target] if is_atom(self.env.get(target)) else bounds[0])

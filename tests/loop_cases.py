@@ -269,3 +269,16 @@ def appended_in_one_branch(x, n):
         if math.sin(k * x) > 0.0:
             picked.append(x * k)
     return sum(picked) * picked[-1]
+
+
+def first_large_state(W, x):
+    h = x
+    for k in range(5):
+        h = np.tanh(W @ h)
+        if np.sum(h) > 1.0:
+            return h * 2.0  # an array returned from inside the loop
+    return h
+
+
+def loss_of_first_large_state(W, x):
+    return np.sum(first_large_state(W, x) ** 2)

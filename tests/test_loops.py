@@ -93,6 +93,19 @@ def test_reading_a_list_of_unknown_length_otherwise_is_refused():
         symdiff.grad(last_of_maybe_empty)
 
 
+@pytest.mark.parametrize("scale", [0.1, 2.0])  # returns from the loop, or after it
+def test_an_array_returned_from_inside_a_loop(scale):
+    W = np.array([[0.5, -0.3, 0.8], [0.1, 0.9, -0.4], [-0.7, 0.2, 0.6]])
+    x = np.full(3, scale)
+    got = symdiff.grad(cases.loss_of_first_large_state)(W, x)
+    for index in np.ndindex(W.shape):
+        up, down = W.copy(), W.copy()
+        up[index] += H
+        down[index] -= H
+        expected = (cases.loss_of_first_large_state(up, x) - cases.loss_of_first_large_state(down, x)) / (2 * H)
+        assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (index, got[index], expected)
+
+
 def assert_matches_central_differences(fun, args):
     got = symdiff.grad(fun)(*args)
     expected = central(fun, args, 0)
