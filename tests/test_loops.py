@@ -97,12 +97,18 @@ def test_reading_a_list_of_unknown_length_otherwise_is_refused():
 def test_an_array_returned_from_inside_a_loop(scale):
     W = np.array([[0.5, -0.3, 0.8], [0.1, 0.9, -0.4], [-0.7, 0.2, 0.6]])
     x = np.full(3, scale)
-    got = symdiff.grad(cases.loss_of_first_large_state)(W, x)
+    assert_array_gradient_matches_central_differences(cases.loss_of_first_large_state, W, x)
+
+
+def assert_array_gradient_matches_central_differences(fun, W, *rest):
+    """symdiff's gradient of fun(W, *rest) with respect to W, entry by entry."""
+    got = symdiff.grad(fun)(W, *rest)
+    assert got.shape == W.shape
     for index in np.ndindex(W.shape):
         up, down = W.copy(), W.copy()
         up[index] += H
         down[index] -= H
-        expected = (cases.loss_of_first_large_state(up, x) - cases.loss_of_first_large_state(down, x)) / (2 * H)
+        expected = (fun(up, *rest) - fun(down, *rest)) / (2 * H)
         assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (index, got[index], expected)
 
 
@@ -291,14 +297,7 @@ def test_loops_over_zip_and_enumerate_index_their_sequences():
 def test_a_loop_over_array_rows_matches_central_differences():
     rng = np.random.default_rng(3)
     W, X = rng.normal(size=(3, 4)), rng.normal(size=(5, 4))
-    got = symdiff.grad(cases.row_norms)(W, X)
-    assert got.shape == W.shape
-    for index in np.ndindex(W.shape):
-        up, down = W.copy(), W.copy()
-        up[index] += H
-        down[index] -= H
-        expected = (cases.row_norms(up, X) - cases.row_norms(down, X)) / (2 * H)
-        assert abs(got[index] - expected) <= 1e-6 * max(1.0, abs(expected)), (index, got[index], expected)
+    assert_array_gradient_matches_central_differences(cases.row_norms, W, X)
 
 
 def test_a_list_built_in_a_loop_is_stacked_without_a_list_in_the_gradient():
