@@ -1,4 +1,4 @@
-"""The public API: `grad`, `value_and_grad`, `verify`.
+"""The public API: `grad`, `value_and_grad`, `jvp`, `verify`.
 
 Each transformation runs once per (function, wrt) and is cached. What `grad`
 returns is the generated function itself, annotated with `.source`, `.lowered`,
@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from .driver import Derivation, derive, is_array_code, resolve_wrt
+from .driver import Derivation, derive, derive_forward, is_array_code, resolve_wrt
 from .errors import ShapeError
 from .lower import lower
 from .parse import parse_function
@@ -31,9 +31,15 @@ def _derivative(fun, wrt, kind: str):
         if is_array_code(lowered):
             per_fun[key] = _specializing(fun, source, lowered, wrt, kind)
         else:
-            derivation, _ = derive(source, wrt, kind == "value_and_grad", lowered=lowered)
+            derivation, _ = _derive(kind, source, wrt, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
     return per_fun[key]
+
+
+def _derive(kind: str, source, wrt, **options):
+    if kind == "jvp":
+        return derive_forward(source, wrt, **options)
+    return derive(source, wrt, kind == "value_and_grad", **options)
 
 
 def _specializing(fun, source, lowered, wrt, kind: str):
@@ -44,22 +50,27 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     combination of shapes is differentiated once and cached.
     """
     names = [p.var.name for p in lowered.params]
-    resolve_wrt(lowered, wrt)  # a bad wrt fails now, not at the first call
+    indices, _ = resolve_wrt(lowered, wrt)  # a bad wrt fails now, not at the first call
+    tangents = len(indices) if kind == "jvp" else 0  # (jvp's code takes a tangent per wrt after them)
     signature = inspect.signature(fun)
-    simple = all(p.kind == "positional" for p in lowered.params)
+    simple = all(p.kind == "positional" for p in lowered.params) and not tangents
     specialized = {}
 
     def specializing(*args, **kwargs):
         if kwargs or not simple or len(args) != len(names):
-            bound = signature.bind(*args, **kwargs)
+            if tangents and len(args) < tangents:
+                raise TypeError(f"{specializing.__name__} takes the arguments of {lowered.name}, "
+                                f"then {tangents} tangent(s)")
+            head, tail = (args[:-tangents], args[-tangents:]) if tangents else (args, ())
+            bound = signature.bind(*head, **kwargs)
             bound.apply_defaults()
-            args, kwargs = bound.args, bound.kwargs
+            args, kwargs = bound.args + tuple(tail), bound.kwargs
         key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
         generated = specialized.get(key)
         if generated is None:
             _refuse_masks(lowered, args)
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
-            derivation, _ = derive(source, wrt, kind == "value_and_grad", shapes=shapes)
+            derivation, _ = _derive(kind, source, wrt, shapes=shapes)
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
@@ -167,6 +178,32 @@ def value_and_grad(fun=None, wrt=0):
     if fun is None:
         return lambda f: _derivative(f, wrt, "value_and_grad")
     return _derivative(fun, wrt, "value_and_grad")
+
+
+def jvp(fun=None, wrt=0):
+    """Forward-mode derivative: the value and the directional derivative, as generated code.
+
+    Args:
+        fun: a Python function (its results may be several, and arrays). Omit it to
+            use `@jvp(wrt=...)` as a decorator with arguments.
+        wrt: the parameter(s) the direction moves: an index, a name, or a tuple.
+
+    Returns:
+        The generated function: call it with the function's arguments followed by a
+        tangent (a direction) for each parameter in `wrt`, of that parameter's
+        shape. It returns `(value, tangent)`: the function's value and its
+        directional derivative, `J @ x_dot` (tuples of them when the function
+        returns several values). `.source` is the generated code.
+
+    Example:
+        >>> import math, symdiff
+        >>> f_jvp = symdiff.jvp(lambda x, y: x * math.sin(y), wrt=("x", "y"))
+        >>> f_jvp(2.0, 0.0, 1.0, 0.5)  # d/dt of f(2 + t, 0 + 0.5 t) at t = 0
+        (0.0, 1.0)
+    """
+    if fun is None:
+        return lambda f: _derivative(f, wrt, "jvp")
+    return _derivative(fun, wrt, "jvp")
 
 
 def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .driver import STAGES, derive, is_array_code
+from .driver import STAGES, derive, derive_forward, is_array_code
 from .errors import SymdiffError
 from .ir import format_program
 from .lower import lower
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="parameters to differentiate, comma-separated names or indices "
                              "(default: the first parameter)")
     parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
-                        help="reverse mode (gradient; default) or forward mode (tangent)")
+                        help="reverse mode (gradient; default) or forward mode (value and "
+                        "directional derivative, one tangent x_dot per --wrt parameter)")
     parser.add_argument("--value", action="store_true",
                         help="generate value_and_grad: return the value with the gradient")
     parser.add_argument("--show", default="source",
@@ -59,15 +60,25 @@ def run(args) -> str:
     if unknown or not stages:
         raise SymdiffError(_arg_loc(), f"--show {args.show!r}: unknown stage; "
                            f"choose from {', '.join(STAGES)}")
-    if args.mode == "forward":
-        raise SymdiffError(_arg_loc(), "--mode forward is not available yet; use --mode reverse")
+    mode = "forward" if args.mode == "forward" else "reverse"
+    other = {"forward": "reverse", "reverse": "forward"}[mode]
+    if other in stages:
+        raise SymdiffError(_arg_loc(), f"--show {other}: there is no {other} stage in {mode} mode; "
+                           f"show {mode}, or use --mode {other}")
+    if mode == "forward" and (args.value or args.check):
+        raise SymdiffError(_arg_loc(), f"--{'value' if args.value else 'check'} applies to reverse mode "
+                           "(the tangent code returns the value already; --check verifies the "
+                           "gradient): drop --mode forward")
     source = parse_file(path, name)
     lowered = lower(source)
     if is_array_code(lowered) and not args.shape:
         raise SymdiffError(lowered.loc, f"{name} uses array operations, so its derivative depends "
                            "on the arguments' shapes; give them with --shape x=3x4,W=10x784")
     shapes = _parse_shapes(args.shape, lowered) if args.shape else None
-    derivation, many = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes, lowered=lowered)
+    if mode == "forward":
+        derivation, _ = derive_forward(source, _parse_wrt(args.wrt), shapes=shapes, lowered=lowered)
+    else:
+        derivation, _ = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes, lowered=lowered)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
         parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes))))

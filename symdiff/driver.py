@@ -19,7 +19,7 @@ from .parse import Source
 from .reverse import own_gradients, reverse
 from .simplify import simplify
 
-STAGES = ("lowered", "reverse", "simplified", "source")
+STAGES = ("lowered", "reverse", "forward", "simplified", "source")
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,35 @@ def is_array_code(func: Func, prims=None) -> bool:
     return False
 
 
+def _prepared(source: Source, wrt, prims, shapes, lowered):
+    """(prims, the lowered function, wrt as indices, whether wrt was a tuple) for a derivation."""
+    from .primitives import PRIMS
+
+    prims = prims or PRIMS
+    lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
+    indices, many = resolve_wrt(lowered, wrt)
+    if shapes is None and is_array_code(lowered, prims):
+        raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
+                         "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
+    return prims, lowered, indices, many
+
+
+def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
+                   lowered: Func | None = None) -> tuple[Derivation, bool]:
+    """Differentiate `source` in forward mode (see forward.py); as `derive` otherwise.
+
+    The stages are 'lowered', 'forward' (the tangent function) and 'simplified'."""
+    from .forward import forward
+
+    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
+    tangent = forward(lowered, indices, prims, shapes)
+    simplified = simplify(tangent, prims)
+    text = emit_source(simplified, prims)
+    stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
+    function = compile_source(text, simplified.name, source.live)
+    return Derivation(lowered, indices, stages, text, function), many
+
+
 def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,
            lowered: Func | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt.
@@ -100,14 +129,7 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
         lowered: `lower(source)`, if the caller has it already (only without shapes:
             with shapes, lowering makes `x.shape` constants).
     """
-    from .primitives import PRIMS
-
-    prims = prims or PRIMS
-    lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
-    indices, many = resolve_wrt(lowered, wrt)
-    if shapes is None and is_array_code(lowered, prims):
-        raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
-                         "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
+    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     backward = reverse(lowered, indices, with_value, prims, shapes)
     simplified = simplify(backward, prims)
     if shapes is not None:

@@ -29,25 +29,15 @@ from .loops import Shapes
 def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims) -> list:
     """Emit the adjoint loop of `eqn`; add its outputs to `terms`; return the forward
     equations to use instead of `eqn` (the recording loop and its tape)."""
-    from .reverse import _adjoint, active_vars
+    from .reverse import _adjoint
 
     params = dict(eqn.params)
-    body, k = params["body"], params["carried"]
+    body = params["body"]
     skip, it = _layout(params["kind"])
-    inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
     cotangents: dict[int, list] = {}
     for g, (_, j), guard in loop_terms:
         cotangents.setdefault(j, []).append((g, None, guard))
-    free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
-    carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
-    while True:  # a carried value is active when its next value depends on an active one
-        wrt = tuple(it + j for j in sorted(carried)) + tuple(it + k + i for i in free_active)
-        inner = active_vars(body, wrt, prims)
-        grown = carried | {j for j, r in enumerate(body.results) if isinstance(r, Var) and r.name in inner}
-        if grown == carried:
-            break
-        carried = grown
-    carried = sorted(carried)
+    carried, free_active = active_in_loop(eqn, active, prims)
     if not carried:
         return [eqn]
     body_shapes = None
@@ -70,6 +60,26 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
     free_active = [free_active[n] for n in flowing]
     vjp = replace(vjp, results=vjp.results[:nc] + tuple(vjp.results[nc + n] for n in flowing))
     return _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, body_shapes, terms, active)
+
+
+def active_in_loop(eqn: Eqn, active, prims) -> tuple[list[int], list[int]]:
+    """The loop's carried values that depend on an active variable (one of `active`,
+    names), directly or through an iteration, and its active free variables, by index."""
+    from .reverse import active_vars
+
+    params = dict(eqn.params)
+    body, k = params["body"], params["carried"]
+    skip, it = _layout(params["kind"])
+    inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
+    free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
+    carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
+    while True:  # a carried value is active when its next value depends on an active one
+        wrt = tuple(it + j for j in sorted(carried)) + tuple(it + k + i for i in free_active)
+        inner = active_vars(body, wrt, prims)
+        grown = carried | {j for j, r in enumerate(body.results) if isinstance(r, Var) and r.name in inner}
+        if grown == carried:
+            return sorted(carried), free_active
+        carried = grown
 
 
 def _freshen(eqns, mapping: dict, names) -> tuple:

@@ -5,11 +5,9 @@ against its hand-written derivative and by `symdiff.verify`. Helpers of the
 module or imported ones are emitted once each, with their VJPs (calls.py);
 closures, nested defs and lambdas are inlined."""
 
-import importlib.util
 import inspect
 import math
 import re
-import textwrap
 
 import numpy as np
 import pytest
@@ -17,6 +15,7 @@ import pytest
 import symdiff
 
 from . import call_cases as cases
+from .helpers import module_from_text
 
 RTOL = 1e-12
 SCALAR = [
@@ -65,15 +64,6 @@ def test_helpers_are_called_by_name_and_emitted_once():
     assert "def poly_vjp(x, a, b, f_bar):" in source and "def poly_vjp_1(x, a, b, f_bar):" in source
 
 
-def _module_from_text(tmp_path, name: str, text: str):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(text))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _chain(count: int) -> str:
     lines = ["import math", "", "def step(t, w):", "    return 0.1 * math.sin(w * t) + t", "",
              "def f(x, w):", "    y = x"]
@@ -82,7 +72,7 @@ def _chain(count: int) -> str:
 
 
 def test_a_helper_called_from_100_places_is_emitted_once(tmp_path):
-    module = _module_from_text(tmp_path, "chain100", _chain(100))
+    module = module_from_text(tmp_path, "chain100", _chain(100))
     gradient = symdiff.grad(module.f, wrt=(0, 1))
     source = gradient.source
     assert source.count("def step(") == 1 and source.count("def step_vjp(") == 1
@@ -93,13 +83,13 @@ def test_a_helper_called_from_100_places_is_emitted_once(tmp_path):
                (module.f(x, w + h) - module.f(x, w - h)) / (2 * h))
     np.testing.assert_allclose(gradient(x, w), numeric, rtol=1e-6)
     # the code grows by two lines per call (the call, its VJP) and a term of w_bar's sum
-    half = symdiff.grad(_module_from_text(tmp_path, "chain50", _chain(50)).f, wrt=(0, 1)).source
+    half = symdiff.grad(module_from_text(tmp_path, "chain50", _chain(50)).f, wrt=(0, 1)).source
     assert len(source.splitlines()) - len(half.splitlines()) == 50 * 2
     assert len(source) - len(half) < 50 * 80
 
 
 def test_a_constant_argument_the_helper_needs_is_bound(tmp_path):
-    module = _module_from_text(tmp_path, "axes", """
+    module = module_from_text(tmp_path, "axes", """
         import numpy as np
 
         def summed(X, k):
@@ -116,7 +106,7 @@ def test_a_constant_argument_the_helper_needs_is_bound(tmp_path):
 
 
 def test_a_helper_called_in_a_loop_gets_its_vjp_in_the_adjoint_loop(tmp_path):
-    module = _module_from_text(tmp_path, "rnn", """
+    module = module_from_text(tmp_path, "rnn", """
         import math
 
         def cell(h, x, w):
@@ -139,7 +129,7 @@ def test_a_helper_called_in_a_loop_gets_its_vjp_in_the_adjoint_loop(tmp_path):
 
 
 def test_one_def_for_a_helper_that_prints_the_same_for_two_shapes(tmp_path):
-    module = _module_from_text(tmp_path, "layers", """
+    module = module_from_text(tmp_path, "layers", """
         import numpy as np
 
         def layer(W, x):
@@ -163,7 +153,7 @@ def test_one_def_for_a_helper_that_prints_the_same_for_two_shapes(tmp_path):
 
 
 def test_a_cotangent_that_only_broadcasts_is_made_whole(tmp_path):
-    module = _module_from_text(tmp_path, "linear", """
+    module = module_from_text(tmp_path, "linear", """
         import numpy as np
 
         def linear(W, x):
@@ -180,7 +170,7 @@ def test_a_cotangent_that_only_broadcasts_is_made_whole(tmp_path):
 
 
 def test_a_value_the_caller_does_not_read(tmp_path):
-    module = _module_from_text(tmp_path, "unread", """
+    module = module_from_text(tmp_path, "unread", """
         import math
 
         def pair(x):
@@ -199,7 +189,7 @@ def test_a_value_the_caller_does_not_read(tmp_path):
 
 
 def test_a_helper_named_like_a_variable_of_the_generated_code(tmp_path):
-    module = _module_from_text(tmp_path, "clash", """
+    module = module_from_text(tmp_path, "clash", """
         import math
 
         def x_bar(t):
@@ -219,7 +209,7 @@ def test_a_helper_named_like_a_variable_of_the_generated_code(tmp_path):
 
 
 def test_grad_of_grad_through_a_helper(tmp_path):
-    module = _module_from_text(tmp_path, "twice", """
+    module = module_from_text(tmp_path, "twice", """
         K = 2.0
 
         def sq(t):

@@ -23,7 +23,6 @@ import contextlib
 import functools
 import inspect
 import operator
-import textwrap
 import types
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ import symdiff
 from . import control_flow_corpus as corpus
 from . import control_flow_helpers
 from .control_flow_corpus import CASES, CATEGORIES, ERROR_CASES
+from .helpers import assert_jvp_agrees_with_grad
 from .sympy_reference import NUMPY_SHIM, OutsideDomain, drop_nondifferentiable, evaluate, sympy_version
 
 SCALAR = [case for case in CASES if case.scalar]
@@ -345,57 +345,23 @@ def test_corpus_uses_every_construct_the_issue_lists():
 # Cases symdiff cannot do yet are strict xfails, each naming its open issue: a
 # case that starts to pass fails the run until its mark is removed.
 
-LOOPS = "issue 4: list comprehensions are not supported yet"
-ISSUE_4: dict[str, str] = {}
 INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
                  "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
 
 
-def _not_yet(node) -> bool:
-    """Whether `node` is a construct symdiff does not differentiate yet (see LOOPS)."""
-    if isinstance(node, ast.ListComp):
-        return True
-    if isinstance(node, ast.For):
-        return not (isinstance(node.iter, (ast.Tuple, ast.List)) or _indexable(node.iter))
-    return False
-
-
-def _indexable(sequence) -> bool:
-    """Whether a loop runs over range(...), or over names (and literals) through zip and
-    enumerate."""
-    if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) == "range":
-        return True
-    if isinstance(sequence, ast.Call) and getattr(sequence.func, "id", None) in ("zip", "enumerate"):
-        return all(_indexable(arg) or isinstance(arg, (ast.Tuple, ast.List)) for arg in sequence.args)
-    return isinstance(sequence, (ast.Name, ast.Attribute, ast.Subscript))
-
-
-def _needs_loops(fun, seen=None) -> bool:
-    """Whether `fun`, or a function of the user's it calls, has a construct of LOOPS."""
-    seen = set() if seen is None else seen
-    if fun in seen or not inspect.isfunction(fun):
-        return False
-    seen.add(fun)
-    tree = ast.parse(inspect.getsource(fun).strip() if fun.__name__ == "<lambda>" else
-                     textwrap.dedent(inspect.getsource(fun)))
-    if any(_not_yet(node) for node in ast.walk(tree)):
-        return True
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    spaces = [fun.__globals__, vars(control_flow_helpers),
-              {c: cell.cell_contents for c, cell in zip(fun.__code__.co_freevars, fun.__closure__ or ())}]
-    called = [space[n] for n in names for space in spaces if n in space]
-    return any(_needs_loops(f, seen) for f in called if inspect.isfunction(f)
-               and f.__module__ in USER_MODULES)
-
-
 def symdiff_cases(cases, known=None):
+    """The cases as parameters; a case in `known` is a strict xfail naming its open issue."""
     params = []
     for case in cases:
-        reason = LOOPS if _needs_loops(case.fun) else {**ISSUE_4, **(known or {})}.get(case.name)
+        reason = (known or {}).get(case.name)
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         params.append(pytest.param(case, marks=marks, id=case.name))
     return params
+
+
+@pytest.mark.parametrize("case", symdiff_cases(CASES))
+def test_forward_mode_agrees_with_reverse_mode(case):
+    assert_jvp_agrees_with_grad(case.fun, case.wrt_names, case.params, case.points)
 
 
 @pytest.mark.parametrize("case", symdiff_cases(SCALAR))
@@ -462,9 +428,7 @@ ZERO_TRIPS = [
 ]
 
 
-@pytest.mark.parametrize("fun,wrt,args,expected", [
-    pytest.param(*z, marks=[pytest.mark.xfail(strict=True, reason=LOOPS)] if _needs_loops(z[0]) else [],
-                 id=z[0].__name__) for z in ZERO_TRIPS])
+@pytest.mark.parametrize("fun,wrt,args,expected", [pytest.param(*z, id=z[0].__name__) for z in ZERO_TRIPS])
 def test_a_loop_that_never_runs_contributes_nothing(fun, wrt, args, expected):
     result = symdiff.grad(fun, wrt=wrt)(*args)
     for name, value, exact in zip(wrt, result, expected, strict=True):

@@ -17,6 +17,7 @@ import symdiff
 from symdiff.primitives import MODULES, ROWS
 
 from .corpus import CASES, sample_points
+from .helpers import assert_jvp_agrees_with_grad
 from .sympy_reference import reference_gradient, reference_value
 
 IDS = [case.name for case in CASES]
@@ -140,3 +141,8 @@ def test_corpus_uses_every_scalar_primitive_in_every_library_spelling():
 
 def test_corpus_names_are_unique():
     assert len(set(IDS)) == len(IDS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_forward_mode_agrees_with_reverse_mode(case):
+    assert_jvp_agrees_with_grad(case.fun, case.wrt_names, case.params, sample_points(case, POINTS))
