@@ -20,7 +20,6 @@ Timing as in `_timing.py`: best of 7 interleaved repeats of runs of at least
 
 from __future__ import annotations
 
-import argparse
 import math
 import platform
 import sys
@@ -85,10 +84,7 @@ def check(impls):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    quick = parser.parse_args(argv).quick
-    repeats, min_time = (3, 0.02) if quick else (7, 0.2)
+    repeats, min_time = _timing.options(__doc__, argv)
     impls = implementations()
     check(impls)
     labels = list(impls)

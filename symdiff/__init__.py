@@ -19,7 +19,7 @@ readable Python code, checked against SymPy.
     f = d + e
 """
 
-from .api import grad, jvp, value_and_grad, verify
+from .api import grad, hessian, jacobian, jvp, value_and_grad, verify, vjp
 from .errors import (NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
 from .symbolic import VerificationReport
@@ -27,6 +27,6 @@ from .symbolic import VerificationReport
 __all__ = [
     "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
     "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
-    "WrtError", "grad", "jvp", "value_and_grad", "verify",
+    "WrtError", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "verify", "vjp",
 ]
 __version__ = "0.1.0"

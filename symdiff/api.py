@@ -1,4 +1,4 @@
-"""The public API: `grad`, `value_and_grad`, `jvp`, `verify`.
+"""The public API: `grad`, `value_and_grad`, `jvp`, `vjp`, `jacobian`, `hessian`, `verify`.
 
 Each transformation runs once per (function, wrt) and is cached. What `grad`
 returns is the generated function itself, annotated with `.source`, `.lowered`,
@@ -14,7 +14,8 @@ import weakref
 
 import numpy as np
 
-from .driver import Derivation, derive, derive_forward, is_array_code, resolve_wrt
+from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
+from .ir import flat_results
 from .errors import ShapeError
 from .lower import lower
 from .parse import parse_function
@@ -28,7 +29,9 @@ def _derivative(fun, wrt, kind: str):
     if key not in per_fun:
         source = parse_function(fun)
         lowered = lower(source)
-        if is_array_code(lowered):
+        # (a VJP sums a cotangent over the axes an argument was broadcast along: even
+        # elementwise code needs the shapes then)
+        if is_array_code(lowered) or kind == "vjp":
             per_fun[key] = _specializing(fun, source, lowered, wrt, kind)
         else:
             derivation, _ = _derive(kind, source, wrt, lowered=lowered)
@@ -39,6 +42,8 @@ def _derivative(fun, wrt, kind: str):
 def _derive(kind: str, source, wrt, **options):
     if kind == "jvp":
         return derive_forward(source, wrt, **options)
+    if kind == "vjp":
+        return derive_vjp(source, wrt, **options)
     return derive(source, wrt, kind == "value_and_grad", **options)
 
 
@@ -51,12 +56,19 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     """
     names = [p.var.name for p in lowered.params]
     indices, _ = resolve_wrt(lowered, wrt)  # a bad wrt fails now, not at the first call
-    tangents = len(indices) if kind == "jvp" else 0  # (jvp's code takes a tangent per wrt after them)
+    # jvp's code takes a tangent per wrt after the arguments, vjp's a cotangent per result
+    tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
     signature = inspect.signature(fun)
     simple = all(p.kind == "positional" for p in lowered.params) and not tangents
     specialized = {}
 
     def specializing(*args, **kwargs):
+        generated, args, kwargs = specialized_for(args, kwargs)
+        return generated(*args, **kwargs)
+
+    def specialized_for(args, kwargs):
+        """The code generated for the shapes of `args` (generating it now if new), and
+        the arguments as it takes them."""
         if kwargs or not simple or len(args) != len(names):
             if tangents and len(args) < tangents:
                 raise TypeError(f"{specializing.__name__} takes the arguments of {lowered.name}, "
@@ -74,10 +86,11 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
-        return generated(*args, **kwargs)
+        return generated, args, kwargs
 
     specializing.__name__ = f"{kind}_{lowered.name}"
     specializing.specializations = specialized
+    specializing.specialized = lambda *args, **kwargs: specialized_for(args, kwargs)[0]
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
     _describe(specializing, fun, lowered, resolve_wrt(lowered, wrt)[0], kind)
@@ -204,6 +217,86 @@ def jvp(fun=None, wrt=0):
     if fun is None:
         return lambda f: _derivative(f, wrt, "jvp")
     return _derivative(fun, wrt, "jvp")
+
+
+def vjp(fun=None, wrt=0):
+    """Reverse mode with an explicit cotangent: for functions with several or array results.
+
+    Returns:
+        The generated function: call it with the function's arguments followed by a
+        cotangent `y_bar` for each result, of that result's shape. It returns
+        `(value, x_bar)`: the function's value and `J.T @ y_bar` for the parameter
+        in `wrt` (a tuple of them for a tuple `wrt`).
+
+    Example:
+        >>> import symdiff
+        >>> from examples_doc import polar  # doctest: +SKIP
+        >>> symdiff.vjp(polar, wrt=("r", "t"))(2.0, 0.0, 1.0, 0.0)  # doctest: +SKIP
+        ((2.0, 0.0), (1.0, 0.0))
+    """
+    if fun is None:
+        return lambda f: _derivative(f, wrt, "vjp")
+    return _derivative(fun, wrt, "vjp")
+
+
+def jacobian(fun, wrt=0, mode: str | None = None):
+    """The Jacobian of `fun`, as a function of its arguments.
+
+    Each block has shape `result.shape + param.shape` (JAX's convention; a float
+    when both are scalars); a tuple `wrt` gives a tuple of blocks, and several
+    results a tuple of those. It is assembled from generated code: one forward
+    mode call (`jvp`) per entry of the parameters, or one reverse mode call
+    (`vjp`) per entry of the results, whichever is fewer (`mode` forces one:
+    'forward' or 'reverse'). See jacobians.py.
+
+    Example:
+        >>> import symdiff
+        >>> from math import sin
+        >>> def f(x):
+        ...     return x * x
+        >>> symdiff.jacobian(f)(3.0)  # doctest: +SKIP
+        6.0
+    """
+    from .jacobians import assemble
+
+    if mode not in (None, "forward", "reverse"):
+        raise ValueError(f"mode={mode!r}: use 'forward', 'reverse' or None (chosen by the sizes)")
+    many = isinstance(wrt, (tuple, list))
+    tangent, cotangent = jvp(fun, wrt), vjp(fun, wrt)
+    names = [p.var.name for p in tangent.lowered.params]
+    indices = [names.index(w) for w in tangent.wrt]
+
+    def jacobian_of(*args):
+        return assemble(tangent, cotangent, args, indices, fun(*args), mode, many)
+
+    jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
+    return jacobian_of
+
+
+def hessian(fun, wrt=0):
+    """The Hessian of a scalar `fun`, as a function of its arguments: forward mode over
+    the generated gradient code (each column one `jvp` of `grad(fun)`).
+
+    A block has shape `param.shape + param.shape`; a tuple `wrt` gives the blocks
+    ((H_xx, H_xy), (H_yx, H_yy)). Loops in the gradient code (their tapes) are not
+    differentiated again yet.
+    """
+    from .jacobians import assemble
+
+    many = isinstance(wrt, (tuple, list))
+    gradient = grad(fun, wrt)
+    names = [p.var.name for p in gradient.lowered.params]
+    indices = [names.index(w) for w in gradient.wrt]
+
+    def hessian_of(*args):
+        # array code: the gradient code generated for these shapes (it has source)
+        generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
+        tangent = jvp(generated, tuple(gradient.wrt) if many else gradient.wrt[0])
+        value = generated(*args)
+        return assemble(tangent, None, args, indices, value, "forward", many)
+
+    hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
+    return hessian_of
 
 
 def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None):

@@ -30,7 +30,9 @@ of running the helper's forward sweep twice.
 
 from __future__ import annotations
 
-from .ir import Builder, Func, NameAllocator, Param, Var, evaluate_ir
+from dataclasses import replace
+
+from .ir import Builder, Func, Var, evaluate_ir
 from .loops import Shapes
 
 
@@ -141,29 +143,10 @@ def callee_vjp(callee: Callee, wrt: tuple, seeded: tuple, shapes, prims) -> Call
 
 
 def _build_vjp(func: Func, wrt: tuple, seeded: tuple, shapes, prims) -> Func:
-    from .reverse import _gradient, active_vars, expand, fallback_ns, infer_shapes, own_gradients, sweep
+    from .reverse import own_gradients, pullback
     from .simplify import simplify
 
-    names = NameAllocator.for_func(func)
-    if shapes is not None:
-        shapes = infer_shapes(func, dict(zip((p.var.name for p in func.params), shapes, strict=True)), prims)
-    builder = Builder(names, prims, fallback_ns=fallback_ns(func), shapes=shapes)
-    cbars, terms = [], {}
-    for j in seeded:
-        result = func.results[j]
-        cbar = Var(names.fresh(f"{result.name}_bar"))
-        cbars.append(cbar)
-        if shapes is not None:
-            shapes[cbar.name] = shapes[result.name]
-        terms.setdefault(result.name, []).append((cbar, None, ()))
-    replaced: dict[str, list] = {}
-    sweep(builder, func.body, terms, active_vars(func, wrt, prims), prims, replaced)
-    builder.guard = ()
-    grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
-    given = ", ".join(c.name for c in cbars)
-    wanted = ", ".join(f"{func.params[i].var.name}_bar" for i in wrt)
-    vjp = Func(f"{func.name}_vjp", tuple(Param(p.var) for p in func.params) + tuple(map(Param, cbars)),
-               expand(func.body, replaced) + tuple(builder.eqns), grads, func.loc, func.modules,
-               func.reserved, f"Vector-Jacobian product of {func.name}: {wanted} given {given}.")
-    vjp = simplify(vjp, prims)
+    param_shapes = None if shapes is None else dict(zip((p.var.name for p in func.params), shapes, strict=True))
+    vjp = pullback(func, wrt, prims, param_shapes, seeded)
+    vjp = simplify(replace(vjp, name=f"{func.name}_vjp"), prims)
     return vjp if shapes is None else own_gradients(vjp, wrt, prims)

@@ -16,7 +16,7 @@ from .errors import ShapeError, WrtError
 from .ir import Func
 from .lower import lower
 from .parse import Source
-from .reverse import own_gradients, reverse
+from .reverse import own_gradients, pullback, reverse
 from .simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
@@ -115,6 +115,24 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
     simplified = simplify(tangent, prims)
     text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
+    function = compile_source(text, simplified.name, source.live)
+    return Derivation(lowered, indices, stages, text, function), many
+
+
+def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
+               lowered: Func | None = None) -> tuple[Derivation, bool]:
+    """Differentiate `source` in reverse mode with a cotangent per result (see
+    reverse.pullback): the generated function takes the arguments, then the
+    cotangents, and returns the value and the parameters' cotangents."""
+    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
+    backward = pullback(lowered, indices, prims, shapes, with_value=True)
+    simplified = simplify(backward, prims)
+    if shapes is not None:
+        simplified = own_gradients(simplified, indices, prims)
+    value, grads = simplified.results[0], simplified.results[1:]
+    simplified = replace(simplified, results=(value, grads if many else grads[0]))
+    text = emit_source(simplified, prims)
+    stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
     function = compile_source(text, simplified.name, source.live)
     return Derivation(lowered, indices, stages, text, function), many
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .errors import NonScalarOutputError, ShapeError
-from .ir import Builder, Const, Eqn, Func, NameAllocator, Var, atom_key
+from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
 from .primitives import PRIMS
 
 
@@ -96,6 +96,45 @@ def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PR
     doc = f"{'Value and gradient' if with_value else 'Gradient'} of {func.name} with respect to {wrt_names}."
     return Func(f"{prefix}_{func.name}", func.params, expand(func.body, replaced) + tuple(builder.eqns), results,
                 func.loc, func.modules, func.reserved, doc)
+
+
+def pullback(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None,
+             seeded: tuple | None = None, with_value: bool = False) -> Func:
+    """The vector-Jacobian product of `func`: its parameters, then a cotangent `y_bar`
+    per result in `seeded` (every result by default), to the cotangents of the
+    parameters in `wrt`, each of its parameter's shape (and, for arrays, never an
+    alias of an argument); first the results themselves, when `with_value`.
+
+    Args:
+        shapes: the parameters' shapes by name (array code), or None.
+    """
+    results = flat_results(func.results)
+    seeded = tuple(range(len(results))) if seeded is None else seeded
+    names = NameAllocator.for_func(func)
+    if shapes is not None:
+        shapes = infer_shapes(func, shapes, prims)
+    builder = Builder(names, prims, fallback_ns=fallback_ns(func), shapes=shapes)
+    cbars, terms = [], {}
+    active = active_vars(func, wrt, prims)
+    for j in seeded:
+        result = results[j]
+        cbar = Var(names.fresh(f"{result.name if isinstance(result, Var) else 'out'}_bar"))
+        cbars.append(cbar)
+        if shapes is not None:
+            shapes[cbar.name] = shapes[result.name] if isinstance(result, Var) else ()
+        if isinstance(result, Var):
+            terms.setdefault(result.name, []).append((cbar, None, ()))
+    replaced: dict[str, list] = {}
+    sweep(builder, func.body, terms, active, prims, replaced)
+    builder.guard = ()
+    grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
+    given = ", ".join(c.name for c in cbars)
+    wanted = ", ".join(f"{func.params[i].var.name}_bar" for i in wrt)
+    doc = f"Vector-Jacobian product of {func.name}: {wanted} given {given}."
+    value = ((func.results[0] if len(func.results) == 1 else func.results),) if with_value else ()
+    return Func(f"vjp_{func.name}", func.params + tuple(map(Param, cbars)),
+                expand(func.body, replaced) + tuple(builder.eqns), value + grads, func.loc, func.modules,
+                func.reserved, doc)
 
 
 def sweep(builder: Builder, eqns, terms: dict, active: set, prims, replaced: dict):
