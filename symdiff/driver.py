@@ -9,9 +9,10 @@ the compiled function. Passes are pure; the driver holds no state.
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field, replace
 
-from .emit import compile_source, emit_source
+from .emit import compile_source, custom_functions, emit_source
 from .errors import ShapeError, WrtError
 from .ir import Func
 from .lower import lower
@@ -90,6 +91,16 @@ def is_array_code(func: Func, prims=None) -> bool:
     return False
 
 
+def _live(source: Source, func: Func):
+    """`source.live`, with cells for the functions with custom derivative rules the code
+    calls (a partial given as a lambda is no name of the user's module)."""
+    if source.live is None:
+        return None
+    globals_, cells = source.live
+    extra = {n: types.CellType(f) for n, f in custom_functions(func).items() if globals_.get(n) is not f}
+    return (globals_, {**cells, **extra}) if extra else source.live
+
+
 def _prepared(source: Source, wrt, prims, shapes, lowered):
     """(prims, the lowered function, wrt as indices, whether wrt was a tuple) for a derivation."""
     from .primitives import PRIMS
@@ -115,7 +126,7 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
     simplified = simplify(tangent, prims)
     text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
-    function = compile_source(text, simplified.name, source.live)
+    function = compile_source(text, simplified.name, _live(source, simplified))
     return Derivation(lowered, indices, stages, text, function), many
 
 
@@ -133,7 +144,7 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
     text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    function = compile_source(text, simplified.name, source.live)
+    function = compile_source(text, simplified.name, _live(source, simplified))
     return Derivation(lowered, indices, stages, text, function), many
 
 
@@ -157,5 +168,5 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
     text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    function = compile_source(text, simplified.name, source.live)
+    function = compile_source(text, simplified.name, _live(source, simplified))
     return Derivation(lowered, indices, stages, text, function), many

@@ -152,6 +152,22 @@ def _is_marker(stmt) -> bool:
         stmt.value.id.startswith("__symdiff_comment_")
 
 
+def custom_functions(func: Func) -> dict:
+    """name -> function, for the functions with custom derivative rules (and their
+    partials) that `func` and the functions it calls call."""
+    found, seen, pending = {}, set(), [func]
+    while pending:
+        for block in blocks(pending.pop()):
+            for eqn in block.body:
+                params = dict(eqn.params)
+                if eqn.prim == "custom" and params["rule"].fun is not None and "." not in params["rule"].name:
+                    found[params["rule"].name] = params["rule"].fun
+                if eqn.prim == "call" and id(params["callee"]) not in seen:
+                    seen.add(id(params["callee"]))
+                    pending.append(params["callee"].func)
+    return found
+
+
 def compile_source(source: str, name: str, live=None):
     """Compile generated `source` and return its function `name`.
 
@@ -342,6 +358,12 @@ class _Printer(BlockPrinting):
         args = [self.atom(a) for a in eqn.args]
         if eqn.prim == "call":  # a function of the module's own (see _module)
             return ast.Call(ast.Name(self.functions[id(dict(eqn.params)["callee"])], ast.Load()), args, [])
+        if eqn.prim == "custom":  # a function with a custom derivative rule, called as spelled
+            root, *attrs = dict(eqn.params)["rule"].name.split(".")
+            func = ast.Name(root, ast.Load())
+            for attr in attrs:
+                func = ast.Attribute(func, attr, ast.Load())
+            return ast.Call(func, args, [])
         spelled = self.prims[eqn.prim].spelling[eqn.ns]
         if eqn.prim == "cond":
             return ast.IfExp(args[0], args[1], args[2])

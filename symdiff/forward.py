@@ -185,11 +185,18 @@ def _extreme(builder, eqn, tangents, axis=None, keepdims=False):
     return builder.div(picked, builder.sum(mask, axis=axis, keepdims=keepdims))
 
 
+def _custom(builder, eqn, tangents, rule):
+    """A function with a custom derivative rule: its partials times the tangents."""
+    terms = [builder.mul(builder.emit("custom", *eqn.args, rule=rule.partial(i, eqn.loc)), tangent)
+             for i, tangent in enumerate(tangents) if tangent is not None]
+    return _sum(builder, terms)
+
+
 _LINEAR = ("getitem", "scatter_add", "trace", "diag", "full", "concatenate", "stack", "transpose",
            "reshape", "expand_dims", "broadcast_to", "copy", "sum", "mean")
 _RULES = {**{name: _linear for name in _LINEAR},
           **{name: _bilinear for name in ("matmul", "dot", "outer", "einsum")},
-          "where": _where, "norm": _norm, "amax": _extreme, "amin": _extreme}
+          "where": _where, "norm": _norm, "amax": _extreme, "amin": _extreme, "custom": _custom}
 
 
 # ------------------------------------------------------------ loops and calls

@@ -86,6 +86,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         self.callees: dict = {}  # the helpers lowered on their own, by how they are called
         self.unpacked: list = []  # the names a call's values are unpacked into (`u, v = helper(x)`)
         self.returned_shapes: dict = {}  # the shape each value returned from inside a loop had
+        self.rules: dict = {}  # the custom derivative rules called (custom.py), by spelling
 
     def error(self, node, detail, cls=UnsupportedSyntaxError):
         return cls(self.src.loc(node), detail)
@@ -366,6 +367,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         listed = self.list_call(node, name)  # np.stack(ys), sum(ys), ... of a list being built
         if listed is not None:
             return listed
+        custom = self.custom_function(node.func)
+        if custom is not None:
+            return self.custom_call(node, custom, name)
         target = self.user_function(node.func)
         if target is not None:
             return self.inline_call(node, target, name)

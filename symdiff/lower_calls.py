@@ -31,7 +31,9 @@ from dataclasses import dataclass, field, replace
 
 from .errors import SymdiffError, UnsupportedSyntaxError
 from .ir import Const, Param, Var, atom_key
-from .parse import ConstRef, Source, UserFunction, UserModule
+from .custom import registered
+from .parse import ConstRef, CustomRef, ModuleRef, Source, UserFunction, UserModule
+from .primitives import MODULES
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,54 @@ class CallLowering:
             return None
         module = self.src.lookup(node.value.id)
         return module.attribute(node.attr) if isinstance(module, UserModule) else None
+
+    def custom_function(self, func: ast.expr):
+        """The `parse.CustomRef` of a function with a custom derivative rule `func` names, or None."""
+        ref = self.user_module_attribute(func)
+        if ref is None and isinstance(func, ast.Name) and func.id not in self.env:
+            ref = self.src.lookup(func.id)
+            if isinstance(ref, CustomRef):
+                self.outside.add(func.id)
+        if ref is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id not in self.env:  # np.sinc with a rule registered for it
+            module = self.src.lookup(func.value.id)
+            if isinstance(module, ModuleRef):
+                fun = getattr(MODULES[module.ns], func.attr, None)
+                partials = registered(fun) if callable(fun) else None
+                ref = CustomRef(ast.unparse(func), fun, partials) if partials is not None else None
+                if ref is not None:
+                    self.outside.add(func.value.id)
+                    self.modules.setdefault(module.ns, module.alias)
+        return ref if isinstance(ref, CustomRef) else None
+
+    def custom_call(self, node: ast.Call, ref, name: str | None):
+        """`f(x, y)` for a function with a custom derivative rule: one `custom` equation."""
+        if node.keywords:
+            raise self.error(node, f"{ref.name} has a custom derivative rule; pass its arguments "
+                             "by position")
+        args = [self.expr(a) for a in node.args]
+        rule = self.rule(ast.unparse(node.func), ref.fun, ref.partials, self.src.loc(node))
+        return self.emit(node, "custom", args, name=name, params=(("rule", rule),))
+
+    def rule(self, spelled: str, fun, partials: tuple, loc):
+        """The `custom.Rule` for a function (the same one for every call), with rules for its
+        partials: functions (named for the generated code), or names read statically."""
+        from .custom import Rule
+
+        key = (spelled, id(fun))
+        if key not in self.rules:
+            inner = []
+            for i, partial in enumerate(partials):
+                if isinstance(partial, str):
+                    self.outside.add(partial)
+                    inner.append(Rule(partial, None, (), loc))
+                    continue
+                label = getattr(partial, "__name__", "")
+                label = label if label.isidentifier() else f"{spelled.replace('.', '_')}_d{i}"
+                self.outside.add(label)
+                inner.append(self.rule(label, partial, registered(partial) or (), loc))
+            self.rules[key] = Rule(spelled, fun, tuple(inner), loc)
+        return self.rules[key]
 
     def user_function(self, func: ast.expr):
         """The user function `func` names, or None (a library function, or not a name)."""
@@ -148,7 +198,7 @@ class CallLowering:
             return self.callees[memo]
         self.callees[memo] = None  # (while lowering it: a recursive call inlines, and fails there)
         callee = type(self)(src, None if shapes is None else dict(zip(order, shapes)))
-        for shared in ("modules", "outside", "top_lookup", "callees"):
+        for shared in ("modules", "outside", "top_lookup", "callees", "rules"):
             setattr(callee, shared, getattr(self, shared))
         callee.call_stack = self.call_stack + (key,)
         callee.result_name = None
@@ -174,7 +224,7 @@ class CallLowering:
     def callee_lowering(self, src: Source, local: bool, name: str | None):
         """A lowering of `src` that appends to this one's equations and shares its names."""
         callee = type(self)(src, None)
-        for shared in ("shapes", "names", "eqns", "values", "modules", "outside", "guard", "top_lookup"):
+        for shared in ("shapes", "names", "eqns", "values", "modules", "outside", "guard", "top_lookup", "rules"):
             setattr(callee, shared, getattr(self, shared))
         callee.result_name = name
         callee.unbound = {}

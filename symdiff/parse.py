@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from .custom import registered
 from .errors import Loc, SourceUnavailableError, UnknownFunctionError
 from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
@@ -56,6 +57,16 @@ class ConstTuple:
 
 
 @dataclass(frozen=True)
+class CustomRef:
+    """A function with a custom derivative rule (custom.py): `partials` are functions,
+    or their names where the file was read statically (then `fun` is None)."""
+
+    name: str
+    fun: object = field(compare=False)
+    partials: tuple = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Unknown:
     what: str    # what the name is, for the error message
 
@@ -82,7 +93,7 @@ class UserModule:
         return classify(getattr(self.module, attr), f"{self.name}.{attr}")
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | ConstTuple | Unknown | UserFunction | UserModule
+Binding = ModuleRef | FunctionRef | ConstRef | ConstTuple | CustomRef | Unknown | UserFunction | UserModule
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,9 @@ def classify(value, name: str) -> Binding:
     ref = _FUNCTION_IDS.get(id(value)) if callable(value) else None
     if ref is not None:
         return FunctionRef(*ref)
+    partials = registered(value) if callable(value) else None
+    if partials is not None:
+        return CustomRef(name, value, partials)
     if isinstance(value, (bool, numbers.Real, np.bool_)):
         return ConstRef(value, name)
     if isinstance(value, tuple) and all(isinstance(v, (bool, numbers.Real)) for v in value):
@@ -267,6 +281,11 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 bindings[local] = _from_import(stmt.module or "", alias.name, local)
+        elif isinstance(stmt, ast.FunctionDef) and _custom_partials(stmt) == ():
+            bindings[stmt.name] = Unknown(f"function {stmt.name} whose custom derivative the CLI cannot "
+                                          "read (name each partial by a module-level def)")
+        elif isinstance(stmt, ast.FunctionDef) and _custom_partials(stmt) is not None:
+            bindings[stmt.name] = CustomRef(stmt.name, None, _custom_partials(stmt))
         elif isinstance(stmt, ast.FunctionDef):
             bindings[stmt.name] = UserFunction(stmt.name, (path, _first_line(stmt), stmt.name),
                                                lambda node=stmt: _static_source(node, bindings, path))
@@ -282,6 +301,19 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
                 bindings[target] = ConstRef(value, target) if value is not None else Unknown(
                     f"module-level value {target} that is not a numeric constant")
     return bindings
+
+
+def _custom_partials(node: ast.FunctionDef) -> tuple[str, ...] | None:
+    """The names of the partials `@symdiff.custom_derivative(d1, d2)` gives `node`, if it has
+    that decorator: () where they are not all names (of module-level functions)."""
+    for decorator in node.decorator_list:
+        func = getattr(decorator, "func", None)
+        name = getattr(func, "attr", None) or getattr(func, "id", None)
+        if isinstance(decorator, ast.Call) and name == "custom_derivative":
+            if all(isinstance(a, ast.Name) for a in decorator.args) and not decorator.keywords:
+                return tuple(a.id for a in decorator.args)
+            return ()
+    return None
 
 
 def _from_import(module: str, name: str, local: str) -> Binding:

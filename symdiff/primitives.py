@@ -360,7 +360,8 @@ ROWS = [
 
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
-from .calls import call_shape, run_call, sympy_call  # noqa: E402 - rows built from Prim
+from . import custom  # noqa: E402 - rows built from Prim
+from .calls import call_shape, run_call, sympy_call  # noqa: E402
 from .loops import Shapes, loop_shape, pick, pick_shape, run_loop  # noqa: E402
 
 
@@ -382,6 +383,8 @@ ROWS += [
          params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
     Prim("call", 0, {"op": "call"}, sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
          params=(("callee", None),)),
+    Prim("custom", 0, {"op": "custom"}, custom.sympy_meaning, vjp=custom.vjp_rules, kind="float",
+         evaluate=custom.evaluate, params=(("rule", None),)),
     Prim("range", 3, {"op": "range"}, None, shape=lambda *shapes: Shapes([()]), kind="any",
          evaluate=lambda start, stop, step: range(start, stop, step)),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",

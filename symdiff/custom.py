@@ -1,0 +1,128 @@
+"""Custom derivative rules: a function symdiff treats as one opaque primitive.
+
+    @symdiff.custom_derivative(lambda x: 1.0 / (1.0 + math.exp(-x)))
+    def softplus(x):
+        return math.log1p(math.exp(x)) if x < 30.0 else x
+
+    symdiff.custom_derivative(lambda x: expit(x) * (1.0 - expit(x)))(expit)  # no source needed
+
+A call to such a function is lowered to one equation `y = custom(x, rule=R)`,
+whose partial derivatives are calls to the functions given, one per parameter:
+reverse mode multiplies them by the adjoint, forward mode by the tangents,
+`verify` gives SymPy a function whose derivative they are, and the generated
+code calls the function and its partials by name. The rule is for functions of
+numbers (NumPy applies them elementwise to arrays): each partial returns the
+derivative with respect to one argument, of the arguments' broadcast shape.
+The CLI reads the decorator statically (`@symdiff.custom_derivative(d_f)` with
+partials named by module-level functions of the file).
+"""
+
+from __future__ import annotations
+
+from .errors import UnsupportedSyntaxError
+
+RULES: dict = {}  # function -> its partial derivatives (functions), as registered
+
+
+def custom_derivative(*partials):
+    """Declare a function opaque to symdiff and give its partial derivatives.
+
+    Args:
+        partials: one function per parameter of the decorated function, taking
+            the same arguments and returning the partial derivative with respect
+            to that parameter.
+
+    Returns:
+        A decorator registering the function (and returning it unchanged); it can
+        also be applied to a function without Python source (a NumPy ufunc, a
+        SciPy function) as `custom_derivative(d)(expit)`.
+
+    Example:
+        >>> import math, symdiff
+        >>> @symdiff.custom_derivative(lambda x: 1.0 / (1.0 + math.exp(-x)))
+        ... def softplus(x):
+        ...     return math.log1p(math.exp(x))
+        >>> softplus(0.0) == math.log(2.0)
+        True
+    """
+    if not partials or not all(callable(p) for p in partials):
+        raise TypeError("custom_derivative takes one function per parameter: its partial derivatives")
+
+    def register(fun):
+        RULES[fun] = partials
+        return fun
+
+    return register
+
+
+def registered(value):
+    """The partial derivatives registered for `value`, or None."""
+    try:
+        return RULES.get(value)
+    except TypeError:  # (unhashable)
+        return None
+
+
+class Rule:
+    """A custom primitive: how the generated code calls it, the function (None when
+    the file was read statically) and the rules of its partials. Compared by identity."""
+
+    __slots__ = ("name", "fun", "partials", "loc", "_sympy")
+
+    def __init__(self, name: str, fun, partials: tuple, loc):
+        self.name, self.fun, self.partials, self.loc, self._sympy = name, fun, partials, loc, None
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def partial(self, index: int, loc=None) -> Rule:
+        if index >= len(self.partials):
+            what = (f"no derivative of {self.name} is given" if not self.partials else
+                    f"the custom derivative of {self.name} gives {len(self.partials)} partial(s), "
+                    f"but it is called with an argument {index + 1}")
+            raise UnsupportedSyntaxError(loc or self.loc, f"{what}; give one partial per parameter with "
+                                         "symdiff.custom_derivative")
+        return self.partials[index]
+
+    def sympy(self):
+        """A SymPy function of this name: numbers in, the Python function's value out;
+        its derivative is the SymPy function of the partial."""
+        if self._sympy is None:
+            import sympy as sp
+
+            rule = self
+
+            class Custom(sp.Function):
+                @classmethod
+                def eval(cls, *args):
+                    if rule.fun is not None and all(a.is_number and a.is_real for a in args):
+                        return sp.Float(float(rule.fun(*(float(a) for a in args))), 30)
+                    return None
+
+                def fdiff(self, argindex=1):
+                    return rule.partial(argindex - 1).sympy()(*self.args)
+
+            Custom.__name__ = Custom.__qualname__ = self.name.replace(".", "_")
+            self._sympy = Custom
+        return self._sympy
+
+
+def evaluate(*args, rule: Rule):
+    if rule.fun is None:
+        raise UnsupportedSyntaxError(rule.loc, f"{rule.name} was read from a file without running it, so "
+                                     "symdiff cannot evaluate it; import the module and use the Python API")
+    return rule.fun(*args)
+
+
+def sympy_meaning(*args, rule: Rule):
+    return rule.sympy()(*args)
+
+
+def vjp_rules(count: int) -> tuple:
+    return tuple(_vjp(i) for i in range(count))
+
+
+def _vjp(index: int):
+    def rule(b, g, out, *args, rule):
+        return b.mul(g, b.emit("custom", *args, rule=rule.partial(index, b.loc)))
+    return rule
