@@ -125,3 +125,31 @@ def test_third_derivatives_and_mixed_partials():
     assert math.isclose(third(0.3, -0.8, 1.1), 6.0 - (-0.8) ** 3 * math.cos(-0.8 * 1.1), rel_tol=1e-12)
     mixed = symdiff.grad(symdiff.grad(energy, wrt="y"), wrt="x")  # d2 E / dx dy
     assert math.isclose(mixed(0.3, -0.8, 1.1), -2 * 0.3 * math.exp(-0.09), rel_tol=1e-12)
+
+
+def shift(x, y):
+    return x + y
+
+
+def product(x, y):
+    return x * y
+
+
+d_shift_dy = symdiff.grad(shift, wrt="y")
+d_product_dy = symdiff.grad(product, wrt="y")
+
+
+def outer_shift(x):
+    return x * d_shift_dy(x, 1.0)  # x * d/dy (x + y) = x
+
+
+def outer_product(x):
+    return x * d_product_dy(x, 2.0)  # x * d/dy (x y) = x * x
+
+
+def test_nested_derivatives_keep_their_variables_apart():
+    # Siskind and Pearlmutter's perturbation confusion: d/dx [x * d/dy (x + y)] is 1, not 2
+    assert symdiff.grad(outer_shift)(3.0) == 1.0
+    assert symdiff.jvp(outer_shift)(3.0, 1.0) == (3.0, 1.0)
+    assert symdiff.grad(outer_product)(3.0) == 6.0
+    assert symdiff.jvp(outer_product)(3.0, 1.0) == (9.0, 6.0)
