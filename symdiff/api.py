@@ -26,6 +26,8 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _derivative(fun, wrt, kind: str):
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
+    if key not in per_fun and hasattr(fun, "specialized"):  # a derivative of array code, again
+        per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
         source = parse_function(fun)
         lowered = lower(source)
@@ -37,6 +39,26 @@ def _derivative(fun, wrt, kind: str):
             derivation, _ = _derive(kind, source, wrt, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
     return per_fun[key]
+
+
+def _of_specializing(fun, wrt, kind: str):
+    """The `kind` derivative of what `_specializing` returned: at each call, that of the
+    code it generates for the arguments' shapes (which has source)."""
+    count = fun.arity
+
+    def nested(*args, **kwargs):
+        return _derivative(fun.specialized(*args[:count], **kwargs), wrt, kind)(*args, **kwargs)
+
+    def specialized(*args, **kwargs):
+        inner = _derivative(fun.specialized(*args[:count], **kwargs), wrt, kind)
+        return inner.specialized(*args, **kwargs) if hasattr(inner, "specialized") else inner
+
+    nested.__name__ = f"{kind}_{fun.__name__}"
+    nested.__qualname__ = f"symdiff.{kind}({fun.__qualname__})"
+    nested.specialized, nested.fun, nested.lowered = specialized, fun, fun.lowered
+    nested.wrt = tuple(fun.lowered.params[i].var.name for i in resolve_wrt(fun.lowered, wrt)[0])
+    nested.arity = count + (len(nested.wrt) if kind == "jvp" else 0)
+    return nested
 
 
 def _derive(kind: str, source, wrt, **options):
@@ -91,6 +113,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     specializing.__name__ = f"{kind}_{lowered.name}"
     specializing.specializations = specialized
     specializing.specialized = lambda *args, **kwargs: specialized_for(args, kwargs)[0]
+    specializing.arity = len(names) + tangents  # (the arguments its generated code takes)
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
     _describe(specializing, fun, lowered, resolve_wrt(lowered, wrt)[0], kind)

@@ -296,9 +296,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                              "or pass it as a parameter", UnknownFunctionError)
         if isinstance(ref, (Unknown, UserModule)):
             what = ref.what if isinstance(ref, Unknown) else f"module {ref.module.__name__}"
+            advice = getattr(ref, "advice", "") or "pass it as a parameter or use math/NumPy functions"
             raise self.error(node, f"{name} is a {what}, which symdiff cannot differentiate "
-                             "through; pass it as a parameter or use math/NumPy functions",
-                             UnknownFunctionError)
+                             f"through; {advice}", UnknownFunctionError)
         self.outside.add(name)
         if isinstance(ref, ModuleRef):
             self.modules.setdefault(ref.ns, ref.alias)

@@ -68,7 +68,8 @@ class CustomRef:
 
 @dataclass(frozen=True)
 class Unknown:
-    what: str    # what the name is, for the error message
+    what: str        # what the name is, for the error message
+    advice: str = ""  # what to do instead, where the usual advice does not fit
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,9 @@ def classify(value, name: str) -> Binding:
         return ConstRef(value, name)
     if isinstance(value, tuple) and all(isinstance(v, (bool, numbers.Real)) for v in value):
         return ConstTuple(value, name)
+    if isinstance(value, types.FunctionType) and hasattr(value, "specialized"):
+        return Unknown("derivative symdiff generates per argument shape at its first call (array code)",
+                       "apply symdiff.jvp, jacobian or hessian to it directly instead of calling it here")
     if isinstance(value, types.FunctionType):
         code = value.__code__
         return UserFunction(name, (code.co_filename, code.co_firstlineno, code.co_name),

@@ -153,3 +153,25 @@ def test_nested_derivatives_keep_their_variables_apart():
     assert symdiff.jvp(outer_shift)(3.0, 1.0) == (3.0, 1.0)
     assert symdiff.grad(outer_product)(3.0) == 6.0
     assert symdiff.jvp(outer_product)(3.0, 1.0) == (9.0, 6.0)
+
+
+def sine_sum(x):
+    return np.sum(np.sin(x) * x)
+
+
+sine_sum_grad = symdiff.grad(sine_sum)
+
+
+def calls_the_array_gradient(x):
+    return np.sum(sine_sum_grad(x) ** 2)
+
+
+def test_derivatives_of_array_gradient_code_per_shape():
+    x = np.array([0.3, -0.5])
+    value, column = symdiff.jvp(sine_sum_grad)(x, np.array([1.0, 0.0]))
+    np.testing.assert_allclose(value, np.sin(x) + x * np.cos(x), rtol=1e-14)
+    np.testing.assert_allclose(column, [2 * math.cos(0.3) - 0.3 * math.sin(0.3), 0.0], rtol=1e-14)
+    with pytest.raises(symdiff.UnknownFunctionError) as info:
+        symdiff.grad(calls_the_array_gradient)(x)
+    assert "sine_sum_grad is a derivative symdiff generates per argument shape" in str(info.value)
+    assert str(info.value).startswith(f"{__file__}:")
