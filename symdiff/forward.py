@@ -185,6 +185,15 @@ def _extreme(builder, eqn, tangents, axis=None, keepdims=False):
     return builder.div(picked, builder.sum(mask, axis=axis, keepdims=keepdims))
 
 
+def _prod(builder, eqn, tangents, axis=None, keepdims=False):
+    """np.prod: the tangents weighted by the product of the other factors (the reverse
+    rule's weights, zeros included), summed along the axes."""
+    from .arrays import _prod_vjp
+
+    weights = _prod_vjp(builder, Const(1.0), eqn.out, eqn.args[0], axis=axis, keepdims=keepdims)
+    return builder.sum(builder.mul(weights, tangents[0]), axis=axis, keepdims=keepdims)
+
+
 def _custom(builder, eqn, tangents, rule):
     """A function with a custom derivative rule: its partials times the tangents."""
     terms = [builder.mul(builder.emit("custom", *eqn.args, rule=rule.partial(i, eqn.loc)), tangent)
@@ -196,7 +205,7 @@ _LINEAR = ("getitem", "scatter_add", "trace", "diag", "full", "concatenate", "st
            "reshape", "expand_dims", "broadcast_to", "copy", "sum", "mean")
 _RULES = {**{name: _linear for name in _LINEAR},
           **{name: _bilinear for name in ("matmul", "dot", "outer", "einsum")},
-          "where": _where, "norm": _norm, "amax": _extreme, "amin": _extreme, "custom": _custom}
+          "where": _where, "norm": _norm, "amax": _extreme, "amin": _extreme, "prod": _prod, "custom": _custom}
 
 
 # ------------------------------------------------------------ loops and calls

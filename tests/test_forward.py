@@ -162,18 +162,21 @@ def test_a_maximum_tie_shares_its_tangent(tmp_path):
     assert (value, dot) == (3.0, 1.5)  # the mean of the tied entries' tangents, as the gradient splits
 
 
-def test_an_operation_without_a_tangent_rule_is_refused_where_it_is_used(tmp_path):
+def test_a_product_with_a_zero_factor(tmp_path):
     module = module_from_text(tmp_path, "products", """
         import numpy as np
 
-        def f(x):
-            return np.prod(x) + 1.0
+        def f(X):
+            return np.sum(np.prod(X, axis=1) ** 2) + np.prod(X)
         """)
-    tangent = symdiff.jvp(module.f)
-    with pytest.raises(symdiff.UnsupportedSyntaxError) as info:
-        tangent(np.ones(3), np.ones(3))
-    assert str(info.value).startswith(f"{module.__file__}:5:")
-    assert "no tangent rule for prod" in str(info.value)
+    X = np.array([[0.5, 2.0, -1.5], [0.7, 0.0, 1.2]])  # one zero: its row's product is 0
+    direction = np.array([[0.3, -0.2, 1.0], [0.4, 2.0, -0.6]])
+    value, dot = symdiff.jvp(module.f)(X, direction)
+    expected = np.sum(symdiff.grad(module.f)(X) * direction)
+    assert value == module.f(X) and math.isclose(dot, expected, rel_tol=1e-12)
+    # 2 p0 dp0 with p0 = -1.5, dp0 = 0.3 (2 * -1.5) - 0.2 (0.5 * -1.5) + 1.0 (0.5 * 2) = 0.25; the
+    # product of all has one zero factor, X[1, 1]: only its tangent counts, times the others, -1.26
+    assert math.isclose(dot, 2 * -1.5 * 0.25 + 2.0 * -1.26, rel_tol=1e-12)
 
 
 def test_cli_prints_the_tangent_code(capsys):
