@@ -16,7 +16,7 @@ import numpy as np
 
 from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
-from .errors import ShapeError
+from .errors import ShapeError, SymdiffError
 from .lower import lower
 from .parse import parse_function
 
@@ -304,7 +304,7 @@ def hessian(fun, wrt=0):
     ((H_xx, H_xy), (H_yx, H_yy)). Loops in the gradient code (their tapes) are not
     differentiated again yet.
     """
-    from .jacobians import assemble
+    from .jacobians import assemble, second_derivatives
 
     many = isinstance(wrt, (tuple, list))
     gradient = grad(fun, wrt)
@@ -314,9 +314,11 @@ def hessian(fun, wrt=0):
     def hessian_of(*args):
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
-        tangent = jvp(generated, tuple(gradient.wrt) if many else gradient.wrt[0])
-        value = generated(*args)
-        return assemble(tangent, None, args, indices, value, "forward", many)
+        try:
+            tangent = jvp(generated, tuple(gradient.wrt) if many else gradient.wrt[0])
+            return assemble(tangent, None, args, indices, generated(*args), "forward", many)
+        except SymdiffError:  # a loop's tape in the gradient code: forward over forward mode
+            return second_derivatives(jvp(jvp(fun, wrt), wrt), args, indices, many)
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of

@@ -11,7 +11,9 @@ outputs, and reverse mode otherwise. Ties go to reverse mode.
 
 A Hessian is the Jacobian of the generated gradient code, by forward mode over
 it (forward over reverse): column j is `jvp(grad(f))` along the j-th unit
-vector.
+vector. Gradient code with a loop keeps a tape, which is not differentiated
+again; such functions get forward over forward mode, `jvp(jvp(f))`, one call
+per pair of entries.
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ def assemble(tangent, cotangent, args, indices, value, mode: str | None, many: b
     shaped = [tuple(_scalar_if_0d(b) for b in row) for row in blocks]
     per_output = [row if many else row[0] for row in shaped]
     return tuple(per_output) if several else per_output[0]
+
+
+def second_derivatives(tangent2, args, indices, many: bool):
+    """The Hessian from `tangent2 = jvp(jvp(f))`: entry (a, b) is the tangent of f's tangent
+    along unit vector b, f's own tangent being along unit vector a (forward over forward)."""
+    params = [args[i] for i in indices]
+    blocks = [[np.zeros(np.shape(p) + np.shape(q)) for q in params] for p in params]
+    for a, row, directions in _unit_vectors(params):
+        for b, column, moves in _unit_vectors(params):
+            _, (_, curvature) = tangent2(*args, *directions, *moves)
+            blocks[a][b][row + column] = curvature
+    shaped = [tuple(_scalar_if_0d(b) for b in line) for line in blocks]
+    return tuple(shaped) if many else shaped[0][0]
 
 
 def _unit_vectors(values):

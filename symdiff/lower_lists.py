@@ -232,7 +232,7 @@ class ListLowering:
         spelled = ast.unparse(func)
         if isinstance(elements, RunningList):
             if isinstance(func, ast.Name) and func.id in ("sum", "len") and func.id not in self.env \
-                    and len(node.args) == 1 and not node.keywords:
+                    and len(node.args) == 1 and not node.keywords and func.id in elements.aggregates:
                 return self.env[elements.aggregates[func.id]]
             raise self.error(node, f"{spelled}({elements.name}): " + _advice(elements.name))
         if isinstance(func, ast.Name) and func.id in ("sum", "len") and func.id not in self.env \
@@ -263,7 +263,7 @@ class ListLowering:
         if elements is None:
             return None
         if isinstance(elements, RunningList):
-            if not _is_last(node, elements.name):
+            if not _is_last(node, elements.name) or "last" not in elements.aggregates:
                 raise self.error(node, _advice(elements.name))
             if elements.empty:
                 raise self.error(node, f"{elements.name} may be empty here (a loop whose trip count only "

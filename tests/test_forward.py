@@ -7,7 +7,6 @@ test_control_flow.py)."""
 import math
 
 import numpy as np
-import pytest
 
 import symdiff
 from symdiff import cli

@@ -175,3 +175,31 @@ def test_derivatives_of_array_gradient_code_per_shape():
         symdiff.grad(calls_the_array_gradient)(x)
     assert "sine_sum_grad is a derivative symdiff generates per argument shape" in str(info.value)
     assert str(info.value).startswith(f"{__file__}:")
+
+
+def iterated_sine(x, n):
+    y = x
+    for i in range(n):
+        y = math.sin(y) * x
+    return y
+
+
+def recurrent_energy(W, x, n):
+    h = x
+    for i in range(n):
+        h = np.tanh(W @ h)
+    return np.sum(h ** 2)
+
+
+def test_hessians_of_functions_with_loops_use_forward_over_forward_mode():
+    # the gradient code's tape is not differentiated again: jvp(jvp(f)) instead
+    gradient = symdiff.grad(iterated_sine)
+    h = 1e-5
+    numeric = (gradient(0.7 + h, 3) - gradient(0.7 - h, 3)) / (2 * h)
+    assert math.isclose(symdiff.hessian(iterated_sine)(0.7, 3), numeric, rel_tol=1e-8)
+    W, x = np.array([[0.4, -0.3], [0.2, 0.6]]), np.array([0.3, -0.4])
+    got = symdiff.hessian(recurrent_energy, wrt="x")(W, x, 3)
+    by_x = symdiff.grad(recurrent_energy, wrt="x")
+    numeric = np.array([(by_x(W, x + h * e, 3) - by_x(W, x - h * e, 3)) / (2 * h) for e in np.eye(2)]).T
+    np.testing.assert_allclose(got, numeric, rtol=1e-7)
+    np.testing.assert_allclose(got, got.T, rtol=1e-12)
