@@ -43,8 +43,11 @@ STATEMENT_ADVICE = {
     "Delete": "del is not supported; leave the name bound",
     "Assert": "assert cannot be differentiated; check the input before calling",
     "Raise": "raise cannot be differentiated; check the input before calling",
-    "Import": "imports belong at module level",
-    "ImportFrom": "imports belong at module level",
+    "Import": "an import inside the function cannot be differentiated; import at module level",
+    "ImportFrom": "an import inside the function cannot be differentiated; import at module level",
+    "Match": "match cannot be differentiated; write it with if / elif / else",
+    "AsyncFor": "async loops cannot be differentiated; use a for loop",
+    "AsyncWith": "context managers cannot be differentiated; move the with block outside the function",
 }
 
 
@@ -93,6 +96,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
 
     # ------------------------------------------------------------ statements
     def run(self) -> Func:
+        if isinstance(self.src.node, ast.AsyncFunctionDef):
+            raise self.error(self.src.node, f"async def {self.src.name} is a coroutine function, which "
+                             "symdiff cannot differentiate; define it with def")
         params = self.params(self.src.node.args)
         try:
             results = self.lower_body()
@@ -186,11 +192,18 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             return
         elif isinstance(stmt, ast.Expr) and self.statement_append(stmt):
             return
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom, ast.Await)):
+            word = {ast.Yield: "yield", ast.YieldFrom: "yield from", ast.Await: "await"}[type(stmt.value)]
+            raise self.error(stmt, f"{word} makes {self.src.name} a generator or coroutine, which symdiff "
+                             "cannot differentiate; return the value instead")
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            raise self.error(stmt, f"the call {ast.unparse(stmt.value.func)}(...) is a statement of its "
+                             "own, whose value nothing uses and which symdiff cannot differentiate; "
+                             "remove it")
         elif isinstance(stmt, ast.Expr):
-            raise self.error(stmt, "an expression statement (such as a print call) has no value to "
-                             "differentiate; remove it")
+            raise self.error(stmt, "an expression statement has no value to differentiate; remove it")
         else:
-            advice = STATEMENT_ADVICE.get(kind, "rewrite it as assignments and a return")
+            advice = STATEMENT_ADVICE.get(kind, "it cannot be differentiated; rewrite it as assignments and a return")
             raise self.error(stmt, f"{kind.lower()} statement: {advice}")
 
     def assign(self, target: ast.expr, value: ast.expr):
@@ -427,6 +440,10 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             spelled = f"{module.alias}.{attr}"
             if (module.ns, attr) in LIBRARY:
                 return (*LIBRARY[(module.ns, attr)], spelled)
+            if attr.startswith("random."):
+                raise self.error(func, f"{spelled} draws random numbers, which have no derivative; draw "
+                                 "them outside the function and pass them as a parameter",
+                                 UnknownFunctionError)
             raise self.error(func, f"{spelled} is not a function symdiff can differentiate; "
                              f"supported {module.ns} functions: {_supported(module.ns)}",
                              UnknownFunctionError)

@@ -212,6 +212,9 @@ def classify(value, name: str) -> Binding:
                             lambda: parse_function(value))
     if isinstance(value, types.ModuleType):
         return UserModule(name, value)
+    if not callable(value):
+        return Unknown(f"{type(value).__name__}, not a number or a tuple of numbers",
+                       "pass it as a parameter (a NumPy array, or numbers)")
     return Unknown(f"{type(value).__name__} {name}")
 
 
@@ -251,9 +254,10 @@ def parse_file(path: str, name: str) -> Source:
     except SyntaxError as exc:
         raise SourceUnavailableError(
             Loc(path, exc.lineno or 1, exc.offset or 1), f"the file does not parse: {exc.msg}") from None
-    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
+    defs = [n for n in tree.body if isinstance(n, kinds) and n.name == name]
     if not defs:
-        available = ", ".join(n.name for n in tree.body if isinstance(n, ast.FunctionDef)) or "none"
+        available = ", ".join(n.name for n in tree.body if isinstance(n, kinds)) or "none"
         raise SourceUnavailableError(
             Loc(path, 1, 1), f"no top-level function named {name!r} (functions here: {available})")
     return _static_source(defs[-1], _static_bindings(tree, path), path)

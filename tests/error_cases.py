@@ -154,3 +154,119 @@ def list_insert(x):
     ys = [x]
     ys.insert(0, 2.0 * x)  # <-
     return sum(ys)
+
+
+# ------------------------------------------------------------ hostile input (issue 6)
+
+def try_except(x):
+    try:  # <-
+        y = math.log(x)
+    except ValueError:
+        y = 0.0
+    return y
+
+
+def with_block(x):
+    with open("weights.txt") as handle:  # <-
+        w = float(handle.read())
+    return w * x
+
+
+def generator(x):
+    yield x * x  # <-
+
+
+async def coroutine(x):  # <-
+    return x * x
+
+
+def class_inside(x):
+    class Scaled:  # <-
+        factor = 2.0
+    return Scaled.factor * x
+
+
+def nonlocal_mutation(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total  # <-
+        total = total + v
+        return total
+    return add(x)
+
+
+def dict_state(x):
+    state = {"x": x}  # <-
+    return state["x"] * 2.0
+
+
+def star_call(x):
+    return np.add(*[x, x])  # <-
+
+
+def random_numbers(x):
+    return x * np.random.normal()  # <-
+
+
+def assertion(x):
+    assert x > 0.0  # <-
+    return math.sqrt(x)
+
+
+def string_formatting(x):
+    label = f"x = {x}"  # <-
+    return x * len(label)
+
+
+def deletion(x):
+    y = x * 2.0
+    del y  # <-
+    return x
+
+
+def raising(x):
+    if x < 0.0:
+        raise ValueError("negative")  # <-
+    return math.sqrt(x)
+
+
+def import_inside(x):
+    import cmath  # <-
+    return cmath.sqrt(x).real
+
+
+def bound_method(x):
+    return x.conjugate()  # <-
+
+
+def set_display(x):
+    return len({x, 2.0 * x}) * x  # <-
+
+
+def calls_exec(x):
+    exec("y = 1")  # <-
+    return x
+
+
+def opens_a_file(x):
+    return x * float(open("w.txt").read())  # <-
+
+
+def module_level_list(x):
+    return x * WEIGHTS[0]  # <-
+
+
+WEIGHTS = [0.5, 1.5]
+
+
+def returns_a_function(x):
+    return lambda t: t * x  # <-
+
+
+def matching(x):
+    match x:  # <-
+        case 0.0:
+            return 1.0
+        case _:
+            return x

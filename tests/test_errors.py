@@ -38,12 +38,33 @@ CASES = [
     ("star_params", UnsupportedSyntaxError, "*xs"),
     ("walrus", UnsupportedSyntaxError, "walrus"),
     ("global_state", UnsupportedSyntaxError, "global"),
+    ("try_except", UnsupportedSyntaxError, "try statement"),
+    ("with_block", UnsupportedSyntaxError, "with statement"),
+    ("generator", UnsupportedSyntaxError, "yield makes generator a generator"),
+    ("coroutine", UnsupportedSyntaxError, "async def coroutine"),
+    ("class_inside", UnsupportedSyntaxError, "classdef statement"),
+    ("nonlocal_mutation", UnsupportedSyntaxError, "nonlocal"),
+    ("dict_state", UnsupportedSyntaxError, "a dict"),
+    ("star_call", UnsupportedSyntaxError, "starred arguments"),
+    ("random_numbers", UnknownFunctionError, "np.random.normal draws random numbers"),
+    ("assertion", UnsupportedSyntaxError, "assert"),
+    ("string_formatting", UnsupportedSyntaxError, "f-string"),
+    ("deletion", UnsupportedSyntaxError, "del"),
+    ("raising", UnsupportedSyntaxError, "raise"),
+    ("import_inside", UnsupportedSyntaxError, "import"),
+    ("bound_method", UnknownFunctionError, ".conjugate()"),
+    ("set_display", UnsupportedSyntaxError, "a set"),
+    ("calls_exec", UnsupportedSyntaxError, "exec(...)"),
+    ("opens_a_file", UnknownFunctionError, ".read()"),
+    ("module_level_list", UnknownFunctionError, "WEIGHTS is a"),
+    ("returns_a_function", UnsupportedSyntaxError, "a lambda"),
+    ("matching", UnsupportedSyntaxError, "match"),
 ]
 
 
 def marked_line(name: str) -> int:
     lines = open(error_cases.__file__).read().splitlines()
-    start = lines.index(next(line for line in lines if line.startswith(f"def {name}(")))
+    start = lines.index(next(line for line in lines if line.startswith((f"def {name}(", f"async def {name}("))))
     return start + 1 + next(i for i, line in enumerate(lines[start:]) if "# <-" in line)
 
 
