@@ -217,6 +217,7 @@ class Builder:
         self.shapes = shapes  # name -> shape, kept up to date, when shapes are known
         self.guard: tuple = ()  # the guard of the equations built now
         self.eqns: list[Eqn] = []
+        self.defined: dict[str, Eqn] = {}  # output name -> the equation built for it
 
     def emit(self, prim: str, *args, name: str | None = None, **params) -> Var:
         """`prim(*args, **params)` as a new equation; its output (named `name`)."""
@@ -228,6 +229,7 @@ class Builder:
         out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
         params = tuple(params.items())
         self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc, self.guard))
+        self.defined[out.name] = self.eqns[-1]
         if self.shapes is not None:
             self.shapes[out.name] = row.result_shape([self.shape(a) for a in args], params)
         return out

@@ -263,6 +263,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
+        if prim == "sqrt" and ns in ("math", "numpy") and self.squared(args[0]) is not None:
+            # sqrt(x**2) is |x|: its derivative at 0 is then abs's, 0, not 0/0
+            return self.emit(node, "abs", (self.squared(args[0]),), ns, name, params)
         if any(isinstance(a, (ListValue, RunningList)) for a in args):
             raise self.error(node, "a list is used as a number here; read it with np.stack(list), "
                              "np.array(list), sum(list) or list[i]")
@@ -284,6 +287,20 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             except ValueError as exc:
                 raise self.error(node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
         return out
+
+    def squared(self, atom):
+        """x if `atom` is x**2 (or x*x) computed here, else None."""
+        if not isinstance(atom, Var):
+            return None
+        for eqn in reversed(self.eqns):
+            if eqn.out == atom:
+                x, y = (eqn.args + (None,))[:2]
+                if eqn.prim == "pow" and isinstance(y, Const) and not isinstance(y.value, bool) and y.value == 2:
+                    return x
+                if eqn.prim == "mul" and x == y:
+                    return x
+                return None
+        return None
 
     def expr_Constant(self, node, name):
         if isinstance(node.value, (bool, int, float)):

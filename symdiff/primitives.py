@@ -49,6 +49,14 @@ def _sp():
     return sympy
 
 
+def _pow_exponent_partial(b, o, x, y):
+    """d x**y / dy = x**y log(x), and 0 at x = 0 (its limit there for y > 0), where log(0)
+    would raise (math) or make 0 * -inf = NaN (NumPy)."""
+    nonzero = b.ne(x, 0.0)
+    safe = b.where(nonzero, x, 1.0) if b.ns == "numpy" else b.cond(nonzero, x, 1.0)
+    return b.mul(o, b.log(safe))
+
+
 @dataclass(frozen=True)
 class Prim:
     """One elementary operation.
@@ -260,8 +268,7 @@ ROWS = [
          domain=lambda x, y: y != 0, sample=(ANY, POS)),
     Prim("pow", 2, {"op": "**", "math": "pow", "numpy": "power", "builtins": "pow"},
          lambda x, y: x**y,
-         (lambda b, o, x, y: b.mul(y, b.pow(x, b.sub(y, 1))),
-          lambda b, o, x, y: b.mul(o, b.log(x))),
+         (lambda b, o, x, y: b.mul(y, b.pow(x, b.sub(y, 1))), _pow_exponent_partial),
          domain=lambda x, y: x > 0 or (float(y).is_integer() and (x != 0 or y >= 0)),
          sample=(POS, ANY), kind="promote"),
     Prim("neg", 1, {"op": "-", "numpy": "negative"}, lambda x: -x, (_minus_one,),

@@ -215,7 +215,7 @@ def _fit(builder: Builder, term, out_shape, arg_shape):
             return term
         # The product may itself be smaller than the output (a broadcast
         # cotangent): make it whole before summing the broadcast axes away.
-        g = builder.exact(builder.mul(g, local), out_shape)
+        g = builder.exact(_times(builder, g, local), out_shape)
     return builder.fit(g, arg_shape), None
 
 
@@ -223,7 +223,35 @@ def _product(builder: Builder, term, name=None):
     g, local = term[:2]
     if local is None:
         return builder.mul(g, 1.0, name=name) if name else g
-    return builder.mul(g, local, name=name)
+    return _times(builder, g, local, name)
+
+
+def _times(builder: Builder, g, local, name=None):
+    """`g * local`; where `g` is `np.where(c, v, 0)` (the adjoint of a branch of a where),
+    `np.where(c, v * local, 0)`: the untaken branch's partial may be inf or NaN there,
+    and 0 * inf must not make the gradient NaN."""
+    masked = _where_zero(builder, g)
+    if masked is None:
+        return builder.mul(g, local, name=name)
+    c, v, taken = masked
+    product = builder.mul(v, local)
+    return builder.where(c, product, 0.0, name=name) if taken else builder.where(c, 0.0, product, name=name)
+
+
+def _where_zero(builder: Builder, g):
+    """(c, v, True) if `g` is `where(c, v, 0)`, (c, v, False) if `where(c, 0, v)` (through
+    multiplications by 1.0), else None."""
+    eqn = builder.defined.get(g.name) if isinstance(g, Var) else None
+    while eqn is not None and eqn.prim == "mul" and eqn.args[1] == Const(1.0) and isinstance(eqn.args[0], Var):
+        eqn = builder.defined.get(eqn.args[0].name)
+    if eqn is None or eqn.prim != "where":
+        return None
+    c, a, b = eqn.args
+    if isinstance(b, Const) and b.value == 0.0:
+        return c, a, True
+    if isinstance(a, Const) and a.value == 0.0:
+        return c, b, False
+    return None
 
 
 def _adjoint(builder: Builder, var: Var | None, pairs: list, anonymous: bool = False):
