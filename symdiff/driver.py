@@ -9,11 +9,12 @@ the compiled function. Passes are pure; the driver holds no state.
 
 from __future__ import annotations
 
+import functools
 import types
 from dataclasses import dataclass, field, replace
 
 from .emit import compile_source, custom_functions, emit_source
-from .errors import ShapeError, WrtError
+from .errors import ShapeError, WrtError, room_for_deep_code
 from .ir import Func
 from .lower import lower
 from .parse import Source
@@ -101,6 +102,15 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
+def _deep(derive_function):
+    """`derive_function` with room to recurse through deeply nested source (errors.py)."""
+    @functools.wraps(derive_function)
+    def deep(source: Source, *args, **kwargs):
+        with room_for_deep_code(source.loc()):
+            return derive_function(source, *args, **kwargs)
+    return deep
+
+
 def _prepared(source: Source, wrt, prims, shapes, lowered):
     """(prims, the lowered function, wrt as indices, whether wrt was a tuple) for a derivation."""
     from .primitives import PRIMS
@@ -114,6 +124,7 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     return prims, lowered, indices, many
 
 
+@_deep
 def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
                    lowered: Func | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source` in forward mode (see forward.py); as `derive` otherwise.
@@ -130,6 +141,7 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
     return Derivation(lowered, indices, stages, text, function), many
 
 
+@_deep
 def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
                lowered: Func | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source` in reverse mode with a cotangent per result (see
@@ -148,6 +160,7 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     return Derivation(lowered, indices, stages, text, function), many
 
 
+@_deep
 def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,
            lowered: Func | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt.

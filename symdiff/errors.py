@@ -7,6 +7,8 @@ construct, and says what to do instead.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from dataclasses import dataclass
 
 
@@ -66,3 +68,21 @@ class VerificationError(SymdiffError):
     def __init__(self, loc: Loc, detail: str, report=None):
         super().__init__(loc, detail)
         self.report = report
+
+
+RECURSION_ROOM = 20_000  # frames: walking a 200-deep expression takes about 1,000
+
+
+@contextlib.contextmanager
+def room_for_deep_code(loc: Loc):
+    """Let the block recurse as deeply nested source needs; past `RECURSION_ROOM` frames,
+    a located UnsupportedSyntaxError instead of RecursionError."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, RECURSION_ROOM))
+    try:
+        yield
+    except RecursionError:
+        raise UnsupportedSyntaxError(loc, "this function nests expressions too deeply to "
+                                     "differentiate; split them into assignments") from None
+    finally:
+        sys.setrecursionlimit(before)

@@ -20,7 +20,7 @@ import ast
 
 import numpy as np
 
-from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError
+from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
@@ -59,7 +59,8 @@ def lower(src: Source, shapes: dict | None = None) -> Func:
             `len(x)` and `x.ndim` are constants; without them they are `dim`
             equations, which mark the function as array code.
     """
-    return _Lowering(src, shapes).run()
+    with room_for_deep_code(src.loc()):
+        return _Lowering(src, shapes).run()
 
 
 def _names_in(node: ast.AST) -> set[str]:

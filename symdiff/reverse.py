@@ -187,6 +187,8 @@ def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
             if isinstance(arg, Var) and arg.name in active:
                 terms.setdefault(arg.name, []).append((g, None, eqn.guard + ((cond, polarity),)))
         return
+    if not row.differentiable:  # (floor, a comparison: its result carries no gradient back)
+        return
     shaped = builder.shapes is not None
     if row.vjp is not None and shaped and not row.broadcast_cotangent:
         g = builder.exact(g, builder.shape(eqn.out))

@@ -1,9 +1,11 @@
-"""Random straight-line programs for symdiff, as a Hypothesis strategy.
+"""Random programs for symdiff, as a Hypothesis strategy.
 
 `programs()` draws the source text of a module that imports math and numpy as
 np and defines `def f(x[, y[, z]])` of 1-12 statements: assignments to new
 names, reassignment of locals and parameters, augmented assignment (+= -= *= /=
-**= //= %=), tuple unpacking and swaps, then one `return`. Expressions draw from
+**= //= %=), tuple unpacking and swaps, one `for i in range(k)` loop (k = 0..3)
+reassigning names, and calls to up to two helpers `h0, h1` defined in the module
+(each of 1-3 statements), then one `return`. Expressions draw from
 the operators + - * / ** // % and unary -, comparisons through float(), math.*
 and np.* scalar functions, abs/max/min and their NumPy spellings, module
 constants, and one subexpression used twice. Locals are sometimes spelled like
@@ -54,6 +56,10 @@ KINKS = (("builtins", "abs"), ("builtins", "max"), ("builtins", "min"), ("math",
 STEPS = (("math", "floor"), ("math", "ceil"), ("np", "floor"))
 ANGLES = (("math", "atan2"), ("math", "hypot"), ("np", "arctan2"), ("np", "hypot"))
 COMPARISONS = (ast.Gt, ast.Lt, ast.GtE, ast.LtE)
+# Loops and helpers per program: each nests the closed form SymPy differentiates (in
+# the reference and in verify), whose size grows fast with them.
+MAX_LOOPS = 1
+MAX_HELPERS = 2
 INTEGER_EXPONENTS = (2, 3, 2.0, 1, 0)
 REAL_EXPONENTS = (0.5, -1, 1.5, -0.5, 2.5, -2)
 
@@ -83,12 +89,13 @@ def binop(left: ast.expr, op: ast.operator, right: ast.expr) -> ast.BinOp:
     return ast.BinOp(left=left, op=op, right=right)
 
 
-def render(params, body) -> str:
-    """The module text: the imports, then `def f(params): body`."""
+def render(params, body, helpers=()) -> str:
+    """The module text: the imports, the helpers (`ast.FunctionDef`s), then `def f(params): body`."""
     module = ast.parse("import math\nimport numpy as np\n\ndef f():\n    pass\n")
     function = module.body[-1]  # parsed, so its fields fit this Python version
     function.args.args = [ast.arg(arg=p) for p in params]
     function.body = body
+    module.body[-1:-1] = list(helpers)
     source = ast.unparse(ast.fix_missing_locations(module)) + "\n"
     # The printed text must mean the tree that was built (precedence, signs).
     assert ast.dump(ast.parse(source)) == ast.dump(module), source
@@ -100,10 +107,13 @@ def render(params, body) -> str:
 class ProgramWriter:
     """Draws one program's statements, tracking each name's magnitude bound."""
 
-    def __init__(self, draw, params):
+    def __init__(self, draw, params, bounds=None):
         self.draw = draw
-        self.bounds = dict.fromkeys(params, POINT_BOUND)  # name in scope -> bound on |value|
+        self.bounds = dict(bounds) if bounds else dict.fromkeys(params, POINT_BOUND)  # name -> bound on |value|
         self.params = params
+        self.helpers: list[ast.FunctionDef] = []  # module-level functions the program calls
+        self.depth = 0  # of loops around the statement being drawn
+        self.loops = 0
 
     def choose(self, options):
         return self.draw(st.sampled_from(options))
@@ -353,6 +363,52 @@ class ProgramWriter:
         values = [(name(second), self.bounds[second]), (name(first), self.bounds[first])]
         return self.assign([first, second], values)
 
+    def statement_loop(self):
+        """`for i in range(k):` reassigning names, each to a value squashed to MAX_BOUND; their
+        bounds are taken as MAX_BOUND from the start, so every iteration keeps them."""
+        if self.depth > 0 or self.loops >= MAX_LOOPS:
+            return self.statement_assign()
+        self.loops += 1
+        count = self.draw(st.integers(0, 3))
+        # (names bound before the loop: a name first bound in a loop that never runs is unbound)
+        targets = [self.choose(list(self.bounds)) for _ in range(self.draw(st.integers(1, 2)))]
+        for target in targets:
+            self.bounds[target] = max(self.bounds.get(target, 0.0), MAX_BOUND)
+        self.bounds["i"] = float(max(count - 1, 0))
+        self.depth += 1
+        body = [self.assign([target], [self.bounded(self.expr(self.draw(st.integers(1, 3))))])
+                for target in targets]
+        self.depth -= 1
+        del self.bounds["i"]
+        for target in targets:
+            self.bounds[target] = MAX_BOUND
+        loop = ast.For(target=ast.Name(id="i", ctx=ast.Store()),
+                       iter=ast.Call(func=name("range"), args=[const(count)], keywords=[]),
+                       body=body, orelse=[], type_comment=None)
+        return loop
+
+    def statement_call(self):
+        """`target = h(a, b)` with `h` a new module-level helper of one or more statements,
+        drawn for the bounds of the arguments it is called with."""
+        if self.depth > 0 or len(self.helpers) >= MAX_HELPERS:
+            return self.statement_assign()
+        args = [self.choose(list(self.bounds)) for _ in range(self.draw(st.integers(1, 2)))]
+        helper_params = ("p", "q")[:len(args)]
+        inner = ProgramWriter(self.draw, helper_params,
+                              {p: self.bounds[a] for p, a in zip(helper_params, args, strict=True)})
+        inner.depth = 1  # (no loops or further helpers inside)
+        body = [inner.statement() for _ in range(self.draw(st.integers(0, 2)))]
+        value, bound = inner.bounded(inner.expr(self.draw(st.integers(1, 3))))
+        helper = f"h{len(self.helpers)}"
+        definition = ast.parse(f"def {helper}():\n    pass\n").body[0]
+        definition.args.args = [ast.arg(arg=p) for p in helper_params]
+        definition.body = body + [ast.Return(value=value)]
+        self.helpers.append(definition)
+        target = self.target()
+        self.bounds[target] = bound
+        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())],
+                          value=ast.Call(func=name(helper), args=[name(a) for a in args], keywords=[]))
+
     def statement_return(self) -> ast.Return:
         value, _ = self.expr(self.draw(st.integers(0, 3)))
         local = [n for n in self.bounds if n not in self.params]
@@ -367,7 +423,7 @@ class ProgramWriter:
 # Simplest first: Hypothesis shrinks a choice towards the start of its list.
 EXPRESSION_KINDS = ("leaf", "add", "mul", "neg", "div", "shared", "float", "bounded_function",
                     "growing_function", "logarithm", "tan", "power", "kink", "step", "angle")
-STATEMENT_KINDS = ("assign", "augmented", "unpack", "swap")
+STATEMENT_KINDS = ("assign", "augmented", "unpack", "swap", "loop", "call")
 
 
 @st.composite
@@ -377,7 +433,7 @@ def programs(draw):
     writer = ProgramWriter(draw, params)
     body = [writer.statement() for _ in range(draw(st.integers(0, 11)))]
     body.append(writer.statement_return())
-    return render(params, body), params
+    return render(params, body, writer.helpers), params
 
 
 def coordinate():

@@ -114,19 +114,27 @@ _FUNCTIONS = {id(getattr(module, name)): getattr(shim, name)
               for name in vars(shim) if callable(getattr(module, name, None))}
 
 
-def sympy_version(f: types.FunctionType) -> types.FunctionType:
-    """A copy of `f` (same code object) that computes with SymPy instead of math/numpy."""
+def sympy_version(f: types.FunctionType, helpers: bool = False, _done=None) -> types.FunctionType:
+    """A copy of `f` (same code object) that computes with SymPy instead of math/numpy;
+    with `helpers`, the functions of f's own module that it calls are such copies too."""
+    done = {} if _done is None else _done
+    if f in done:
+        return done[f]
     scope = dict(f.__globals__)
+    copy = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
+    done[f] = copy
     for name, value in f.__globals__.items():
         if id(value) in _SHIMS:
             scope[name] = _SHIMS[id(value)]
         elif callable(value) and id(value) in _FUNCTIONS:
             scope[name] = _FUNCTIONS[id(value)]
+        elif helpers and isinstance(value, types.FunctionType) and value.__module__ == f.__module__ \
+                and name in f.__code__.co_names:
+            scope[name] = sympy_version(value, True, done)
     for name, shim in BUILTINS_SHIM.items():
         # Globals shadow builtins; a global the user bound to something else is kept.
         if scope.get(name, getattr(builtins, name)) is getattr(builtins, name):
             scope[name] = shim
-    copy = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
     copy.__kwdefaults__ = f.__kwdefaults__
     return copy
 
@@ -142,7 +150,7 @@ def closed_form(f):
     keyword = [p.kind == p.KEYWORD_ONLY for p in inspect.signature(f).parameters.values()]
     args = [s for s, kw in zip(symbols, keyword, strict=True) if not kw]
     kwargs = {s.name: s for s, kw in zip(symbols, keyword, strict=True) if kw}
-    expr = sp.sympify(sympy_version(f)(*args, **kwargs))
+    expr = sp.sympify(sympy_version(f, helpers=True)(*args, **kwargs))
     # Python's % is floored modulo: x - y floor(x/y), which SymPy can differentiate.
     return symbols, expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b))
 

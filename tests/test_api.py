@@ -198,3 +198,31 @@ def test_modules_the_original_lacks_are_supplied_to_the_generated_code(monkeypat
 def uses_power(x, y):
     return x**y
 
+
+
+def _sympy_fails(*args, **kwargs):
+    raise NotImplementedError("a formula SymPy cannot evaluate")
+
+
+def test_verify_survives_sympy_failing_on_the_generated_closed_form(monkeypatch):
+    from symdiff import symbolic
+
+    def f(x):
+        return math.sin(x) * x
+
+    real = symbolic.to_sympy
+    calls = []
+
+    def only_the_reference(func, inputs, prims=symbolic.PRIMS):
+        calls.append(func.name)
+        if func.name.startswith("grad_"):  # the generated code's closed form: SymPy gives up
+            raise NotImplementedError("a formula SymPy cannot evaluate")
+        return real(func, inputs, prims)
+
+    monkeypatch.setattr(symbolic, "to_sympy", only_the_reference)
+    report = symdiff.verify(f)
+    assert "grad_f" in calls and report.max_error <= 1e-12
+    assert "checked numerically" in str(report)  # (no symbolic equality without our closed form)
+    monkeypatch.setattr(symbolic, "to_sympy", _sympy_fails)
+    with pytest.raises(symdiff.VerificationError, match="SymPy failed building or differentiating"):
+        symdiff.verify(f)

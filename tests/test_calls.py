@@ -236,3 +236,45 @@ def test_constants_of_another_module_are_taken_as_numbers():
     # call_helpers.OFFSET is not visible from the generated code's module: inlined as 0.5.
     source = symdiff.grad(cases.imported_helpers).source
     assert "OFFSET" not in source and "0.5" in source
+
+
+def _scale_families(monkeypatch):
+    """The function families of benchmarks/bench_scale.py (straight-line, nested)."""
+    import pathlib
+
+    monkeypatch.syspath_prepend(str(pathlib.Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench_scale
+
+    return bench_scale
+
+
+@pytest.mark.parametrize("family, small", [("straight_line", 250), ("nested", 50)])
+def test_generated_code_grows_linearly_with_the_function(tmp_path, monkeypatch, family, small):
+    from symdiff.driver import derive
+    from symdiff.parse import parse_file
+
+    make = getattr(_scale_families(monkeypatch), family)
+    sizes = []
+    for size in (small, 2 * small, 4 * small):
+        path = tmp_path / f"scale_{size}.py"
+        path.write_text(make(size))
+        sizes.append(len(derive(parse_file(str(path), "f"), wrt=(0, 1))[0].source.splitlines()))
+    first, second = sizes[1] - sizes[0], sizes[2] - sizes[1]  # lines per `small` more, then per 2 * small
+    assert abs(second - 2 * first) <= 0.1 * second, sizes
+
+
+def test_nesting_too_deep_for_the_room_given_is_a_located_error(tmp_path, monkeypatch):
+    import sys
+
+    from symdiff import errors
+
+    module = module_from_text(tmp_path, "deep", _scale_families(monkeypatch).nested(200))
+    assert symdiff.grad(module.f)(0.3, 0.7) == symdiff.grad(module.f)(0.3, 0.7)  # (room enough)
+    monkeypatch.setattr(errors, "RECURSION_ROOM", 300)
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        with pytest.raises(symdiff.UnsupportedSyntaxError, match="nests expressions too deeply"):
+            symdiff.grad(module.f, wrt="y")
+    finally:
+        sys.setrecursionlimit(before)
