@@ -142,7 +142,7 @@ class CallLowering:
             defaults = None
         if key in self.call_stack:
             raise self.error(node, f"{target.name} calls itself (recursion), which symdiff cannot "
-                             "inline; rewrite the recursion as straight-line code")
+                             "differentiate; rewrite the recursion as a loop or straight-line code")
         if not isinstance(target, LocalFunction):
             called = self.call_once(node, src, key, name)
             if called is not None:
