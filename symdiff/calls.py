@@ -143,10 +143,12 @@ def callee_vjp(callee: Callee, wrt: tuple, seeded: tuple, shapes, prims) -> Call
 
 
 def _build_vjp(func: Func, wrt: tuple, seeded: tuple, shapes, prims) -> Func:
-    from .reverse import own_gradients, pullback
+    from .reverse import own_gradients, pullback, with_cotangent_shapes
     from .simplify import simplify
 
     param_shapes = None if shapes is None else dict(zip((p.var.name for p in func.params), shapes, strict=True))
     vjp = pullback(func, wrt, prims, param_shapes, seeded)
     vjp = simplify(replace(vjp, name=f"{func.name}_vjp"), prims)
-    return vjp if shapes is None else own_gradients(vjp, wrt, prims)
+    if shapes is None:
+        return vjp
+    return own_gradients(vjp, wrt, prims, with_cotangent_shapes(func, vjp, param_shapes, prims, seeded))

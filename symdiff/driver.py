@@ -18,7 +18,7 @@ from .errors import ShapeError, WrtError, room_for_deep_code
 from .ir import Func
 from .lower import lower
 from .parse import Source
-from .reverse import own_gradients, pullback, reverse
+from .reverse import own_gradients, pullback, reverse, with_cotangent_shapes
 from .simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
@@ -151,7 +151,8 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     backward = pullback(lowered, indices, prims, shapes, with_value=True)
     simplified = simplify(backward, prims)
     if shapes is not None:
-        simplified = own_gradients(simplified, indices, prims)
+        simplified = own_gradients(simplified, indices, prims,
+                                   with_cotangent_shapes(lowered, backward, shapes, prims))
     value, grads = simplified.results[0], simplified.results[1:]
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
     text = emit_source(simplified, prims)
@@ -175,7 +176,7 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
     backward = reverse(lowered, indices, with_value, prims, shapes)
     simplified = simplify(backward, prims)
     if shapes is not None:
-        simplified = own_gradients(simplified, indices, prims)
+        simplified = own_gradients(simplified, indices, prims, shapes)
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))

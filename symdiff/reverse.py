@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from .errors import NonScalarOutputError, ShapeError
 from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
 from .primitives import PRIMS
@@ -316,22 +318,49 @@ def _gradient(builder: Builder, param: Var, terms):
     return builder.copy(builder.exact(total, shape), name=name)  # a whole, writable array
 
 
-def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS) -> Func:
-    """`func` with its last results, the gradients for `wrt`, made arrays of their own.
+def with_cotangent_shapes(func: Func, vjp: Func, shapes: dict, prims=PRIMS, seeded=None) -> dict:
+    """`shapes` (of `func`'s parameters) and those of the cotangent parameters of `vjp`,
+    `pullback(func, seeded=seeded)`: the shapes of the results they stand for."""
+    inferred = infer_shapes(func, shapes, prims)
+    results = flat_results(func.results)
+    results = [results[j] for j in seeded] if seeded is not None else results
+    cotangents = vjp.params[len(func.params):]
+    return {**shapes, **{p.var.name: inferred[r.name] if isinstance(r, Var) else tuple(np.shape(r.value))
+                         for p, r in zip(cotangents, results, strict=True)}}
+
+
+def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None) -> Func:
+    """`func` with its last results, the gradients for `wrt`, made arrays of their own,
+    each of its parameter's shape (given `shapes`, the parameters' shapes by name).
 
     A simplified gradient can be a parameter itself (d sum(X * G)/dX = G) or a
     view of one (G.T); a caller who updates such a gradient in place would
-    change their own data, so it is copied.
+    change their own data, so it is copied. And simplification can leave a
+    gradient smaller than its parameter (terms that cancel: the number 0.0), which
+    is then broadcast to the parameter's shape.
     """
     names = NameAllocator.for_func(func)
     defined = {e.out.name: e for e in func.body}
     params = {p.var.name for p in func.params}
+    complete = shapes is not None and all(p.var.name in shapes for p in func.params)
+    known = infer_shapes(func, shapes, prims) if complete else {}  # (a VJP's cotangents: no)
     body, results = list(func.body), list(func.results)
     for i, param in zip(range(len(results) - len(wrt), len(results)), wrt, strict=True):
         atom = results[i]
+        name = func.params[param].var.name
+        want = known.get(name)
+        have = known.get(atom.name) if isinstance(atom, Var) else tuple(np.shape(atom.value))
+        if want is not None and have != want:  # (broadcast, then a copy of its own below)
+            widened = Var(names.fresh(f"{name}_bar"))
+            if isinstance(atom, Const) and atom.value == 0:
+                body.append(Eqn(widened, "zeros", (), "numpy", (("shape", tuple(want)),), func.loc))
+            else:
+                body.append(Eqn(widened, "broadcast_to", (atom,), "numpy", (("shape", tuple(want)),), func.loc))
+            defined[widened.name], atom = body[-1], widened
         eqn = defined.get(atom.name) if isinstance(atom, Var) else None
         if isinstance(atom, Var) and (atom.name in params or (eqn and prims[eqn.prim].view)):
-            copied = Var(names.fresh(f"{func.params[param].var.name}_bar"))
+            copied = Var(names.fresh(f"{name}_bar"))
             body.append(Eqn(copied, "copy", (atom,), "numpy", (), func.loc))
-            results[i] = copied
+            atom = copied
+        results[i] = atom
     return replace(func, body=tuple(body), results=tuple(results))

@@ -230,7 +230,7 @@ def _mul(walk, eqn, x, y):
     for a, b in ((x, y), (y, x)):
         if _is(a, 1) and walk.keeps_type(b, a):
             return b
-        if _is(a, 0):
+        if _is(a, 0) and walk.broadcast_only(eqn.out):  # (an array's zeros keep its shape)
             return Const(0.0)
         if _is(a, -1):
             return _make(eqn, "neg", b)
@@ -277,7 +277,7 @@ def _power_of_two(value) -> bool:
 def _div(walk, eqn, x, y):
     if _is(y, 1) and walk.keeps_type(x, y) and walk.kind(x) == "float":
         return x
-    if _is(x, 0):
+    if _is(x, 0) and walk.broadcast_only(eqn.out):
         return Const(0.0)
     return None
 
