@@ -3,9 +3,11 @@ central differences (reverse mode) and the dot-product identity (forward mode).
 
 Each program takes two arrays of random shapes that broadcast together (a matrix and a
 row, a column and a row, ...) and a scalar, combines them in 1-6 statements of
-elementwise operations (+ - *, division by a positive value, tanh, sin, exp of a bounded
-value, maximum), sometimes a matrix product or a reduction along an axis, and returns a
-sum or mean. The gradient with respect to every parameter must match central differences
+elementwise operations (+ - *, division by a positive value, tanh, sin, cos, exp of a
+bounded value, maximum), and returns a sum or mean. (No matrix products, reductions
+along an axis inside the program, loops or helpers yet: issue 6.) A broadcast argument's
+gradient is summed back over the broadcast axes, which the reductions along an axis
+in the generated code exercise. The gradient with respect to every parameter must match central differences
 entry by entry (a relative 1e-5, the differences' own accuracy) and have its parameter's
 shape; jvp along random directions must match the gradient's dot product with them.
 
