@@ -290,8 +290,9 @@ def hessian(fun, wrt=0):
     the generated gradient code (each column one `jvp` of `grad(fun)`).
 
     A block has shape `param.shape + param.shape`; a tuple `wrt` gives the blocks
-    ((H_xx, H_xy), (H_yx, H_yy)). Loops in the gradient code (their tapes) are not
-    differentiated again yet.
+    ((H_xx, H_xy), (H_yx, H_yy)). Gradient code with a loop keeps a tape, which is not
+    differentiated again: such a function gets forward over forward mode instead, one
+    call of `jvp(jvp(fun))` per pair of entries (jacobians.second_derivatives).
     """
     from .jacobians import assemble, second_derivatives
 

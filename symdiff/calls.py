@@ -74,10 +74,20 @@ def sympy_call(*args, callee: Callee):
     return results[0] if len(results) == 1 else results
 
 
-def call_kinds(func: Func, kinds: list):
-    """The kind of what `func` returns given its arguments' (see primitives.result_kind):
-    one kind, or a tuple of them when it returns several values."""
+def eqn_kind(eqn, kinds: list):
+    """The kind of `eqn`'s result given its arguments' (see primitives.result_kind); for a
+    call returning several values, a tuple of them, which its picks read."""
     from .primitives import result_kind
+
+    if eqn.prim == "call":
+        return _call_kinds(dict(eqn.params)["callee"].func, kinds)
+    if eqn.prim == "pick" and isinstance(kinds[0], tuple):
+        return kinds[0][dict(eqn.params)["index"]]
+    return result_kind(eqn.prim, eqn.ns, kinds)
+
+
+def _call_kinds(func: Func, kinds: list):
+    """The kind of what `func` returns given its arguments' kinds."""
     from .simplify import const_kind
 
     env = dict(zip((p.var.name for p in func.params), kinds, strict=True))
@@ -86,13 +96,7 @@ def call_kinds(func: Func, kinds: list):
         return env.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
 
     for eqn in func.body:
-        args = [kind(a) for a in eqn.args]
-        if eqn.prim == "call":
-            env[eqn.out.name] = call_kinds(dict(eqn.params)["callee"].func, args)
-        elif eqn.prim == "pick" and isinstance(args[0], tuple):
-            env[eqn.out.name] = args[0][dict(eqn.params)["index"]]
-        else:
-            env[eqn.out.name] = result_kind(eqn.prim, eqn.ns, args)
+        env[eqn.out.name] = eqn_kind(eqn, [kind(a) for a in eqn.args])
     results = tuple(kind(r) for r in func.results)
     return results[0] if len(results) == 1 else results
 

@@ -102,6 +102,15 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
+def _compiled(source: Source, indices: tuple, stages: dict, prims) -> Derivation:
+    """The derivation whose IR after each pass is `stages`: its simplified function
+    emitted and compiled."""
+    simplified = stages["simplified"]
+    text = emit_source(simplified, prims)
+    function = compile_source(text, simplified.name, _live(source, simplified))
+    return Derivation(stages["lowered"], indices, stages, text, function)
+
+
 def _deep(derive_function):
     """`derive_function` with room to recurse through deeply nested source (errors.py)."""
     @functools.wraps(derive_function)
@@ -134,11 +143,8 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
 
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     tangent = forward(lowered, indices, prims, shapes)
-    simplified = simplify(tangent, prims)
-    text = emit_source(simplified, prims)
-    stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
-    function = compile_source(text, simplified.name, _live(source, simplified))
-    return Derivation(lowered, indices, stages, text, function), many
+    stages = {"lowered": lowered, "forward": tangent, "simplified": simplify(tangent, prims)}
+    return _compiled(source, indices, stages, prims), many
 
 
 @_deep
@@ -155,10 +161,8 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
                                    with_cotangent_shapes(lowered, backward, shapes, prims))
     value, grads = simplified.results[0], simplified.results[1:]
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
-    text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    function = compile_source(text, simplified.name, _live(source, simplified))
-    return Derivation(lowered, indices, stages, text, function), many
+    return _compiled(source, indices, stages, prims), many
 
 
 @_deep
@@ -180,7 +184,5 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
-    text = emit_source(simplified, prims)
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    function = compile_source(text, simplified.name, _live(source, simplified))
-    return Derivation(lowered, indices, stages, text, function), many
+    return _compiled(source, indices, stages, prims), many

@@ -155,17 +155,9 @@ def _is_marker(stmt) -> bool:
 def custom_functions(func: Func) -> dict:
     """name -> function, for the functions with custom derivative rules (and their
     partials) that `func` and the functions it calls call."""
-    found, seen, pending = {}, set(), [func]
-    while pending:
-        for block in blocks(pending.pop()):
-            for eqn in block.body:
-                params = dict(eqn.params)
-                if eqn.prim == "custom" and params["rule"].fun is not None and "." not in params["rule"].name:
-                    found[params["rule"].name] = params["rule"].fun
-                if eqn.prim == "call" and id(params["callee"]) not in seen:
-                    seen.add(id(params["callee"]))
-                    pending.append(params["callee"].func)
-    return found
+    rules = [dict(eqn.params)["rule"] for f in [func, *(c.func for c in _callees(func))]
+             for block in blocks(f) for eqn in block.body if eqn.prim == "custom"]
+    return {rule.name: rule.fun for rule in rules if rule.fun is not None and "." not in rule.name}
 
 
 def compile_source(source: str, name: str, live=None):

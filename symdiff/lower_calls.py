@@ -143,13 +143,14 @@ class CallLowering:
         if key in self.call_stack:
             raise self.error(node, f"{target.name} calls itself (recursion), which symdiff cannot "
                              "differentiate; rewrite the recursion as a loop or straight-line code")
+        env = self.call_env(node, src, defaults)
         if not isinstance(target, LocalFunction):
-            called = self.call_once(node, src, key, name)
+            called = self.call_once(node, src, key, name, env)
             if called is not None:
                 return called
         callee = self.callee_lowering(src, isinstance(target, LocalFunction), name)
         callee.call_stack = self.call_stack + (key,)
-        callee.env = self.call_env(node, src, defaults)
+        callee.env = env
         if isinstance(target, LocalFunction):  # a closure: it reads its definer's variables
             callee.env = {**target.scope, **callee.env}
         body = src.node.body
@@ -157,14 +158,13 @@ class CallLowering:
             callee.statements(body)
         return results[0] if len(results) == 1 else results
 
-    def call_once(self, node: ast.Call, src: Source, key, name: str | None):
+    def call_once(self, node: ast.Call, src: Source, key, name: str | None, env: dict):
         """The value(s) of a call to a helper lowered on its own (calls.py), or None
         where the call is inlined instead: an argument is not a number or an array
         (a function, a list, several values), the helper returns something else, or
         it cannot be lowered on its own (it needs the arguments' shapes, not known
         yet, or a constant argument is used where only a constant will do and
-        binding it does not help either)."""
-        env = self.call_env(node, src, None)
+        binding it does not help either). `env`: the parameters bound to the arguments."""
         args = src.node.args
         order = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
         atoms = [env[p] for p in order]

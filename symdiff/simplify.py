@@ -31,9 +31,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .calls import call_kinds
+from .calls import eqn_kind
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
-from .primitives import PRIMS, result_kind
+from .primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
@@ -135,12 +135,7 @@ class _Round:
 
     def result_kind(self, eqn: Eqn):
         """The kind of `eqn`'s result; for a call returning several, a tuple of them."""
-        kinds = [self.kind(a) for a in eqn.args]
-        if eqn.prim == "call":
-            return call_kinds(dict(eqn.params)["callee"].func, kinds)
-        if eqn.prim == "pick" and isinstance(kinds[0], tuple):
-            return kinds[0][dict(eqn.params)["index"]]
-        return result_kind(eqn.prim, eqn.ns, kinds)
+        return eqn_kind(eqn, [self.kind(a) for a in eqn.args])
 
     def copy(self, out: Var, atom):
         self.sub[out.name] = atom
