@@ -104,7 +104,9 @@ def _specializing(fun, source, lowered, wrt, kind: str):
         if generated is None:
             _refuse_masks(lowered, args)
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
-            derivation, _ = _derive(kind, source, wrt, shapes=shapes)
+            ints = {name for name, a in zip(names, args) if _integral(a)} | \
+                {k for k, v in kwargs.items() if _integral(v)}
+            derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
@@ -147,9 +149,19 @@ def _describe(generated, fun, lowered, indices, kind: str):
 
 
 def _signature(value) -> tuple:
-    """What a specialization depends on: the shape, marked when the array holds booleans."""
+    """What a specialization depends on: the shape, marked when the value holds booleans
+    (a mask) or integers (so that its gradient code still returns floats)."""
     shape = np.shape(value)
-    return (shape, "bool") if getattr(getattr(value, "dtype", None), "kind", None) == "b" else shape
+    if getattr(getattr(value, "dtype", None), "kind", None) == "b":
+        return (shape, "bool")
+    return (shape, "int") if _integral(value) else shape
+
+
+def _integral(value) -> bool:
+    """Whether `value` is a bool, an int or an array of them."""
+    if isinstance(value, (bool, int, np.integer, np.bool_)):
+        return True
+    return getattr(getattr(value, "dtype", None), "kind", None) in ("b", "i", "u")
 
 
 def _refuse_masks(lowered, args):

@@ -81,9 +81,45 @@ def eqn_kind(eqn, kinds: list):
 
     if eqn.prim == "call":
         return _call_kinds(dict(eqn.params)["callee"].func, kinds)
+    if eqn.prim == "loop":
+        return _loop_kinds(dict(eqn.params), kinds)
     if eqn.prim == "pick" and isinstance(kinds[0], tuple):
-        return kinds[0][dict(eqn.params)["index"]]
+        index = dict(eqn.params)["index"]
+        return "any" if index == "tape" else kinds[0][index]
     return result_kind(eqn.prim, eqn.ns, kinds)
+
+
+_ORDER = ("bool", "int", "float")
+
+
+def _join(a, b) -> str:
+    """The kind of a value that is sometimes of kind `a` and sometimes of kind `b`."""
+    if a == b:
+        return a
+    if "any" in (a, b) or isinstance(a, tuple) or isinstance(b, tuple):
+        return "any"
+    return _ORDER[max(_ORDER.index(a), _ORDER.index(b))]
+
+
+def _loop_kinds(params: dict, kinds: list) -> tuple:
+    """The kinds of a loop's outputs: each carried value's initial kind joined with the
+    kinds the body gives it, to a fixed point (a counter `k = 0; k = k + 1` stays an
+    int, `s = 0; s = s + x` becomes a float); then the tape's, if it records one."""
+    body, count, kind = params["body"], params["carried"], params["kind"]
+    lead = {"range": 3, "while": 0}.get(kind, 1)
+    entries = len(body.params) - len(kinds) + lead  # the index, or a tape entry's values
+    entry = ["int" if kind == "range" else "any"] * entries
+    carried, free = list(kinds[lead:lead + count]), list(kinds[lead + count:])
+    for _ in range(len(_ORDER) + 1):  # each round raises a kind or ends
+        results = _call_kinds(body, [*entry, *carried, *free])
+        results = results if isinstance(results, tuple) else (results,)
+        joined = [_join(a, b) for a, b in zip(carried, results, strict=True)]
+        if joined == carried:
+            break
+        carried = joined
+    else:
+        carried = ["any"] * count
+    return (*carried, "any") if params.get("record") else tuple(carried)
 
 
 def _call_kinds(func: Func, kinds: list):

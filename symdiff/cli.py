@@ -75,10 +75,13 @@ def run(args) -> str:
         raise SymdiffError(lowered.loc, f"{name} uses array operations, so its derivative depends "
                            "on the arguments' shapes; give them with --shape x=3x4,W=10x784")
     shapes = _parse_shapes(args.shape, lowered) if args.shape else None
+    ints = set() if shapes is not None else None  # (arrays given by shape are of floats)
     if mode == "forward":
-        derivation, _ = derive_forward(source, _parse_wrt(args.wrt), shapes=shapes, lowered=lowered)
+        derivation, _ = derive_forward(source, _parse_wrt(args.wrt), shapes=shapes, lowered=lowered,
+                                       ints=ints)
     else:
-        derivation, _ = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes, lowered=lowered)
+        derivation, _ = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes,
+                               lowered=lowered, ints=ints)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
         parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes))))

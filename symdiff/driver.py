@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from .emit import compile_source, custom_functions, emit_source
 from .errors import ShapeError, WrtError, room_for_deep_code
-from .ir import Func
+from .ir import Func, Var, all_eqns
 from .lower import lower
 from .parse import Source
 from .reverse import own_gradients, pullback, reverse, with_cotangent_shapes
@@ -133,9 +133,41 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     return prims, lowered, indices, many
 
 
+def _floats(derivative: Func, lowered: Func, indices, ints) -> set:
+    """The parameters of `derivative` that hold floats, so that `1.0 * w` may become `w`.
+
+    Differentiated parameters, tangents and cotangents are floats. Of the others,
+    `ints` names those that hold integers or booleans when the arguments are known
+    (array code is generated for them). When they are not (`ints` None, scalar code
+    generated once for every call), a parameter is taken to be a float unless the
+    function treats it as an integer (`integer_params`), so that the gradient of
+    `x * y` is `y`, while that of `-x * n` with `n % 2` is `-(1.0 * n)`, a float
+    even when n is an int.
+    """
+    if ints is None:
+        ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
+    return {p.var.name for p in derivative.params} - set(ints)
+
+
+_INTEGER_OPERATIONS = frozenset({"mod", "floordiv", "eq", "ne"})
+
+
+def integer_params(func: Func) -> set[str]:
+    """The parameters `func` uses as integers: a range's bound or step, or an operand
+    of %, //, == or != (which are seldom applied to floats)."""
+    params = {p.var.name for p in func.params}
+    used = set()
+    for eqn in all_eqns(func):
+        if eqn.prim in _INTEGER_OPERATIONS:
+            used.update(a.name for a in eqn.args if isinstance(a, Var))
+        elif eqn.prim == "loop" and dict(eqn.params)["kind"] == "range":
+            used.update(a.name for a in eqn.args[:3] if isinstance(a, Var))
+    return used & params
+
+
 @_deep
 def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
-                   lowered: Func | None = None) -> tuple[Derivation, bool]:
+                   lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
     """Differentiate `source` in forward mode (see forward.py); as `derive` otherwise.
 
     The stages are 'lowered', 'forward' (the tangent function) and 'simplified'."""
@@ -143,19 +175,20 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
 
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     tangent = forward(lowered, indices, prims, shapes)
-    stages = {"lowered": lowered, "forward": tangent, "simplified": simplify(tangent, prims)}
+    stages = {"lowered": lowered, "forward": tangent,
+              "simplified": simplify(tangent, prims, _floats(tangent, lowered, indices, ints))}
     return _compiled(source, indices, stages, prims), many
 
 
 @_deep
 def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
-               lowered: Func | None = None) -> tuple[Derivation, bool]:
+               lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
     """Differentiate `source` in reverse mode with a cotangent per result (see
     reverse.pullback): the generated function takes the arguments, then the
     cotangents, and returns the value and the parameters' cotangents."""
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     backward = pullback(lowered, indices, prims, shapes, with_value=True)
-    simplified = simplify(backward, prims)
+    simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
     if shapes is not None:
         simplified = own_gradients(simplified, indices, prims,
                                    with_cotangent_shapes(lowered, backward, shapes, prims))
@@ -167,7 +200,7 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
 
 @_deep
 def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,
-           lowered: Func | None = None) -> tuple[Derivation, bool]:
+           lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
     """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt.
 
     Args:
@@ -175,10 +208,12 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
             for shape-agnostic (scalar and elementwise) code.
         lowered: `lower(source)`, if the caller has it already (only without shapes:
             with shapes, lowering makes `x.shape` constants).
+        ints: the parameters known to hold ints or booleans (the others floats);
+            None when the arguments are not known (see `_floats`).
     """
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     backward = reverse(lowered, indices, with_value, prims, shapes)
-    simplified = simplify(backward, prims)
+    simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
     if shapes is not None:
         simplified = own_gradients(simplified, indices, prims, shapes)
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))

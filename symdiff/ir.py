@@ -343,7 +343,7 @@ def format_program(func: Func, prims=None) -> str:
     equations), each once."""
     parts, seen, pending = [format_ir(func, prims)], set(), [func]
     while pending:
-        for eqn in _all_eqns(pending.pop()):
+        for eqn in all_eqns(pending.pop()):
             callee = dict(eqn.params).get("callee") if eqn.prim == "call" else None
             if callee is not None and id(callee) not in seen:
                 seen.add(id(callee))
@@ -356,11 +356,11 @@ def format_program(func: Func, prims=None) -> str:
     return "\n\n".join(parts)
 
 
-def _all_eqns(func: Func):
+def all_eqns(func: Func):
     for eqn in func.body:
         yield eqn
         if eqn.prim == "loop":
-            yield from _all_eqns(dict(eqn.params)["body"])
+            yield from all_eqns(dict(eqn.params)["body"])
 
 
 def _format_loop(eqn: Eqn, prims) -> str:

@@ -438,6 +438,11 @@ def library() -> dict[tuple[str, str], tuple[str, str]]:
 LIBRARY = library()
 
 
+# operators whose result is a float when one argument is (max, min, abs and cond return
+# one of their arguments as it is)
+_ARITHMETIC = frozenset({"add", "sub", "mul", "pow", "floordiv", "mod"})
+
+
 def result_kind(prim: str, ns: str, kinds: list[str]) -> str:
     """The kind ('bool' < 'int' < 'float', or 'any') of `prim`'s result."""
     kind = PRIMS[prim].kind
@@ -447,6 +452,8 @@ def result_kind(prim: str, ns: str, kinds: list[str]) -> str:
         return "float" if ns == "numpy" else "int"
     if kind != "promote":
         return kind
+    if prim in _ARITHMETIC and "float" in kinds:  # an int or an int array meets a float
+        return "float"
     if "any" in kinds:
         return "any"
     order = ["bool", "int", "float"]

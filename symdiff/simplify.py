@@ -39,15 +39,18 @@ from .zerosum import one_per_row, sums_to_zero
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
 
 
-def simplify(func: Func, prims=PRIMS) -> Func:
+def simplify(func: Func, prims=PRIMS, floats=None) -> Func:
     """Simplify `func` to a fixed point.
 
-    Parameters are taken to hold floats (symdiff differentiates real functions),
-    which lets `1.0 * x` become `x`; values derived from them get their kinds
-    from the primitive table.
+    The parameters named in `floats` (all of them by default) are taken to hold
+    floats, which lets `1.0 * x` become `x`; the others may be ints (a function's
+    `n` that is not differentiated), so `1.0 * n` stays a float (`float(n)` where n
+    is surely a Python int). Values derived from them get their kinds from the
+    primitive table.
     """
+    floats = {p.var.name for p in func.params} if floats is None else set(floats)
     for _ in range(MAX_ROUNDS):
-        new = dead_code(_rewrite(func, prims))
+        new = dead_code(_rewrite(func, prims, floats))
         if new == func:
             break
         func = new
@@ -63,11 +66,11 @@ def const_kind(value) -> str:
 class _Round:
     """One forward walk: substitutions, definitions, kinds and value numbers so far."""
 
-    def __init__(self, func: Func, prims):
+    def __init__(self, func: Func, prims, floats: set):
         self.prims = prims
         self.sub: dict[str, object] = {}
         self.defs: dict[str, Eqn] = {}
-        self.kinds = {p.var.name: "float" for p in func.params}
+        self.kinds = {p.var.name: "float" if p.var.name in floats else "any" for p in func.params}
         self.values: dict[tuple, Var] = {}
         self.rename: dict[str, str] = {}
         self.body: list[Eqn] = []
@@ -156,8 +159,8 @@ class _Round:
         return replace(func, body=body, results=tuple(map(named, func.results)))
 
 
-def _rewrite(func: Func, prims) -> Func:
-    walk = _Round(func, prims)
+def _rewrite(func: Func, prims, floats: set) -> Func:
+    walk = _Round(func, prims, floats)
     for eqn in func.body:
         walk.add(eqn)
     return walk.finish(func)
@@ -225,9 +228,11 @@ def _mul(walk, eqn, x, y):
     for a, b in ((x, y), (y, x)):
         if _is(a, 1) and walk.keeps_type(b, a):
             return b
+        if _is(a, 1) and walk.kind(b) == "int":  # 1.0 * k, k a Python int: a float
+            return Eqn(eqn.out, "float", (b,), "builtins", (), eqn.loc, eqn.guard)
         if _is(a, 0) and walk.broadcast_only(eqn.out):  # (an array's zeros keep its shape)
             return Const(0.0)
-        if _is(a, -1):
+        if _is(a, -1) and walk.keeps_type(b, a):
             return _make(eqn, "neg", b)
         scaled = walk.defn(b, "mul")
         if isinstance(a, Const) and scaled is not None and _exact_product(a, *scaled.args):

@@ -301,3 +301,7 @@ def log_softmax_pick(Z, labels):
     S = Z - np.max(Z, axis=1, keepdims=True)
     logp = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
     return -np.mean(logp[np.arange(Z.shape[0]), labels])
+
+
+def weighted_by_counts(w, counts):
+    return np.sum(counts * w)

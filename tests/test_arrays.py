@@ -313,6 +313,20 @@ def test_two_shapes_compile_two_specializations_both_correct_and_a_seen_shape_is
     assert g.specializations[tuple(small)] is compiled
 
 
+def test_an_integer_array_argument_gets_its_own_specialization_and_the_gradient_stays_float():
+    g = symdiff.grad(cases.weighted_by_counts)
+    w = np.array([0.5, -1.0, 2.0])
+    sources = []
+    for counts in (np.array([3, 0, 1]), np.array([3.0, 0.0, 1.0])):
+        got = g(w, counts)
+        assert got.dtype == np.float64, (counts.dtype, got.dtype)
+        np.testing.assert_array_equal(got, [3.0, 0.0, 1.0])
+        sources.append(g.source.splitlines())
+    assert len(g.specializations) == 2, list(g.specializations)
+    assert "    w_bar = 1.0 * counts" in sources[0], sources[0]  # ints become floats...
+    assert "    w_bar = np.copy(counts)" in sources[1], sources[1]  # ...floats need no conversion
+
+
 def test_keyword_and_default_arguments_give_the_positional_result_and_share_a_specialization():
     g = symdiff.grad(cases.product_with_defaults, wrt=("X", "Y", "scale"))
     X, Y = draw([(2, 3), (3, 4)])

@@ -345,8 +345,7 @@ def test_corpus_uses_every_construct_the_issue_lists():
 # Cases symdiff cannot do yet are strict xfails, each naming its open issue: a
 # case that starts to pass fails the run until its mark is removed.
 
-INT_GRADIENTS = {"branch_on_int_argument": "issue 6: an int argument can make a gradient an int",
-                 "while_data_dependent": "issue 6: an int counter can make a gradient an int"}
+INT_GRADIENTS = {}
 
 
 def symdiff_cases(cases, known=None):
