@@ -83,6 +83,38 @@ def test_python_dash_m_matches_the_console_entry_point(capsys):
     assert (run.returncode, run.stdout, run.stderr) == (0, expected, "")
 
 
+def test_source_text_reaches_the_generated_code_only_as_a_one_line_comment(tmp_path, capsys):
+    # The loop header is copied into a comment; a vertical tab and a Unicode line
+    # separator (a line break to str.splitlines and editors) must not start a new line.
+    user_file = tmp_path / "sneaky.py"
+    user_file.write_text(
+        "def f(x):\n"
+        "    s = 0.0\n"
+        "    for k in range(3):  # \x0b\u2028import os; os.remove('x')\n"
+        "        s = s + x * k\n"
+        "    return s\n", encoding="utf-8")
+    code, out, err = run_cli([f"{user_file}:f"], capsys)
+    assert (code, err) == (0, "")
+    assert "\x0b" not in out and "\u2028" not in out, out
+    comments = [line.strip() for line in out.splitlines() if "import os" in line]
+    assert comments == ["# line 3, backwards: for k in range(3):  #   import os; os.remove('x')"], out
+    namespace = {}
+    exec(compile(out, "generated", "exec"), namespace)  # noqa: S102 - the code under test
+    assert namespace["grad_f"](0.5) == 3.0
+
+
+def test_cli_writes_no_file(tmp_path):
+    user_file = tmp_path / "model.py"
+    user_file.write_text("import math\ndef f(x):\n    return math.exp(x) * x\n")
+    before = sorted(tmp_path.rglob("*"))
+    run = subprocess.run([sys.executable, "-m", "symdiff", "model.py:f", "--check", "--show", "lowered,source"],
+                         cwd=tmp_path, capture_output=True, text=True, check=False,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (run.returncode, run.stderr) == (0, ""), run.stderr
+    assert "def grad_f(x):" in run.stdout
+    assert sorted(tmp_path.rglob("*")) == before
+
+
 def test_cli_never_imports_or_runs_the_users_file(tmp_path, capsys):
     marker = tmp_path / "ran.txt"
     user_file = tmp_path / "hostile.py"
