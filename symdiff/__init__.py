@@ -19,7 +19,7 @@ readable Python code, checked against SymPy.
     f = d + e
 """
 
-from .api import grad, hessian, jacobian, jvp, value_and_grad, verify, vjp
+from .api import explain, grad, hessian, jacobian, jvp, value_and_grad, verify, vjp
 from .custom import custom_derivative
 from .errors import (NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
@@ -28,6 +28,6 @@ from .symbolic import VerificationReport
 __all__ = [
     "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
     "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
-    "WrtError", "custom_derivative", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "verify", "vjp",
+    "WrtError", "custom_derivative", "explain", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "verify", "vjp",
 ]
 __version__ = "0.1.0"

@@ -326,6 +326,42 @@ def hessian(fun, wrt=0):
     return hessian_of
 
 
+def explain(fun, *args, wrt=0, mode: str = "reverse", **kwargs):
+    """The derivation of `fun`'s gradient written out, as a lecture does it.
+
+    Args:
+        fun: a function symdiff can differentiate, returning one scalar.
+        *args, **kwargs: the point (all of the function's arguments), or nothing
+            for the symbolic derivation of a function without branches, loops
+            on values or arrays.
+        wrt: the parameters to differentiate, as for `grad`.
+        mode: 'reverse' (adjoints summed over children) or 'forward'
+            (tangent recurrences, one pass per wrt parameter).
+
+    Returns:
+        An `Explanation`: `str()` (or `.text()`) for the terminal, `.markdown()`
+        (LaTeX by SymPy's printer; Jupyter shows it), `.dot()` (Graphviz). It
+        holds the steps, partials, adjoints or tangents and their values, SymPy's
+        closed form and whether the two agree (`.agrees`).
+
+    Example:
+        >>> import math, symdiff
+        >>> def f(x):
+        ...     return math.sin(x) * x
+        >>> print(symdiff.explain(f, 0.5).text().splitlines()[2:5])
+        ['Forward pass (the lowered list):', '  a = sin(x)  = 0.479426', '  f = a * x   = 0.239713']
+    """
+    from .explanation import explain as derive_explanation
+
+    source = parse_function(fun)
+    point = None
+    if args or kwargs:
+        bound = inspect.signature(fun).bind(*args, **kwargs)
+        bound.apply_defaults()
+        point = dict(bound.arguments)
+    return derive_explanation(source, wrt, point, mode)
+
+
 def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None):
     """Check symdiff's gradient of `fun` against SymPy's closed-form derivative.
 

@@ -1,6 +1,9 @@
-"""The command line: print the derivative code symdiff generates for a function.
+"""The command line: print the derivative code symdiff generates for a function, or
+explain its derivation.
 
     symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--shape x=3x4] [--check]
+    symdiff explain FILE.py:FUNC [--wrt x,y] [--at x=0.7,y=2] [--mode forward]
+                    [--format text|markdown|dot|svg|png] [--output PATH]
 
 The file is read statically: it is never imported or run. Only the generated
 code runs, and only for `--check`. A user error prints one `file:line:col:`
@@ -10,6 +13,7 @@ line on stderr and exits 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .driver import STAGES, derive, derive_forward, is_array_code
@@ -41,13 +45,155 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["explain"]:
+        return explain_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        print(run(args))
+        print(highlighted(run(args), sys.stdout))
     except SymdiffError as exc:
         print(exc, file=sys.stderr)
         return 2
     return 0
+
+
+def highlighted(code: str, stream) -> str:
+    """`code` coloured by pygments when `stream` is a terminal (and pygments is installed
+    and NO_COLOR unset); as it is otherwise, so piped output is plain text."""
+    if not getattr(stream, "isatty", lambda: False)() or os.environ.get("NO_COLOR"):
+        return code
+    try:
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import PythonLexer
+    except ImportError:
+        return code
+    return highlight(code, PythonLexer(), TerminalFormatter()).rstrip("\n")
+
+
+# ------------------------------------------------------------------ symdiff explain
+
+FORMATS = ("text", "markdown", "dot", "svg", "png")
+
+
+def build_explain_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symdiff explain",
+        description="Write out the chain rule for FUNC in FILE.py: the lowered list, each local "
+                    "partial, the backward pass as sums over children (or the tangent "
+                    "recurrences) and SymPy's closed form, with values at --at.")
+    parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
+    parser.add_argument("--wrt", default=None, help="parameters to differentiate, comma-separated "
+                        "names or indices (default: the first parameter)")
+    parser.add_argument("--at", default=None, metavar="x=0.7,y=2",
+                        help="the point: a value per parameter (Python literals; lists are arrays: "
+                             "W=[[1,2],[3,4]])")
+    parser.add_argument("--shape", default=None, metavar="W=3x4",
+                        help="draw the listed array parameters at random (seeded) with these shapes")
+    parser.add_argument("--seed", type=int, default=0, help="the seed for --shape (default 0)")
+    parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                        help="reverse mode (adjoints; default) or forward mode (tangents)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default), markdown (with LaTeX), dot (Graphviz), or svg/png "
+                             "(needs Graphviz's dot and --output)")
+    parser.add_argument("--output", default=None, metavar="PATH",
+                        help="write svg or png here (the only file symdiff ever writes)")
+    return parser
+
+
+def explain_main(argv) -> int:
+    args = build_explain_parser().parse_args(argv)
+    try:
+        text = run_explain(args)
+    except SymdiffError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if text:
+        print(text, end="")
+    return 0
+
+
+def run_explain(args) -> str:
+    from .explanation import explain
+
+    path, _, name = args.target.rpartition(":")
+    if not path or not name:
+        raise SymdiffError(_arg_loc(), f"target {args.target!r} is not FILE.py:FUNC; "
+                           "name the function after a colon, e.g. examples/lecture.py:f")
+    if args.format in ("svg", "png") and not args.output:
+        raise SymdiffError(_arg_loc(), f"--format {args.format} writes a file: give --output PATH")
+    source = parse_file(path, name)
+    lowered = lower(source)
+    point = _parse_point(args.at, args.shape, args.seed, lowered)
+    result = explain(source, _parse_wrt(args.wrt), point, args.mode)
+    if args.format == "text":
+        return result.text()
+    if args.format == "markdown":
+        return result.markdown()
+    if args.format == "dot":
+        return result.dot()
+    _render_graph(result.dot(), args.format, args.output)
+    return ""
+
+
+def _render_graph(dot_text: str, fmt: str, output: str):
+    """Graphviz's `dot` renders the graph into `output` (and nothing else is written)."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        raise SymdiffError(_arg_loc(), f"--format {fmt} needs Graphviz's dot program, which is not "
+                           "installed; use --format dot and render it elsewhere")
+    run = subprocess.run([program, f"-T{fmt}", "-o", output], input=dot_text.encode(),
+                         capture_output=True, check=False)
+    if run.returncode != 0:
+        raise SymdiffError(_arg_loc(), f"Graphviz's dot failed: {run.stderr.decode(errors='replace').strip()}")
+
+
+def _parse_point(at: str | None, shape: str | None, seed: int, lowered) -> dict | None:
+    """The point from `--at x=0.7,W=[[1,2],[3,4]]` (Python literals, lists as float arrays)
+    and `--shape W=3x4` (standard normal entries drawn with `seed`); None for neither."""
+    import ast
+
+    import numpy as np
+
+    if at is None and shape is None:
+        return None
+    names = [p.var.name for p in lowered.params]
+    point = {}
+    if at:
+        try:
+            call = ast.parse(f"point({at})", mode="eval").body
+            if call.args:
+                raise ValueError("every value needs its parameter's name")
+            for keyword in call.keywords:
+                value = ast.literal_eval(keyword.value)
+                point[keyword.arg] = np.array(value, dtype=float) if isinstance(value, (list, tuple)) else value
+        except (SyntaxError, ValueError, TypeError) as exc:
+            raise SymdiffError(_arg_loc(), f"--at {at!r} is not NAME=VALUE,... with Python literal "
+                               f"values ({exc})") from None
+    if shape:
+        rng = np.random.default_rng(seed)
+        for name, dims in _parse_shapes(shape, lowered).items():
+            if dims and name not in point:
+                point[name] = rng.standard_normal(dims)
+    unknown = [n for n in point if n not in names]
+    if unknown:
+        raise SymdiffError(_arg_loc(), f"--at names {', '.join(unknown)}, which {lowered.name} does "
+                           f"not take; its parameters are {', '.join(names)}")
+    missing = [n for n in names if n not in point and n not in (lowered_defaults(lowered))]
+    if missing:
+        raise SymdiffError(_arg_loc(), f"--at needs a value for every parameter of {lowered.name}: "
+                           f"give {', '.join(missing)} too")
+    for p in lowered.params:
+        if p.var.name not in point and p.default is not None:
+            point[p.var.name] = p.default.value
+    return point
+
+
+def lowered_defaults(lowered) -> set:
+    return {p.var.name for p in lowered.params if p.default is not None}
 
 
 def run(args) -> str:
