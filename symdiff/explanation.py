@@ -457,6 +457,8 @@ def _backward(result: Explanation, active: set, prims, numbers):
                                      for g, local, _ in pieces)
         for parent, partial in step.partials.items():
             partial.contribution = shares.get(parent)
+            if partial.contribution is not None and result.arrays:  # (a reduction's share broadcasts)
+                partial.contribution = np.broadcast_to(partial.contribution, result.shapes[parent]).copy()
             adjoint = result.adjoints.setdefault(parent, Derivative(parent, []))
             adjoint.terms.append(partial)
             if partial.contribution is not None:
@@ -486,6 +488,14 @@ def _forward(result: Explanation, active: set, prims, numbers):
                 value = _tangent(numbers, step.eqn, dots, prims)
                 tangent.value = dots[step.name] = 0.0 if value is None else numbers.read(value)
         result.tangents[name] = tangents
+
+
+def _difference(worst: float, floor: float) -> str:
+    """The largest relative difference in words; below `floor` (rounding, or the
+    differences' own error) only the bound, so the text is the same on every machine."""
+    if worst < floor:
+        return f"relative difference below {floor:.0e}"
+    return f"largest relative difference {worst:.1e}"
 
 
 def _filled(shape, value: float):
@@ -523,8 +533,8 @@ def _closed_form(result: Explanation, lowered: Func, prims):
         result.exact[name] = exact.real
         mine = float(result.derivative_of(name))
         worst = max(worst, abs(mine - exact.real) / max(1.0, abs(exact.real)))
-    result.agrees = worst <= AGREE_RTOL
-    result.agreement = f"largest relative difference {worst:.1e}"
+    result.agrees = bool(worst <= AGREE_RTOL)
+    result.agreement = _difference(worst, 1e-12)
 
 
 def _against_differences(result: Explanation, lowered: Func, prims):
@@ -546,8 +556,8 @@ def _against_differences(result: Explanation, lowered: Func, prims):
                         - f(**{**point, name: down if down.shape else float(down)})) / (2 * h)
             mine = float(result.derivative_of(name))
             worst = max(worst, abs(mine - estimate) / max(1.0, abs(estimate)))
-        result.agrees = worst <= DIFFERENCE_RTOL
-        result.agreement = f"against central differences along all ones, largest relative difference {worst:.1e}"
+        result.agrees = bool(worst <= DIFFERENCE_RTOL)
+        result.agreement = f"along all ones, {_difference(worst, 1e-8)}"
         return
     for name in result.wrt:
         base = np.asarray(point[name], dtype=float)
@@ -560,8 +570,8 @@ def _against_differences(result: Explanation, lowered: Func, prims):
             estimate = (f(**{**point, name: up if up.shape else float(up)})
                         - f(**{**point, name: down if down.shape else float(down)})) / (2 * h)
             worst = max(worst, abs(mine[index] - estimate) / max(1.0, abs(estimate)))
-    result.agrees = worst <= DIFFERENCE_RTOL
-    result.agreement = f"against central differences, largest relative difference {worst:.1e}"
+    result.agrees = bool(worst <= DIFFERENCE_RTOL)
+    result.agreement = _difference(worst, 1e-8)
 
 
 SYMBOLIC_POINTS = 3
@@ -603,5 +613,5 @@ def _symbolic_agreement(result: Explanation, exprs: dict):
     if compared == 0:
         result.agreement = "no random point in [0.2, 1.8] where both are real and finite"
         return
-    result.agrees = worst <= AGREE_RTOL
-    result.agreement = f"at {compared} random points, largest relative difference {worst:.1e}"
+    result.agrees = bool(worst <= AGREE_RTOL)
+    result.agreement = f"at {compared} random points, {_difference(worst, 1e-12)}"

@@ -28,7 +28,7 @@ def number(value) -> str:
     if np.ndim(value) == 0:
         value = float(value)
         return "0" if value == 0 else f"{value:.{DIGITS}g}"
-    array = np.asarray(value, dtype=float)
+    array = np.asarray(value, dtype=float) + 0.0  # (no -0)
     if array.size <= SMALL_ARRAY:
         return np.array2string(array, precision=4, separator=", ", suppress_small=True).replace("\n", "")
     return f"{shape_text(array.shape)} array, norm {float(np.linalg.norm(array)):.4g}"
@@ -129,7 +129,7 @@ def text(result) -> str:
         lines += _backward_text(result, valued)
     else:
         lines += _forward_text(result, valued)
-    lines += ["", "Closed form (SymPy):"]
+    lines += ["", f"{_check_title(result)}:"]
     lines += _closed_text(result)
     return "\n".join(lines) + "\n"
 
@@ -204,8 +204,7 @@ def _forward_text(result, valued) -> list[str]:
 
 def _closed_text(result) -> list[str]:
     if result.closed_form is None:
-        return [f"  (array function: {result.agreement}; "
-                f"{'agrees' if result.agrees else 'DOES NOT AGREE'})"]
+        return [f"  {_verdict(result)}"]
     lines = [f"  {result.output} = {_sympy_text(result.closed_form)}"]
     for name, expr in result.gradient.items():
         line = f"  ∂{result.output}/∂{name} = {_sympy_text(expr)}"
@@ -221,7 +220,14 @@ def _verdict(result) -> str:
     if result.agrees is None:
         return f"({result.agreement})"
     word = "agrees" if result.agrees else "DOES NOT AGREE"
+    if result.closed_form is None:
+        return f"the {passes} {word} with central differences at the point ({result.agreement})"
     return f"the {passes} {word} with it ({result.agreement})"
+
+
+def _check_title(result) -> str:
+    return "Closed form (SymPy)" if result.closed_form is not None else \
+        "Check (array code has no closed form here)"
 
 
 # ------------------------------------------------------------------ Markdown with LaTeX
@@ -237,6 +243,12 @@ def _latex_partial(child: str, parent: str) -> str:
 
 
 def _latex_number(value) -> str:
+    """A number as is; a small array as a bmatrix (a vector as one row); a large one
+    by its shape and norm."""
+    if np.ndim(value) and np.size(value) <= SMALL_ARRAY:
+        rows = np.atleast_2d(np.asarray(value, dtype=float))
+        body = r" \\ ".join(" & ".join(f"{v + 0.0:.4g}" for v in row) for row in rows)  # (no -0)
+        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
     text = number(value)
     return rf"\text{{{text}}}" if not _plain(text) else text
 
@@ -333,9 +345,10 @@ def markdown(result) -> str:
                     row += rf" && = {_latex_number(tangent.value)}"
                 rows.append(row)
             parts += _aligned(rows) + [""]
-    parts += ["", "**Closed form** (SymPy)", ""]
+    parts += ["", "**Closed form** (SymPy)" if result.closed_form is not None else
+              "**Check** (array code has no closed form here)", ""]
     if result.closed_form is None:
-        parts.append(f"Array function: {_verdict(result)}.")
+        parts.append(_verdict(result)[0].upper() + _verdict(result)[1:] + ".")
     else:
         rows = [rf"{_latex_name(out)} &= {_latex(result.closed_form)}"]
         for name, expr in result.gradient.items():
@@ -348,7 +361,7 @@ def markdown(result) -> str:
 
 
 def _latex_shape(shape) -> str:
-    return shape_text(shape).replace("×", r" \times ")
+    return shape_text(shape).replace("×", r" \times ") if shape else r"\text{scalar}"
 
 
 def _latex(expr) -> str:
