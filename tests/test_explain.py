@@ -260,3 +260,9 @@ def test_graph_image_needs_graphviz_and_writes_only_the_output_path(tmp_path, ca
     else:
         assert code == 2 and "needs Graphviz's dot program" in err and not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == (["graph.svg"] if shutil.which("dot") else [])
+
+
+def test_readme_shows_the_lecture_derivation_as_the_cli_prints_it():
+    readme = (ROOT / "README.md").read_text()
+    golden = (GOLDEN / "explain_lecture_f.txt").read_text()
+    assert f"$ symdiff explain examples/lecture.py:f --at x=0.7\n{golden}```" in readme
