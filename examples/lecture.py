@@ -4,6 +4,7 @@
     symdiff examples/lecture.py:f --show lowered
     symdiff examples/lecture.py:neuron --wrt w0,w1,w2 --check
     symdiff examples/lecture.py:x_exp_x_squared --show lowered,source
+    symdiff explain examples/lecture.py:f --at x=0.7   # the derivation, with numbers
 
 symdiff reads this file statically; it never imports or runs it.
 """
