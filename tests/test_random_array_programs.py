@@ -3,40 +3,47 @@ differences (reverse mode) and the dot-product identity (forward mode).
 
 Each program is `def f(A, B, W, v, s)`: a matrix A (m, k) or a vector (k,), an array B
 of a shape that broadcasts with A (the same, a row, a column, (1,)), a matrix W (k, n),
-a vector v (n,) and a scalar s, with m, k, n drawn from 1-4. Its 1-6 statements
-combine them, each a value of known shape, with
+a vector v (n,) and a scalar s, with m, k, n drawn from 1-4. Its 1-6 statements bind
+new names or rebind old ones (parameters too), each a value whose shape the generator
+knows, so it draws only operations that are defined:
 
-- elementwise operations (+ - *, division by 1 + b*b, np.maximum and np.minimum, tanh,
-  sin, cos, exp of a bounded value, log and sqrt of a positive one) between operands
-  that broadcast;
-- matrix products `@`, np.dot, np.matmul and `.dot` between operands whose shapes
-  make them defined (A @ W, W @ v, A.T @ A, v @ v, ...), with `.T`, np.transpose and
-  `.transpose()`;
+- elementwise operations between operands that broadcast (+ - *, division by
+  1 + b*b, np.maximum, np.minimum, a * scalar + constant) and of one (tanh, sin, cos,
+  exp of a bounded value, log and sqrt of a positive one, x / (1 + x*x), -x);
+- matrix products `@`, np.dot, np.matmul and `.dot` (A @ W, W @ v, A.T @ A, v @ v,
+  ...), with `.T`, np.transpose and `.transpose()`;
 - reductions np.sum, np.mean, np.max and np.min, as functions or methods, along an
-  axis or all of them, with or without keepdims, whose results broadcast back
-  against other values, and the normalizations built on them: `e - np.max(e, axis,
-  keepdims=True)`, centering by the mean, softmax and log-softmax along an axis;
-- one `for i in range(k)` loop (k = 0-3) whose body updates one or two carried
-  values of any shape, `h = np.tanh(h @ M + ...)` (M square: a parameter, a local
-  or a product such as W @ W.T) or `h = h + np.tanh(...)`, reading rows or columns
-  indexed by the loop variable (`A[i]`, `W[:, i]`) and the index itself;
-- up to two module-level helpers `h0, h1` of array parameters (each of 0-2
-  statements of the above, a loop included, and a return), called once or again
-  with arguments of the same shapes, in the loop too;
+  axis or all of them, with or without keepdims, whose results broadcast back against
+  other values, and the normalizations along an axis built on them: the shift
+  `e - np.max(e, axis=a, keepdims=True)`, centering by the mean, softmax and
+  log-softmax;
+- one `for i in range(k)` loop (k = 0-3) updating one or two carried values of any
+  shape, `h = np.tanh(h @ M + ...)` (M square: a parameter, a local, or W @ W.T and
+  the like) or `h = h + np.tanh(...)`, reading the index, rows and columns picked
+  by it (`A[i]`, `W[:, i]`) and a helper;
+- calls of up to two module-level helpers `h0, h1` of one or two array parameters
+  (each of 0-2 statements of the above, a loop included, and a return), some called
+  again with arguments of the same shapes;
 
-and a scalar result (a sum or mean of the last value, maybe weighted by another).
-A broadcast argument's gradient is summed back over the broadcast axes. The program
-is built as an `ast.Module` and printed with `ast.unparse` (tests/random_programs.py's
-`render`), never formatted as text.
+and the result is a scalar: the last value's sum or mean (maybe weighted by another
+value, maybe through tanh) plus the sums of 0-2 other values. An operand may be an
+expression itself, two levels deep. The program is built as an `ast.Module` and
+printed with `ast.unparse` (tests/random_programs.py's `render`), never formatted as
+text. While the symdiff bugs in REGRESSIONS are open, each carried array is also read
+after its loop in a way that avoids the first (`LOOP_COTANGENT_WORKAROUND`).
 
 Every value carries a bound on its entries at the inputs the test draws (entries in
 [-1.5, 1.5]); a value that could exceed `MAX_BOUND` is squashed with tanh, and exp
-only ever sees a value bounded by 3 or one shifted by its maximum. So the programs are
-smooth and of moderate size where they are sampled, and central differences with
-step 1e-6 are accurate to about 1e-8: the gradient with respect to every parameter
-must match them entry by entry to a relative 1e-5 and have its parameter's shape. jvp
-along random directions must match the gradient's dot product with them up to
-rounding (relative to the sum of the products' magnitudes).
+sees only a value bounded by 3 or one shifted by its maximum. So the programs are
+finite and of moderate size where they are sampled, and differentiable there (the
+kinks of max and min lie on ties, which random floats miss), and central differences
+with step 1e-6 are accurate to far better than the tolerance (the worst of 1000
+random programs was off by 6e-9 relative to its largest entry): the gradient with
+respect to every parameter must match them entry by entry to a relative 1e-5 and have
+its parameter's shape. jvp must return f's value (exactly, but to rounding while the
+second bug is open: `TRANSPOSED_PRODUCT_WORKAROUND`) and, along random directions,
+the gradient's dot product with them up to rounding (relative to the sum of the
+products' magnitudes).
 
 CI runs `MAX_EXAMPLES`; SYMDIFF_FUZZ_EXAMPLES=N runs N (the scalar fuzzer's switch).
 """
@@ -56,6 +63,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import symdiff
+from symdiff.errors import ShapeError
 from symdiff.primitives import PRIMS
 
 from .random_programs import binop, call, const, name, render
@@ -70,12 +78,19 @@ MAX_BOUND = 20.0       # a value that could exceed this is squashed with tanh
 EXP_BOUND = 3.0        # exp's argument is bounded by this (or is at most 0)
 MAX_HELPERS = 2
 MAX_LOOP_COUNT = 3
-# symdiff bug (issue 6, the first of REGRESSIONS): a loop-carried array whose cotangent
-# arrives with a smaller shape that broadcasts to it (1.0 from np.sum(h), v from
-# np.sum(h * v)) makes the adjoint loop change a carried value's shape, a ValueError.
-# While it is open, each carried array is read once by h * np.tanh(h) after its loop,
-# whose cotangent has its full shape. Set to False to look for it.
+# symdiff bug (issue 6, REGRESSIONS): a loop-carried array whose cotangent arrives with
+# a smaller shape that broadcasts to it (1.0 from np.sum(h), v from np.sum(h * v), a
+# zero that lost its shape) makes the adjoint loop change a carried value's shape: a
+# ValueError, or a ShapeError that blames the arguments. While it is open, each carried
+# array is read once after its loop by w = h * np.tanh(h), and the function's (or the
+# helper's) result adds np.sum(w): its cotangent has the array's full shape and is not
+# zero, so the sum reaching the loop has the full shape. Set to False to look for it.
 LOOP_COTANGENT_WORKAROUND = True
+# symdiff bug (issue 6, REGRESSIONS): simplify rewrites (P.T @ Q).T as Q.T @ P, which
+# NumPy rounds differently, so jvp's value is not exactly f's. While it is open, the
+# fuzzer compares the value to VALUE_RTOL, a bound on such rounding, not exactly.
+TRANSPOSED_PRODUCT_WORKAROUND = True
+VALUE_RTOL = 1e-10     # values are at most ~1e3: their rounding is below 1e-12
 _NUMBERS = itertools.count()
 
 Shape = tuple
@@ -161,6 +176,7 @@ class ArrayProgramWriter:
         self.looped = False
         self.last: str | None = None
         self.assigned: list[str] = []  # the names assigned so far, in order, repeated when rebound
+        self.loop_reads: list[Term] = []  # values the result adds the sums of (LOOP_COTANGENT_WORKAROUND)
 
     def choose(self, options):
         return self.draw(st.sampled_from(list(options)))
@@ -385,7 +401,7 @@ class ArrayProgramWriter:
         inner = ArrayProgramWriter(self.draw, {p: (a.shape, a.bound) for p, a in zip(params, arguments)},
                                    helpers=None)
         body = inner.statements(self.draw(st.integers(0, 2)))
-        result = inner.expression(1)
+        result = squashed(inner.plus_loop_reads(inner.expression(1)))
         helper = Helper(f"h{len(self.helpers)}", tuple(a.shape for a in arguments),
                         tuple(a.bound for a in arguments), result.shape, result.bound)
         self.helpers.append(helper)
@@ -424,7 +440,8 @@ class ArrayProgramWriter:
     def statement_loop(self) -> list[ast.stmt]:
         """`for i in range(count):` updating one or two carried names, each to a value of its
         own shape (a loop that never runs leaves it as it is); then, while the bug that
-        `LOOP_COTANGENT_WORKAROUND` avoids is open, `h = h * np.tanh(h)` for each carried array."""
+        `LOOP_COTANGENT_WORKAROUND` avoids is open, `w0 = h * np.tanh(h)` for each
+        carried array, which the result adds up."""
         self.looped = True
         count = self.draw(st.integers(0, MAX_LOOP_COUNT))
         carried = list(dict.fromkeys(self.choose(list(self.values)) for _ in range(self.draw(st.integers(1, 2)))))
@@ -452,9 +469,13 @@ class ArrayProgramWriter:
         after = []
         for target in carried:
             if LOOP_COTANGENT_WORKAROUND and self.values[target][0]:
-                # Whatever reads it next, its cotangent has its full shape (issue 6, REGRESSIONS).
+                # Not in `values`: no later statement reads or rebinds it, the result adds
+                # np.sum of it, so the loop's output gets a cotangent of its own shape.
+                read = f"w{len(self.loop_reads)}"
+                shape, bound = self.values[target]
+                self.loop_reads.append(Term(name(read), shape, bound))
                 value = binop(name(target), ast.Mult(), numpy_call("tanh", name(target)))
-                after.append(self.assign(target, Term(value, *self.values[target])))
+                after.append(ast.Assign(targets=[ast.Name(id=read, ctx=ast.Store())], value=value))
         return [loop] + after
 
     def loop_update(self, target: str) -> Term:
@@ -556,7 +577,14 @@ class ArrayProgramWriter:
         others = [n for n in self.assigned if n != self.last]
         for _ in range(self.draw(st.integers(0, 2)) if others else 0):
             result = binop(result, ast.Add(), numpy_call("sum", name(self.choose(others))))
-        return ast.Return(value=result)
+        return ast.Return(value=self.plus_loop_reads(Term(result, (), 0.0)).node)
+
+    def plus_loop_reads(self, result: Term) -> Term:
+        """result + np.sum(w) for each value `w` LOOP_COTANGENT_WORKAROUND read after a loop."""
+        for read in self.loop_reads:
+            node = binop(result.node, ast.Add(), numpy_call("sum", read.node))
+            result = Term(node, result.shape, result.bound + read.bound * math.prod(read.shape))
+        return result
 
 
 def squashed(term: Term, limit: float = MAX_BOUND) -> Term:
@@ -634,26 +662,32 @@ def check_gradients(f, args, gradients) -> None:
         assert close.all(), (parameter, got, numeric)
 
 
-def check_jvp(f, args, gradients, rng) -> None:
-    """jvp returns f's value exactly and, along random directions, the gradients' dot
-    product with them, to rounding relative to the sum of the products' magnitudes."""
+def check_jvp(f, args, gradients, rng, exact_value: bool = True) -> None:
+    """jvp returns f's value (exactly, or with `exact_value` false to VALUE_RTOL) and,
+    along random directions, the gradients' dot product with them, to rounding
+    relative to the sum of the products' magnitudes."""
     directions = tuple(float(rng.normal()) if np.shape(a) == () else rng.normal(size=np.shape(a))
                        for a in args)
     value, dot = symdiff.jvp(f, wrt=PARAMETERS)(*args, *directions)
     products = [np.asarray(g) * d for g, d in zip(gradients, directions, strict=True)]
     expected = sum(float(np.sum(p)) for p in products)
     magnitude = sum(float(np.sum(np.abs(p))) for p in products)
-    assert value == f(*args), (value, f(*args))
+    expected_value = f(*args)
+    if exact_value:
+        assert value == expected_value, (value, expected_value)
+    else:
+        assert abs(value - expected_value) <= VALUE_RTOL * max(1.0, abs(expected_value)), (value, expected_value)
     assert abs(dot - expected) <= JVP_RTOL * max(1.0, magnitude), (dot, expected)
 
 
-def check_program(source: str, shapes: dict[str, Shape], seed: int, directory) -> None:
+def check_program(source: str, shapes: dict[str, Shape], seed: int, directory,
+                  exact_value: bool = not TRANSPOSED_PRODUCT_WORKAROUND) -> None:
     f = load(source, directory)
     rng = np.random.default_rng(seed)
     args = draw_arguments(shapes, rng)
     gradients = symdiff.grad(f, wrt=PARAMETERS)(*args)
     check_gradients(f, args, gradients)
-    check_jvp(f, args, gradients, rng)
+    check_jvp(f, args, gradients, rng, exact_value)
 
 
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
@@ -716,30 +750,66 @@ def test_the_checks_catch_a_deliberately_wrong_matmul_rule(tmp_path, monkeypatch
         check_jvp(f, args, gradients, np.random.default_rng(2))
 
 
-# Found by this fuzzer and still open (issue 6): each a minimal program and its
-# parameters' shapes, marked with the exception symdiff raises. strict: a fix makes the test
-# fail until the program moves to the passing ones below and its workaround goes.
-REGRESSIONS = [
-    pytest.param("""import numpy as np
+# Found by this fuzzer and still open (issue 6): minimal programs.
+LOOP_THEN_SUM = """import numpy as np
 
 
 def f(A, B, W, v, s):
     for i in range(2):
         A = np.tanh(A)
     return np.sum(A)
-""", {"A": (2, 3), "B": (1,), "W": (3, 1), "v": (1,), "s": ()},
-        marks=pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-            "issue 6: a loop-carried array whose cotangent arrives as a broadcast scalar "
-            "(np.sum of it) makes the adjoint loop change the carried value's shape: "
-            "ValueError 'the loop changes the shape of A_1_bar_2 from () to (2, 3)' "
-            "(LOOP_COTANGENT_WORKAROUND keeps it out of the random programs)")),
-        id="loop_cotangent_of_a_smaller_shape"),
+"""
+LOOP_THEN_CENTERED_SUM = """import numpy as np
+
+
+def f(A, B, W, v, s):
+    for i in range(2):
+        A = np.tanh(A)
+    A = A * np.tanh(A)
+    return np.sum(A - np.mean(A, axis=0, keepdims=True))
+"""
+TRANSPOSED_GRAM = """import numpy as np
+
+
+def f(A, B, W, v, s):
+    return np.sum((A.T @ A).T @ v)
+"""
+
+
+def open_bug(case_id: str, source: str, shapes: dict, seeds, raises, reason: str):
+    """A program symdiff still gets wrong, its shapes and the seeds of its arguments: a
+    strict xfail, so a fix fails it until the program joins the passing regressions
+    (like CANCELLING below) and its workaround goes."""
+    return pytest.param(source, shapes, seeds, id=case_id,
+                        marks=pytest.mark.xfail(strict=True, raises=raises, reason="issue 6: " + reason))
+
+
+REGRESSIONS = [
+    open_bug("loop_cotangent_of_a_smaller_shape", LOOP_THEN_SUM,
+             {"A": (2, 3), "B": (1,), "W": (3, 1), "v": (1,), "s": ()}, range(1), ValueError,
+             "a loop-carried array whose cotangent arrives as a broadcast scalar (np.sum of it) "
+             "makes the adjoint loop change the carried value's shape: ValueError 'the loop changes "
+             "the shape of A_1_bar_2 from () to (2, 3)' (LOOP_COTANGENT_WORKAROUND avoids it)"),
+    open_bug("loop_cotangent_a_zero_without_shape", LOOP_THEN_CENTERED_SUM,
+             {"A": (1, 1), "B": (1,), "W": (1, 1), "v": (1,), "s": ()}, range(1), ShapeError,
+             "the same bug where the cotangent reaching the loop is a zero that lost its shape "
+             "(A minus its mean along an axis of length 1): a ShapeError that blames the arguments, "
+             "'loop: the loop changes the shape of A_1_bar_2 from () to (1, 1); keep a loop-carried "
+             "value's shape; check the arguments' shapes'"),
+    # The value is checked exactly here, whatever TRANSPOSED_PRODUCT_WORKAROUND says.
+    open_bug("value_of_a_transposed_product", TRANSPOSED_GRAM,
+             {"A": (3, 4), "B": (1,), "W": (4, 1), "v": (4,), "s": ()}, range(20), AssertionError,
+             "simplify rewrites (A.T @ A).T as A.T @ A, equal but laid out otherwise in memory, so "
+             "the product after it rounds differently: jvp's and value_and_grad's value differ from "
+             "f's in the last digits (in 9 of these 20 draws here; a BLAS that rounds alike for "
+             "both layouts would make this pass)"),
 ]
 
 
-@pytest.mark.parametrize("source,shapes", REGRESSIONS)
-def test_regression_program(tmp_path, source, shapes):
-    check_program(source, shapes, 0, tmp_path)
+@pytest.mark.parametrize("source,shapes,seeds", REGRESSIONS)
+def test_regression_program(tmp_path, source, shapes, seeds):
+    for seed in seeds:
+        check_program(source, shapes, seed, tmp_path, exact_value=True)
 
 
 # Found by this fuzzer: terms that cancel (v0 - v0) simplified to the number 0.0, which
