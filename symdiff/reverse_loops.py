@@ -49,7 +49,10 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
     seeds = []
     for j in carried:
         if j in cotangents:
-            seeds.append(_adjoint(builder, None, cotangents[j], anonymous=True))
+            seed = _adjoint(builder, None, cotangents[j], anonymous=True)
+            if body_shapes is not None:  # (a cotangent that merely broadcasts: np.sum(h) gives a scalar)
+                seed = builder.exact(seed, body_shapes[body.params[it + j].var.name])
+            seeds.append(seed)
         else:
             seeds.append(_zero(builder, body_shapes and body_shapes[body.params[it + j].var.name]))
     vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims, it)

@@ -307,8 +307,8 @@ def _transpose(walk, eqn, x):
     if inner is not None and not inner.params:  # (x.T).T = x
         return inner.args[0]
     product = walk.defn(x, "matmul")
-    if product is None:
-        return None
+    if product is None or not (product.out.temp or eqn.out.temp):
+        return None  # a value the function computes: NumPy's product in another order rounds differently
     # (A B)^T = B^T A^T, taken only where it cancels a transpose: (P^T B)^T = B^T P.
     a, b = (_untransposed(walk, arg) for arg in product.args)
     if a is None and b is None:

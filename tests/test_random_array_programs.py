@@ -29,8 +29,7 @@ and the result is a scalar: the last value's sum or mean (maybe weighted by anot
 value, maybe through tanh) plus the sums of 0-2 other values. An operand may be an
 expression itself, two levels deep. The program is built as an `ast.Module` and
 printed with `ast.unparse` (tests/random_programs.py's `render`), never formatted as
-text. While the symdiff bugs in REGRESSIONS are open, each carried array is also read
-after its loop in a way that avoids the first (`LOOP_COTANGENT_WORKAROUND`).
+text.
 
 Every value carries a bound on its entries at the inputs the test draws (entries in
 [-1.5, 1.5]); a value that could exceed `MAX_BOUND` is squashed with tanh, and exp
@@ -40,8 +39,7 @@ kinks of max and min lie on ties, which random floats miss), and central differe
 with step 1e-6 are accurate to far better than the tolerance (the worst of 1000
 random programs was off by 6e-9 relative to its largest entry): the gradient with
 respect to every parameter must match them entry by entry to a relative 1e-5 and have
-its parameter's shape. jvp must return f's value (exactly, but to rounding while the
-second bug is open: `TRANSPOSED_PRODUCT_WORKAROUND`) and, along random directions,
+its parameter's shape. jvp must return f's value exactly and, along random directions,
 the gradient's dot product with them up to rounding (relative to the sum of the
 products' magnitudes).
 
@@ -78,19 +76,6 @@ MAX_BOUND = 20.0       # a value that could exceed this is squashed with tanh
 EXP_BOUND = 3.0        # exp's argument is bounded by this (or is at most 0)
 MAX_HELPERS = 2
 MAX_LOOP_COUNT = 3
-# symdiff bug (issue 6, REGRESSIONS): a loop-carried array whose cotangent arrives with
-# a smaller shape that broadcasts to it (1.0 from np.sum(h), v from np.sum(h * v), a
-# zero that lost its shape) makes the adjoint loop change a carried value's shape: a
-# ValueError, or a ShapeError that blames the arguments. While it is open, each carried
-# array is read once after its loop by w = h * np.tanh(h), and the function's (or the
-# helper's) result adds np.sum(w): its cotangent has the array's full shape and is not
-# zero, so the sum reaching the loop has the full shape. Set to False to look for it.
-LOOP_COTANGENT_WORKAROUND = True
-# symdiff bug (issue 6, REGRESSIONS): simplify rewrites (P.T @ Q).T as Q.T @ P, which
-# NumPy rounds differently, so jvp's value is not exactly f's. While it is open, the
-# fuzzer compares the value to VALUE_RTOL, a bound on such rounding, not exactly.
-TRANSPOSED_PRODUCT_WORKAROUND = True
-VALUE_RTOL = 1e-10     # values are at most ~1e3: their rounding is below 1e-12
 _NUMBERS = itertools.count()
 
 Shape = tuple
@@ -176,7 +161,6 @@ class ArrayProgramWriter:
         self.looped = False
         self.last: str | None = None
         self.assigned: list[str] = []  # the names assigned so far, in order, repeated when rebound
-        self.loop_reads: list[Term] = []  # values the result adds the sums of (LOOP_COTANGENT_WORKAROUND)
 
     def choose(self, options):
         return self.draw(st.sampled_from(list(options)))
@@ -401,7 +385,7 @@ class ArrayProgramWriter:
         inner = ArrayProgramWriter(self.draw, {p: (a.shape, a.bound) for p, a in zip(params, arguments)},
                                    helpers=None)
         body = inner.statements(self.draw(st.integers(0, 2)))
-        result = squashed(inner.plus_loop_reads(inner.expression(1)))
+        result = squashed(inner.expression(1))
         helper = Helper(f"h{len(self.helpers)}", tuple(a.shape for a in arguments),
                         tuple(a.bound for a in arguments), result.shape, result.bound)
         self.helpers.append(helper)
@@ -439,9 +423,7 @@ class ArrayProgramWriter:
 
     def statement_loop(self) -> list[ast.stmt]:
         """`for i in range(count):` updating one or two carried names, each to a value of its
-        own shape (a loop that never runs leaves it as it is); then, while the bug that
-        `LOOP_COTANGENT_WORKAROUND` avoids is open, `w0 = h * np.tanh(h)` for each
-        carried array, which the result adds up."""
+        own shape (a loop that never runs leaves it as it is)."""
         self.looped = True
         count = self.draw(st.integers(0, MAX_LOOP_COUNT))
         carried = list(dict.fromkeys(self.choose(list(self.values)) for _ in range(self.draw(st.integers(1, 2)))))
@@ -466,17 +448,7 @@ class ArrayProgramWriter:
         loop = ast.For(target=ast.Name(id="i", ctx=ast.Store()),
                        iter=ast.Call(func=name("range"), args=[const(count)], keywords=[]),
                        body=body, orelse=[], type_comment=None)
-        after = []
-        for target in carried:
-            if LOOP_COTANGENT_WORKAROUND and self.values[target][0]:
-                # Not in `values`: no later statement reads or rebinds it, the result adds
-                # np.sum of it, so the loop's output gets a cotangent of its own shape.
-                read = f"w{len(self.loop_reads)}"
-                shape, bound = self.values[target]
-                self.loop_reads.append(Term(name(read), shape, bound))
-                value = binop(name(target), ast.Mult(), numpy_call("tanh", name(target)))
-                after.append(ast.Assign(targets=[ast.Name(id=read, ctx=ast.Store())], value=value))
-        return [loop] + after
+        return [loop]
 
     def loop_update(self, target: str) -> Term:
         """The carried value through a square matrix, a helper or as it is, plus 0-2 terms
@@ -577,14 +549,7 @@ class ArrayProgramWriter:
         others = [n for n in self.assigned if n != self.last]
         for _ in range(self.draw(st.integers(0, 2)) if others else 0):
             result = binop(result, ast.Add(), numpy_call("sum", name(self.choose(others))))
-        return ast.Return(value=self.plus_loop_reads(Term(result, (), 0.0)).node)
-
-    def plus_loop_reads(self, result: Term) -> Term:
-        """result + np.sum(w) for each value `w` LOOP_COTANGENT_WORKAROUND read after a loop."""
-        for read in self.loop_reads:
-            node = binop(result.node, ast.Add(), numpy_call("sum", read.node))
-            result = Term(node, result.shape, result.bound + read.bound * math.prod(read.shape))
-        return result
+        return ast.Return(value=result)
 
 
 def squashed(term: Term, limit: float = MAX_BOUND) -> Term:
@@ -662,8 +627,8 @@ def check_gradients(f, args, gradients) -> None:
         assert close.all(), (parameter, got, numeric)
 
 
-def check_jvp(f, args, gradients, rng, exact_value: bool = True) -> None:
-    """jvp returns f's value (exactly, or with `exact_value` false to VALUE_RTOL) and,
+def check_jvp(f, args, gradients, rng) -> None:
+    """jvp returns f's value exactly and,
     along random directions, the gradients' dot product with them, to rounding
     relative to the sum of the products' magnitudes."""
     directions = tuple(float(rng.normal()) if np.shape(a) == () else rng.normal(size=np.shape(a))
@@ -673,21 +638,17 @@ def check_jvp(f, args, gradients, rng, exact_value: bool = True) -> None:
     expected = sum(float(np.sum(p)) for p in products)
     magnitude = sum(float(np.sum(np.abs(p))) for p in products)
     expected_value = f(*args)
-    if exact_value:
-        assert value == expected_value, (value, expected_value)
-    else:
-        assert abs(value - expected_value) <= VALUE_RTOL * max(1.0, abs(expected_value)), (value, expected_value)
+    assert value == expected_value, (value, expected_value)
     assert abs(dot - expected) <= JVP_RTOL * max(1.0, magnitude), (dot, expected)
 
 
-def check_program(source: str, shapes: dict[str, Shape], seed: int, directory,
-                  exact_value: bool = not TRANSPOSED_PRODUCT_WORKAROUND) -> None:
+def check_program(source: str, shapes: dict[str, Shape], seed: int, directory) -> None:
     f = load(source, directory)
     rng = np.random.default_rng(seed)
     args = draw_arguments(shapes, rng)
     gradients = symdiff.grad(f, wrt=PARAMETERS)(*args)
     check_gradients(f, args, gradients)
-    check_jvp(f, args, gradients, rng, exact_value)
+    check_jvp(f, args, gradients, rng)
 
 
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
@@ -785,31 +746,25 @@ def open_bug(case_id: str, source: str, shapes: dict, seeds, raises, reason: str
 
 
 REGRESSIONS = [
-    open_bug("loop_cotangent_of_a_smaller_shape", LOOP_THEN_SUM,
-             {"A": (2, 3), "B": (1,), "W": (3, 1), "v": (1,), "s": ()}, range(1), ValueError,
-             "a loop-carried array whose cotangent arrives as a broadcast scalar (np.sum of it) "
-             "makes the adjoint loop change the carried value's shape: ValueError 'the loop changes "
-             "the shape of A_1_bar_2 from () to (2, 3)' (LOOP_COTANGENT_WORKAROUND avoids it)"),
+    # fixed: the cotangent reaching the loop is broadcast to the carried value's shape
+    pytest.param(LOOP_THEN_SUM, {"A": (2, 3), "B": (1,), "W": (3, 1), "v": (1,), "s": ()}, range(1),
+                 id="loop_cotangent_of_a_smaller_shape"),
     open_bug("loop_cotangent_a_zero_without_shape", LOOP_THEN_CENTERED_SUM,
              {"A": (1, 1), "B": (1,), "W": (1, 1), "v": (1,), "s": ()}, range(1), ShapeError,
-             "the same bug where the cotangent reaching the loop is a zero that lost its shape "
-             "(A minus its mean along an axis of length 1): a ShapeError that blames the arguments, "
+             "the cotangent reaching a loop is a zero that simplify made a scalar (A minus its "
+             "mean along an axis of length 1 cancels exactly): a ShapeError that blames the arguments, "
              "'loop: the loop changes the shape of A_1_bar_2 from () to (1, 1); keep a loop-carried "
              "value's shape; check the arguments' shapes'"),
-    # The value is checked exactly here, whatever TRANSPOSED_PRODUCT_WORKAROUND says.
-    open_bug("value_of_a_transposed_product", TRANSPOSED_GRAM,
-             {"A": (3, 4), "B": (1,), "W": (4, 1), "v": (4,), "s": ()}, range(20), AssertionError,
-             "simplify rewrites (A.T @ A).T as A.T @ A, equal but laid out otherwise in memory, so "
-             "the product after it rounds differently: jvp's and value_and_grad's value differ from "
-             "f's in the last digits (in 9 of these 20 draws here; a BLAS that rounds alike for "
-             "both layouts would make this pass)"),
+    # fixed: (P.T @ Q).T is rewritten only in derivative code, never in a value f computes
+    pytest.param(TRANSPOSED_GRAM, {"A": (3, 4), "B": (1,), "W": (4, 1), "v": (4,), "s": ()}, range(20),
+                 id="value_of_a_transposed_product"),
 ]
 
 
 @pytest.mark.parametrize("source,shapes,seeds", REGRESSIONS)
 def test_regression_program(tmp_path, source, shapes, seeds):
     for seed in seeds:
-        check_program(source, shapes, seed, tmp_path, exact_value=True)
+        check_program(source, shapes, seed, tmp_path)
 
 
 # Found by this fuzzer: terms that cancel (v0 - v0) simplified to the number 0.0, which
