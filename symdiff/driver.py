@@ -18,7 +18,7 @@ from .errors import ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
 from .lower import lower
 from .parse import Source
-from .reverse import own_gradients, pullback, reverse, with_cotangent_shapes
+from .reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
 from .simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
@@ -175,8 +175,12 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
 
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     tangent = forward(lowered, indices, prims, shapes)
-    stages = {"lowered": lowered, "forward": tangent,
-              "simplified": simplify(tangent, prims, _floats(tangent, lowered, indices, ints))}
+    simplified = simplify(tangent, prims, _floats(tangent, lowered, indices, ints))
+    if shapes is not None:  # (a tangent has its parameter's shape)
+        dots = zip(tangent.params[len(lowered.params):], indices)
+        simplified = widen_loop_zeros(simplified, {**shapes, **{
+            p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
+    stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
     return _compiled(source, indices, stages, prims), many
 
 
@@ -190,8 +194,8 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     backward = pullback(lowered, indices, prims, shapes, with_value=True)
     simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
     if shapes is not None:
-        simplified = own_gradients(simplified, indices, prims,
-                                   with_cotangent_shapes(lowered, backward, shapes, prims))
+        cotangents = with_cotangent_shapes(lowered, backward, shapes, prims)
+        simplified = own_gradients(widen_loop_zeros(simplified, cotangents, prims), indices, prims, cotangents)
     value, grads = simplified.results[0], simplified.results[1:]
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
@@ -215,7 +219,7 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
     backward = reverse(lowered, indices, with_value, prims, shapes)
     simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
     if shapes is not None:
-        simplified = own_gradients(simplified, indices, prims, shapes)
+        simplified = own_gradients(widen_loop_zeros(simplified, shapes, prims), indices, prims, shapes)
     if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))

@@ -329,6 +329,62 @@ def with_cotangent_shapes(func: Func, vjp: Func, shapes: dict, prims=PRIMS, seed
                          for p, r in zip(cotangents, results, strict=True)}}
 
 
+def widen_loop_zeros(func: Func, shapes: dict, prims=PRIMS) -> Func:
+    """`func` where a loop starts a carried array from the number 0 (a cotangent that
+    simplification found to cancel exactly: the scalar stands in for zeros of an
+    array's shape) starting it from `np.zeros` of the shape the loop gives it instead,
+    so the loop keeps its carried values' shapes even when it runs no iteration."""
+    known = dict(shapes)
+    names = NameAllocator.for_func(func)
+    body = []
+
+    def shape(atom):
+        return known[atom.name] if isinstance(atom, Var) else tuple(np.shape(atom.value))
+
+    for eqn in func.body:
+        if eqn.prim == "loop":
+            try:
+                eqn = _widened_inits(eqn, shape, names, body, known, prims)
+            except KeyError:
+                return func
+        body.append(eqn)
+        try:
+            known[eqn.out.name] = prims[eqn.prim].result_shape([shape(a) for a in eqn.args], eqn.params)
+        except (ValueError, KeyError):
+            return func  # (infer_shapes reports it, located)
+    return replace(func, body=tuple(body))
+
+
+def _widened_inits(eqn: Eqn, shape, names, body: list, known: dict, prims) -> Eqn:
+    params = dict(eqn.params)
+    loop_body, count = params["body"], params["carried"]
+    skip = {"range": 3, "while": 0}.get(params["kind"], 1)
+    it = len(loop_body.params) - len(eqn.args) + skip
+    args = list(eqn.args)
+    # (as loops.loop_shape: a range's index is a number, a tape's entries have the shapes
+    # of what it recorded)
+    kind = params["kind"]
+    entry = [()] if kind == "range" else [] if kind == "while" else list(shape(args[0]))
+    for _ in range(count + 1):  # each round widens one init or ends
+        given = entry[:it] + [shape(a) for a in args[skip:]]
+        try:
+            inner = infer_shapes(loop_body, dict(zip((p.var.name for p in loop_body.params), given, strict=True)),
+                                 prims)
+        except ShapeError:
+            return eqn
+        results = [inner[r.name] if isinstance(r, Var) else tuple(np.shape(r.value)) for r in loop_body.results]
+        widen = [j for j in range(count) if isinstance(args[skip + j], Const) and args[skip + j].value == 0
+                 and np.shape(args[skip + j].value) == () and results[j] != ()]
+        if not widen:
+            break
+        for j in widen:
+            zeros = Var(names.fresh("zeros"))
+            body.append(Eqn(zeros, "zeros", (), "numpy", (("shape", tuple(results[j])),), eqn.loc, eqn.guard))
+            known[zeros.name] = tuple(results[j])
+            args[skip + j] = zeros
+    return eqn.with_args(args)
+
+
 def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None) -> Func:
     """`func` with its last results, the gradients for `wrt`, made arrays of their own,
     each of its parameter's shape (given `shapes`, the parameters' shapes by name).

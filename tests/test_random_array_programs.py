@@ -61,7 +61,6 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import symdiff
-from symdiff.errors import ShapeError
 from symdiff.primitives import PRIMS
 
 from .random_programs import binop, call, const, name, render
@@ -711,7 +710,7 @@ def test_the_checks_catch_a_deliberately_wrong_matmul_rule(tmp_path, monkeypatch
         check_jvp(f, args, gradients, np.random.default_rng(2))
 
 
-# Found by this fuzzer and still open (issue 6): minimal programs.
+# Found by this fuzzer (all fixed now): minimal programs.
 LOOP_THEN_SUM = """import numpy as np
 
 
@@ -737,24 +736,15 @@ def f(A, B, W, v, s):
 """
 
 
-def open_bug(case_id: str, source: str, shapes: dict, seeds, raises, reason: str):
-    """A program symdiff still gets wrong, its shapes and the seeds of its arguments: a
-    strict xfail, so a fix fails it until the program joins the passing regressions
-    (like CANCELLING below) and its workaround goes."""
-    return pytest.param(source, shapes, seeds, id=case_id,
-                        marks=pytest.mark.xfail(strict=True, raises=raises, reason="issue 6: " + reason))
-
-
+# Programs the fuzzer found symdiff bugs with (all fixed), minimized: they always run.
 REGRESSIONS = [
     # fixed: the cotangent reaching the loop is broadcast to the carried value's shape
     pytest.param(LOOP_THEN_SUM, {"A": (2, 3), "B": (1,), "W": (3, 1), "v": (1,), "s": ()}, range(1),
                  id="loop_cotangent_of_a_smaller_shape"),
-    open_bug("loop_cotangent_a_zero_without_shape", LOOP_THEN_CENTERED_SUM,
-             {"A": (1, 1), "B": (1,), "W": (1, 1), "v": (1,), "s": ()}, range(1), ShapeError,
-             "the cotangent reaching a loop is a zero that simplify made a scalar (A minus its "
-             "mean along an axis of length 1 cancels exactly): a ShapeError that blames the arguments, "
-             "'loop: the loop changes the shape of A_1_bar_2 from () to (1, 1); keep a loop-carried "
-             "value's shape; check the arguments' shapes'"),
+    # fixed: a loop that starts a carried array from a cotangent simplified to the number 0
+    # starts it from np.zeros of the array's shape
+    pytest.param(LOOP_THEN_CENTERED_SUM, {"A": (1, 1), "B": (1,), "W": (1, 1), "v": (1,), "s": ()}, range(1),
+                 id="loop_cotangent_a_zero_without_shape"),
     # fixed: (P.T @ Q).T is rewritten only in derivative code, never in a value f computes
     pytest.param(TRANSPOSED_GRAM, {"A": (3, 4), "B": (1,), "W": (4, 1), "v": (4,), "s": ()}, range(20),
                  id="value_of_a_transposed_product"),
