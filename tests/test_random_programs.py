@@ -29,6 +29,7 @@ import itertools
 import math
 import os
 import signal
+import types
 
 import numpy as np
 import pytest
@@ -97,12 +98,26 @@ def switches(expr):
                 yield first - second, "tie of max or min"
 
 
+def branch_switches(decisions):
+    """(expression, kind): where lhs - rhs of a relation the path decided is 0, the
+    branch taken changes (an `if`, `a if c else b`, `and`, `or`, `not`)."""
+    for relation, _ in decisions:
+        yield relation.lhs - relation.rhs, "boundary of a branch"
+
+
+def module_functions(f):
+    """f and the functions of its module it can call (the helpers)."""
+    return [f] + [value for value in f.__globals__.values()
+                  if isinstance(value, types.FunctionType) and value is not f
+                  and value.__module__ == f.__module__]
+
+
 def has_steps(f) -> bool:
-    """Whether f's source has a comparison, floor, ceil, // or %."""
-    tree = ast.parse(inspect.getsource(f))
+    """Whether the source of f or of its helpers has a comparison, floor, ceil, // or %."""
+    trees = [ast.parse(inspect.getsource(function)) for function in module_functions(f)]
     return any(isinstance(node, (ast.Compare, ast.FloorDiv, ast.Mod)) or
                (isinstance(node, ast.Attribute) and node.attr in ("floor", "ceil"))
-               for node in ast.walk(tree))
+               for tree in trees for node in ast.walk(tree))
 
 
 def why_not_comparable(f, point) -> str | None:
@@ -113,17 +128,21 @@ def why_not_comparable(f, point) -> str | None:
     return different one-sided or conventional values, since SymPy may have
     simplified the step or kink (abs(x % 1.0) is x % 1.0 to it, abs(min(0, s)) is
     -min(0, s): at s = 0 that takes the tie's 1/2 instead of abs's 0; test_kinks.py
-    checks the conventions themselves). And where float rounding decides a
-    step differently from exact arithmetic (float(0.0 <= math.sin(math.tau)) is 0,
-    exactly it is 1), the closed form is not the function the floats compute: it
-    must reproduce f's value at the point and at its neighbours one `NEIGHBOUR`
-    step away along each axis (the step may be decided by a constant, then the
-    jump is in no closed-form expression, and f's value at the point can be 0).
+    checks the conventions themselves). On a branch's boundary (`if x > y:` at
+    x = y), the closed form is that of one side, and floats may take the other.
+    And where float rounding decides a step or a branch differently from exact
+    arithmetic (float(0.0 <= math.sin(math.tau)) is 0, exactly it is 1), the
+    closed form is not the function the floats compute: it must reproduce f's
+    value at the point and at its neighbours one `NEIGHBOUR` step away along each
+    axis (the step may be decided by a constant, then the jump is in no
+    closed-form expression nor any decision, and f's value at the point can be 0).
+    Each neighbour is compared with the closed form of its own path.
     """
-    symbols, expr = closed_form(f)
-    try:
+    try:  # (a decision's sides can be complex at the point too)
+        form = closed_form(f, point)
+        symbols = form.symbols
         reference_gradient(f, tuple(s.name for s in symbols), point)
-        for argument, kind in switches(expr):
+        for argument, kind in itertools.chain(switches(form.expr), branch_switches(form.decisions)):
             v = evaluate(argument, symbols, point)
             nearest = float(round(v)) if kind == "jump of floor" else 0.0
             if abs(v - nearest) <= STEP_MARGIN * max(1.0, abs(v)) and not all(
