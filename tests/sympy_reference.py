@@ -19,7 +19,8 @@ has no truth value), so the closed form is that of the path one point takes
 relation the truth value it has at the point, and records it. The result is
 exact in a neighbourhood of the point, unless a recorded relation is an
 equality there (the point is on a branch's boundary: the caller's to check).
-A function that decides nothing has one closed form for every point.
+A function that decides nothing has one closed form for every point, and a
+point that decides as a path met before reuses that path's closed form.
 
 Where SymPy has no function of that name, the real-valued formula is used
 (cbrt(x) = sign(x) |x|^(1/3), expm1(x) = exp(x) - 1, ...). Derivatives of
@@ -213,20 +214,19 @@ class ClosedForm:
 def closed_form(f, point) -> ClosedForm:
     """`f` run on one real SymPy symbol per parameter, taking the branches `point` takes."""
     point = tuple(float(v) for v in point)
-    everywhere = _POINT_FREE.get(f)
-    if everywhere is not None:
-        return everywhere
+    for form in _PATHS.setdefault(f, []):
+        # A point that decides every comparison of a known path as it did takes that
+        # path: f runs the same statements, so it meets the same comparisons.
+        if all(truth_at(relation, form.symbols, point) == truth for relation, truth in form.decisions):
+            return form
     form = _closed_form_at(f, point)
-    if not form.decisions:
-        # Every branch it met was decided without the point, so every point meets the same ones.
-        _POINT_FREE[f] = form
+    _PATHS[f].append(form)
     return form
 
 
-_POINT_FREE: dict = {}  # f -> its ClosedForm, for functions that decide nothing
+_PATHS: dict = {}  # f -> the ClosedForm of each path of f's met so far
 
 
-@functools.lru_cache(maxsize=None)
 def _closed_form_at(f, point: tuple) -> ClosedForm:
     symbols = tuple(sp.Symbol(name, real=True) for name in parameter_names(f))
     keyword = [p.kind == p.KEYWORD_ONLY for p in inspect.signature(f).parameters.values()]
