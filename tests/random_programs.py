@@ -3,10 +3,16 @@
 `programs()` draws the source text of a module that imports math and numpy as
 np and defines `def f(x[, y[, z]])` of 1-12 statements: assignments to new
 names, reassignment of locals and parameters, augmented assignment (+= -= *= /=
-**= //= %=), tuple unpacking and swaps, one `for i in range(k)` loop (k = 0..3)
-reassigning names, and calls to up to two helpers `h0, h1` defined in the module
-(each of 1-3 statements), then one `return`. Expressions draw from
-the operators + - * / ** // % and unary -, comparisons through float(), math.*
+**= //= %=), tuple unpacking and swaps, `if` / `else` statements (and `if`
+without `else`), one `for i in range(k)` loop (k = 0..3) reassigning names,
+directly or in an `if`, and calls to up to two helpers `h0, h1` defined in the
+module (each of 1-3 statements, `if`s included), then one `return`. An `if`'s
+arms hold 1-3 statements each (reassignments, new names, an `if` nested once, a
+loop or a call); a new name read after the `if` is assigned in both arms. A
+branch's condition compares two expressions with < <= > or >=, or is two such
+comparisons joined by `and` / `or`, a chained comparison `a < b <= c`, or `not`
+of one. Expressions draw from the operators + - * / ** // % and unary -,
+conditional expressions `a if cond else b`, comparisons through float(), math.*
 and np.* scalar functions, abs/max/min and their NumPy spellings, module
 constants, and one subexpression used twice. Locals are sometimes spelled like
 symdiff's own generated names (a, t0, x_bar, grad_f). The program is built as an
@@ -18,9 +24,11 @@ Every expression carries a bound on its magnitude at the sample points
 wrapped in a squashing function (tanh, atan, sin), the argument of exp, sinh
 and cosh is bounded by 3, and every log, sqrt, divisor, fractional-power base
 and one argument of atan2 and hypot is positive by construction (`e*e + 0.5`,
-`math.exp(...)`, `1.0 + abs(e)`, `math.cosh(...)`, ...). So every program is
-defined, finite and of moderate size everywhere it is sampled; it still has
-kinks and jumps (abs, max, floor, %, comparisons), which the test handles.
+`math.exp(...)`, `1.0 + abs(e)`, `math.cosh(...)`, ...). After an `if`, a name
+is bound by the larger of its bounds at the ends of the two arms (a conditional
+expression by the larger of its two values'). So every program is defined,
+finite and of moderate size everywhere it is sampled; it still has kinks and
+jumps (abs, max, floor, %, comparisons, branches), which the test handles.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ COMPARISONS = (ast.Gt, ast.Lt, ast.GtE, ast.LtE)
 # the reference and in verify), whose size grows fast with them.
 MAX_LOOPS = 1
 MAX_HELPERS = 2
+MAX_BRANCH_DEPTH = 2   # an `if` inside an `if` (or in a loop inside one), never deeper
 INTEGER_EXPONENTS = (2, 3, 2.0, 1, 0)
 REAL_EXPONENTS = (0.5, -1, 1.5, -0.5, 2.5, -2)
 
@@ -114,6 +123,7 @@ class ProgramWriter:
         self.helpers: list[ast.FunctionDef] = []  # module-level functions the program calls
         self.depth = 0  # of loops around the statement being drawn
         self.loops = 0
+        self.branch_depth = 0  # of `if` statements around the statement being drawn
 
     def choose(self, options):
         return self.draw(st.sampled_from(options))
@@ -262,6 +272,33 @@ class ProgramWriter:
         bound = math.pi if function in ("atan2", "arctan2") else ba + bp
         return call(module, function, *args), bound
 
+    def expr_conditional(self, depth):
+        test = self.condition(depth - 1)
+        (a, ba), (b, bb) = self.expr(depth - 1), self.expr(depth - 1)
+        return ast.IfExp(test=test, body=a, orelse=b), max(ba, bb)
+
+    def comparison(self, depth) -> ast.Compare:
+        (a, _), (b, _) = self.expr(depth), self.expr(depth)
+        return ast.Compare(left=a, ops=[self.choose(COMPARISONS)()], comparators=[b])
+
+    def condition(self, depth) -> ast.expr:
+        """A branch's test: a comparison, two of them joined by `and` / `or`, a chained
+        comparison `a < b <= c`, or `not` of a comparison. Never == or != (SymPy's
+        are structural)."""
+        form = self.choose(("comparison", "comparison", "and", "or", "chained", "not"))
+        if form in ("and", "or"):
+            return ast.BoolOp(op=ast.And() if form == "and" else ast.Or(),
+                              values=[self.comparison(depth), self.comparison(depth)])
+        if form == "not":
+            return ast.UnaryOp(op=ast.Not(), operand=self.comparison(depth))
+        if form == "chained":
+            chained = self.comparison(depth)
+            last, _ = self.expr(depth)
+            chained.ops.append(self.choose(COMPARISONS)())
+            chained.comparators.append(last)
+            return chained
+        return self.comparison(depth)
+
     def positive(self, depth) -> tuple:
         """(node, upper bound, lower bound > 0): a guarded argument for log, sqrt, /."""
         form = self.choose(("square plus", "one plus square", "exp", "one plus abs",
@@ -364,8 +401,9 @@ class ProgramWriter:
         return self.assign([first, second], values)
 
     def statement_loop(self):
-        """`for i in range(k):` reassigning names, each to a value squashed to MAX_BOUND; their
-        bounds are taken as MAX_BOUND from the start, so every iteration keeps them."""
+        """`for i in range(k):` reassigning names, each to a value squashed to MAX_BOUND,
+        directly or in the arms of an `if`; their bounds are taken as max(bound before,
+        MAX_BOUND) from the start, so every iteration keeps them, and so does k = 0."""
         if self.depth > 0 or self.loops >= MAX_LOOPS:
             return self.statement_assign()
         self.loops += 1
@@ -373,15 +411,23 @@ class ProgramWriter:
         # (names bound before the loop: a name first bound in a loop that never runs is unbound)
         targets = [self.choose(list(self.bounds)) for _ in range(self.draw(st.integers(1, 2)))]
         for target in targets:
-            self.bounds[target] = max(self.bounds.get(target, 0.0), MAX_BOUND)
+            self.bounds[target] = max(self.bounds[target], MAX_BOUND)
+        before = dict(self.bounds)
         self.bounds["i"] = float(max(count - 1, 0))
         self.depth += 1
-        body = [self.assign([target], [self.bounded(self.expr(self.draw(st.integers(1, 3))))])
-                for target in targets]
-        self.depth -= 1
-        del self.bounds["i"]
+
+        def reassign_a_target():
+            target = self.choose(targets)
+            return self.assign([target], [self.bounded(self.expr(self.draw(st.integers(1, 3))))])
+
+        body = []
         for target in targets:
-            self.bounds[target] = MAX_BOUND
+            if self.draw(st.integers(0, 3)) == 0:
+                body.append(self.statement_branch(reassign_a_target))
+            body.append(self.assign([target], [self.bounded(self.expr(self.draw(st.integers(1, 3))))]))
+        self.depth -= 1
+        # Names first bound in the body are unbound if k = 0 (symdiff refuses reading them).
+        self.bounds = before
         loop = ast.For(target=ast.Name(id="i", ctx=ast.Store()),
                        iter=ast.Call(func=name("range"), args=[const(count)], keywords=[]),
                        body=body, orelse=[], type_comment=None)
@@ -409,10 +455,47 @@ class ProgramWriter:
         return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())],
                           value=ast.Call(func=name(helper), args=[name(a) for a in args], keywords=[]))
 
+    def statement_branch(self, arm_statement=None) -> ast.stmt:
+        """`if <condition>:` with 1-3 statements in each arm (`arm_statement`, or any
+        statement, nested `if`s included up to MAX_BRANCH_DEPTH), sometimes without
+        `else`. A new name is assigned in both arms or read in neither after the `if`
+        (symdiff refuses reading a name only one arm binds); after it, each name's
+        bound is the larger of its bounds at the ends of the two arms."""
+        if self.branch_depth >= MAX_BRANCH_DEPTH:
+            return (arm_statement or self.statement_assign)()
+        test = self.condition(self.draw(st.integers(0, 2)))
+        fresh = self.new_name()
+        shared = [fresh] if fresh is not None and self.draw(st.booleans()) else []
+        before = self.bounds
+        self.branch_depth += 1
+        arms, ends = [], []
+        for arm in ("if", "else"):
+            self.bounds = dict(before)
+            if arm == "else" and not shared and self.draw(st.integers(0, 3)) == 0:
+                statements = []  # no else: the names keep their values
+            else:
+                statements = self.arm(shared, arm_statement or self.statement)
+            arms.append(statements)
+            ends.append(self.bounds)
+        self.branch_depth -= 1
+        after_if, after_else = ends
+        self.bounds = {n: max(bound, after_else[n]) for n, bound in after_if.items() if n in after_else}
+        return ast.If(test=test, body=arms[0], orelse=arms[1])
+
+    def arm(self, shared, statement) -> list[ast.stmt]:
+        """1-3 statements: `statement()`s, and an assignment to each name of `shared`
+        at a drawn position among them."""
+        plan = [None] * self.draw(st.integers(0 if shared else 1, 2))
+        for new in shared:
+            plan.insert(self.draw(st.integers(0, len(plan))), new)
+        return [statement() if new is None else
+                self.assign([new], [self.expr(self.draw(st.integers(0, 2)))]) for new in plan]
+
     def statement_return(self) -> ast.Return:
         value, _ = self.expr(self.draw(st.integers(0, 3)))
         local = [n for n in self.bounds if n not in self.params]
-        reads = any(isinstance(node, ast.Name) for node in ast.walk(value))
+        # (`math` and `np` are names too: only a name in scope makes the result vary)
+        reads = any(isinstance(node, ast.Name) and node.id in self.bounds for node in ast.walk(value))
         if not reads or (local and self.draw(st.booleans())):
             # Read a name: a constant result tests nothing, and locals are often dead.
             other = self.choose(local[::-1] + list(self.params))
@@ -422,8 +505,9 @@ class ProgramWriter:
 
 # Simplest first: Hypothesis shrinks a choice towards the start of its list.
 EXPRESSION_KINDS = ("leaf", "add", "mul", "neg", "div", "shared", "float", "bounded_function",
-                    "growing_function", "logarithm", "tan", "power", "kink", "step", "angle")
-STATEMENT_KINDS = ("assign", "augmented", "unpack", "swap", "loop", "call")
+                    "growing_function", "logarithm", "tan", "power", "kink", "step", "angle",
+                    "conditional")
+STATEMENT_KINDS = ("assign", "augmented", "unpack", "swap", "loop", "call", "branch")
 
 
 @st.composite

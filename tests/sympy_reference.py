@@ -13,6 +13,15 @@ SymPy expressions as they are; an order comparison (< <= > >=) becomes a 0/1
 expressions structurally (x == 0.5 is False), which is right everywhere except
 on the equality itself, a set of measure zero: keep it out of test domains.
 
+SymPy cannot take a branch on a symbol (`if x > y:` raises TypeError: a relation
+has no truth value), so the closed form is that of the path one point takes
+(`closed_form(f, point)`): while the copy runs, `decided_at` gives each order
+relation the truth value it has at the point, and records it. The result is
+exact in a neighbourhood of the point, unless a recorded relation is an
+equality there (the point is on a branch's boundary: the caller's to check).
+A function that decides nothing has one closed form for every point, and a
+point that decides as a path met before reuses that path's closed form.
+
 Where SymPy has no function of that name, the real-valued formula is used
 (cbrt(x) = sign(x) |x|^(1/3), expm1(x) = exp(x) - 1, ...). Derivatives of
 piecewise-constant functions (floor, ceiling, sign, Mod's floor) and DiracDelta
@@ -32,14 +41,17 @@ compare NaN with NaN.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import inspect
 import math
 import operator
 import types
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from sympy.core.relational import Relational
 
 
 class OutsideDomain(ValueError):
@@ -143,16 +155,88 @@ def parameter_names(f) -> tuple[str, ...]:
     return tuple(inspect.signature(f).parameters)
 
 
-@functools.lru_cache(maxsize=None)
-def closed_form(f):
-    """(symbols, expression): `f` run on one real SymPy symbol per parameter."""
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def truth_at(relation, symbols, point) -> bool:
+    """An order relation's truth value with `symbols` set to `point`: the sign of
+    lhs - rhs there, to 30 digits (two sides rounded to floats first could tie)."""
+    difference = evaluate(relation.lhs - relation.rhs, symbols, point)
+    return _ORDER[relation.rel_op](difference, 0.0)
+
+
+@contextlib.contextmanager
+def decided_at(symbols, point):
+    """Inside, bool() of a SymPy order relation is its value at the point; yields their list.
+
+    SymPy raises TypeError for bool(x > 0): it cannot know. Here `if`, `while`,
+    `and`, `or`, `not`, `a if c else b` and chained comparisons follow the branch
+    the point takes, and each decision is appended to the list as (relation,
+    truth value). A relation in other symbols keeps SymPy's behaviour; one whose
+    sides are complex or infinite at the point raises OutsideDomain.
+    """
+    decisions = []
+    original = Relational.__bool__
+
+    def decide(relation):
+        if relation.rel_op not in _ORDER:
+            return original(relation)
+        try:
+            truth = truth_at(relation, symbols, point)
+        except TypeError:  # a free symbol not set by the point
+            return original(relation)
+        decisions.append((relation, truth))
+        return truth
+
+    Relational.__bool__ = decide
+    try:
+        yield decisions
+    finally:
+        Relational.__bool__ = original
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """A function's value as a SymPy expression, on the path of one point.
+
+    Attributes:
+        symbols: one real Symbol per parameter, in order.
+        expr: the value, an expression of the symbols.
+        decisions: (relation, truth value) for every order relation between
+            symbols the path decided (empty: the same closed form holds everywhere).
+    """
+
+    symbols: tuple
+    expr: sp.Expr
+    decisions: tuple
+
+
+def closed_form(f, point) -> ClosedForm:
+    """`f` run on one real SymPy symbol per parameter, taking the branches `point` takes."""
+    point = tuple(float(v) for v in point)
+    for form in _PATHS.setdefault(f, []):
+        # A point that decides every comparison of a known path as it did takes that
+        # path: f runs the same statements, so it meets the same comparisons.
+        if all(truth_at(relation, form.symbols, point) == truth for relation, truth in form.decisions):
+            return form
+    form = _closed_form_at(f, point)
+    _PATHS[f].append(form)
+    return form
+
+
+_PATHS: dict = {}  # f -> the ClosedForm of each path of f's met so far
+
+
+def _closed_form_at(f, point: tuple) -> ClosedForm:
     symbols = tuple(sp.Symbol(name, real=True) for name in parameter_names(f))
     keyword = [p.kind == p.KEYWORD_ONLY for p in inspect.signature(f).parameters.values()]
     args = [s for s, kw in zip(symbols, keyword, strict=True) if not kw]
     kwargs = {s.name: s for s, kw in zip(symbols, keyword, strict=True) if kw}
-    expr = sp.sympify(sympy_version(f, helpers=True)(*args, **kwargs))
+    with decided_at(symbols, point) as decisions:
+        expr = sp.sympify(sympy_version(f, helpers=True)(*args, **kwargs))
     # Python's % is floored modulo: x - y floor(x/y), which SymPy can differentiate.
-    return symbols, expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b))
+    expr = expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b))
+    return ClosedForm(symbols, expr, tuple(decisions))
 
 
 def drop_nondifferentiable(expr):
@@ -180,10 +264,10 @@ _FLAT = {function: _constant_almost_everywhere(function) for function in (sp.flo
 
 
 @functools.lru_cache(maxsize=None)
-def derivative(f, name: str):
-    """SymPy's d f / d name, with a.e.-zero terms of step functions dropped."""
-    symbols, expr = closed_form(f)
-    symbol = symbols[parameter_names(f).index(name)]
+def derivative(expr, symbol):
+    """SymPy's d expr / d symbol, with a.e.-zero terms of step functions dropped.
+
+    Keyed by the expression: the points of one path share its derivative."""
     exact = sp.diff(_swap(expr, _FLAT.items()), symbol)
     return drop_nondifferentiable(_swap(exact, ((new, old) for old, new in _FLAT.items())))
 
@@ -215,12 +299,14 @@ def evaluate(expr, symbols, point) -> float:
 
 
 def reference_value(f, point) -> float:
-    """f(point) computed by SymPy from the closed form."""
-    symbols, expr = closed_form(f)
-    return evaluate(expr, symbols, point)
+    """f(point) computed by SymPy from the closed form of the point's path."""
+    form = closed_form(f, point)
+    return evaluate(form.expr, form.symbols, point)
 
 
 def reference_gradient(f, wrt_names, point) -> list[float]:
     """[d f/d name at point for name in wrt_names], from SymPy's closed form."""
-    symbols, _ = closed_form(f)
-    return [evaluate(derivative(f, name), symbols, point) for name in wrt_names]
+    form = closed_form(f, point)
+    names = parameter_names(f)
+    return [evaluate(derivative(form.expr, form.symbols[names.index(name)]), form.symbols, point)
+            for name in wrt_names]

@@ -22,14 +22,12 @@ import ast
 import contextlib
 import functools
 import inspect
-import operator
 import types
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 import sympy as sp
-from sympy.core.relational import Relational
 
 import symdiff
 
@@ -37,7 +35,8 @@ from . import control_flow_corpus as corpus
 from . import control_flow_helpers
 from .control_flow_corpus import CASES, CATEGORIES, ERROR_CASES
 from .helpers import assert_jvp_agrees_with_grad
-from .sympy_reference import NUMPY_SHIM, OutsideDomain, drop_nondifferentiable, evaluate, sympy_version
+from .sympy_reference import (NUMPY_SHIM, decided_at, drop_nondifferentiable, evaluate, sympy_version,
+                              truth_at)
 
 SCALAR = [case for case in CASES if case.scalar]
 ARRAY = [case for case in CASES if not case.scalar]
@@ -112,43 +111,7 @@ def _copy_function(f):
 
 
 # ------------------------------------------------ concrete-guided execution
-
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def truth_at(relation, symbols, point) -> bool:
-    """An order relation's truth value with `symbols` set to `point` (30 digits)."""
-    lhs, rhs = (evaluate(side, symbols, point) for side in relation.args)
-    return _ORDER[relation.rel_op](lhs, rhs)
-
-
-@contextlib.contextmanager
-def decided_at(symbols, point):
-    """Inside, bool() of a SymPy order relation is its value at the point; yields their list.
-
-    SymPy raises TypeError for bool(x > 0): it cannot know. Here `if`, `while`,
-    `and`, `or`, `not` and chained comparisons follow the branch the point
-    takes. Relations in other symbols, or complex there, keep SymPy's behaviour.
-    """
-    decisions = []
-    original = Relational.__bool__
-
-    def decide(relation):
-        if relation.rel_op not in _ORDER:
-            return original(relation)
-        try:
-            truth = truth_at(relation, symbols, point)
-        except (OutsideDomain, TypeError):
-            return original(relation)
-        decisions.append((relation, truth))
-        return truth
-
-    Relational.__bool__ = decide
-    try:
-        yield decisions
-    finally:
-        Relational.__bool__ = original
-
+# (sympy_reference.decided_at gives each relation its truth value at the point.)
 
 @dataclass(frozen=True)
 class Path:
