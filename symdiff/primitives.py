@@ -193,7 +193,9 @@ def _cmp(name, symbol, rel, commutative=False):
         if x.is_number and y.is_number:
             # Deciding a relation of two constants exactly can recurse without end
             # in SymPy; 30 digits decide it as the floats do.
-            return sp.Integer(bool(rel(sp)(sp.N(x, 30), sp.N(y, 30))))
+            from .symbolic import real_number
+
+            return sp.Integer(bool(rel(sp)(real_number(x), real_number(y))))
         return sp.Piecewise((1, rel(sp)(x, y)), (0, True))
 
     return Prim(name, 2, {"op": symbol}, meaning, sample=(ANY, ANY), kind="bool",

@@ -54,15 +54,38 @@ def sympy_constant(const: Const):
     return sp.Rational(ratio.numerator, ratio.denominator) if ratio.denominator <= 1024 else sp.Float(value, 17)
 
 
+_COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
+
+
 def to_sympy(func: Func, inputs, prims=PRIMS) -> tuple:
-    """Run `func` on SymPy expressions `inputs` (one per parameter); returns its flat results."""
+    """Run `func` on SymPy expressions `inputs` (one per parameter); returns its flat results.
+
+    A comparison of values that depend on no input is decided as the float code
+    decides it: `0.0 < math.sin(math.pi)` holds in floats (sin of the float pi is
+    1.2e-16), though not in exact arithmetic, and the generated code takes that
+    branch. So constant values are also computed in floats, beside their exact form.
+    """
     env = dict(zip((p.var.name for p in func.params), inputs, strict=True))
+    floats: dict[str, object] = {}  # the float value of each value that depends on no input
 
     def read(atom):
         return env[atom.name] if isinstance(atom, Var) else sympy_constant(atom)
 
+    def float_of(atom):
+        return floats.get(atom.name) if isinstance(atom, Var) else atom.value
+
     for eqn in func.body:
-        env[eqn.out.name] = _apply(prims[eqn.prim], eqn, [read(a) for a in eqn.args])
+        row = prims[eqn.prim]
+        values = [float_of(a) for a in eqn.args]
+        if row.sympy is not None and not eqn.guard and all(v is not None for v in values):
+            try:
+                floats[eqn.out.name] = row.impl(eqn.ns)(*values, **dict(eqn.params))
+            except (ArithmeticError, ValueError, TypeError):
+                pass
+        if eqn.prim in _COMPARISONS and eqn.out.name in floats:
+            env[eqn.out.name] = _sp().Integer(bool(floats[eqn.out.name]))
+        else:
+            env[eqn.out.name] = _apply(row, eqn, [read(a) for a in eqn.args])
     return tuple(read(r) for r in flat_results(func.results))
 
 
@@ -185,6 +208,7 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
         closed = to_sympy(lowered, inputs)[0]
         return [differentiate(closed, inputs[i]) for i in wrt]
 
+    _GUIDE.clear()  # (a check interrupted while following a point, by a timeout, left it)
     guided = _follows_points(lowered)
     # (One closed form per point, growing with the trip count: fewer points.)
     samples = sample_points(lowered, min(points, 4) if guided else points, seed, fixed)
@@ -204,11 +228,11 @@ def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
     else:  # a loop runs as the point makes it: one closed form per point
         exact = (False,) * len(wrt)
         for point in samples:
-            _GUIDE.append({s: sp.Float(point[i], 30) for s, i in zip(symbols, free, strict=True)})
             try:
+                _GUIDE.append({s: sp.Float(point[i], 30) for s, i in zip(symbols, free, strict=True)})
                 reference = _sympy_work(lowered, derivatives)
             finally:
-                _GUIDE.pop()
+                _GUIDE.clear()
             worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
     names = tuple(lowered.params[i].var.name for i in wrt)
     return VerificationReport(lowered.name, names, tuple(reference), exact, len(samples), worst)
@@ -347,9 +371,28 @@ def _mpmath_value(sp, expr, symbols, point, digits: int):
         return sp.sympify(complex(value))
 
 
+def real_number(value, digits: int = 30):
+    """`value` evaluated to `digits` digits, without the imaginary part below rounding that
+    SymPy's evaluation can leave (atan2 of constants becomes -I*log(...)); a value truly
+    complex stays complex (comparing it raises TypeError, as Python would)."""
+    sp = _sp()
+    value = sp.N(value, digits)
+    if value.is_extended_real:
+        return value
+    re, im = value.as_real_imag()
+    if im.is_number and re.is_number and abs(im) <= sp.Float(10) ** (5 - digits) * max(1, abs(re)):
+        return re
+    return value
+
+
 def _taken(sp, expr, values):
     if not expr.args:
         return expr.xreplace(values)
+    if isinstance(expr, sp.core.relational.Relational) and not isinstance(expr, (sp.Eq, sp.Ne)):
+        sides = [_taken(sp, side, values) for side in expr.args]
+        if all(side.is_number for side in sides):
+            return expr.func(*(real_number(side) for side in sides))
+        return expr.func(*sides)
     if isinstance(expr, sp.Piecewise):
         for piece, condition in expr.args:
             if _taken(sp, condition, values) == sp.true:

@@ -83,6 +83,19 @@ def test_verify_catches_a_wrong_rule_in_one_branch():
         check(derivation)
 
 
+def test_verify_is_not_misled_by_the_point_an_interrupted_check_was_following():
+    # A timeout can interrupt verify while it follows a point through a loop; the point
+    # left behind must not decide the branches of the next check (here x > 0 at x = 5
+    # for every point, which would make the else branch's gradient look wrong).
+    import sympy as sp
+
+    from symdiff import symbolic
+
+    symbolic._GUIDE.append({sp.Symbol("x", real=True): sp.Float(5.0, 30)})
+    report = symdiff.verify(cases.sqrt_or_negate)
+    assert report.max_error <= 1e-9 and not symbolic._GUIDE
+
+
 def test_the_branch_not_taken_is_not_evaluated():
     # sqrt(-2.0) would raise ValueError: the generated code branches as the source does.
     assert symdiff.grad(cases.sqrt_or_negate)(-2.0) == -1.0

@@ -327,8 +327,9 @@ def test_random_program_gradient_matches_sympy(program_dir, data):
     skipped = []
     assume(compare(f, params, sample, skipped) > 0)
     if ROUNDING in skipped:
-        # verify judges the float gradient by exact arithmetic, which takes another branch
-        # here: it reports a wrong derivative rule (REGRESSIONS: verify_branch_decided_by_rounding).
+        # verify decides comparisons of constants in floats, as the code does, but one
+        # that depends on the inputs exactly: a point rounding decides differently
+        # would fail it for the float code's sake.
         event("verify not run: float rounding takes another branch than exact arithmetic")
         return
     check_verify_accepts(f, params)
@@ -385,16 +386,23 @@ REGRESSIONS = [
     # verify's differentiation took for a SymPy expression (an AttributeError).
     pytest.param(_program("    for i in range(1):\n        x = i\n    return x\n"),
                  [(0.0, 0.3, 1.1)], id="verify_closed_form_a_plain_int"),
-    # issue 6, open: float rounding decides 0.0 < sin(pi) (1.2e-16) unlike exact
-    # arithmetic (0 < 0). symdiff's gradient is right for what the floats compute, but
-    # verify judges it by SymPy's exact branch and says a derivative rule is wrong (the
-    # straight-line float(0.0 < math.sin(math.pi)) * x too). No sample: the reference
-    # skips every point (ROUNDING), and the fuzzer does not run verify on such programs.
+    # SymPy writes atan2 of these as -I*log(...), whose value keeps an imaginary part
+    # below rounding: verify could not decide the branch at a point (it took the else
+    # branch and said a derivative rule was wrong), and for x - x, a constant, the
+    # comparison raised TypeError out of verify. Such values are now taken as real.
+    pytest.param(_program("    if math.atan2(x * x + 0.5, math.tan(math.tanh(1.0))) > x:\n"
+                          "        x += x\n    return x\n"),
+                 [(0.8420399908563087, 0.0, 0.0), (-0.5, 0.0, 0.0), (1.5, 0.0, 0.0)],
+                 id="branch_on_atan2_of_constants"),
+    pytest.param(_program("    x -= x\n    if math.atan2(x * x + 2.0, math.tan(math.tanh(1.0))) > x:\n"
+                          "        y = x\n    return x + y\n"),
+                 [(0.3, 0.7, 0.0)], id="comparison_of_an_atan2_constant"),
+    # Float rounding decides 0.0 < sin(pi) (1.2e-16) unlike exact arithmetic (0 < 0):
+    # verify judged symdiff's gradient (right for what the floats compute) by SymPy's
+    # exact branch and said a derivative rule was wrong. Comparisons of constants are
+    # now decided in floats. No sample: the reference skips every point (ROUNDING).
     pytest.param(_program("    u = x\n    if 0.0 < math.sin(math.pi):\n        u = x * y\n    return u + z\n"),
-                 [], id="verify_branch_decided_by_rounding",
-                 marks=pytest.mark.xfail(strict=True, raises=symdiff.VerificationError, reason=(
-                     "issue 6: verify reports a wrong derivative rule where float rounding "
-                     "takes another branch than exact arithmetic"))),
+                 [], id="verify_branch_decided_by_rounding"),
     # issue 6, open: verify spends 20 s and more in SymPy (Piecewise folding the
     # conditions with simplify_logic) on the `or` of two comparisons with constants
     # that depend on the first branch; `a` is not even read. Either comparison alone
