@@ -275,10 +275,6 @@ class _Numbers(Builder):
         return tuple(np.shape(self.read(atom)))
 
 
-def _times(a, b):
-    return a * b
-
-
 # ------------------------------------------------------------------ the derivation
 
 def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", prims=None) -> Explanation:
@@ -453,7 +449,7 @@ def _backward(result: Explanation, active: set, prims, numbers):
             terms = {}
             _backprop(numbers, step.eqn, own.value, active, terms, prims)
             for parent, pieces in terms.items():
-                shares[parent] = sum(g if local is None else _times(g, numbers.read(local))
+                shares[parent] = sum(g if local is None else g * numbers.read(local)
                                      for g, local, _ in pieces)
         for parent, partial in step.partials.items():
             partial.contribution = shares.get(parent)

@@ -49,9 +49,8 @@ def _in_step_order(result, partials):
     return sorted(partials, key=lambda p: order.get(p.child, -1))
 
 
-def _sections(result):
-    """(title, lines) of the derivation, as the text form words them; the Markdown form
-    follows the same sections."""
+def _heading(result) -> str:
+    """The first line of every form: the function, what is differentiated, how, where."""
     at = ", ".join(f"{n} = {number(v)}" for n, v in result.point.items()) if result.point else ""
     head = f"{result.function}({', '.join(result.params)}), derivative with respect to " \
            f"{', '.join(result.wrt)}, {result.mode} mode" + (f", at {at}" if at else "")
@@ -99,7 +98,7 @@ def _partial_text(p) -> str:
 # ------------------------------------------------------------------ text
 
 def text(result) -> str:
-    lines = [_sections(result), ""]
+    lines = [_heading(result), ""]
     valued = result.point is not None
     lines.append("Forward pass (the lowered list):")
     width = max((len(f"{s.name} = {s.rhs}") for s in result.steps), default=0)
@@ -287,7 +286,7 @@ def _latex_rhs(step) -> str:
 def markdown(result) -> str:
     valued = result.point is not None
     out = result.output
-    parts = [f"**symdiff explain**: {_sections(result)}", "", "**Forward pass** (the lowered list)", ""]
+    parts = [f"**symdiff explain**: {_heading(result)}", "", "**Forward pass** (the lowered list)", ""]
     rows = []
     for step in result.steps:
         row = rf"{_latex_name(step.name)} &= {_latex_rhs(step)}"
