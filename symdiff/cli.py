@@ -25,7 +25,9 @@ from .parse import parse_file
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="symdiff", description="Print the derivative code symdiff generates for FUNC in FILE.py.")
+        prog="symdiff", description="Print the derivative code symdiff generates for FUNC in FILE.py.",
+        epilog="symdiff explain FILE.py:FUNC --at x=0.7 writes out the derivation instead "
+               "(see symdiff explain --help).")
     parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
     parser.add_argument("--wrt", default=None,
                         help="parameters to differentiate, comma-separated names or indices "
