@@ -70,7 +70,7 @@ class BlockPrinting:
             if self.name_of(init) != slot:
                 outer.append(ast.Assign([ast.Name(slot, ast.Store())], self.atom(init)))
         inner: list[ast.stmt] = []
-        if record:
+        if record and "tape" in picks:  # (a tape nothing reads, its adjoint simplified away, is not kept)
             tape = self.name_of(picks["tape"])
             outer.append(ast.Assign([ast.Name(tape, ast.Store())], ast.List([], ast.Load())))
             values = [self.atom(body.params[j].var) for j in record]

@@ -182,6 +182,9 @@ class _Trace:
             if eqn.prim == "cond":  # (only the branch taken has a value)
                 env[eqn.out.name] = read(eqn.args[1] if self.decide(read(eqn.args[0]), eqn) else eqn.args[2])
                 continue
+            if eqn.prim in ("and", "or") and self.decide(read(eqn.args[0]), eqn) == (eqn.prim == "or"):
+                env[eqn.out.name] = read(eqn.args[0])  # (`a and b`, a false: b may have no value)
+                continue
             args = [read(a) for a in eqn.args]
             if eqn.prim == "pick":
                 env[eqn.out.name] = args[0][dict(eqn.params)["index"]]

@@ -411,6 +411,8 @@ def evaluate_ir(func: Func, *args, prims=None):
             continue  # (a branch not taken)
         if eqn.prim == "cond":  # only the branch taken has a value
             env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
+        elif short_circuits(eqn, read):  # `a and b` with a false: b may not have a value
+            env[eqn.out.name] = bool(read(eqn.args[0]))
         else:
             impl = prims[eqn.prim].impl(eqn.ns)
             env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
@@ -420,6 +422,14 @@ def evaluate_ir(func: Func, *args, prims=None):
 
     values = gather(func.results)
     return values[0] if len(values) == 1 else values
+
+
+def short_circuits(eqn: Eqn, read) -> bool:
+    """Whether `eqn` is `a and b` with a false or `a or b` with a true: its value is `a`,
+    and `b`, computed only where it matters (under a guard), may have none, as in Python."""
+    if eqn.prim not in ("and", "or"):
+        return False
+    return bool(read(eqn.args[0])) == (eqn.prim == "or")
 
 
 def _default_prims():

@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import VerificationError
-from .ir import Const, Func, Var, flat_results
+from .ir import Const, Func, Var, flat_results, short_circuits
 from .primitives import PRIMS
 
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9), (1.1, 3.0))
@@ -482,6 +482,9 @@ def in_domain(func: Func, point, prims=PRIMS) -> bool:
         row = prims[eqn.prim]
         if eqn.prim == "cond":  # the value of the branch taken
             env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
+            continue
+        if short_circuits(eqn, read):
+            env[eqn.out.name] = bool(read(eqn.args[0]))
             continue
         args = [read(a) for a in eqn.args]
         try:
