@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .ir import Builder, Func, Var, evaluate_ir
+from .ir import Builder, Func, Var, evaluate_ir, loop_leading_args
 from .loops import Shapes
 
 
@@ -106,7 +106,7 @@ def _loop_kinds(params: dict, kinds: list) -> tuple:
     kinds the body gives it, to a fixed point (a counter `k = 0; k = k + 1` stays an
     int, `s = 0; s = s + x` becomes a float); then the tape's, if it records one."""
     body, count, kind = params["body"], params["carried"], params["kind"]
-    lead = {"range": 3, "while": 0}.get(kind, 1)
+    lead = loop_leading_args(kind)
     entries = len(body.params) - len(kinds) + lead  # the index, or a tape entry's values
     entry = ["int" if kind == "range" else "any"] * entries
     carried, free = list(kinds[lead:lead + count]), list(kinds[lead + count:])

@@ -118,10 +118,7 @@ def explain_main(argv) -> int:
 def run_explain(args) -> str:
     from .explanation import explain
 
-    path, _, name = args.target.rpartition(":")
-    if not path or not name:
-        raise SymdiffError(_arg_loc(), f"target {args.target!r} is not FILE.py:FUNC; "
-                           "name the function after a colon, e.g. examples/lecture.py:f")
+    path, name = _split_target(args.target)
     if args.format in ("svg", "png") and not args.output:
         raise SymdiffError(_arg_loc(), f"--format {args.format} writes a file: give --output PATH")
     source = parse_file(path, name)
@@ -184,25 +181,27 @@ def _parse_point(at: str | None, shape: str | None, seed: int, lowered) -> dict 
     if unknown:
         raise SymdiffError(_arg_loc(), f"--at names {', '.join(unknown)}, which {lowered.name} does "
                            f"not take; its parameters are {', '.join(names)}")
-    missing = [n for n in names if n not in point and n not in (lowered_defaults(lowered))]
-    if missing:
-        raise SymdiffError(_arg_loc(), f"--at needs a value for every parameter of {lowered.name}: "
-                           f"give {', '.join(missing)} too")
     for p in lowered.params:
         if p.var.name not in point and p.default is not None:
             point[p.var.name] = p.default.value
+    missing = [n for n in names if n not in point]
+    if missing:
+        raise SymdiffError(_arg_loc(), f"--at needs a value for every parameter of {lowered.name}: "
+                           f"give {', '.join(missing)} too")
     return point
 
 
-def lowered_defaults(lowered) -> set:
-    return {p.var.name for p in lowered.params if p.default is not None}
+def _split_target(target: str) -> tuple[str, str]:
+    """`FILE.py:FUNC` as (path, function name)."""
+    path, _, name = target.rpartition(":")
+    if not path or not name:
+        raise SymdiffError(_arg_loc(), f"target {target!r} is not FILE.py:FUNC; "
+                           "name the function after a colon, e.g. examples/lecture.py:f")
+    return path, name
 
 
 def run(args) -> str:
-    path, _, name = args.target.rpartition(":")
-    if not path or not name:
-        raise SymdiffError(_arg_loc(), f"target {args.target!r} is not FILE.py:FUNC; "
-                           "name the function after a colon, e.g. examples/lecture.py:f")
+    path, name = _split_target(args.target)
     stages = [s.strip() for s in args.show.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
     if unknown or not stages:

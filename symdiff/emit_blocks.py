@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import linecache
 
-from .ir import Const, Func, Var
+from .ir import Const, Func, Var, loop_leading_args
 
 
 class BlockPrinting:
@@ -51,7 +51,7 @@ class BlockPrinting:
         and tape under the names of the `pick`s that read them."""
         params = dict(eqn.params)
         body, k, kind, record = params["body"], params["carried"], params["kind"], params.get("record", ())
-        rest = eqn.args[{"range": 3, "while": 0}.get(kind, 1):]
+        rest = eqn.args[loop_leading_args(kind):]
         count = len(body.params) - len(rest)
         iteration, carried = body.params[:count], body.params[count:count + k]
         picks = self.picks.get(eqn.out.name, {})

@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import SymdiffError
-from .ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn
+from .ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
+from .loops import while_iterations
 from .primitives import PRIMS
 from .reverse import _backprop
 
 STEP_LIMIT = 2000  # more steps than anyone reads: explain a smaller case
 AGREE_RTOL = 1e-8  # the backward pass against SymPy's closed form, relative to max(1, |exact|)
 DIFFERENCE_RTOL = 1e-5  # ...against central differences (their own accuracy), for arrays
-WHILE_LIMIT = 10_000
 
 
 class ExplainError(SymdiffError):
@@ -182,7 +182,7 @@ class _Trace:
             if eqn.prim == "cond":  # (only the branch taken has a value)
                 env[eqn.out.name] = read(eqn.args[1] if self.decide(read(eqn.args[0]), eqn) else eqn.args[2])
                 continue
-            if eqn.prim in ("and", "or") and self.decide(read(eqn.args[0]), eqn) == (eqn.prim == "or"):
+            if short_circuits(eqn, lambda atom: self.decide(read(atom), eqn)):
                 env[eqn.out.name] = read(eqn.args[0])  # (`a and b`, a false: b may have no value)
                 continue
             args = [read(a) for a in eqn.args]
@@ -215,14 +215,14 @@ class _Trace:
         params = dict(eqn.params)
         body, count, kind = params["body"], params["carried"], params["kind"]
         if kind == "range":
-            bounds = [self.value(a) if isinstance(a, Var) else a.value for a in args[:3]]
+            bounds = [self.value(a) for a in args[:3]]
             if any(b is None for b in bounds):
                 self.decide(args[1], eqn)  # (raises: the count depends on the values)
             rest = args[3:]
             entries = ((Const(i),) for i in range(*(int(b) for b in bounds)))
         else:
             rest = args
-            entries = self._while(lambda: self.decide(state[params["cond"]], eqn), eqn)
+            entries = _iterations(lambda: self.decide(state[params["cond"]], eqn), eqn)
         state, free = list(rest[:count]), list(rest[count:])
         for entry in entries:
             state = list(self.run(body, [*entry, *state, *free]))
@@ -230,14 +230,14 @@ class _Trace:
                 break
         return tuple(state)
 
-    @staticmethod
-    def _while(holds, eqn):
-        for _ in range(WHILE_LIMIT):
-            if not holds():
-                return
-            yield ()
-        raise ExplainError(eqn.loc, f"this while loop ran {WHILE_LIMIT} times at the point given; "
-                           "explain a point where it ends sooner")
+
+def _iterations(holds, eqn: Eqn):
+    """loops.while_iterations, its limit (which STEP_LIMIT mostly reaches first) an
+    ExplainError located at the loop."""
+    try:
+        yield from while_iterations(holds)
+    except ArithmeticError as exc:
+        raise ExplainError(eqn.loc, f"{exc}; explain a point where it ends sooner") from None
 
 
 def _every_eqn(func: Func):
@@ -310,7 +310,6 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
         if missing:
             raise ExplainError(lowered.loc, f"explain needs a value for every parameter at the point; "
                                f"give {', '.join(missing)} too")
-    if point is not None:
         point = {n: point[n] for n in names}
     trace = _Trace(lowered, point, prims)
     results = trace.run(lowered, [Var(n) for n in names])
@@ -402,7 +401,7 @@ def _partials(step: Step, active: set, prims, numbers, result: Explanation):
 def _local_value(eqn: Eqn, parent: str, row, numbers: _Numbers):
     """∂out/∂parent at the point by the partial rules symdiff's code uses (summed where
     the parent is several arguments, as in x * x)."""
-    numbers.ns = eqn.ns if eqn.ns in ("math", "numpy") else "math"
+    numbers.ns = eqn.ns if eqn.ns in ("math", "numpy") else numbers.fallback_ns
     total = 0.0
     for arg, rule in zip(eqn.args, row.partials, strict=False):
         if isinstance(arg, Var) and arg.name == parent and rule is not None:

@@ -344,18 +344,18 @@ def markdown(result) -> str:
                     row += rf" && = {_latex_number(tangent.value)}"
                 rows.append(row)
             parts += _aligned(rows) + [""]
-    parts += ["", "**Closed form** (SymPy)" if result.closed_form is not None else
-              "**Check** (array code has no closed form here)", ""]
-    if result.closed_form is None:
-        parts.append(_verdict(result)[0].upper() + _verdict(result)[1:] + ".")
-    else:
+    title, _, note = _check_title(result).partition(" (")
+    verdict = _verdict(result)
+    parts += ["", f"**{title}** ({note}", ""]
+    if result.closed_form is not None:
         rows = [rf"{_latex_name(out)} &= {_latex(result.closed_form)}"]
         for name, expr in result.gradient.items():
-            row = rf"\frac{{\partial {_latex_name(out)}}}{{\partial {_latex_name(name)}}} &= {_latex(expr)}"
+            row = rf"{_latex_partial(out, name)} &= {_latex(expr)}"
             if name in result.exact:
                 row += rf" && = {_latex_number(result.exact[name])}"
             rows.append(row)
-        parts += _aligned(rows) + ["", _verdict(result)[0].upper() + _verdict(result)[1:] + "."]
+        parts += _aligned(rows) + [""]
+    parts.append(verdict[0].upper() + verdict[1:] + ".")
     return "\n".join(parts) + "\n"
 
 

@@ -363,11 +363,17 @@ def all_eqns(func: Func):
             yield from all_eqns(dict(eqn.params)["body"])
 
 
+def loop_leading_args(kind: str) -> int:
+    """How many arguments of a `loop` equation of `kind` come before the carried values'
+    initial values (loops.py): a range's start, stop and step, a tape, or none (while)."""
+    return {"range": 3, "while": 0}.get(kind, 1)
+
+
 def _format_loop(eqn: Eqn, prims) -> str:
     """`y, s = x, 0.0` / `for i in range(0, n, 1):` / the body / `y, s = y_1, s_1`."""
     params = dict(eqn.params)
     body, k, kind = params["body"], params["carried"], params["kind"]
-    rest = eqn.args[{"range": 3, "while": 0}.get(kind, 1):]
+    rest = eqn.args[loop_leading_args(kind):]
     count = len(body.params) - len(rest)
     names = [format_atom(p.var) for p in body.params]
     lines = []

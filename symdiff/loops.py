@@ -25,7 +25,7 @@ carried value after the loop (or the tape, for index 'tape').
 
 from __future__ import annotations
 
-from .ir import Func, evaluate_ir
+from .ir import Func, evaluate_ir, loop_leading_args
 
 
 class Shapes(tuple):
@@ -45,7 +45,7 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
         entries = ((i,) for i in range(first, last, step))
     elif kind == "while":
         rest = args
-        entries = _while(lambda: decide(state[cond]))
+        entries = while_iterations(lambda: decide(state[cond]))
     else:
         rest = args[1:]
         entries = (e if isinstance(e, tuple) else (e,) for e in reversed(args[0]))  # (a range: indices)
@@ -64,7 +64,8 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
 WHILE_LIMIT = 100_000  # iterations after which evaluating a while loop gives up (never hang)
 
 
-def _while(holds):
+def while_iterations(holds):
+    """One () per iteration while `holds()`; ArithmeticError past `WHILE_LIMIT`."""
     count = 0
     while holds():
         count += 1
@@ -77,14 +78,21 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def loop_shape(*shapes, body, carried, kind, record=(), cond=None, stop=None):
+def body_shapes(shapes, body: Func, kind: str, prims=None) -> tuple:
+    """(the shapes of an iteration's own values, of the carried and free values, and of
+    the body's results) given the shapes of a loop's arguments: a range's index is a
+    number, a tape's entries have the shapes of what it recorded."""
     from .reverse import infer_shapes
 
     iteration = {"range": ((),), "while": ()}.get(kind, tuple(shapes[0]))
-    rest = shapes[{"range": 3, "while": 0}.get(kind, 1):]
+    rest = shapes[loop_leading_args(kind):]
     params = dict(zip((p.var.name for p in body.params), (*iteration, *rest), strict=True))
-    inner = infer_shapes(body, params)
-    results = [inner[r.name] if hasattr(r, "name") else () for r in body.results]
+    inner = infer_shapes(body, params, *((prims,) if prims is not None else ()))
+    return iteration, rest, [inner[r.name] if hasattr(r, "name") else () for r in body.results]
+
+
+def loop_shape(*shapes, body, carried, kind, record=(), cond=None, stop=None):
+    iteration, rest, results = body_shapes(shapes, body, kind)
     for name, before, after in zip(body.params[len(iteration):], rest, results):
         if tuple(before) != tuple(after):
             raise ValueError(f"the loop changes the shape of {name.var.name} from {before} to "

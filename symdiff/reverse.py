@@ -27,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from .errors import NonScalarOutputError, ShapeError
-from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
+from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
 from .primitives import PRIMS
 
 
@@ -356,23 +356,16 @@ def widen_loop_zeros(func: Func, shapes: dict, prims=PRIMS) -> Func:
 
 
 def _widened_inits(eqn: Eqn, shape, names, body: list, known: dict, prims) -> Eqn:
+    from .loops import body_shapes
+
     params = dict(eqn.params)
-    loop_body, count = params["body"], params["carried"]
-    skip = {"range": 3, "while": 0}.get(params["kind"], 1)
-    it = len(loop_body.params) - len(eqn.args) + skip
+    loop_body, count, skip = params["body"], params["carried"], loop_leading_args(params["kind"])
     args = list(eqn.args)
-    # (as loops.loop_shape: a range's index is a number, a tape's entries have the shapes
-    # of what it recorded)
-    kind = params["kind"]
-    entry = [()] if kind == "range" else [] if kind == "while" else list(shape(args[0]))
     for _ in range(count + 1):  # each round widens one init or ends
-        given = entry[:it] + [shape(a) for a in args[skip:]]
         try:
-            inner = infer_shapes(loop_body, dict(zip((p.var.name for p in loop_body.params), given, strict=True)),
-                                 prims)
+            _, _, results = body_shapes([shape(a) for a in args], loop_body, params["kind"], prims)
         except ShapeError:
             return eqn
-        results = [inner[r.name] if isinstance(r, Var) else tuple(np.shape(r.value)) for r in loop_body.results]
         widen = [j for j in range(count) if isinstance(args[skip + j], Const) and args[skip + j].value == 0
                  and np.shape(args[skip + j].value) == () and results[j] != ()]
         if not widen:

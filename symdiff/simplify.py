@@ -32,7 +32,7 @@ from dataclasses import replace
 import numpy as np
 
 from .calls import eqn_kind
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results
+from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
 from .primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
 
@@ -395,7 +395,7 @@ def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
     carried value kept, or None if none is dropped."""
     params = dict(eqn.params)
     body, count, kind = params["body"], params["carried"], params["kind"]
-    skip = {"range": 3, "while": 0, "tape": 1}[kind]
+    skip = loop_leading_args(kind)
     rest = eqn.args[skip:]
     it = len(body.params) - len(rest)  # the iteration's own parameters: index, or tape entry
     record = params.get("record", ())

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,10 +27,8 @@ from .corpus import sample_points
 from .dot_grammar import DotSyntaxError, parse
 from .test_arrays import EXAMPLES as ARRAY_EXAMPLES
 from .test_arrays import draw
+from .test_cli import GOLDEN, LECTURE, ROOT, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
-LECTURE = "examples/lecture.py"
 AT_MLP = "W=[[0.5,-0.2],[0.1,0.3],[-0.4,0.2]],v=[1,-1,0.5],x=[1,2],y=0.5"
 RUNS = {
     "explain_lecture_f.txt": [f"{LECTURE}:f", "--at", "x=0.7"],
@@ -53,10 +50,7 @@ RUNS = {
 
 
 def run_explain(args, capsys):
-    os.chdir(ROOT)
-    code = cli.main(["explain", *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(["explain", *args], capsys)
 
 
 @pytest.mark.parametrize("name", RUNS)
