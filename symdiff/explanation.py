@@ -206,7 +206,11 @@ class _Trace:
         value = None
         if self.known:
             impl = self.prims[eqn.prim].impl(eqn.ns)
-            value = impl(*(self.value(a) for a in args), **dict(eqn.params))
+            try:
+                value = impl(*(self.value(a) for a in args), **dict(eqn.params))
+            except (ArithmeticError, ValueError) as exc:  # (log(0): the user's point, not a bug)
+                raise ExplainError(eqn.loc, f"{format_eqn(traced)} is not defined at the point given "
+                                   f"({exc}); explain another point") from None
             self.values[out.name] = value
         self.steps.append(Step(traced, value))
         return out

@@ -223,6 +223,7 @@ def test_piped_cli_output_has_no_escape_codes():
     ([f"{LECTURE}:product", "--at", "x=1"], "--at needs a value for every parameter of product: give y, z"),
     ([f"{LECTURE}:f", "--at", "x=[1"], "--at 'x=[1' is not NAME=VALUE"),
     ([f"{LECTURE}:f", "--at", "0.7"], "every value needs its parameter's name"),
+    ([f"{LECTURE}:log_of_square", "--at", "x=0"], "log_of_square = log(a) is not defined at the point given"),
     ([f"{LECTURE}:f", "--format", "svg"], "--format svg writes a file: give --output PATH"),
     ([f"{LECTURE}", "--at", "x=1"], "is not FILE.py:FUNC"),
     (["examples/matrix.py:mlp", "--at", "W=[[1,2]],v=[1,2],x=[1],y=0.5"], "do not align"),
