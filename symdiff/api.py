@@ -14,6 +14,7 @@ import weakref
 
 import numpy as np
 
+from .budget import MAX_NODES, SECONDS, Budget
 from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
@@ -326,7 +327,7 @@ def hessian(fun, wrt=0):
     return hessian_of
 
 
-def explain(fun, *args, wrt=0, mode: str = "reverse", **kwargs):
+def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES, **kwargs):
     """The derivation of `fun`'s gradient written out, as a lecture does it.
 
     Args:
@@ -337,6 +338,8 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", **kwargs):
         wrt: the parameters to differentiate, as for `grad`.
         mode: 'reverse' (adjoints summed over children) or 'forward'
             (tangent recurrences, one pass per wrt parameter).
+        max_nodes: the largest closed form given to SymPy; past it, the passes
+            are checked against central differences of f to 30 digits.
 
     Returns:
         An `Explanation`: `str()` (or `.text()`) for the terminal, `.markdown()`
@@ -359,16 +362,26 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", **kwargs):
         bound = inspect.signature(fun).bind(*args, **kwargs)
         bound.apply_defaults()
         point = dict(bound.arguments)
-    return derive_explanation(source, wrt, point, mode)
+    return derive_explanation(source, wrt, point, mode, max_nodes=max_nodes)
 
 
-def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None):
+def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None,
+           max_nodes: int = MAX_NODES, seconds: float | None = SECONDS, progress: bool | None = None):
     """Check symdiff's gradient of `fun` against SymPy's closed-form derivative.
 
     The lowered function is executed on SymPy symbols and differentiated by
     SymPy; the generated gradient must agree with it symbolically where SymPy
     can simplify the difference to 0, and numerically (to `rtol`, relative to
     max(1, |value|)) at `points` random points inside every primitive's domain.
+    A function that branches gets a closed form per point, that of the path the
+    point takes (as does a loop whose trip count the values decide; then 4 points).
+
+    The work is bounded: a closed form with more than `max_nodes` nodes (counted
+    as a tree; loops make them grow exponentially with the trip count) is not
+    given to SymPy, and the gradient is compared with central differences of
+    the function evaluated to 30 digits instead (the report says so). Past
+    `seconds` the check stops between two points, and the report says how many
+    were compared. On a terminal, progress shows after a second.
 
     Array functions are checked for given shapes: entry by entry against SymPy
     when the arrays have at most 64 entries in all, against central
@@ -383,12 +396,17 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
             values (an int trip count, labels); for array functions, their
             shapes are used.
         shapes: for array functions, instead of `args`: parameter name -> shape.
+        max_nodes: the largest closed form handed to SymPy.
+        seconds: the time budget (None: none).
+        progress: show progress on stderr (None: where stderr is a terminal).
 
     Returns:
-        A `VerificationReport` (print it for a summary).
+        A `VerificationReport` (print it for a summary; `.complete` says whether
+        every point was compared, `.notes` why a reference was cheaper).
 
     Raises:
         VerificationError: the generated gradient disagrees with SymPy.
+        BudgetError: the time budget ran out before one point was compared.
         SymdiffError: `fun` cannot be differentiated, or array shapes are missing.
 
     Example:
@@ -403,13 +421,15 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
 
     if hasattr(fun, "fun") and hasattr(fun, "lowered"):
         fun, wrt = fun.fun, fun.wrt
+    budget = Budget(max_nodes, seconds)
     indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
     source = parse_function(fun)
     lowered = lower(source)
     names = [p.var.name for p in lowered.params]
     if not is_array_code(lowered):
         fixed = dict(zip(names, args, strict=True)) if args is not None else None
-        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol, fixed=fixed)
+        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol, fixed=fixed,
+                     budget=budget, progress=progress)
     if args is None and shapes is None:
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations; give verify "
                          "example arguments (args=...) or their shapes (shapes={'x': (3, 4)})")
@@ -418,4 +438,4 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     derivation, _ = derive(source, indices, shapes=shapes)
     wrt_names = {names[i] for i in derivation.wrt}
     fixed = {n: v for n, v in given.items() if n not in wrt_names}
-    return check_arrays(derivation, shapes, min(points, 3), seed, rtol, fixed)
+    return check_arrays(derivation, shapes, min(points, 3), seed, rtol, fixed, budget, progress)

@@ -67,13 +67,6 @@ def call_shape(*shapes, callee: Callee):
     return results[0] if len(results) == 1 else Shapes(results)
 
 
-def sympy_call(*args, callee: Callee):
-    from .symbolic import to_sympy
-
-    results = to_sympy(callee.func, args)
-    return results[0] if len(results) == 1 else results
-
-
 def eqn_kind(eqn, kinds: list):
     """The kind of `eqn`'s result given its arguments' (see primitives.result_kind); for a
     call returning several values, a tuple of them, which its picks read."""

@@ -70,6 +70,11 @@ class VerificationError(SymdiffError):
         self.report = report
 
 
+class BudgetError(SymdiffError):
+    """A check (verify, `--check`, explain) stopped at its time budget before it had
+    compared anything."""
+
+
 RECURSION_ROOM = 20_000  # frames: walking a 200-deep expression takes about 1,000
 
 

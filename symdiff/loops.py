@@ -61,7 +61,8 @@ def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None
     return (*state, tape) if record else tuple(state)
 
 
-WHILE_LIMIT = 100_000  # iterations after which evaluating a while loop gives up (never hang)
+WHILE_LIMIT = 10_000  # iterations after which evaluating a while loop in the IR gives up (never hang;
+# verify samples points where the loop may not end: each such point costs this many)
 
 
 def while_iterations(holds):

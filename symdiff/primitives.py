@@ -370,19 +370,20 @@ ROWS = [
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
 from . import custom  # noqa: E402 - rows built from Prim
-from .calls import call_shape, run_call, sympy_call  # noqa: E402
+from .calls import call_shape, run_call  # noqa: E402
 from .loops import Shapes, loop_shape, pick, pick_shape, run_loop  # noqa: E402
 
 
 def _sympy_loop(*args, **params):
-    from .errors import VerificationError
-    from .symbolic import decide, to_sympy
+    from .symbolic import structured
 
-    if params["kind"] == "range" and not all(getattr(a, "is_Integer", isinstance(a, int)) for a in args[:3]):
-        raise VerificationError(params["body"].loc, "the trip count of this loop depends on a "
-                                "parameter; give its value to verify: symdiff.verify(f, args=(...))")
-    return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values), decide=decide,
-                    **params)
+    return structured("loop", args, params)
+
+
+def _sympy_call(*args, **params):
+    from .symbolic import structured
+
+    return structured("call", args, params)
 
 
 ROWS += ARRAY_ROWS
@@ -390,7 +391,7 @@ ROWS += [
     Prim("loop", 0, {"op": "for"}, _sympy_loop, vjp=(), shape=loop_shape, kind="any",
          evaluate=lambda *args, **params: run_loop(args, **params),
          params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
-    Prim("call", 0, {"op": "call"}, sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
+    Prim("call", 0, {"op": "call"}, _sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
          params=(("callee", None),)),
     Prim("custom", 0, {"op": "custom"}, custom.sympy_meaning, vjp=custom.vjp_rules, kind="float",
          evaluate=custom.evaluate, params=(("rule", None),)),

@@ -10,6 +10,14 @@ derivative's IR; the two derivatives must agree
     evaluated to 30 digits, at random points where every primitive of the
     function is inside its domain.
 
+A function that branches gets a closed form per point, that of the path the point
+takes (no Piecewise, which SymPy simplifies slowly). The work is bounded by size
+(budget.py): a closed form is measured as it is built, and one with more than
+`Budget.max_nodes` nodes is never handed to SymPy; the generated derivative is then
+compared with central differences of the function evaluated to 30 digits by the
+same SymPy meanings (`central_differences`). A time budget, checked between
+points, stops a check with a report of what was compared.
+
 Piecewise-constant operations (floor, sign, comparisons, ...) have derivative 0
 almost everywhere; SymPy's unevaluated `Derivative(floor(x), x)` and
 `DiracDelta` terms are replaced by 0 accordingly.
@@ -19,13 +27,15 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
+from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error, tree_size
 from .errors import VerificationError
 from .ir import Const, Func, Var, flat_results, short_circuits
+from .loops import run_loop
 from .primitives import PRIMS
 
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9), (1.1, 3.0))
@@ -57,13 +67,17 @@ def sympy_constant(const: Const):
 _COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
 
 
-def to_sympy(func: Func, inputs, prims=PRIMS) -> tuple:
+def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) -> tuple:
     """Run `func` on SymPy expressions `inputs` (one per parameter); returns its flat results.
 
     A comparison of values that depend on no input is decided as the float code
     decides it: `0.0 < math.sin(math.pi)` holds in floats (sin of the float pi is
     1.2e-16), though not in exact arithmetic, and the generated code takes that
     branch. So constant values are also computed in floats, beside their exact form.
+
+    With a `limit`, every value is measured as it is made (in loops and called
+    functions too), and `ClosedFormTooLarge` stops the run at the first one larger:
+    SymPy then never compares or rewrites a tree larger than the limit.
     """
     env = dict(zip((p.var.name for p in func.params), inputs, strict=True))
     floats: dict[str, object] = {}  # the float value of each value that depends on no input
@@ -84,9 +98,25 @@ def to_sympy(func: Func, inputs, prims=PRIMS) -> tuple:
                 pass
         if eqn.prim in _COMPARISONS and eqn.out.name in floats:
             env[eqn.out.name] = _sp().Integer(bool(floats[eqn.out.name]))
+        elif eqn.prim in ("loop", "call"):
+            env[eqn.out.name] = structured(eqn.prim, [read(a) for a in eqn.args], dict(eqn.params), prims, limit)
         else:
             env[eqn.out.name] = _apply(row, eqn, [read(a) for a in eqn.args])
+        if limit is not None:
+            limit.check(env[eqn.out.name])
     return tuple(read(r) for r in flat_results(func.results))
+
+
+def structured(prim: str, args, params: dict, prims=PRIMS, limit: SizeLimit | None = None):
+    """A loop (its iterations run on SymPy values) or a call of a helper, symbolically."""
+    if prim == "call":
+        results = to_sympy(params["callee"].func, args, prims, limit)
+        return results[0] if len(results) == 1 else results
+    if params["kind"] == "range" and not all(getattr(a, "is_Integer", isinstance(a, int)) for a in args[:3]):
+        raise VerificationError(params["body"].loc, "the trip count of this loop depends on a "
+                                "parameter; give its value to verify: symdiff.verify(f, args=(...))")
+    return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values, prims, limit),
+                    decide=decide, **params)
 
 
 def _apply(row, eqn, args):
@@ -100,8 +130,13 @@ def _apply(row, eqn, args):
 
 
 def drop_nondifferentiable(expr):
-    """Replace derivatives of piecewise-constant functions by their a.e. value 0."""
+    """Replace derivatives of piecewise-constant functions by their a.e. value 0.
+
+    What is left unevaluated is evaluated (`doit`) only where something was replaced:
+    re-evaluating every Max and Min of a softmax costs SymPy seconds."""
     sp = _sp()
+    if not expr.has(sp.Derivative, sp.DiracDelta, sp.Subs):
+        return expr
     flat = (sp.floor, sp.ceiling, sp.sign)
     expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, flat),
                         lambda e: sp.S.Zero)
@@ -138,11 +173,15 @@ class VerificationReport:
     Attributes:
         function: the function's name.
         wrt: the differentiated parameters.
-        closed_form: SymPy's derivative for each of them.
+        closed_form: SymPy's derivative for each of them (None where the closed
+            form was too large to differentiate).
         symbolic: for each, whether the difference simplified to exactly 0.
         points: how many random points were compared numerically.
-        max_error: the largest error seen, relative to max(1, |SymPy's value|).
-        reference: "SymPy", or "finite differences" for arrays too large for it.
+        max_error: the largest error seen, relative to max(1, |reference|).
+        reference: what the generated derivative was compared with: "SymPy",
+            "central differences (30 digits)", both, or "finite differences".
+        notes: why a cheaper reference was used, or why the check stopped early.
+        wanted: how many points the check meant to compare.
     """
 
     function: str
@@ -152,10 +191,17 @@ class VerificationReport:
     points: int
     max_error: float
     reference: str = "SymPy"
+    notes: tuple[str, ...] = ()
+    wanted: int | None = None
 
     @property
     def method(self) -> str:
         return "symbolic" if all(self.symbolic) else "numeric"
+
+    @property
+    def complete(self) -> bool:
+        """Whether every point meant to be compared was (a time budget can stop a check)."""
+        return self.wanted is None or self.points >= self.wanted
 
     def __str__(self) -> str:
         lines = [f"verified {self.function} against {self.reference} ({self.method}): "
@@ -164,12 +210,16 @@ class VerificationReport:
             if isinstance(form, np.ndarray):
                 lines.append(f"  d{self.function}/d{name}: {form.size} entries of shape {form.shape}")
                 continue
+            if form is None:
+                continue
             how = "difference simplifies to 0" if exact else "checked numerically"
             lines.append(f"  d{self.function}/d{name} = {form}   [{how}]")
+        lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
 
 
 SYMPY_FAILURES = (NotImplementedError, RecursionError)  # what SymPy raises on formulas it cannot do
+DIFFERENCES = "central differences (30 digits)"
 
 
 def _sympy_work(lowered: Func, work):
@@ -182,78 +232,229 @@ def _sympy_work(lowered: Func, work):
                                 "check the gradient with finite differences instead") from None
 
 
+@dataclass
+class _Check:
+    """What one `check` works with: the function, its symbols and the points' bookkeeping."""
+
+    derivation: object
+    lowered: Func
+    inputs: list       # one SymPy value per parameter: a symbol, or a fixed parameter's number
+    free: list         # the indices of the parameters that are symbols
+    rtol: float
+    budget: Budget
+    clock: Clock
+    worst: float = 0.0
+    compared: list = field(default_factory=list)
+    references: set = field(default_factory=set)
+    notes: list = field(default_factory=list)
+
+    @property
+    def symbols(self) -> list:
+        return [self.inputs[i] for i in self.free]
+
+    @property
+    def wrt(self) -> tuple:
+        return self.derivation.wrt
+
+    def closed_form(self):
+        """f's closed form, or None where its tree is larger than the budget (noted)."""
+        limit = SizeLimit(self.budget.max_nodes)
+        try:
+            return _sympy_work(self.lowered, lambda: to_sympy(self.lowered, self.inputs, limit=limit)[0])
+        except ClosedFormTooLarge:
+            self.note_too_large()
+            return None
+
+    def note_too_large(self):
+        note = (f"the closed form has more than {self.budget.max_nodes:,} nodes (max_nodes): compared "
+                f"with central differences of {self.lowered.name} evaluated to 30 digits, not with "
+                "SymPy's derivative; raise max_nodes (--max-nodes) to differentiate it symbolically")
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def derivatives(self, form) -> list:
+        return _sympy_work(self.lowered, lambda: [differentiate(form, self.inputs[i]) for i in self.wrt])
+
+    def compare(self, point, exact: list, how: str, shown: list | None = None):
+        """Compare the generated derivative at `point` with `exact` (one value per wrt)."""
+        self.worst = max(self.worst, _compare_at(self, point, exact, how, shown))
+        self.compared.append(point)
+        self.references.add("SymPy" if how == "SymPy" else DIFFERENCES)
+
+    def report(self, closed: tuple, exact: tuple, wanted: int) -> VerificationReport:
+        names = tuple(self.lowered.params[i].var.name for i in self.wrt)
+        reference = " and ".join(sorted(self.references, key=len)) or "SymPy"
+        notes = list(self.notes)
+        if self.clock.stopped:
+            notes.append(self.clock.stopped)
+        return VerificationReport(self.lowered.name, names, closed, exact, len(self.compared), self.worst,
+                                  reference, tuple(notes), wanted)
+
+
 def check(derivation, points: int = 12, seed: int = 0, rtol: float = 1e-7,
-          simplify_limit: int = 150, fixed: dict | None = None) -> VerificationReport:
+          simplify_limit: int = 150, fixed: dict | None = None, budget: Budget = Budget(),
+          progress: bool | None = None) -> VerificationReport:
     """Compare a reverse-mode `driver.Derivation` with SymPy (see the module docstring).
 
     Args:
         fixed: values for parameters that are not differentiated (an int trip
             count, say): they are constants in the closed form and at every point.
+            Those not given keep their defaults, if they have one.
+        budget: the largest closed form handed to SymPy (larger ones are compared
+            with central differences at 30 digits) and the time after which the
+            check stops between two points.
+        progress: show progress on stderr (None: where stderr is a terminal).
 
     Raises:
         VerificationError: at some point the generated derivative differs from
             SymPy's by more than `rtol`.
+        BudgetError: the time budget ran out before any point was compared.
     """
     sp = _sp()
     lowered = derivation.lowered
-    fixed = {k: v for k, v in (fixed or {}).items()
+    defaults = {p.var.name: p.default.value for p in lowered.params if p.default is not None}
+    fixed = {k: v for k, v in {**defaults, **(fixed or {})}.items()
              if k not in {lowered.params[i].var.name for i in derivation.wrt}}
     inputs = [sympy_constant(Const(fixed[p.var.name])) if p.var.name in fixed
               else sp.Symbol(p.var.name, real=True) for p in lowered.params]
     free = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
-    symbols = [inputs[i] for i in free]
-    wrt = derivation.wrt
-
-    closed = []
-
-    def derivatives():
-        closed[:] = [to_sympy(lowered, inputs)[0]]
-        return [differentiate(closed[0], inputs[i]) for i in wrt]
-
-    _GUIDE.clear()  # (a check interrupted while following a point, by a timeout, left it)
+    shown = Progress(f"verify {lowered.name}", progress)
+    state = _Check(derivation, lowered, inputs, free, rtol, budget, Clock(budget, shown))
+    _GUIDE.clear()  # (a check interrupted while following a point left it)
     guided = _follows_points(lowered)
-    # (One closed form per point, growing with the trip count: fewer points.)
-    wanted = min(points, 4) if guided else points
+    # (A loop: one closed form per point, growing with the trip count: fewer points.)
+    wanted = min(points, 4) if guided and _has_loop(lowered) else points
     samples = sample_points(lowered, 2 * wanted, seed, fixed)  # (some may lie on a jump)
     if not samples:
         raise VerificationError(lowered.loc, f"found no point where {lowered.name} and every "
                                 "operation in it are defined; cannot verify it numerically")
-    worst, compared, doubtful = 0.0, [], []  # (points on a jump are compared last, if need be)
-    if not guided:
-        reference = _sympy_work(lowered, derivatives)
-        try:  # (the symbolic comparison is a bonus: SymPy may fail building our closed form)
-            ours = to_sympy(derivation.derivative, inputs)[-len(wrt):]
-            exact = tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
-        except SYMPY_FAILURES:
-            exact = (False,) * len(wrt)
-        for point in samples:
-            if len(compared) == wanted:
-                break
-            if _on_a_jump(closed, symbols, point):
-                doubtful.append((point, reference))
-            else:
-                worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
-                compared.append(point)
-    else:  # a loop runs as the point makes it: one closed form per point
-        exact = (False,) * len(wrt)
-        for point in samples:
-            if len(compared) == wanted:
-                break
-            try:
-                _GUIDE.append({s: sp.Float(point[i], 30) for s, i in zip(symbols, free, strict=True)})
-                reference = _sympy_work(lowered, derivatives)
-            finally:
-                _GUIDE.clear()
-            if _on_a_jump(closed, symbols, point):
-                doubtful.append((point, reference))
-            else:
-                worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
-                compared.append(point)
-    for point, reference in doubtful[:wanted - len(compared)]:  # (better those than none)
-        worst = max(worst, _compare_at(derivation, lowered, symbols, reference, point, rtol, free))
-        compared.append(point)
-    names = tuple(lowered.params[i].var.name for i in wrt)
-    return VerificationReport(lowered.name, names, tuple(reference), exact, len(compared), worst)
+    try:
+        if guided:
+            closed, exact = _check_point_by_point(state, samples, wanted)
+        else:
+            closed, exact = _check_one_closed_form(state, samples, wanted, simplify_limit)
+    finally:
+        shown.done()
+    if not state.compared and state.clock.stopped:
+        raise budget_error(lowered.loc, f"verify {lowered.name}", budget)
+    return state.report(closed, exact, wanted)
+
+
+def _check_one_closed_form(state: _Check, samples, wanted: int, simplify_limit: int):
+    """One closed form for every point: its derivative compared at each, and with ours
+    symbolically. (closed forms, symbolic verdicts)"""
+    state.clock.progress.update("building the closed form")
+    form = state.closed_form()
+    closed = [form]  # (for _on_a_jump)
+    wrt_count = len(state.wrt)
+    if form is None:
+        for point in _points(state, samples, wanted):
+            state.compare(point, _differences(state, point), DIFFERENCES)
+        return (None,) * wrt_count, (False,) * wrt_count
+    state.clock.progress.update("differentiating the closed form")
+    reference = state.derivatives(form)
+    exact = _symbolically_equal(state, reference, simplify_limit)
+    doubtful = []  # (points on a jump are compared last, if need be)
+    for point in _points(state, samples, wanted):
+        if _on_a_jump(closed, state.symbols, _free_values(state, point)):
+            doubtful.append(point)
+        else:
+            state.compare(point, _values(state, reference, point), "SymPy", reference)
+    for point in doubtful[:wanted - len(state.compared)]:  # (better those than none)
+        state.compare(point, _values(state, reference, point), "SymPy", reference)
+    return tuple(reference), exact
+
+
+def _check_point_by_point(state: _Check, samples, wanted: int):
+    """A closed form per point, taking the branches and iterations the point takes."""
+    sp = _sp()
+    reference, doubtful = (None,) * len(state.wrt), []
+    for point in _points(state, samples, wanted):
+        values = _free_values(state, point)
+        try:
+            _GUIDE.append({s: sp.Float(v, 30) for s, v in zip(state.symbols, values, strict=True)})
+            form = state.closed_form()
+            derivative = state.derivatives(form) if form is not None else None
+        finally:
+            _GUIDE.clear()
+        if derivative is None:
+            state.compare(point, _differences(state, point), DIFFERENCES)
+        elif _on_a_jump([form], state.symbols, values):
+            doubtful.append((point, derivative))
+        else:
+            reference = tuple(derivative)
+            state.compare(point, _values(state, derivative, point), "SymPy", derivative)
+    for point, derivative in doubtful[:wanted - len(state.compared)]:
+        reference = tuple(derivative)
+        state.compare(point, _values(state, derivative, point), "SymPy", derivative)
+    return reference, (False,) * len(state.wrt)
+
+
+def _points(state: _Check, samples, wanted: int):
+    """The sample points, while fewer than `wanted` were compared and time is left."""
+    for point in samples:
+        if len(state.compared) >= wanted:
+            return
+        if state.clock.over(len(state.compared), wanted):
+            return
+        state.clock.progress.update(f"point {len(state.compared) + 1} of {wanted}")
+        yield point
+
+
+def _free_values(state: _Check, point) -> list:
+    return [point[i] for i in state.free]
+
+
+def _values(state: _Check, reference, point) -> list:
+    """SymPy's derivatives evaluated at `point` (complex where they are)."""
+    values = _free_values(state, point)
+    return [complex(evaluate_at(ref, state.symbols, values, mpmath_first=True)) for ref in reference]
+
+
+DIFFERENCE_STEP = 1e-10  # relative; to 30 digits, truncation and rounding errors are near 1e-20
+
+
+def _differences(state: _Check, point) -> list:
+    return _sympy_work(state.lowered, lambda: central_differences(state.lowered, point, state.wrt))
+
+
+def central_differences(func: Func, point, wrt, prims=PRIMS) -> list[complex]:
+    """d func / d (each parameter in `wrt`) at `point` (a value per parameter) by central
+    differences, the function evaluated to 30 digits by the primitives' SymPy meanings
+    (never by generated code). With a step of 1e-10 (relative), truncation and rounding
+    errors are both near 1e-20: far below any tolerance a check uses."""
+    sp = _sp()
+    base = [sp.Integer(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+            else sp.Float(float(v), 30) for v in point]
+    derivatives = []
+    for i in wrt:
+        h = sp.Float(DIFFERENCE_STEP * max(1.0, abs(float(point[i]))), 30)
+        up, down = list(base), list(base)
+        up[i], down[i] = base[i] + h, base[i] - h
+        difference = to_sympy(func, up, prims)[0] - to_sympy(func, down, prims)[0]
+        derivatives.append(complex(real_number(difference / (2 * h))))
+    return derivatives
+
+
+def _symbolically_equal(state: _Check, reference, simplify_limit: int) -> tuple:
+    """For each wrt, whether our derivative's closed form minus SymPy's simplifies to 0
+    (a bonus: SymPy may fail building ours, or find it too large)."""
+    no = (False,) * len(state.wrt)
+    try:
+        ours = to_sympy(state.derivation.derivative, state.inputs)[-len(state.wrt):]
+    except SYMPY_FAILURES:
+        return no
+    sizes: dict = {}
+    limit = state.budget.max_nodes
+    if any(tree_size(o, sizes, limit) > limit or tree_size(r, sizes, limit) > limit
+           for o, r in zip(ours, reference, strict=True)):
+        return no
+    state.clock.progress.update("simplifying the difference")
+    return tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))
+
+
+def _has_loop(func: Func) -> bool:
+    return any(eqn.prim == "loop" for eqn in _inlined(func))
 
 
 JUMP_MARGIN = 1e-9  # closer than this (relative) to an integer, floor's argument is on a jump
@@ -303,17 +504,12 @@ def taken_at_guide(condition) -> bool | None:
     return {sp.true: True, sp.false: False}.get(decided)
 
 
-BRANCHES_FOLLOWED = 4  # more branches than this: a closed form per point (see below)
-
-
 def _follows_points(func: Func) -> bool:
-    """Whether `func` has a while loop, a branch in a loop (a break, a continue), or
-    more than `BRANCHES_FOLLOWED` branches: its closed form is built at each point
-    checked, taking the branches the point takes, since one formula for all points
-    nests a Piecewise per iteration or branch, which SymPy builds slowly."""
-    eqns = list(_inlined(func))
-    return (any(eqn.prim == "loop" and _decides(eqn) for eqn in eqns)
-            or sum(eqn.prim == "cond" for eqn in eqns) > BRANCHES_FOLLOWED)
+    """Whether `func` branches (an if, a while loop, a break): its closed form is then
+    built at each point checked, taking the branches the point takes. One formula for
+    all points would nest a Piecewise per branch (and per iteration), which SymPy
+    builds and simplifies slowly: 20 s for the `or` of two comparisons of constants."""
+    return any(_decides(eqn) for eqn in _inlined(func))
 
 
 def _inlined(func: Func):
@@ -354,22 +550,24 @@ def _simplifies_to_zero(difference, limit: int) -> bool:
     return small and not difference.has(*slow) and sp.simplify(difference) == 0
 
 
-def _compare_at(derivation, lowered, symbols, reference, point, rtol, free) -> float:
-    value = derivation.function(*point)
-    point = [point[i] for i in free]
+def _compare_at(state: _Check, point, exact: list, how: str, shown=None) -> float:
+    """The largest relative error of the generated derivative at `point` against `exact`
+    (values of SymPy's derivative `shown`, or central differences)."""
+    value = state.derivation.function(*point)
     ours = value if isinstance(value, tuple) else (value,)
     worst = 0.0
-    for i, (mine, ref) in enumerate(zip(ours, reference, strict=True)):
-        exact = complex(evaluate_at(ref, symbols, point, mpmath_first=True))
-        if exact.imag != 0 or not math.isfinite(exact.real):
+    for i, (mine, reference) in enumerate(zip(ours, exact, strict=True)):
+        if reference.imag != 0 or not math.isfinite(reference.real):
             continue
-        error = abs(float(mine) - exact.real) / max(1.0, abs(exact.real))
-        if not error <= rtol:
-            name = lowered.params[derivation.wrt[i]].var.name
-            at = ", ".join(f"{s}={v!r}" for s, v in zip(symbols, point, strict=True))
+        error = abs(float(mine) - reference.real) / max(1.0, abs(reference.real))
+        if not error <= state.rtol:
+            lowered = state.lowered
+            name = lowered.params[state.wrt[i]].var.name
+            at = ", ".join(f"{s}={v!r}" for s, v in zip(state.symbols, _free_values(state, point), strict=True))
+            source = f"SymPy's derivative {shown[i]}" if shown is not None else how
             raise VerificationError(
                 lowered.loc, f"the generated d{lowered.name}/d{name} is {float(mine)!r} at {at}, "
-                f"but SymPy's derivative {ref} is {exact.real!r} there; a derivative rule is wrong")
+                f"but {source} is {reference.real!r} there; a derivative rule is wrong")
         worst = max(worst, error)
     return worst
 

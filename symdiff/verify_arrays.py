@@ -5,8 +5,9 @@ of every array parameter becomes a SymPy symbol (`W_0_1`), the lowered function
 runs on those arrays (NumPy arrays of SymPy expressions), and SymPy
 differentiates the scalar result with respect to each symbol. The generated
 gradient, run on random arrays, must match that derivative entry by entry.
-Larger shapes are compared with central differences of the lowered function
-instead. Neither runs the user's own code: both evaluate the IR.
+Larger shapes, and closed forms larger than the budget's `max_nodes`, are
+compared with central differences of the lowered function instead. Neither runs
+the user's own code: both evaluate the IR.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 
 import numpy as np
 
+from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error
 from .errors import VerificationError
 from .ir import Func, evaluate_ir
 from .symbolic import VerificationReport, differentiate, evaluate_at, in_domain, to_sympy
@@ -23,46 +25,73 @@ SYMPY_ENTRIES = 64
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9))
 
 
-def check_arrays(derivation, shapes: dict, points: int = 3, seed: int = 0,
-                 rtol: float = 1e-7, fixed: dict | None = None) -> VerificationReport:
+def check_arrays(derivation, shapes: dict, points: int = 3, seed: int = 0, rtol: float = 1e-7,
+                 fixed: dict | None = None, budget: Budget = Budget(),
+                 progress: bool | None = None) -> VerificationReport:
     """Compare a shape-specialized reverse-mode derivation with SymPy or finite differences.
 
     Args:
         shapes: every parameter's shape.
         fixed: values for parameters not drawn at random (integer labels, say).
+        budget: the largest closed form given to SymPy, and the time after which
+            the check stops between two points (see budget.py).
+        progress: show progress on stderr (None: where stderr is a terminal).
 
     Raises:
         VerificationError: an entry of the generated gradient is off by more than `rtol`
             (SymPy), or by more than the finite-difference error allows.
+        BudgetError: the time budget ran out before any point was compared.
     """
     lowered = derivation.lowered
     samples = sample_arrays(lowered, shapes, points, seed, fixed or {})
     if not samples:
         raise VerificationError(lowered.loc, f"found no arrays where {lowered.name} and every "
                                 "operation in it are defined; cannot verify it")
+    shown = Progress(f"verify {lowered.name}", progress)
+    clock = Clock(budget, shown)
     entries = sum(math.prod(shape) for name, shape in shapes.items() if name not in (fixed or {}))
+    reference, notes = None, []
     if entries <= SYMPY_ENTRIES:
-        reference, name = _sympy_reference(lowered, derivation.wrt, shapes, fixed or {}), "SymPy"
-    else:
-        reference, name, rtol = _finite_differences(lowered, derivation.wrt), "finite differences", \
-            max(rtol, 1e-5)
-    worst = 0.0
-    for point in samples:
-        ours = derivation.function(*point)
-        for i, (mine, exact) in enumerate(zip(ours, reference(point), strict=True)):
-            worst = max(worst, _compare(lowered, derivation.wrt[i], mine, exact, rtol, name))
+        shown.update("building the closed form entry by entry")
+        reference = _sympy_reference(lowered, derivation.wrt, shapes, fixed or {}, budget.max_nodes)
+        if reference is None:
+            notes.append(f"the closed form has more than {budget.max_nodes:,} nodes (max_nodes): "
+                         "compared with finite differences instead of SymPy")
+    name = "SymPy" if reference is not None else "finite differences"
+    if reference is None:
+        reference, rtol = _finite_differences(lowered, derivation.wrt), max(rtol, 1e-5)
+    worst, compared = 0.0, 0
+    try:
+        for point in samples:
+            if clock.over(compared, len(samples)):
+                notes.append(clock.stopped)
+                break
+            shown.update(f"point {compared + 1} of {len(samples)}")
+            ours = derivation.function(*point)
+            for i, (mine, exact) in enumerate(zip(ours, reference(point), strict=True)):
+                worst = max(worst, _compare(lowered, derivation.wrt[i], mine, exact, rtol, name))
+            compared += 1
+    finally:
+        shown.done()
+    if not compared:
+        raise budget_error(lowered.loc, f"verify {lowered.name}", budget)
     names = tuple(lowered.params[i].var.name for i in derivation.wrt)
     forms = tuple(np.empty(shapes[n], dtype=object) for n in names)
-    return VerificationReport(lowered.name, names, forms, (False,) * len(names), len(samples),
-                              worst, name)
+    return VerificationReport(lowered.name, names, forms, (False,) * len(names), compared,
+                              worst, name, tuple(notes), len(samples))
 
 
-def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict):
+def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
+    """The derivative entry by entry, as a function of the point; None where the closed
+    form has more than `max_nodes` nodes."""
     import sympy
 
     symbols = [fixed[p.var.name] if p.var.name in fixed else _symbols(sympy, p.var.name, shapes[p.var.name])
                for p in lowered.params]
-    closed = to_sympy(lowered, symbols)[0]
+    try:
+        closed = to_sympy(lowered, symbols, limit=SizeLimit(max_nodes))[0]
+    except ClosedFormTooLarge:
+        return None
     grads = [np.vectorize(lambda s: differentiate(closed, s), otypes=[object])(
         np.asarray(symbols[i], dtype=object)) for i in wrt]
     drawn = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
