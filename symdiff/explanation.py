@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .budget import MAX_NODES
 from .errors import SymdiffError
 from .ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
 from .loops import while_iterations
@@ -99,6 +100,7 @@ class Explanation:
     exact: dict = field(default_factory=dict)  # wrt name -> the closed form's value at the point
     agrees: bool | None = None
     agreement: str = ""  # how agreement was established, in words
+    too_large: str = ""  # why there is no closed form (too large for SymPy), if so
     shapes: dict = field(default_factory=dict)  # name -> shape (array functions)
     loc: object = None  # where the function is defined
 
@@ -284,7 +286,8 @@ class _Numbers(Builder):
 
 # ------------------------------------------------------------------ the derivation
 
-def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", prims=None) -> Explanation:
+def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", prims=None,
+            max_nodes: int = MAX_NODES) -> Explanation:
     """Derive `source`'s gradient step by step (see the module docstring).
 
     Args:
@@ -294,6 +297,8 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
             (then the function may not branch or loop on values, and may not use
             arrays).
         mode: 'reverse' (adjoints) or 'forward' (tangents, one pass per wrt).
+        max_nodes: the largest closed form (a tree) given to SymPy; past it the
+            passes are checked against central differences to 30 digits.
     """
     from .driver import is_array_code, resolve_wrt
     from .lower import lower
@@ -343,7 +348,7 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
         _backward(result, active, prims, numbers)
     else:
         _forward(result, active, prims, numbers)
-    _closed_form(result, lowered, prims)
+    _closed_form(result, lowered, prims, max_nodes)
     return result
 
 
@@ -504,39 +509,89 @@ def _filled(shape, value: float):
     return np.full(shape, value) if shape else value
 
 
-def _closed_form(result: Explanation, lowered: Func, prims):
-    """SymPy's closed form of f and of its derivatives, and whether the passes agree."""
+def _closed_form(result: Explanation, lowered: Func, prims, max_nodes: int):
+    """SymPy's closed form of f and of its derivatives, and whether the passes agree.
+
+    A closed form larger than `max_nodes` (a tree; a loop makes it grow exponentially
+    with the trip count) is not built further: at a point, the passes are compared
+    with central differences of f to 30 digits instead."""
     if result.arrays:
         _against_differences(result, lowered, prims)
         return
-    import sympy as sp
-
+    exprs = _step_forms(result, prims, max_nodes)
+    if exprs is None:
+        result.too_large = f"the closed form has more than {max_nodes:,} nodes (max_nodes, --max-nodes)"
+        if result.point is None:
+            result.agreement = f"{result.too_large}: give a point (--at) to check the passes numerically"
+        else:
+            _against_precise_differences(result, lowered, prims)
+        return
     from .symbolic import drop_nondifferentiable
 
-    exprs = {name: sp.Symbol(name, real=True) for name in result.params}
-    for step in result.steps:
-        args = [exprs[a.name] if isinstance(a, Var) else s for a, s in zip(step.eqn.args, _symbols(step.eqn),
-                                                                              strict=True)]
-        exprs[step.name] = _meaning(step.eqn, prims, args)
-    result.closed_form = exprs.get(result.output, sp.sympify(result.output))
+    result.closed_form = exprs.get(result.output, _sympy().sympify(result.output))
     for name in result.wrt:
-        result.gradient[name] = drop_nondifferentiable(sp.diff(result.closed_form, exprs[name]))
+        result.gradient[name] = drop_nondifferentiable(_sympy().diff(result.closed_form, exprs[name]))
     if result.point is None:
         _symbolic_agreement(result, exprs)
         return
+    _against_closed_form(result, exprs)
+
+
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+def _step_forms(result: Explanation, prims, max_nodes: int) -> dict | None:
+    """Each step's closed form in the parameters; None once one has more than `max_nodes`."""
+    from .budget import tree_size
+
+    sp = _sympy()
+    exprs = {name: sp.Symbol(name, real=True) for name in result.params}
+    sizes: dict = {}
+    for step in result.steps:
+        args = [exprs[a.name] if isinstance(a, Var) else s
+                for a, s in zip(step.eqn.args, _symbols(step.eqn), strict=True)]
+        exprs[step.name] = _meaning(step.eqn, prims, args)
+        if tree_size(sp.sympify(exprs[step.name]), sizes, max_nodes) > max_nodes:
+            return None
+    return exprs
+
+
+def _against_closed_form(result: Explanation, exprs: dict):
+    """The passes' derivative at the point against the closed form's."""
+    sp = _sympy()
     point = {exprs[n]: sp.Integer(int(v)) if isinstance(v, (int, np.integer)) else sp.Float(float(v), 30)
              for n, v in result.point.items()}
-    worst = 0.0
+    exact = {}
     for name in result.wrt:
-        exact = complex(result.gradient[name].subs(point).evalf(30))
-        if exact.imag != 0 or not math.isfinite(exact.real):
-            result.agrees, result.agreement = None, f"SymPy's derivative is not a finite real number at the point ({exact})"
+        exact[name] = complex(result.gradient[name].subs(point).evalf(30))
+    _judge(result, exact, AGREE_RTOL, 1e-12, "SymPy's derivative")
+
+
+def _against_precise_differences(result: Explanation, lowered: Func, prims):
+    """The passes' derivative at the point against central differences of f to 30 digits."""
+    from .symbolic import central_differences
+
+    point = [result.point[n] for n in result.params]
+    indices = [result.params.index(n) for n in result.wrt]
+    values = central_differences(lowered, point, indices, prims)
+    _judge(result, dict(zip(result.wrt, values, strict=True)), AGREE_RTOL, 1e-12, "the central difference")
+
+
+def _judge(result: Explanation, exact: dict, rtol: float, floor: float, what: str):
+    """Whether the passes agree with `exact` (`what`'s value per wrt name) to `rtol`."""
+    worst = 0.0
+    for name, value in exact.items():
+        if value.imag != 0 or not math.isfinite(value.real):
+            result.agrees, result.agreement = None, f"{what} is not a finite real number at the point ({value})"
             return
-        result.exact[name] = exact.real
+        result.exact[name] = value.real
         mine = float(result.derivative_of(name))
-        worst = max(worst, abs(mine - exact.real) / max(1.0, abs(exact.real)))
-    result.agrees = bool(worst <= AGREE_RTOL)
-    result.agreement = _difference(worst, 1e-12)
+        worst = max(worst, abs(mine - value.real) / max(1.0, abs(value.real)))
+    result.agrees = bool(worst <= rtol)
+    result.agreement = _difference(worst, floor)
 
 
 def _against_differences(result: Explanation, lowered: Func, prims):

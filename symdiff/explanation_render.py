@@ -219,12 +219,16 @@ def _verdict(result) -> str:
     if result.agrees is None:
         return f"({result.agreement})"
     word = "agrees" if result.agrees else "DOES NOT AGREE"
+    if result.too_large:
+        return f"the {passes} {word} with central differences of f to 30 digits at the point ({result.agreement})"
     if result.closed_form is None:
         return f"the {passes} {word} with central differences at the point ({result.agreement})"
     return f"the {passes} {word} with it ({result.agreement})"
 
 
 def _check_title(result) -> str:
+    if result.too_large:
+        return f"Check ({result.too_large}, too large for SymPy)"
     return "Closed form (SymPy)" if result.closed_form is not None else \
         "Check (array code has no closed form here)"
 
