@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 
+from .budget import MAX_NODES, SECONDS, Budget
 from .driver import STAGES, derive, derive_forward, is_array_code
 from .errors import SymdiffError
 from .ir import format_program
@@ -43,7 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="array parameters' shapes, for functions using array operations "
                              "(parameters not listed are scalars)")
     parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
+    _budget_arguments(parser, seconds=True)
     return parser
+
+
+def _budget_arguments(parser, seconds: bool):
+    """--max-nodes (and --seconds): how much SymPy work a check may do (budget.py)."""
+    parser.add_argument("--max-nodes", type=int, default=MAX_NODES, metavar="N",
+                        help=f"the largest closed form handed to SymPy, in tree nodes (default "
+                             f"{MAX_NODES:,}); larger ones are checked against central differences "
+                             "to 30 digits")
+    if seconds:
+        parser.add_argument("--seconds", type=float, default=SECONDS, metavar="S",
+                            help=f"--check's time budget: it stops between two points after S "
+                                 f"seconds (default {SECONDS:g})")
 
 
 def main(argv=None) -> int:
@@ -52,10 +66,20 @@ def main(argv=None) -> int:
         return explain_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        print(highlighted(run(args), sys.stdout))
+        text = highlighted(run(args), sys.stdout)
     except SymdiffError as exc:
         print(exc, file=sys.stderr)
         return 2
+    return _write(text + "\n")
+
+
+def _write(text: str) -> int:
+    """Print `text`; a reader that stops early (`| head`) is no error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (no second error at exit)
     return 0
 
 
@@ -100,6 +124,7 @@ def build_explain_parser() -> argparse.ArgumentParser:
                              "(needs Graphviz's dot and --output)")
     parser.add_argument("--output", default=None, metavar="PATH",
                         help="write svg or png here (the only file symdiff ever writes)")
+    _budget_arguments(parser, seconds=False)
     return parser
 
 
@@ -110,9 +135,7 @@ def explain_main(argv) -> int:
     except SymdiffError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if text:
-        print(text, end="")
-    return 0
+    return _write(text) if text else 0
 
 
 def run_explain(args) -> str:
@@ -124,7 +147,7 @@ def run_explain(args) -> str:
     source = parse_file(path, name)
     lowered = lower(source)
     point = _parse_point(args.at, args.shape, args.seed, lowered)
-    result = explain(source, _parse_wrt(args.wrt), point, args.mode)
+    result = explain(source, _parse_wrt(args.wrt), point, args.mode, max_nodes=args.max_nodes)
     if args.format == "text":
         return result.text()
     if args.format == "markdown":
@@ -231,18 +254,19 @@ def run(args) -> str:
                                lowered=lowered, ints=ints)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
-        parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes))))
+        budget = Budget(args.max_nodes, args.seconds)
+        parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes, budget))))
     return "\n".join(parts).rstrip("\n")
 
 
-def _check(source, wrt, lowered, shapes):
+def _check(source, wrt, lowered, shapes, budget: Budget):
     """SymPy's verdict on the gradient (entry by entry, or by finite differences, for arrays)."""
     from .symbolic import check
     from .verify_arrays import check_arrays
 
     if shapes is None:
-        return check(derive(source, tuple(wrt), lowered=lowered)[0])
-    return check_arrays(derive(source, tuple(wrt), shapes=shapes)[0], shapes)
+        return check(derive(source, tuple(wrt), lowered=lowered)[0], budget=budget)
+    return check_arrays(derive(source, tuple(wrt), shapes=shapes)[0], shapes, budget=budget)
 
 
 def _parse_shapes(text: str | None, lowered) -> dict:
