@@ -59,7 +59,11 @@ class OutsideDomain(ValueError):
 
 
 class ReferenceFailed(Exception):
-    """SymPy raised while evaluating the closed form (an error of SymPy's, not f's)."""
+    """SymPy raised while evaluating the closed form (an error of SymPy's, not f's), or
+    the closed form is larger than `MAX_NODES` (SymPy's work on it would be unbounded)."""
+
+
+MAX_NODES = 5_000  # the largest closed form (a tree: shared subexpressions once per use) worked on
 
 
 def _max(*args):
@@ -244,9 +248,25 @@ def _closed_form_at(f, point: tuple) -> ClosedForm:
     kwargs = {s.name: s for s, kw in zip(symbols, keyword, strict=True) if kw}
     with decided_at(symbols, point) as decisions:
         expr = sp.sympify(sympy_version(f, helpers=True)(*args, **kwargs))
+    size = _tree_size(expr)
+    if size > MAX_NODES:
+        raise ReferenceFailed(f"the closed form has {size} nodes, more than {MAX_NODES}")
     # Python's % is floored modulo: x - y floor(x/y), which SymPy can differentiate.
     expr = expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b))
     return ClosedForm(symbols, expr, tuple(decisions))
+
+
+def _tree_size(expr) -> int:
+    """The nodes of `expr` as a tree, each shared subexpression once per use; measured
+    over the distinct subexpressions only (written here again, as drop_nondifferentiable
+    is: the reference shares no code with what it checks)."""
+    sizes = {}
+    for node in sp.postorder_traversal(expr):  # (a tree walk: stopped once past the bound)
+        if node not in sizes:
+            sizes[node] = 1 + sum(sizes[a] for a in node.args)
+            if sizes[node] > MAX_NODES:
+                return sizes[node]
+    return sizes[expr]
 
 
 def drop_nondifferentiable(expr):

@@ -2,6 +2,7 @@
 dependencies (scikit-learn and SciPy are needed only to run the scripts)."""
 
 import numpy as np
+import pytest
 
 import symdiff
 
@@ -15,6 +16,7 @@ def test_rosenbrock_gradient_matches_its_closed_form():
     assert np.allclose(symdiff.grad(load_example("scipy_minimize").rosenbrock)(x), expected, rtol=1e-13)
 
 
+@pytest.mark.slow  # (SymPy differentiates an MLP and a softmax entry by entry: 10 s)
 def test_digits_losses_agree_with_sympy_on_small_shapes():
     digits = load_example("train_digits")
     rng = np.random.default_rng(3)

@@ -14,16 +14,17 @@ the reference runs f taking at each comparison the branch the point takes, to
 derivative cannot judge the float function are skipped (`why_not_comparable`:
 the reference is complex or infinite there, the point is on a jump, kink or a
 branch's boundary, float rounding takes another branch than exact arithmetic,
-or SymPy needs more than `REFERENCE_SECONDS` there), but every program must be
-compared at one point at least. verify is not run where float rounding takes
-another branch (it judges by exact arithmetic: a known bug), and is given
-`BRANCH_VERIFY_SECONDS` on a program that branches (SymPy's Piecewise can take
-it much longer: counted, a known bug).
+or the reference's closed form is larger than sympy_reference.MAX_NODES), but
+every program must be compared at one point at least. verify is not run where
+float rounding takes another branch (it judges comparisons of inputs by exact
+arithmetic). No check has a time limit: SymPy's work is bounded by the size of
+the closed forms it is given (here and in verify, budget.py).
 
-CI runs `MAX_EXAMPLES` programs, derandomized; SYMDIFF_FUZZ_EXAMPLES=N runs N
-(`--hypothesis-show-statistics` counts the skipped points). Failures found are
-minimized into `REGRESSIONS`, which always run; known symdiff bugs there are
-strict xfails. The checker is itself tested: the skipped points, that the
+The default run draws `QUICK_EXAMPLES` programs; the `slow` selection (`pytest -m
+slow`, run by CI) draws `MAX_EXAMPLES` others, derandomized; SYMDIFF_FUZZ_EXAMPLES=N
+draws N there (`--hypothesis-show-statistics` counts the skipped points). Failures
+found are minimized into `REGRESSIONS`, which always run; known symdiff bugs there
+are strict xfails. The checker is itself tested: the skipped points, that the
 reference takes each point's branch, and that a gradient off by 1e-7 relative,
 the gradient of the other branch, or a value off by one ulp fails.
 """
@@ -31,15 +32,11 @@ the gradient of the other branch, or a value off by one ulp fails.
 from __future__ import annotations
 
 import ast
-import contextlib
 import importlib.util
 import inspect
 import itertools
 import math
 import os
-import signal
-import sys
-import time
 import types
 
 import numpy as np
@@ -58,12 +55,8 @@ from .sympy_reference import (OutsideDomain, ReferenceFailed, closed_form, evalu
 RTOL = 1e-8            # symdiff vs SymPy's 30-digit value, relative to max(1, |exact|)
 STEP_MARGIN = 1e-9     # closer than this to a jump or a kink is "on" it
 NEIGHBOUR = 1e-3       # the closed form must reproduce f this far from a compared point
-VERIFY_SECONDS = 30    # symdiff.verify takes seconds on the larger programs (SymPy)...
-REGRESSION_VERIFY_SECONDS = 3  # ...and the regressions need not wait as long (the slowest: 0.7 s)
-BRANCH_VERIFY_SECONDS = 5  # ...nor programs with a branch, a known slowness (see KNOWN_VERIFY_BUGS)
-REFERENCE_SECONDS = 10  # the reference's SymPy work at one point (usually well under 1 s)
-RETRY_SECONDS = 1.0    # a time limit that expired while its exception was dropped fires again
-MAX_EXAMPLES = int(os.environ.get("SYMDIFF_FUZZ_EXAMPLES", "60"))
+QUICK_EXAMPLES = 8     # programs in the default run...
+MAX_EXAMPLES = int(os.environ.get("SYMDIFF_FUZZ_EXAMPLES", "60"))  # ...and in the slow one
 DIRECTION = (1.0, -0.5, 0.25)  # the tangent jvp is checked along (its first len(params) entries)
 
 
@@ -192,18 +185,10 @@ def neighbours(point, distance=NEIGHBOUR):
             yield tuple(v + sign * distance if i == index else v for i, v in enumerate(point))
 
 
-class VerifyTimeout(Exception):
-    """A block under `time_limit` ran too long (symdiff.verify, or the SymPy reference)."""
-
-
 # Failures of symdiff.verify that are known symdiff bugs, recognized by exception
 # type and message: (type, fragment, the REGRESSIONS id that reproduces it). Add
 # a minimized program to REGRESSIONS as an xfail(strict=True) with each entry.
-KNOWN_VERIFY_BUGS = (
-    # SymPy's Piecewise folds and simplifies conditions that compare constants set by
-    # an earlier branch: verify can take 20 s and more on a 15-line program.
-    (VerifyTimeout, "symdiff.verify of a program with a branch", "verify_slow_piecewise_of_branches"),
-)
+KNOWN_VERIFY_BUGS = ()
 
 
 def known_bug(exc: Exception, known) -> str | None:
@@ -221,14 +206,12 @@ def compare(f, params, sample, skipped=None) -> int:
     tangent = symdiff.jvp(f, wrt=params)
     compared = 0
     for point in sample:
-        try:  # SymPy's evalf can take minutes (floor inside tan of tanh ...): a test-side limit
-            with time_limit(REFERENCE_SECONDS, "the SymPy reference"):
-                reason = why_not_comparable(f, point)
-                exact = reference_gradient(f, params, point) if reason is None else None
-        except VerifyTimeout:
-            reason = f"the SymPy reference took more than {REFERENCE_SECONDS} s"
-        except ReferenceFailed:
-            reason = "SymPy fails evaluating the reference"
+        try:
+            reason = why_not_comparable(f, point)
+            exact = reference_gradient(f, params, point) if reason is None else None
+        except ReferenceFailed as exc:
+            reason = "the reference's closed form is too large" if "nodes" in str(exc) else \
+                "SymPy fails evaluating the reference"
         if reason is not None:
             if currently_in_test_context():  # counted in --hypothesis-show-statistics
                 event(f"point skipped: {reason}")
@@ -254,58 +237,22 @@ def compare(f, params, sample, skipped=None) -> int:
     return compared
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float, what: str = "symdiff.verify"):
-    """Raise VerifyTimeout in the block after `seconds` (where SIGALRM exists), and
-    again every `RETRY_SECONDS` until it ends: an exception raised while Python runs
-    a gc callback (Hypothesis installs one) is printed and dropped, not raised."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise VerifyTimeout(f"{what} took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def check_verify_accepts(f, params, known_bugs=KNOWN_VERIFY_BUGS, seconds=VERIFY_SECONDS):
-    """symdiff's own checker accepts f's gradient: no VerificationError, no other
-    exception, within `seconds` (a program with a loop may take longer: counted), or
-    within BRANCH_VERIFY_SECONDS for a program with a branch.
+def check_verify_accepts(f, params, known_bugs=KNOWN_VERIFY_BUGS):
+    """symdiff's own checker accepts f's gradient: no VerificationError, no other exception.
 
     A failure listed in `known_bugs` is tolerated (and counted as a Hypothesis event).
     """
-    branches = uses(f, ast.If, ast.IfExp, ast.BoolOp)
-    what = "symdiff.verify of a program with a branch" if branches else "symdiff.verify"
     try:
-        with time_limit(min(seconds, BRANCH_VERIFY_SECONDS) if branches else seconds, what):
-            symdiff.verify(f, wrt=params)
-    except VerifyTimeout as exc:
-        if uses(f, ast.For):
-            # A loop's closed form nests its body once per iteration: SymPy can need minutes
-            # for it (the gradient itself was compared with the reference already).
-            tolerated = "verify took more than its time limit on a program with a loop"
-        elif known_bug(exc, known_bugs):
-            tolerated = f"verify failed by the known bug {known_bug(exc, known_bugs)}"
-        else:
-            # With a traceback of its own: the alarm can stop SymPy at an instruction that
-            # has no line number, and pytest then fails printing the traceback (INTERNALERROR).
-            raise VerifyTimeout(str(exc)) from None
-        if currently_in_test_context():
-            event(tolerated)
+        report = symdiff.verify(f, wrt=params)
     except Exception as exc:
         bug = known_bug(exc, known_bugs)
         if bug is None:
             raise
         if currently_in_test_context():
             event(f"verify failed by the known bug {bug}")
+        return
+    if currently_in_test_context():
+        event(f"verify compared with {report.reference}")
 
 
 @pytest.fixture(scope="module")
@@ -313,13 +260,13 @@ def program_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("random_programs")
 
 
-# No explain phase: its line tracing slows SymPy tenfold on Python < 3.12, so a
-# failure replayed under it can become a different one (a time limit exceeded).
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data())
-def test_random_program_gradient_matches_sympy(program_dir, data):
+# No explain phase: its line tracing slows SymPy tenfold on Python < 3.12.
+FUZZ = dict(deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def check_random_program(program_dir, data):
+    """The property, for one drawn program (see the module docstring)."""
     source, params = data.draw(programs(), label="program")
     note(source)
     sample = data.draw(points(len(params)), label="points")
@@ -333,6 +280,19 @@ def test_random_program_gradient_matches_sympy(program_dir, data):
         event("verify not run: float rounding takes another branch than exact arithmetic")
         return
     check_verify_accepts(f, params)
+
+
+@settings(max_examples=QUICK_EXAMPLES, **FUZZ)
+@given(data=st.data())
+def test_random_program_gradient_matches_sympy(program_dir, data):
+    check_random_program(program_dir, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=MAX_EXAMPLES, **FUZZ)
+@given(data=st.data())
+def test_many_random_program_gradients_match_sympy(program_dir, data):
+    check_random_program(program_dir, data)
 
 
 # ------------------------------------------------------------------ regressions
@@ -424,10 +384,10 @@ REGRESSIONS = [
     # now decided in floats. No sample: the reference skips every point (ROUNDING).
     pytest.param(_program("    u = x\n    if 0.0 < math.sin(math.pi):\n        u = x * y\n    return u + z\n"),
                  [], id="verify_branch_decided_by_rounding"),
-    # issue 6, open: verify spends 20 s and more in SymPy (Piecewise folding the
-    # conditions with simplify_logic) on the `or` of two comparisons with constants
-    # that depend on the first branch; `a` is not even read. Either comparison alone
-    # takes 0.4 s. (KNOWN_VERIFY_BUGS tolerates it in the fuzzer.)
+    # verify spent 20 s and more in SymPy (Piecewise folding the conditions with
+    # simplify_logic) on the `or` of two comparisons with constants that depend on the
+    # first branch; `a` is not even read. A program that branches now gets a closed
+    # form per point, taking the point's branches: no Piecewise.
     pytest.param("import math\nimport numpy as np\n\ndef f(x, y):\n"
                  "    x += float(math.cosh(x))\n"
                  "    if x <= y:\n        c = math.tanh(math.cosh(math.tanh(np.pi)) * (np.cos(x) * x))\n"
@@ -436,10 +396,7 @@ REGRESSIONS = [
                  "math.hypot(math.pi, 0.5) ** math.sin(c) < 1.5:\n        a = 1\n"
                  "    else:\n        a = np.arctan(math.erfc(0.0))\n"
                  "    return np.arctan(c) * c\n",
-                 [(0.3, 2.5), (-1.1, 0.2)], id="verify_slow_piecewise_of_branches",
-                 marks=pytest.mark.xfail(strict=True, raises=VerifyTimeout, reason=(
-                     "issue 6: verify takes more than 20 s building SymPy's Piecewise of "
-                     "an `or` of comparisons with constants set by a branch"))),
+                 [(0.3, 2.5), (-1.1, 0.2)], id="verify_slow_piecewise_of_branches"),
 ]
 
 
@@ -449,7 +406,7 @@ def test_regression_program(tmp_path, source, sample):
     params = tuple(a.arg for a in ast.parse(source).body[-1].args.args)
     if sample:  # (no sample: only verify is in question)
         assert compare(f, params, sample) > 0, "no point of the regression was compared"
-    check_verify_accepts(f, params, known_bugs=(), seconds=REGRESSION_VERIFY_SECONDS)
+    check_verify_accepts(f, params, known_bugs=())
 
 
 # ------------------------------------------------------------------ the checker itself
@@ -531,12 +488,3 @@ def test_checker_skips_a_point_on_a_branch_boundary_without_comparing(tmp_path, 
     skipped = []
     assert compare(f, PARAMS, [(0.5, 0.5, 0.0), (0.5, 0.3, 1.0)], skipped) == 0
     assert skipped == ["on a boundary of a branch", "on a boundary of a branch"]
-
-
-def test_time_limit_fires_again_after_its_exception_is_dropped(monkeypatch):
-    monkeypatch.setattr(sys.modules[__name__], "RETRY_SECONDS", 0.05)
-    with pytest.raises(VerifyTimeout):
-        with time_limit(0.05):
-            with contextlib.suppress(VerifyTimeout):  # dropped, as in a gc callback
-                time.sleep(5)
-            time.sleep(5)
