@@ -84,8 +84,8 @@ def test_verify_catches_a_wrong_rule_in_one_branch():
 
 
 def test_verify_is_not_misled_by_the_point_an_interrupted_check_was_following():
-    # A timeout can interrupt verify while it follows a point through a loop; the point
-    # left behind must not decide the branches of the next check (here x > 0 at x = 5
+    # An exception (KeyboardInterrupt, say) can interrupt verify while it follows a point
+    # through a loop; the point left behind must not decide the branches of the next check (here x > 0 at x = 5
     # for every point, which would make the else branch's gradient look wrong).
     import sympy as sp
 
