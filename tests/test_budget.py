@@ -202,3 +202,14 @@ def test_cli_check_and_explain_take_the_budget(capsys):
 
 def test_budget_defaults_are_documented_values():
     assert Budget() == Budget(max_nodes=20_000, seconds=60.0)
+
+
+def test_a_function_that_branches_gets_the_closed_form_of_each_points_path():
+    def relu_or_sine(x, y):
+        if x > y or y > 1.5:
+            return x * y
+        return math.sin(x)
+
+    report = symdiff.verify(relu_or_sine, wrt=(0, 1))
+    assert report.points == 12 and report.reference == "SymPy"
+    assert not any(form.has(sp.Piecewise) for form in report.closed_form)
