@@ -31,6 +31,7 @@ the generated code.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import keyword
@@ -350,6 +351,9 @@ class _Printer(BlockPrinting):
         args = [self.atom(a) for a in eqn.args]
         if eqn.prim == "call":  # a function of the module's own (see _module)
             return ast.Call(ast.Name(self.functions[id(dict(eqn.params)["callee"])], ast.Load()), args, [])
+        if eqn.prim == "attr":  # self.layer.w, read where the code runs
+            return functools.reduce(lambda value, name: ast.Attribute(value, name, ast.Load()),
+                                    dict(eqn.params)["path"], args[0])
         if eqn.prim == "custom":  # a function with a custom derivative rule, called as spelled
             root, *attrs = dict(eqn.params)["rule"].name.split(".")
             func = ast.Name(root, ast.Load())
