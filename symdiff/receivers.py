@@ -10,7 +10,8 @@ Which functions are methods (`receiver_of`):
     Its class is looked up along the qualname in its module's globals (none for a
     class defined inside a function: then `self.helper(...)` is refused);
   * code symdiff generated for a method carries its `Receiver` (attribute `MARK`),
-    so it is read the same way when it is differentiated again.
+    so it is read the same way when it is differentiated again; other generated code
+    is no method (`symdiff.grad(f, wrt=self)` of a function `f(self, x)` is not).
 `wrt` counts the parameters after self (`own_wrt`); naming self is refused.
 
 Lowering binds the receiver's name to an `ObjectValue`, never an atom:
@@ -83,6 +84,8 @@ def receiver_of(fn) -> Receiver | None:
     if not isinstance(fn, types.FunctionType):
         return None
     code, parts = fn.__code__, fn.__qualname__.split(".")
+    if code.co_filename.startswith("<symdiff "):  # generated code: a method where it is marked so
+        return None
     if not code.co_argcount or code.co_varnames[0] != "self" or len(parts) < 2 or parts[-2] == "<locals>":
         return None
     return Receiver("self", _class_named(fn, parts[:-1]))
