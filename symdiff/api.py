@@ -20,7 +20,7 @@ from .ir import flat_results
 from .errors import ShapeError, SymdiffError
 from .lower import lower
 from .receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
-                        split_object, unbound_function)
+                        receiver_of, split_object, unbound_function)
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -42,8 +42,7 @@ def _derivative(fun, wrt, kind: str):
         else:
             derivation, _ = _derive(kind, source, wrt, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
-        mark(per_fun[key], source.receiver)  # (differentiated again, it is read as a method too)
-    return per_fun[key]
+    return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
 
 
 def _of_specializing(fun, wrt, kind: str):

@@ -22,6 +22,8 @@ Lowering binds the receiver's name to an `ObjectValue`, never an atom:
     carries no gradient. In code specialized to shapes its shape and kind come from
     the object: api passes an `AttributeTable` as `shapes[ATTRIBUTES]`, and the
     attributes read (`AttributeReads`) are part of what a specialization depends on.
+    Code for numbers, generated once for every object, takes it to hold a float, as
+    it takes a parameter it does not differentiate (`1.0 * w` is `w`).
   * `self.helper(x)` calls the function the object's class defines (a def, or a
     staticmethod; a classmethod on cls), found when symdiff transforms the method,
     and inlines it where it is called, as a closure is: it reads self.
@@ -234,9 +236,9 @@ def attribute(lowering, node: ast.Attribute, name: str | None):
     if value.var is None:  # bound (verify, explain): the number it holds now
         number = _read(lowering, node, value.receiver.value[0], path, spelled)
         if not _is_number(number):
-            raise lowering.error(node, f"{spelled} is a {type(number).__name__}; verify and explain of "
-                                 "scalar code read self's attributes as numbers: make the value a "
-                                 "parameter to check it")
+            raise lowering.error(node, f"{spelled} is of type {type(number).__name__}; explain (and verify "
+                                 "of code for numbers) reads self's attributes as numbers: make the "
+                                 "value a parameter to explain it")
         return Const(number)
     params = (("path", path),)
     if lowering.shapes is not None:  # array code: its shape and kind, from the object

@@ -178,11 +178,19 @@ def test_verify_a_bound_and_an_unbound_method():
     assert symdiff.verify(symdiff.grad(model.repeated)).max_error <= 1e-12
 
 
-def test_verify_of_an_unbound_method_without_its_object_is_a_located_error():
+@pytest.mark.parametrize("check", [symdiff.verify, symdiff.explain], ids=["verify", "explain"])
+def test_an_unbound_method_without_its_object_is_a_located_error(check):
     with pytest.raises(symdiff.SymdiffError) as info:
-        symdiff.verify(Model.loss)
+        check(Model.loss)
     assert str(info.value).startswith(f"{cases.__file__}:{line_of('    def loss(self, x):')}:")
     assert "give the object as the first argument" in str(info.value)
+
+
+def test_explain_of_a_method_reading_an_array_attribute_is_a_located_error():
+    with pytest.raises(symdiff.UnsupportedSyntaxError) as info:
+        symdiff.explain(Model().energy, np.array([0.3, -1.1, 0.8]))
+    line = line_of("        return np.sum(self.layer.w * x ** 2) + self.w * np.sum(x)")
+    assert str(info.value).startswith(f"{cases.__file__}:{line}:23: self.layer.w is of type ndarray")
 
 
 def test_explain_a_method_at_a_point():
