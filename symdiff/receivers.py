@@ -26,7 +26,9 @@ Lowering binds the receiver's name to an `ObjectValue`, never an atom:
     it takes a parameter it does not differentiate (`1.0 * w` is `w`).
   * `self.helper(x)` calls the function the object's class defines (a def, or a
     staticmethod; a classmethod on cls), found when symdiff transforms the method,
-    and inlines it where it is called, as a closure is: it reads self.
+    and inlines it where it is called, as a closure is: it reads self. For an
+    unbound method the class is the one defining it, so a helper a subclass
+    defines again is refused: which one runs depends on the object.
   * writing `self.w = ...` (`self.w += ...`, `self.w[i] = ...`) is refused, as is
     the object used as a value.
   * bound to an object (`bound_source`, for verify and explain): the receiver is no
@@ -58,11 +60,13 @@ ARRAY_ATTRIBUTES = frozenset({"T", "shape", "ndim", "size"})
 @dataclass(frozen=True, eq=False)
 class Receiver:
     """A method's object parameter: its name, the class its methods are looked up in
-    (None where unknown), whether it is a class (a classmethod's cls), and `(object,)`
-    where it is bound (verify, explain), else ()."""
+    (None where unknown), whether that is the object's own class (a bound method's)
+    rather than the one defining the method, whether the object is a class (a
+    classmethod's cls), and `(object,)` where it is bound (verify, explain), else ()."""
 
     name: str
     owner: type | None
+    exact: bool = False
     of_class: bool = False
     value: tuple = ()
 
@@ -122,7 +126,7 @@ def unbound_function(method: types.MethodType) -> tuple:
                                   function.__closure__)
         copy.__kwdefaults__, copy.__qualname__ = function.__kwdefaults__, function.__qualname__
         copy.__module__, copy.__doc__ = function.__module__, function.__doc__
-        setattr(copy, MARK, Receiver(code.co_varnames[0], owner, isinstance(obj, type)))
+        setattr(copy, MARK, Receiver(code.co_varnames[0], owner, True, isinstance(obj, type)))
         copies[owner] = copy
     return copies[owner], obj
 
@@ -347,11 +351,23 @@ def _method(lowering, node, receiver: Receiver, name: str, spelled: str) -> tupl
         raise lowering.error(node, f"{spelled} is {what} of class {owner.__name__}, not a method symdiff "
                              "can call here; call a method defined with def in the class (or a "
                              "staticmethod), or a function", UnknownFunctionError)
+    overriding = [c.__name__ for c in _subclasses(owner) if name in vars(c)] if not receiver.exact else []
+    if overriding:  # (which one runs depends on the object's class, known for a bound method only)
+        raise lowering.error(node, f"{spelled} is defined again in {', '.join(overriding)}, a subclass "
+                             f"of {owner.__name__}, so which one runs depends on the object; "
+                             "differentiate the bound method (obj.method)", UnknownFunctionError)
     if not isinstance(function, types.FunctionType) or registered(function) is not None:
         raise lowering.error(node, f"{spelled} is not a Python function symdiff can read (or it has a "
                              "custom derivative rule); call it as a function of the module",
                              UnknownFunctionError)
     return function, takes_object
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in type.__subclasses__(cls):
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 def refuse_change(lowering, target: ast.expr):

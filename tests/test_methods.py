@@ -83,11 +83,19 @@ def test_other_methods_are_found_through_the_class_of_the_object():
     model, sub = Model(), Sub()
     base = symdiff.grad(model.with_helper)
     close(base(0.4), central(model.with_helper, 0.4))
-    close(symdiff.grad(Model.with_helper)(model, 0.4), central(model.with_helper, 0.4))
+    close(symdiff.grad(Model.with_static)(model, 0.4), central(model.with_static, 0.4))
     # a subclass's own squash (atan, not tanh) is what its bound method calls
     gradient = symdiff.grad(sub.with_helper)
     close(gradient(0.4), central(sub.with_helper, 0.4))
     assert "math.tanh" in base.source and "tanh" not in gradient.source
+
+
+def test_an_unbound_method_calling_a_method_a_subclass_overrides_is_a_located_error():
+    # which squash runs depends on the object: only a bound method tells
+    with pytest.raises(symdiff.UnknownFunctionError) as info:
+        symdiff.grad(Model.with_helper)
+    line = line_of("        return self.squash(x) * self.w + self.scaled(x)")
+    assert str(info.value).startswith(f"{cases.__file__}:{line}:16: self.squash is defined again in Sub")
 
 
 def test_a_loop_over_range_of_an_attribute_reads_it_live():
@@ -96,6 +104,8 @@ def test_a_loop_over_range_of_an_attribute_reads_it_live():
     close(gradient(0.9), central(model.repeated, 0.9))
     model.n = 5
     close(gradient(0.9), central(model.repeated, 0.9))
+    # (its gradient code keeps a tape: the Hessian is forward over forward mode)
+    close(symdiff.hessian(model.repeated)(0.9), central(gradient, 0.9))
 
 
 def test_array_attributes_are_part_of_what_array_code_is_specialized_for():
