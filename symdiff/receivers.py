@@ -185,26 +185,33 @@ def own_wrt(fn, wrt):
     if receiver is None:
         return wrt
     lowered = getattr(fn, "lowered", None)
-    if hasattr(fn, "specialized"):  # (a function taking *args that generates code per shapes)
-        names = [p.var.name for p in lowered.params]
-    else:
-        names = list(fn.__code__.co_varnames[:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount])
-    own = names[1:]
+    own = _param_names(fn)[1:]
     listing = ", ".join(own) or "none"
 
+    def where():  # (the def's position, read only for an error)
+        return lowered.loc if lowered is not None else parse_function(fn).loc()
+
     def entry(item):
-        where = lowered.loc if lowered is not None else parse_function(fn).loc()
         if isinstance(item, str) and item == receiver.name:
-            raise WrtError(where, f"wrt={item!r} is the object the method is called on: its attributes "
+            raise WrtError(where(), f"wrt={item!r} is the object the method is called on: its attributes "
                            f"are constants to the derivative; name a parameter after {item} ({listing})")
         if not isinstance(item, int) or isinstance(item, bool):
             return item
         if -len(own) <= item < len(own):
             return own[item]
-        raise WrtError(where, f"wrt={item!r} names no parameter of {fn.__name__} (its parameters after "
+        raise WrtError(where(), f"wrt={item!r} names no parameter of {fn.__name__} (its parameters after "
                        f"{receiver.name}: {listing}); an index counts from the one after {receiver.name}")
 
     return tuple(map(entry, wrt)) if isinstance(wrt, (tuple, list)) else entry(wrt)
+
+
+def _param_names(fn) -> list[str]:
+    """`fn`'s parameters in order (its lowered form's, for code generated per shapes, which
+    takes *args)."""
+    if hasattr(fn, "specialized"):
+        return [p.var.name for p in fn.lowered.params]
+    code = fn.__code__
+    return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
 
 
 # ---------------------------------------------------------------- lowering
