@@ -10,6 +10,7 @@ code.
 from __future__ import annotations
 
 import inspect
+import types
 import weakref
 
 import numpy as np
@@ -19,18 +20,21 @@ from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_cod
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
 from .lower import lower
-from .parse import parse_function
+from .receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
+                        receiver_of, split_object, unbound_function)
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+@bound_alike  # (a bound method: its function's derivative, bound to the object)
 def _derivative(fun, wrt, kind: str):
+    wrt = own_wrt(fun, wrt)  # (a method's: the parameters after self, by name)
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
     if key not in per_fun and hasattr(fun, "specialized"):  # a derivative of array code, again
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
-        source = parse_function(fun)
+        source = method_source(fun)
         lowered = lower(source)
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
@@ -39,7 +43,7 @@ def _derivative(fun, wrt, kind: str):
         else:
             derivation, _ = _derive(kind, source, wrt, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
-    return per_fun[key]
+    return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
 
 
 def _of_specializing(fun, wrt, kind: str):
@@ -84,6 +88,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     signature = inspect.signature(fun)
     simple = all(p.kind == "positional" for p in lowered.params) and not tangents
     specialized = {}
+    reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
 
     def specializing(*args, **kwargs):
         generated, args, kwargs = specialized_for(args, kwargs)
@@ -101,14 +106,15 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             bound.apply_defaults()
             args, kwargs = bound.args + tuple(tail), bound.kwargs
         key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
-        generated = specialized.get(key)
+        generated = specialized.get(key + reads.key(args))
         if generated is None:
             _refuse_masks(lowered, args)
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
+            shapes |= reads.shapes(args)
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
             derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
-            generated = specialized[key] = derivation.function
+            generated = specialized[key + reads.key(args)] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
         return generated, args, kwargs
@@ -269,6 +275,7 @@ def vjp(fun=None, wrt=0):
     return _derivative(fun, wrt, "vjp")
 
 
+@bound_alike
 def jacobian(fun, wrt=0, mode: str | None = None):
     """The Jacobian of `fun`, as a function of its arguments.
 
@@ -298,6 +305,7 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     return jacobian_of
 
 
+@bound_alike
 def hessian(fun, wrt=0):
     """The Hessian of a scalar `fun`, as a function of its arguments: forward mode over
     the generated gradient code (each column one `jvp` of `grad(fun)`).
@@ -356,12 +364,19 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
     """
     from .explanation import explain as derive_explanation
 
-    source = parse_function(fun)
+    obj = None
+    if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed
+        fun, obj = unbound_function(fun)
+    source = method_source(fun)
+    receiver = source.receiver
+    if receiver is not None:  # a method: the numbers its object's attributes hold now are constants
+        obj, args = split_object(source, args, obj)
+        source, wrt = bound_source(source, obj), own_wrt(fun, wrt)
     point = None
     if args or kwargs:
-        bound = inspect.signature(fun).bind(*args, **kwargs)
+        bound = inspect.signature(fun).bind(*(() if receiver is None else (obj,)), *args, **kwargs)
         bound.apply_defaults()
-        point = dict(bound.arguments)
+        point = {n: v for n, v in bound.arguments.items() if receiver is None or n != receiver.name}
     return derive_explanation(source, wrt, point, mode, max_nodes=max_nodes)
 
 
@@ -419,23 +434,33 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     from .symbolic import check
     from .verify_arrays import check_arrays
 
+    obj = None
+    if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed
+        fun, obj = unbound_function(fun)
     if hasattr(fun, "fun") and hasattr(fun, "lowered"):
         fun, wrt = fun.fun, fun.wrt
     budget = Budget(max_nodes, seconds)
-    indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
-    source = parse_function(fun)
+    indices = own_wrt(fun, tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,))
+    source = method_source(fun)
     lowered = lower(source)
     names = [p.var.name for p in lowered.params]
+    receiver = source.receiver
+    if receiver is not None:  # a method: its object fixed, the arguments after it drawn or given
+        obj, args = split_object(source, args if args is not None else (), obj)
+        args, names = args or None, names[1:]
     if not is_array_code(lowered):
         fixed = dict(zip(names, args, strict=True)) if args is not None else None
-        return check(_derivative(fun, indices, "grad").derivation, points, seed, rtol, fixed=fixed,
-                     budget=budget, progress=progress)
+        derivation = derive(bound_source(source, obj), indices)[0] if receiver is not None else \
+            _derivative(fun, indices, "grad").derivation  # (a method: its attributes as numbers)
+        return check(derivation, points, seed, rtol, fixed=fixed, budget=budget, progress=progress)
     if args is None and shapes is None:
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations; give verify "
                          "example arguments (args=...) or their shapes (shapes={'x': (3, 4)})")
     given = dict(zip(names, args, strict=True)) if args is not None else {}
     shapes = {n: np.shape(given[n]) if n in given else tuple((shapes or {}).get(n, ())) for n in names}
-    derivation, _ = derive(source, indices, shapes=shapes)
-    wrt_names = {names[i] for i in derivation.wrt}
+    obj_shapes = AttributeReads(receiver, _signature).shapes((obj,))  # (a method: self and its attributes)
+    derivation, _ = derive(source, indices, shapes=shapes | obj_shapes)
+    wrt_names = {lowered.params[i].var.name for i in derivation.wrt}
     fixed = {n: v for n, v in given.items() if n not in wrt_names}
+    fixed |= {} if receiver is None else {receiver.name: obj}
     return check_arrays(derivation, shapes, min(points, 3), seed, rtol, fixed, budget, progress)

@@ -76,6 +76,8 @@ def eqn_kind(eqn, kinds: list):
         return _call_kinds(dict(eqn.params)["callee"].func, kinds)
     if eqn.prim == "loop":
         return _loop_kinds(dict(eqn.params), kinds)
+    if eqn.prim == "attr":  # (a method's object's attribute: as its value was, or a float)
+        return dict(eqn.params).get("kind", "float")
     if eqn.prim == "pick" and isinstance(kinds[0], tuple):
         index = dict(eqn.params)["index"]
         return "any" if index == "tape" else kinds[0][index]

@@ -18,6 +18,7 @@ from .errors import ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
 from .lower import lower
 from .parse import Source
+from .receivers import mark
 from .reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
 from .simplify import simplify
 
@@ -76,8 +77,9 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
 def is_array_code(func: Func, prims=None) -> bool:
     """Whether `func` uses an operation that is not elementwise (then shapes are needed).
 
-    A `cond` (the merge of an if), a loop and a call are not elementwise but work
-    on numbers too: a loop counts by its body, a call by its callee.
+    A `cond` (the merge of an if), a loop, a call and an attribute of a method's
+    object are not elementwise but work on numbers too: a loop counts by its body,
+    a call by its callee.
     """
     from .primitives import PRIMS
 
@@ -87,7 +89,7 @@ def is_array_code(func: Func, prims=None) -> bool:
             return True
         if eqn.prim == "call" and is_array_code(dict(eqn.params)["callee"].func, prims):
             return True
-        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick", "call"):
+        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick", "call", "attr"):
             return True
     return False
 
@@ -107,7 +109,7 @@ def _compiled(source: Source, indices: tuple, stages: dict, prims) -> Derivation
     emitted and compiled."""
     simplified = stages["simplified"]
     text = emit_source(simplified, prims)
-    function = compile_source(text, simplified.name, _live(source, simplified))
+    function = mark(compile_source(text, simplified.name, _live(source, simplified)), source.receiver)
     return Derivation(stages["lowered"], indices, stages, text, function)
 
 

@@ -31,6 +31,7 @@ the generated code.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import keyword
@@ -50,7 +51,11 @@ _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Po
            "//": ast.FloorDiv, "%": ast.Mod}
 _COMPARE = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
 DEFAULT_ALIASES = {"math": "math", "numpy": "np"}
-HELPERS = {"_scatter_add": '''
+HELPERS = {"_elementwise": '''
+def _elementwise(function, *args):
+    """`function`, written for numbers, applied to each entry of the broadcast arrays `args`."""
+    return np.vectorize(function, otypes=[float])(*args)
+''', "_scatter_add": '''
 def _scatter_add(shape, index, values):
     """Zeros of `shape` with `values` added at `index`: the adjoint of reading x[index]."""
     total = np.zeros(shape)
@@ -350,11 +355,18 @@ class _Printer(BlockPrinting):
         args = [self.atom(a) for a in eqn.args]
         if eqn.prim == "call":  # a function of the module's own (see _module)
             return ast.Call(ast.Name(self.functions[id(dict(eqn.params)["callee"])], ast.Load()), args, [])
+        if eqn.prim == "attr":  # self.layer.w, read where the code runs
+            return functools.reduce(lambda value, name: ast.Attribute(value, name, ast.Load()),
+                                    dict(eqn.params)["path"], args[0])
         if eqn.prim == "custom":  # a function with a custom derivative rule, called as spelled
-            root, *attrs = dict(eqn.params)["rule"].name.split(".")
+            rule = dict(eqn.params)["rule"]
+            root, *attrs = rule.name.split(".")
             func = ast.Name(root, ast.Load())
             for attr in attrs:
                 func = ast.Attribute(func, attr, ast.Load())
+            if rule.elementwise:  # written for numbers, given arrays: entry by entry (custom.py)
+                self.helpers.add("_elementwise")
+                return ast.Call(ast.Name("_elementwise", ast.Load()), [func, *args], [])
             return ast.Call(func, args, [])
         spelled = self.prims[eqn.prim].spelling[eqn.ns]
         if eqn.prim == "cond":

@@ -304,6 +304,8 @@ def format_eqn(eqn: Eqn, prims=None) -> str:
         return f"{eqn.out} = {args[1]} if {args[0]} else {args[2]}"
     if eqn.prim == "call":
         return f"{eqn.out} = {dict(eqn.params)['callee']!r}({', '.join(args)})"
+    if eqn.prim == "attr":
+        return f"{eqn.out} = {'.'.join((args[0], *dict(eqn.params)['path']))}"
     if eqn.prim == "pick":
         return f"{eqn.out} = {args[0]}.{'tape' if dict(eqn.params)['index'] == 'tape' else dict(eqn.params)['index']}"
     if row.infix and len(args) == 2:

@@ -29,6 +29,7 @@ from .lower_calls import CallLowering, LocalFunction
 from .lower_lists import ListLowering, ListValue, RunningList
 from .lower_loops import LoopLowering, NeedsShapes
 from .primitives import CONSTANTS, LIBRARY, PRIMS
+from . import receivers
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
@@ -133,7 +134,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             self.env[arg.arg] = var
             default = self.src.defaults.get(arg.arg, _NO_DEFAULT)
             params.append(Param(var, kind, None if default is _NO_DEFAULT else Const(default)))
-        return tuple(params)
+        return receivers.receiver_params(self, tuple(params))  # a method's self: an object
 
     def statements(self, body: list[ast.stmt], node=None):
         """Lower `body`, a path that ends in a return; its results."""
@@ -162,8 +163,11 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         if value is None:
             raise self.error(node, "return without a value; return the value to differentiate")
         if isinstance(value, ast.Tuple):
-            return tuple(self.expr(v) for v in value.elts)
+            atoms = tuple(self.expr(v) for v in value.elts)
+            receivers.refuse_object(self, value, atoms)
+            return atoms
         atom = self.expr(value, self.result_name)
+        receivers.refuse_object(self, value, (atom,))
         if isinstance(atom, (ListValue, RunningList)):
             raise self.error(value, "a list is returned; return np.stack(list) or sum(list) instead")
         return atom if isinstance(atom, tuple) else (atom,)  # a helper's several values
@@ -177,6 +181,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.assign(stmt.target, stmt.value)
         elif isinstance(stmt, ast.AugAssign):
+            receivers.refuse_change(self, stmt.target)
             if not isinstance(stmt.target, ast.Name):
                 raise self.error(stmt, "augmented assignment to an element or attribute changes a "
                                  "value in place; assign to a new name instead")
@@ -239,6 +244,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             raise self.error(value, "unpacking a value that is not a literal tuple is not supported; "
                              "assign each name on its own")
         else:
+            receivers.refuse_change(self, target)
             raise self.error(target, f"assignment to {type(target).__name__.lower()} changes a value "
                              "in place; assign to a new name instead")
 
@@ -264,6 +270,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
 
     def emit(self, node, prim: str, args, ns: str = "op", name: str | None = None, params=()):
         args = tuple(args)
+        receivers.refuse_object(self, node, args)
         if prim == "sqrt" and ns in ("math", "numpy") and self.squared(args[0]) is not None:
             # sqrt(x**2) is |x|: its derivative at 0 is then abs's, 0, not 0/0
             return self.emit(node, "abs", (self.squared(args[0]),), ns, name, params)
@@ -336,6 +343,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         return ref
 
     def expr_Attribute(self, node, name):
+        read = receivers.attribute(self, node, name)  # self.w: an attribute of a method's object
+        if read is not None:
+            return read
         if is_value(node.value, self.env):
             if node.attr == "T":  # x.T
                 return self.emit(node, "transpose", (self.expr(node.value),), "numpy", name=name)
@@ -401,6 +411,9 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         custom = self.custom_function(node.func)
         if custom is not None:
             return self.custom_call(node, custom, name)
+        method = receivers.method_call(self, node)  # self.helper(x): a method of the object's class
+        if method is not None:
+            return self.inline_call(*method, name)
         target = self.user_function(node.func)
         if target is not None:
             return self.inline_call(node, target, name)

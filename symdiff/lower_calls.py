@@ -84,6 +84,8 @@ class CallLowering:
                              "by position")
         args = [self.expr(a) for a in node.args]
         rule = self.rule(ast.unparse(node.func), ref.fun, ref.partials, self.src.loc(node))
+        if self.shapes is not None and any(isinstance(a, (Var, Const)) and self.shape(a) != () for a in args):
+            rule = rule.on_arrays(len(args))  # (arrays: entry by entry, unless it takes arrays)
         return self.emit(node, "custom", args, name=name, params=(("rule", rule),))
 
     def rule(self, spelled: str, fun, partials: tuple, loc):

@@ -107,7 +107,7 @@ class Source:
     lookup: Callable[[str], Binding | None]
     defaults: dict  # parameter name -> default value
     live: tuple | None = None  # (globals, closure cells by name) of a live function
-
+    receiver: object = None  # a method's object parameter: a receivers.Receiver
 
     @property
     def key(self) -> tuple:
@@ -256,6 +256,13 @@ def parse_file(path: str, name: str) -> Source:
             Loc(path, exc.lineno or 1, exc.offset or 1), f"the file does not parse: {exc.msg}") from None
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
     defs = [n for n in tree.body if isinstance(n, kinds) and n.name == name]
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name.partition(".")[0]]
+    if not defs and classes and "." in name:  # Model.loss: self's attributes exist when the file runs
+        raise SourceUnavailableError(
+            Loc(path, classes[-1].lineno, classes[-1].col_offset + 1),
+            f"{name} is a method of class {classes[-1].name}; the CLI reads the file without running "
+            "it, so it cannot know self's attributes: differentiate the bound method from Python "
+            f"(symdiff.grad(obj.{name.rpartition('.')[2]}))")
     if not defs:
         available = ", ".join(n.name for n in tree.body if isinstance(n, kinds)) or "none"
         raise SourceUnavailableError(

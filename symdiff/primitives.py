@@ -18,6 +18,7 @@ against SymPy and finite differences.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import operator
 from dataclasses import dataclass, field
@@ -399,6 +400,11 @@ ROWS += [
          evaluate=lambda start, stop, step: range(start, stop, step)),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
+    # `self.layer.w` of a method's object (receivers.py): a constant to the derivative, read
+    # where the code runs; its shape and kind (calls.eqn_kind) are known in array code
+    Prim("attr", 1, {"op": "getattr"}, None, shape=lambda obj, path, shape=(), kind="float": shape,
+         evaluate=lambda obj, path, shape=None, kind=None: functools.reduce(getattr, path, obj),
+         kind="any", params=(("path", ()), ("shape", None), ("kind", "float"))),
 ]
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
