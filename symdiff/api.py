@@ -30,6 +30,7 @@ def _derivative(fun, wrt, kind: str):
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
         source = parse_function(fun)
+        resolve_wrt(source, wrt)  # a bad wrt is reported first, even if the body would fail
         lowered = lower(source)
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
@@ -354,6 +355,7 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", **kwargs):
     from .explanation import explain as derive_explanation
 
     source = parse_function(fun)
+    resolve_wrt(source, wrt)  # (before explaining, which may fail on the body)
     point = None
     if args or kwargs:
         bound = inspect.signature(fun).bind(*args, **kwargs)
@@ -403,8 +405,8 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
 
     if hasattr(fun, "fun") and hasattr(fun, "lowered"):
         fun, wrt = fun.fun, fun.wrt
-    indices = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,)
     source = parse_function(fun)
+    indices, _ = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
     lowered = lower(source)
     names = [p.var.name for p in lowered.params]
     if not is_array_code(lowered):

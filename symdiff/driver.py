@@ -17,7 +17,7 @@ from .emit import compile_source, custom_functions, emit_source
 from .errors import ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
 from .lower import lower
-from .parse import Source
+from .parse import Source, refuse_star_params
 from .reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
 from .simplify import simplify
 
@@ -47,15 +47,24 @@ class Derivation:
         return self.stages["simplified"]
 
 
-def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
+def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
     """`wrt` as parameter indices, and whether the caller asked for a tuple.
 
+    `func` is the lowered function, or its parsed source: so a bad `wrt` is reported
+    before lowering, which may fail on the body.
+
     Raises:
-        WrtError: an entry names no parameter, is of the wrong type, or repeats.
+        WrtError: an entry names no parameter, is of the wrong type (bool, float),
+            repeats, or `wrt` is empty.
+        UnsupportedSyntaxError: the source has a *args or **kwargs parameter.
     """
+    if isinstance(func, Source):
+        refuse_star_params(func.node.args, func.loc)  # (then there is no list to check against)
+        names, loc, name = [a.arg for a in func.params], func.loc(), func.name
+    else:
+        names, loc, name = [p.var.name for p in func.params], func.loc, func.name
     many = isinstance(wrt, (tuple, list))
     entries = list(wrt) if many else [wrt]
-    names = [p.var.name for p in func.params]
     listing = ", ".join(names) or "none"
     indices = []
     for entry in entries:
@@ -64,12 +73,12 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
         elif isinstance(entry, int) and not isinstance(entry, bool) and -len(names) <= entry < len(names):
             indices.append(entry % len(names))
         else:
-            raise WrtError(func.loc, f"wrt={entry!r} names no parameter of {func.name} "
+            raise WrtError(loc, f"wrt={entry!r} names no parameter of {name} "
                            f"(parameters: {listing}); pass a parameter name or index")
     if len(set(indices)) != len(indices):
-        raise WrtError(func.loc, f"wrt={wrt!r} names a parameter twice; name each once")
+        raise WrtError(loc, f"wrt={wrt!r} names a parameter twice; name each once")
     if not indices:
-        raise WrtError(func.loc, "wrt=() asks for no gradient; name at least one parameter")
+        raise WrtError(loc, "wrt=() asks for no gradient; name at least one parameter")
     return tuple(indices), many
 
 
@@ -125,8 +134,8 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     from .primitives import PRIMS
 
     prims = prims or PRIMS
+    indices, many = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
     lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
-    indices, many = resolve_wrt(lowered, wrt)
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")

@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
-from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
+from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, is_atom, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
@@ -121,10 +121,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                     tuple(sorted(self.modules.items())), frozenset(self.outside), doc)
 
     def params(self, args: ast.arguments) -> tuple[Param, ...]:
-        for extra in (args.vararg, args.kwarg):
-            if extra is not None:
-                raise self.error(extra, f"*{extra.arg} / **{extra.arg} parameters cannot be "
-                                 "differentiated; list the parameters one by one")
+        refuse_star_params(args, self.src.loc)
         kinds = [(a, "posonly") for a in args.posonlyargs] + [(a, "positional") for a in args.args]
         kinds += [(a, "kwonly") for a in args.kwonlyargs]
         params = []

@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from .custom import registered
-from .errors import Loc, SourceUnavailableError, UnknownFunctionError
+from .errors import Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
 from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
 
@@ -114,6 +114,12 @@ class Source:
         """The identity `UserFunction.key` gives the same function: tells recursion."""
         return (self.filename, _first_line(self.node), self.name)
 
+    @property
+    def params(self) -> list[ast.arg]:
+        """The parameters' nodes in order (positional-only, positional, keyword-only), as
+        lowering numbers them: `wrt` can be checked against them before lowering."""
+        return _all_args(self.node.args)
+
     def loc(self, node: ast.AST | None = None) -> Loc:
         node = node or self.node
         return Loc(self.filename, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
@@ -179,6 +185,15 @@ def _find_node(tree, code, loc):
 
 def _all_args(args: ast.arguments):
     return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def refuse_star_params(args: ast.arguments, locate) -> None:
+    """Raise UnsupportedSyntaxError at a `*args` or `**kwargs` parameter (`locate(node)` is
+    its Loc): its arguments cannot be named or differentiated one by one."""
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            raise UnsupportedSyntaxError(locate(extra), f"*{extra.arg} / **{extra.arg} parameters cannot be "
+                                         "differentiated; list the parameters one by one")
 
 
 def _live_defaults(fn, node) -> dict:
