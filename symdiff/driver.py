@@ -13,8 +13,9 @@ import functools
 import types
 from dataclasses import dataclass, field, replace
 
+from .arguments import entry_check, live_check
 from .emit import compile_source, custom_functions, emit_source
-from .errors import ShapeError, WrtError, room_for_deep_code
+from .errors import ArgumentCheck, ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
 from .lower import lower
 from .parse import Source, refuse_star_params
@@ -111,13 +112,35 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
-def _compiled(source: Source, indices: tuple, stages: dict, prims) -> Derivation:
+def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None) -> Derivation:
     """The derivation whose IR after each pass is `stages`: its simplified function
-    emitted and compiled."""
+    emitted and compiled, beginning with the entry check `checked` if given
+    (`_entry_check`: None for code specialized to shapes)."""
     simplified = stages["simplified"]
-    text = emit_source(simplified, prims)
-    function = compile_source(text, simplified.name, _live(source, simplified))
+    check, located = checked or (None, None)
+    text = emit_source(simplified, prims, check)
+    function = compile_source(text, simplified.name, _live(source, simplified), located)
     return Derivation(stages["lowered"], indices, stages, text, function)
+
+
+def _entry_check(source: Source, lowered: Func, derivative: Func, indices, mode: str):
+    """(the entry check, what it calls) for `derivative`, code generated once for every
+    call (arguments.py); `mode` is 'grad' (its function returns one number) or 'jvp'
+    (a tangent per parameter in `indices` follows the parameters)."""
+    ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
+    names = [p.var.name for p in derivative.params]
+    check = entry_check(derivative, mode == "grad", ints & set(names))
+    return check, argument_check(source, names, indices if mode == "jvp" else ())
+
+
+def argument_check(source: Source, names, tangents=()) -> ArgumentCheck:
+    """The located check of arguments for generated code whose parameters are `names`:
+    the parameters of `source`, then a tangent for each parameter index in `tangents`.
+    An argument refused is reported at its parameter (a tangent at its parameter)."""
+    params = source.params
+    spots = [source.loc(a) for a in params] + [source.loc(params[i]) for i in tangents]
+    # (vjp's cotangents, which follow, are reported at the function)
+    return live_check(names, dict(zip(names[:len(spots)], spots, strict=True)), source.loc())
 
 
 def _deep(derive_function):
@@ -190,7 +213,8 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
         simplified = widen_loop_zeros(simplified, {**shapes, **{
             p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
     stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "jvp") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many
 
 
 @_deep
@@ -208,7 +232,8 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     value, grads = simplified.results[0], simplified.results[1:]
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "vjp") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many
 
 
 @_deep
@@ -233,4 +258,5 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "grad") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many

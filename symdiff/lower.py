@@ -20,6 +20,7 @@ import ast
 
 import numpy as np
 
+from .arguments import is_entry_check
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
@@ -33,7 +34,8 @@ from .primitives import CONSTANTS, LIBRARY, PRIMS
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
 # Names generated code may read from outside: never bound by generated code.
-OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
+OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
+                     "type", "locals", "_check_arguments"})  # (the last three: arguments.py)
 STATEMENT_ADVICE = {
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
@@ -137,6 +139,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         for i, stmt in enumerate(body):
             if i == 0 and _is_docstring(stmt) and node is None:
                 continue
+            if body is self.src.node.body and is_entry_check(stmt, self.src.lookup):
+                continue  # symdiff's check of the arguments of code it generated: no value
             if isinstance(stmt, ast.Return):
                 if i != len(body) - 1:
                     raise self.error(body[i + 1], "code after return is never run; remove it")

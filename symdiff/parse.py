@@ -25,8 +25,9 @@ from typing import Callable
 
 import numpy as np
 
+from .arguments import EntryCheckRef, is_check_definition
 from .custom import registered
-from .errors import Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
+from .errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
 from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
 
@@ -94,7 +95,8 @@ class UserModule:
         return classify(getattr(self.module, attr), f"{self.name}.{attr}")
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | ConstTuple | CustomRef | Unknown | UserFunction | UserModule
+Binding = (ModuleRef | FunctionRef | ConstRef | ConstTuple | CustomRef | Unknown | UserFunction | UserModule
+           | EntryCheckRef)
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,8 @@ def _live_defaults(fn, node) -> dict:
 
 def classify(value, name: str) -> Binding:
     """What a free name's value means to symdiff."""
+    if isinstance(value, ArgumentCheck) or _is_saved_check(value):
+        return EntryCheckRef(name)
     if id(value) in _MODULE_NS:
         return ModuleRef(_MODULE_NS[id(value)], name)
     ref = _FUNCTION_IDS.get(id(value)) if callable(value) else None
@@ -231,6 +235,19 @@ def classify(value, name: str) -> Binding:
         return Unknown(f"{type(value).__name__}, not a number or a tuple of numbers",
                        "pass it as a parameter (a NumPy array, or numbers)")
     return Unknown(f"{type(value).__name__} {name}")
+
+
+def _is_saved_check(value) -> bool:
+    """Whether `value` is the `_check_arguments` of a generated module saved and imported."""
+    if not (isinstance(value, types.FunctionType) and value.__name__ == "_check_arguments"):
+        return False
+    code = value.__code__
+    lines = linecache.getlines(code.co_filename, value.__globals__)
+    try:
+        node = _find_node(_parse_text(code.co_filename, "".join(lines)), code, Loc(code.co_filename, 1, 1))
+    except (SyntaxError, SourceUnavailableError):
+        return False
+    return is_check_definition(node)
 
 
 def _live_lookup(fn):
@@ -304,6 +321,8 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 bindings[local] = _from_import(stmt.module or "", alias.name, local)
+        elif is_check_definition(stmt):  # (a generated module, saved)
+            bindings[stmt.name] = EntryCheckRef(stmt.name)
         elif isinstance(stmt, ast.FunctionDef) and _custom_partials(stmt) == ():
             bindings[stmt.name] = Unknown(f"function {stmt.name} whose custom derivative the CLI cannot "
                                           "read (name each partial by a module-level def)")

@@ -1,0 +1,214 @@
+"""What arguments generated code takes: the check at its entry, refusing the others
+before any of it runs.
+
+Scalar and elementwise code is generated once for every call (api.py returns it
+directly), so it cannot know what it will be called with. Its entry reads
+
+    def grad_f(x, n):
+        \"\"\"Gradient of f with respect to x.\"\"\"
+        if type(x) is not float or type(n) is not int:
+            _check_arguments('grad_f', 'numbers', locals())
+
+The test costs one type comparison per parameter (about 10 ns each; an
+`isinstance` against `numbers.Real` would cost 30 times as much) and is false for
+the arguments the code expects. Only when it is true does `_check_arguments` look
+at the arguments (`locals()` at the entry: the parameters), accept the other
+legitimate kinds and raise for the rest. The helper and the `_argument_error` it
+calls are defined in the emitted module (`HELPERS`, after the function) and raise
+TypeError, so the module runs without symdiff; where symdiff compiles the module
+it binds `_check_arguments` to an `errors.ArgumentCheck` instead, which raises the
+same message as an `ArgumentError` located at the parameter. The frontend
+recognizes that binding, or the printed helper of a saved module, and drops the
+check when the code is differentiated again (`is_entry_check`).
+
+What the helper accepts, by `kind`:
+  * 'numbers': real numbers (float, int, bool, NumPy real scalars, 0-d real
+    arrays): the code calls `math`, branches on values, or does something else
+    only numbers support;
+  * 'arrays': real arrays of any shape too: elementwise code on NumPy functions
+    and operators, differentiated in forward mode;
+  * 'scalar': as 'arrays', but the code is a gradient, whose function must return
+    one number, and elementwise code returns an array of the arguments' broadcast
+    shape: an array that is not 0-d is a NonScalarOutputError.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .errors import ArgumentCheck, Loc
+from .ir import Func, all_eqns
+
+HELPERS = {"_argument_error": '''
+def _argument_error(name, kind, arguments):
+    """The first of `arguments` (parameter -> value) that the generated function `name`
+    does not take: (parameter, message, whether the function's value is the problem), or
+    None. kind 'numbers' takes real numbers; 'arrays' real NumPy arrays too; 'scalar'
+    arrays too, if the function's value, of their broadcast shape, is one number."""
+    takes = "real numbers (float, int, NumPy scalars)"
+    if kind != "numbers":
+        takes = "real numbers and real NumPy arrays"
+    problem, output, first = None, (), None
+    for parameter, value in arguments.items():
+        shape = getattr(value, "shape", ())
+        letter = getattr(getattr(value, "dtype", None), "kind", "O")  # NumPy's: b, i, u, f are real
+        if not isinstance(value, (int, float)) and letter not in "biuf":
+            what = "None" if value is None else f"a {type(value).__name__}"
+            if isinstance(value, (list, tuple)):
+                what = f"{what} of {len(value)} elements"
+            elif hasattr(value, "dtype"):
+                what = f"a NumPy value of dtype {value.dtype}"
+            advice = f"pass a number or np.asarray({parameter})"
+            problem = parameter, what, f"was generated for {takes}", advice, False
+            break
+        if shape and kind == "numbers":
+            why = f"was generated for {takes}: it calls math or branches on values"
+            advice = "pass one number at a time, or write the function with NumPy (np.exp, np.where)"
+            problem = parameter, f"an array of shape {shape}", why, advice, False
+            break
+        pad = len(shape) - len(output)  # broadcasting: aligned on the right, where 1 stretches
+        aligned = zip((1,) * pad + output, (1,) * -pad + shape, strict=True)
+        output = tuple(b if a == 1 else a for a, b in aligned)
+        if shape and first is None:
+            first = parameter
+    if problem is None and output and kind == "scalar":
+        why = f"is a gradient, and the function's value here is an array of shape {output}"
+        advice = "use symdiff.jacobian or symdiff.vjp, or reduce the value (np.sum)"
+        problem = first, f"an array of shape {arguments[first].shape}", why, advice, True
+    if problem is None:
+        return None
+    parameter, what, why, advice, of_value = problem
+    message = f"{name}({', '.join(arguments)}): {parameter} is {what}; {name} {why}; {advice}"
+    return parameter, message, of_value
+''', "_check_arguments": '''
+def _check_arguments(name, kind, arguments):
+    """Raise TypeError, before the generated function `name` runs, if one of `arguments`
+    is of a kind it was not generated for (see _argument_error)."""
+    problem = _argument_error(name, kind, arguments)
+    if problem is not None:
+        raise TypeError(problem[1])
+'''}
+
+# Where the arguments are numbers only: math functions, and builtins other than these
+# (max(x, y), float(x) and int(x) need numbers); a branch or a while loop decides on a
+# value, and `and`, `or`, `not` take its truth.
+_ARRAY_BUILTINS = frozenset({"abs", "pow", "round"})
+_DECIDING = frozenset({"cond", "and", "or", "not"})
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """The check at the entry of shape-agnostic generated code.
+
+    Attributes:
+        kind: what the helper accepts beyond the fast path: 'numbers', 'arrays' or
+            'scalar' (see the module docstring).
+        ints: the parameters whose fast-path type is int (a range's bound, an operand
+            of %): the others are expected to be floats.
+    """
+
+    kind: str
+    ints: frozenset = frozenset()
+
+
+def entry_check(func: Func, scalar_output: bool, ints=frozenset()) -> EntryCheck:
+    """The entry check for the generated function `func` (the derivative that is emitted).
+
+    Args:
+        scalar_output: whether `func` is a gradient, whose function returns one number.
+        ints: the parameters the function uses as integers.
+    """
+    if not _takes_arrays(func):
+        return EntryCheck("numbers", frozenset(ints))
+    return EntryCheck("scalar" if scalar_output else "arrays", frozenset(ints))
+
+
+def _takes_arrays(func: Func) -> bool:
+    """Whether every operation `func` (and each function it calls) runs works on arrays."""
+    for eqn in all_eqns(func):
+        if eqn.prim == "call" and not _takes_arrays(dict(eqn.params)["callee"].func):
+            return False
+        if eqn.ns == "math" or eqn.ns == "builtins" and eqn.prim not in _ARRAY_BUILTINS:
+            return False
+        if eqn.guard or eqn.prim in _DECIDING or eqn.prim == "loop" and dict(eqn.params)["kind"] == "while":
+            return False
+    return True
+
+
+def check_statements(func: Func, check: EntryCheck) -> list[ast.stmt]:
+    """`if type(x) is not float or ...: _check_arguments('grad_f', kind, locals())`, one
+    `if` per three parameters (so that lines stay short); none without parameters."""
+    names = [p.var.name for p in func.params]
+    call = ast.Expr(ast.Call(ast.Name("_check_arguments", ast.Load()), [
+        ast.Constant(func.name), ast.Constant(check.kind), ast.Call(ast.Name("locals", ast.Load()), [], [])], []))
+    statements = []
+    for start in range(0, len(names), 3):
+        tests = [ast.Compare(ast.Call(ast.Name("type", ast.Load()), [ast.Name(n, ast.Load())], []), [ast.IsNot()],
+                             [ast.Name("int" if n in check.ints else "float", ast.Load())])
+                 for n in names[start:start + 3]]
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+        statements.append(ast.If(test, [call], []))
+    return statements
+
+
+_CHECK_DEFINITION = ast.dump(ast.parse(HELPERS["_check_arguments"]).body[0])
+
+
+def is_check_definition(node: ast.stmt) -> bool:
+    """Whether `node` defines the `_check_arguments` emitted here: that of a generated
+    module saved to a file (ast.dump leaves out positions, so it matches as printed)."""
+    return isinstance(node, ast.FunctionDef) and node.name == "_check_arguments" and \
+        ast.dump(node) == _CHECK_DEFINITION
+
+
+def _plain_argument_error():
+    """The emitted `_argument_error`, compiled once from its text for symdiff's own use."""
+    namespace: dict = {}
+    exec(compile(HELPERS["_argument_error"], "<symdiff _argument_error>", "exec"), namespace)  # noqa: S102
+    return namespace["_argument_error"]
+
+
+argument_error = _plain_argument_error()
+
+
+def live_check(names, locs: dict, loc: Loc) -> ArgumentCheck:
+    """What `_check_arguments` is bound to in code symdiff compiles: the emitted check of
+    the parameters `names`, raising errors located at them (`locs`, by name) or at the
+    function (`loc`)."""
+    return ArgumentCheck(argument_error, tuple(names), locs, loc)
+
+
+# ------------------------------------------------ the frontend: the check, read back
+
+@dataclass(frozen=True)
+class EntryCheckRef:
+    """The check symdiff puts at the entry of generated code (arguments.py), bound where
+    symdiff compiled that code: differentiating the code again drops the check."""
+
+    name: str
+
+
+def is_entry_check(stmt: ast.stmt, lookup) -> bool:
+    """Whether `stmt` is the check symdiff emits at the entry of generated code
+    (arguments.py), calling the check symdiff bound there: exactly
+    `if type(x) is not float or type(n) is not int: _check_arguments('grad_f', 'numbers', locals())`.
+    """
+    if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Expr) and isinstance(stmt.body[0].value, ast.Call)):
+        return False
+    call, test = stmt.body[0].value, stmt.test
+    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    return (isinstance(call.func, ast.Name) and isinstance(lookup(call.func.id), EntryCheckRef)
+            and [type(a) for a in call.args] == [ast.Constant, ast.Constant, ast.Call]
+            and not call.keywords and all(map(_is_type_test, tests)))
+
+
+def _is_type_test(test: ast.expr) -> bool:
+    """Whether `test` is `type(x) is not float` (or `int`) of a name `x`."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)):
+        return False
+    left, right = test.left, test.comparators[0]
+    return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type"
+            and len(left.args) == 1 and isinstance(left.args[0], ast.Name) and not left.keywords
+            and isinstance(right, ast.Name) and right.id in ("float", "int"))
