@@ -14,7 +14,8 @@ import weakref
 
 import numpy as np
 
-from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
+from .arguments import TAKEN, check_array_arguments, refuse_tuples
+from .driver import Derivation, argument_check, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
 from .lower import lower
@@ -83,6 +84,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
     signature = inspect.signature(fun)
     simple = all(p.kind == "positional" for p in lowered.params) and not tangents
+    positional = [p.var.name for p in lowered.params if p.kind != "kwonly"]
+    check = argument_check(source, names)
     specialized = {}
 
     def specializing(*args, **kwargs):
@@ -100,6 +103,9 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             bound = signature.bind(*head, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args + tuple(tail), bound.kwargs
+        given = dict(zip(positional, args[:len(positional)], strict=True)) | kwargs
+        if any(type(v) not in TAKEN for v in given.values()):  # (the cost of a call: this test)
+            check_array_arguments(check, specializing.__name__, given)
         key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
         generated = specialized.get(key)
         if generated is None:
@@ -108,6 +114,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
             derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
+            refuse_tuples(check, specializing.__name__, derivation.lowered, given)
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
@@ -151,7 +158,10 @@ def _describe(generated, fun, lowered, indices, kind: str):
 
 def _signature(value) -> tuple:
     """What a specialization depends on: the shape, marked when the value holds booleans
-    (a mask) or integers (so that its gradient code still returns floats)."""
+    (a mask) or integers (so that its gradient code still returns floats), and for a tuple
+    (checked where the code is generated: arguments.refuse_tuples)."""
+    if type(value) is tuple:
+        return ("tuple", _signature(np.asarray(value)))
     shape = np.shape(value)
     if getattr(getattr(value, "dtype", None), "kind", None) == "b":
         return (shape, "bool")

@@ -30,6 +30,10 @@ What the helper accepts, by `kind`:
   * 'scalar': as 'arrays', but the code is a gradient, whose function must return
     one number, and elementwise code returns an array of the arguments' broadcast
     shape: an array that is not 0-d is a NonScalarOutputError.
+
+Array code is generated per argument shape by a wrapper (api.py), which checks each
+call's arguments before it specializes: numbers, NumPy arrays, and flat tuples of
+numbers where the function only reads their entries (`check_array_arguments`).
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import ArgumentCheck, Loc
-from .ir import Func, all_eqns
+from .ir import Func, Var, all_eqns, flat_results, loop_leading_args
 
 HELPERS = {"_argument_error": '''
 def _argument_error(name, kind, arguments):
@@ -212,3 +218,67 @@ def _is_type_test(test: ast.expr) -> bool:
     return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type"
             and len(left.args) == 1 and isinstance(left.args[0], ast.Name) and not left.keywords
             and isinstance(right, ast.Name) and right.id in ("float", "int"))
+
+
+# ------------------------------------------------ array code: its wrapper's check (api.py)
+
+# The types array code takes without a closer look (a tuple: see check_array_arguments).
+TAKEN = frozenset({float, int, bool, np.ndarray, np.float64})
+
+
+def check_array_arguments(check: ArgumentCheck, name: str, given: dict):
+    """Refuse, before the array code `name` runs, one of the arguments `given` (parameter
+    -> value) that is not a number, a NumPy array or a flat tuple of real numbers."""
+    tuples = {n: v for n, v in given.items() if type(v) is tuple}
+    for parameter, value in tuples.items():
+        try:
+            flat = np.ndim(value) == 1 and np.asarray(value).dtype.kind in "biuf"
+        except ValueError:  # (a ragged tuple)
+            flat = False
+        if not flat:
+            check.refuse(parameter, f"{name}({', '.join(given)}): {parameter} is a tuple, not of "
+                         f"numbers; pass np.asarray({parameter})")
+    check(name, "arrays", {n: v for n, v in given.items() if n not in tuples})
+
+
+def refuse_tuples(check: ArgumentCheck, name: str, lowered: Func, given: dict):
+    """Refuse a tuple among the arguments `given` to the array code `name`, generated from
+    `lowered`, unless `lowered` reads only its length and its entries (`x * 2` repeats a
+    tuple, `x + x` joins two)."""
+    sequences = indexed_only(lowered)
+    for parameter, value in given.items():
+        if type(value) is tuple and parameter not in sequences:
+            check.refuse(parameter, f"{name}({', '.join(given)}): {parameter} is a tuple, which "
+                         f"{lowered.name} uses as an array (* repeats a tuple, + joins two); pass "
+                         f"np.asarray({parameter})")
+
+
+def indexed_only(func: Func) -> set[str]:
+    """The parameters `func` reads only as sequences: their length, or one entry at a time
+    (a loop over them), so that a tuple of numbers serves as well as an array there."""
+    return {p.var.name for p in func.params if _indexed_only(func, p.var.name)}
+
+
+def _indexed_only(func: Func, name: str) -> bool:
+    """Whether `func` reads `name` only by `dim` and `x[i]`, also in the loops it passes it to."""
+    if any(isinstance(r, Var) and r.name == name for r in flat_results(func.results)):
+        return False
+    for eqn in func.body:
+        if any(isinstance(c, Var) and c.name == name for c, _ in eqn.guard):
+            return False  # (its truth)
+        uses = [i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name == name]
+        if not uses or eqn.prim == "dim":
+            continue
+        index = dict(eqn.params).get("index", ())
+        if eqn.prim == "getitem" and uses == [0] and len(index) == 1 and index[0][0] in ("arg", "int"):
+            continue  # x[i] (one entry, not x[1:3] nor x[:, 0])
+        if eqn.prim != "loop":
+            return False
+        params = dict(eqn.params)
+        body, lead = params["body"], loop_leading_args(params["kind"])
+        if min(uses) < lead:  # a range's bound, a tape
+            return False
+        inner = body.params[len(body.params) - len(eqn.args) + lead:]  # those of the loop's args
+        if not all(_indexed_only(body, inner[i - lead].var.name) for i in uses):
+            return False
+    return True

@@ -28,6 +28,21 @@ def powers(x, n):
     return s
 
 
+def first_two(x):
+    return x[0] * x[1]
+
+
+def mean_of_doubled(x):
+    return np.mean(x * 2)
+
+
+def weighted(w, xs):
+    s = 0.0
+    for a in xs:
+        s = s + math.tanh(w * a)
+    return s
+
+
 def printing(x, y):
     print(x)
     return x * y

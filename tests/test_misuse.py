@@ -1,6 +1,6 @@
 """Misuse gets a located SymdiffError before any generated code runs (issue 14): grad of
 a value that is not one number, a bad wrt, and arguments of a kind the code was not
-generated for (the entry check of arguments.py)."""
+generated for (the entry check of arguments.py, and array code's wrapper in api.py)."""
 
 import ast
 import inspect
@@ -182,3 +182,26 @@ def test_a_saved_generated_module_is_differentiated_again_in_python_and_by_the_c
 def test_a_look_alike_of_the_check_in_user_code_is_not_dropped():
     with pytest.raises(UnsupportedSyntaxError, match="identity and membership tests"):
         symdiff.grad(cases.looks_like_a_check)  # (only the check symdiff binds is dropped)
+
+
+# ------------------------------------------------ array code, checked by its wrapper
+
+def test_a_list_passed_to_array_code_is_refused_with_advice():
+    with pytest.raises(ArgumentError) as info:
+        symdiff.grad(cases.first_two)([1.0, 2.0])
+    assert str(info.value).startswith(param_loc(cases.first_two, "x") + ": grad_first_two(x): x is a list of 2")
+    assert info.value.detail.endswith("np.asarray(x)")
+    assert np.array_equal(symdiff.grad(cases.first_two)(np.array([1.0, 2.0])), [2.0, 1.0])
+
+
+def test_a_tuple_is_refused_where_array_code_computes_with_it_and_taken_where_it_loops_over_it():
+    with pytest.raises(ArgumentError) as info:  # x * 2 would repeat the tuple: np.mean of it is wrong
+        symdiff.value_and_grad(cases.mean_of_doubled)((1.0, 2.0))
+    assert str(info.value).startswith(param_loc(cases.mean_of_doubled, "x") + ": ")
+    assert "uses as an array" in info.value.detail and "np.asarray(x)" in info.value.detail
+    value, gradient = symdiff.value_and_grad(cases.mean_of_doubled)(np.array([1.0, 2.0]))
+    assert value == 3.0 and np.array_equal(gradient, [1.0, 1.0])
+    w_bar = symdiff.grad(cases.weighted)(0.5, (1.0, -2.0))
+    assert w_bar == pytest.approx(1.0 / math.cosh(0.5) ** 2 - 2.0 / math.cosh(1.0) ** 2, rel=1e-12)
+    with pytest.raises(ArgumentError, match="xs is a tuple, not of numbers"):
+        symdiff.grad(cases.weighted)(0.5, (1.0, (2.0, 3.0)))
