@@ -140,7 +140,7 @@ def argument_check(source: Source, names, tangents=()) -> ArgumentCheck:
     params = source.params
     spots = [source.loc(a) for a in params] + [source.loc(params[i]) for i in tangents]
     # (vjp's cotangents, which follow, are reported at the function)
-    return live_check(names, dict(zip(names[:len(spots)], spots, strict=True)), source.loc())
+    return live_check(dict(zip(names[:len(spots)], spots, strict=True)), source.loc())
 
 
 def _deep(derive_function):

@@ -76,23 +76,21 @@ class ArgumentError(SymdiffError, TypeError):
 
 
 class ArgumentCheck:
-    """What the generated code's `_check_arguments(name, kind, arguments)` is bound to when
-    symdiff compiles it (arguments.py): the same check, raising located errors.
+    """What the generated code's `_check_arguments(name, kind, **arguments)` is bound to
+    when symdiff compiles it (arguments.py): the same check, raising located errors.
 
     `problem(name, kind, arguments)` is the generated module's own `_argument_error`: the
     first argument refused, as (parameter, message, whether the output's shape is the
-    problem), or None. It is given those of `arguments` that are parameters (`names`):
-    `locals()` also holds the closure variables the code reads. A refused argument is an
-    ArgumentError at its parameter in the user's source (`locs`, by name; `loc` where
-    none is known); an output that is not one number a NonScalarOutputError at the
-    function (`loc`).
+    problem), or None. A refused argument is an ArgumentError at its parameter in the
+    user's source (`locs`, by name; `loc` where none is known); an output that is not
+    one number a NonScalarOutputError at the function (`loc`).
     """
 
-    def __init__(self, problem, names: tuple, locs: dict, loc: Loc):
-        self.problem, self.names, self.locs, self.loc = problem, names, locs, loc
+    def __init__(self, problem, locs: dict, loc: Loc):
+        self.problem, self.locs, self.loc = problem, locs, loc
 
-    def __call__(self, name: str, kind: str, arguments: dict):
-        found = self.problem(name, kind, {n: arguments[n] for n in self.names if n in arguments})
+    def __call__(self, name: str, kind: str, /, **arguments):
+        found = self.problem(name, kind, arguments)
         if found is not None:
             parameter, message, output = found
             if output:

@@ -35,7 +35,7 @@ BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.P
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
-                     "type", "locals", "_check_arguments"})  # (the last three: arguments.py)
+                     "type", "_check_arguments"})  # (the last two: arguments.py)
 STATEMENT_ADVICE = {
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",

@@ -48,11 +48,11 @@ def printing(x, y):
     return x * y
 
 
-def not_a_check(name, kind, arguments):
+def not_a_check(name, kind, /, **arguments):
     return None
 
 
 def looks_like_a_check(x):
     if type(x) is not float:
-        not_a_check("looks_like_a_check", "numbers", locals())
+        not_a_check("looks_like_a_check", "numbers", x=x)
     return x * x

@@ -106,7 +106,7 @@ def test_generated_code_reads_like_the_source():
     assert body == '''def grad_three_way(x, y):
     """Gradient of three_way with respect to x, y."""
     if type(x) is not float or type(y) is not float:
-        _check_arguments('grad_three_way', 'numbers', locals())
+        _check_arguments('grad_three_way', 'numbers', x=x, y=y)
     a = x > y
     # line 21: if x > y:
     if a:

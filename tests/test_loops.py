@@ -137,7 +137,7 @@ def test_the_tape_holds_only_what_the_adjoint_reads():
     assert body == '''def grad_sine_map(x, n):
     """Gradient of sine_map with respect to x."""
     if type(x) is not float or type(n) is not int:
-        _check_arguments('grad_sine_map', 'numbers', locals())
+        _check_arguments('grad_sine_map', 'numbers', x=x, n=n)
     y = x
     tape = []
     # line 11: for i in range(n):
