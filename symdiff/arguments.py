@@ -12,14 +12,15 @@ directly), so it cannot know what it will be called with. Its entry reads
 The test costs one type comparison per parameter (about 10 ns each; an
 `isinstance` against `numbers.Real` would cost 30 times as much) and is false for
 the arguments the code expects. Only when it is true does `_check_arguments` look
-at the arguments (by keyword: `locals()` would cost 400 ns more), accept the
-other legitimate kinds and raise for the rest. The helper and the `_argument_error` it
-calls are defined in the emitted module (`HELPERS`, after the function) and raise
-TypeError, so the module runs without symdiff; where symdiff compiles the module
-it binds `_check_arguments` to an `errors.ArgumentCheck` instead, which raises the
-same message as an `ArgumentError` located at the parameter. The frontend
-recognizes that binding, or the printed helper of a saved module, and drops the
-check when the code is differentiated again (`is_entry_check`).
+at the arguments (given by keyword: `locals()` would cost 400 ns more), accept
+the other legitimate kinds and raise for the rest. The helper and the
+`_argument_error` it calls are defined in the emitted module (`HELPERS`, after the
+function) and raise TypeError, so the module runs without symdiff; where symdiff
+compiles the module it binds `_check_arguments` to an `errors.ArgumentCheck`
+instead, which raises the same message as an `ArgumentError` located at the
+parameter. The frontend recognizes that binding, or the printed helper of a saved
+module, and drops the check when the code is differentiated again
+(`is_entry_check`).
 
 What the helper accepts, by `kind`:
   * 'numbers': real numbers (float, int, bool, NumPy real scalars, 0-d real
@@ -135,7 +136,7 @@ def _takes_arrays(func: Func) -> bool:
     for eqn in all_eqns(func):
         if eqn.prim == "call" and not _takes_arrays(dict(eqn.params)["callee"].func):
             return False
-        if eqn.ns == "math" or eqn.ns == "builtins" and eqn.prim not in _ARRAY_BUILTINS:
+        if eqn.ns == "math" or (eqn.ns == "builtins" and eqn.prim not in _ARRAY_BUILTINS):
             return False
         if eqn.guard or eqn.prim in _DECIDING or eqn.prim == "loop" and dict(eqn.params)["kind"] == "while":
             return False
