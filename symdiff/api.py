@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from .arguments import TAKEN, check_array_arguments, refuse_tuples
+from .arguments import all_taken, check_array_arguments, refuse_tuples
 from .driver import Derivation, argument_check, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
@@ -92,6 +92,10 @@ def _specializing(fun, source, lowered, wrt, kind: str):
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
 
+    def given_as_named(args, kwargs) -> dict:
+        """The function's own arguments (not the tangents that follow), by parameter."""
+        return dict(zip(positional, args[:len(positional)], strict=True)) | kwargs
+
     def specialized_for(args, kwargs):
         """The code generated for the shapes of `args` (generating it now if new), and
         the arguments as it takes them."""
@@ -103,9 +107,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             bound = signature.bind(*head, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args + tuple(tail), bound.kwargs
-        given = dict(zip(positional, args[:len(positional)], strict=True)) | kwargs
-        if any(type(v) not in TAKEN for v in given.values()):  # (the cost of a call: this test)
-            check_array_arguments(check, specializing.__name__, given)
+        if not all_taken(args, kwargs):  # (what every call costs: a type test per argument)
+            check_array_arguments(check, specializing.__name__, given_as_named(args, kwargs))
         key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
         generated = specialized.get(key)
         if generated is None:
@@ -114,7 +117,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
             derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
-            refuse_tuples(check, specializing.__name__, derivation.lowered, given)
+            refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
             generated = specialized[key] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
