@@ -22,12 +22,12 @@ readable Python code, checked against SymPy.
 from .api import explain, grad, hessian, jacobian, jvp, value_and_grad, verify, vjp
 from .custom import custom_derivative
 from .explanation import ExplainError, Explanation
-from .errors import (BudgetError, NonScalarOutputError, SourceUnavailableError, SymdiffError,
+from .errors import (ArgumentError, BudgetError, NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
 from .symbolic import VerificationReport
 
 __all__ = [
-    "BudgetError", "ExplainError", "Explanation", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
+    "ArgumentError", "BudgetError", "ExplainError", "Explanation", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
     "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
     "WrtError", "custom_derivative", "explain", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "verify", "vjp",
 ]

@@ -15,8 +15,9 @@ import weakref
 
 import numpy as np
 
+from .arguments import all_taken, check_array_arguments, refuse_tuples
 from .budget import MAX_NODES, SECONDS, Budget
-from .driver import Derivation, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
+from .driver import Derivation, argument_check, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
 from .lower import lower
@@ -35,6 +36,7 @@ def _derivative(fun, wrt, kind: str):
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
         source = method_source(fun)
+        resolve_wrt(source, wrt)  # a bad wrt is reported first, even if the body would fail
         lowered = lower(source)
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
@@ -87,12 +89,21 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
     signature = inspect.signature(fun)
     simple = all(p.kind == "positional" for p in lowered.params) and not tangents
+    positional = [p.var.name for p in lowered.params if p.kind != "kwonly"]
+    receiver = source.receiver.name if source.receiver is not None else None  # (a method's self: an object)
+    check = argument_check(source, names)
     specialized = {}
     reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
 
     def specializing(*args, **kwargs):
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
+
+    def given_as_named(args, kwargs) -> dict:
+        """The function's own arguments (not the tangents that follow, nor a method's
+        object), by parameter."""
+        given = dict(zip(positional, args[:len(positional)], strict=True)) | kwargs
+        return {n: v for n, v in given.items() if n != receiver}
 
     def specialized_for(args, kwargs):
         """The code generated for the shapes of `args` (generating it now if new), and
@@ -105,6 +116,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             bound = signature.bind(*head, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args + tuple(tail), bound.kwargs
+        if not all_taken(args, kwargs):  # (what every call costs: a type test per argument)
+            check_array_arguments(check, specializing.__name__, given_as_named(args, kwargs))
         key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
         generated = specialized.get(key + reads.key(args))
         if generated is None:
@@ -114,6 +127,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
             derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
+            refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
             generated = specialized[key + reads.key(args)] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
             specializing.lowered = derivation.lowered
@@ -157,7 +171,10 @@ def _describe(generated, fun, lowered, indices, kind: str):
 
 def _signature(value) -> tuple:
     """What a specialization depends on: the shape, marked when the value holds booleans
-    (a mask) or integers (so that its gradient code still returns floats)."""
+    (a mask) or integers (so that its gradient code still returns floats), and for a tuple
+    (checked where the code is generated: arguments.refuse_tuples)."""
+    if type(value) is tuple:
+        return ("tuple", _signature(np.asarray(value)))
     shape = np.shape(value)
     if getattr(getattr(value, "dtype", None), "kind", None) == "b":
         return (shape, "bool")
@@ -372,6 +389,7 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
     if receiver is not None:  # a method: the numbers its object's attributes hold now are constants
         obj, args = split_object(source, args, obj)
         source, wrt = bound_source(source, obj), own_wrt(fun, wrt)
+    resolve_wrt(source, wrt)  # (before explaining, which may fail on the body)
     point = None
     if args or kwargs:
         bound = inspect.signature(fun).bind(*(() if receiver is None else (obj,)), *args, **kwargs)
@@ -440,8 +458,9 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     if hasattr(fun, "fun") and hasattr(fun, "lowered"):
         fun, wrt = fun.fun, fun.wrt
     budget = Budget(max_nodes, seconds)
-    indices = own_wrt(fun, tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,))
+    indices = own_wrt(fun, tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,))  # (names, for a method)
     source = method_source(fun)
+    resolve_wrt(source, indices)  # (before lowering, which may fail on the body)
     lowered = lower(source)
     names = [p.var.name for p in lowered.params]
     receiver = source.receiver

@@ -17,7 +17,7 @@ import os
 import sys
 
 from .budget import MAX_NODES, SECONDS, Budget
-from .driver import STAGES, derive, derive_forward, is_array_code
+from .driver import STAGES, derive, derive_forward, is_array_code, resolve_wrt
 from .errors import SymdiffError
 from .ir import format_program
 from .lower import lower
@@ -145,6 +145,7 @@ def run_explain(args) -> str:
     if args.format in ("svg", "png") and not args.output:
         raise SymdiffError(_arg_loc(), f"--format {args.format} writes a file: give --output PATH")
     source = parse_file(path, name)
+    resolve_wrt(source, _parse_wrt(args.wrt))  # a bad --wrt is reported before the body
     lowered = lower(source)
     point = _parse_point(args.at, args.shape, args.seed, lowered)
     result = explain(source, _parse_wrt(args.wrt), point, args.mode, max_nodes=args.max_nodes)
@@ -240,6 +241,7 @@ def run(args) -> str:
                            "(the tangent code returns the value already; --check verifies the "
                            "gradient): drop --mode forward")
     source = parse_file(path, name)
+    resolve_wrt(source, _parse_wrt(args.wrt))  # a bad --wrt is reported before the body
     lowered = lower(source)
     if is_array_code(lowered) and not args.shape:
         raise SymdiffError(lowered.loc, f"{name} uses array operations, so its derivative depends "

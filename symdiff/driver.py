@@ -13,11 +13,12 @@ import functools
 import types
 from dataclasses import dataclass, field, replace
 
+from .arguments import entry_check, live_check
 from .emit import compile_source, custom_functions, emit_source
-from .errors import ShapeError, WrtError, room_for_deep_code
+from .errors import ArgumentCheck, ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
 from .lower import lower
-from .parse import Source
+from .parse import Source, refuse_star_params
 from .receivers import mark
 from .reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
 from .simplify import simplify
@@ -48,15 +49,24 @@ class Derivation:
         return self.stages["simplified"]
 
 
-def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
+def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
     """`wrt` as parameter indices, and whether the caller asked for a tuple.
 
+    `func` is the lowered function, or its parsed source: so a bad `wrt` is reported
+    before lowering, which may fail on the body.
+
     Raises:
-        WrtError: an entry names no parameter, is of the wrong type, or repeats.
+        WrtError: an entry names no parameter, is of the wrong type (bool, float),
+            repeats, or `wrt` is empty.
+        UnsupportedSyntaxError: the source has a *args or **kwargs parameter.
     """
+    if isinstance(func, Source):
+        refuse_star_params(func.node.args, func.loc)  # (then there is no list to check against)
+        names, loc, name = [a.arg for a in func.params], func.loc(), func.name
+    else:
+        names, loc, name = [p.var.name for p in func.params], func.loc, func.name
     many = isinstance(wrt, (tuple, list))
     entries = list(wrt) if many else [wrt]
-    names = [p.var.name for p in func.params]
     listing = ", ".join(names) or "none"
     indices = []
     for entry in entries:
@@ -65,12 +75,12 @@ def resolve_wrt(func: Func, wrt) -> tuple[tuple[int, ...], bool]:
         elif isinstance(entry, int) and not isinstance(entry, bool) and -len(names) <= entry < len(names):
             indices.append(entry % len(names))
         else:
-            raise WrtError(func.loc, f"wrt={entry!r} names no parameter of {func.name} "
+            raise WrtError(loc, f"wrt={entry!r} names no parameter of {name} "
                            f"(parameters: {listing}); pass a parameter name or index")
     if len(set(indices)) != len(indices):
-        raise WrtError(func.loc, f"wrt={wrt!r} names a parameter twice; name each once")
+        raise WrtError(loc, f"wrt={wrt!r} names a parameter twice; name each once")
     if not indices:
-        raise WrtError(func.loc, "wrt=() asks for no gradient; name at least one parameter")
+        raise WrtError(loc, "wrt=() asks for no gradient; name at least one parameter")
     return tuple(indices), many
 
 
@@ -104,13 +114,36 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
-def _compiled(source: Source, indices: tuple, stages: dict, prims) -> Derivation:
+def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None) -> Derivation:
     """The derivation whose IR after each pass is `stages`: its simplified function
-    emitted and compiled."""
+    emitted and compiled, beginning with the entry check `checked` if given
+    (`_entry_check`: None for code specialized to shapes)."""
     simplified = stages["simplified"]
-    text = emit_source(simplified, prims)
-    function = mark(compile_source(text, simplified.name, _live(source, simplified)), source.receiver)
+    check, located = checked or (None, None)
+    text = emit_source(simplified, prims, check)
+    function = mark(compile_source(text, simplified.name, _live(source, simplified), located), source.receiver)
     return Derivation(stages["lowered"], indices, stages, text, function)
+
+
+def _entry_check(source: Source, lowered: Func, derivative: Func, indices, mode: str):
+    """(the entry check, what it calls) for `derivative`, code generated once for every
+    call (arguments.py); `mode` is 'grad' (its function returns one number) or 'jvp'
+    (a tangent per parameter in `indices` follows the parameters)."""
+    ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
+    names = [p.var.name for p in derivative.params]
+    objects = {source.receiver.name} if source.receiver is not None else set()  # (a method's self)
+    check = entry_check(derivative, mode == "grad", ints & set(names), objects)
+    return check, argument_check(source, names, indices if mode == "jvp" else ())
+
+
+def argument_check(source: Source, names, tangents=()) -> ArgumentCheck:
+    """The located check of arguments for generated code whose parameters are `names`:
+    the parameters of `source`, then a tangent for each parameter index in `tangents`.
+    An argument refused is reported at its parameter (a tangent at its parameter)."""
+    params = source.params
+    spots = [source.loc(a) for a in params] + [source.loc(params[i]) for i in tangents]
+    # (vjp's cotangents, which follow, are reported at the function)
+    return live_check(dict(zip(names[:len(spots)], spots, strict=True)), source.loc())
 
 
 def _deep(derive_function):
@@ -127,8 +160,8 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     from .primitives import PRIMS
 
     prims = prims or PRIMS
+    indices, many = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
     lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
-    indices, many = resolve_wrt(lowered, wrt)
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
@@ -183,7 +216,8 @@ def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
         simplified = widen_loop_zeros(simplified, {**shapes, **{
             p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
     stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "jvp") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many
 
 
 @_deep
@@ -201,7 +235,8 @@ def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
     value, grads = simplified.results[0], simplified.results[1:]
     simplified = replace(simplified, results=(value, grads if many else grads[0]))
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "vjp") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many
 
 
 @_deep
@@ -226,4 +261,5 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
         grads = tuple(simplified.results[1:] if with_value else simplified.results)
         simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
     stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    return _compiled(source, indices, stages, prims), many
+    checked = _entry_check(source, lowered, simplified, indices, "grad") if shapes is None else None
+    return _compiled(source, indices, stages, prims, checked), many

@@ -21,6 +21,9 @@ Invariants of the output:
     each block; a branch value used only by its merge is assigned to the
     merged name directly, so a branch reads as it was written. A merge with
     no block to go into is printed `y = a if c else b`;
+  * given an entry check (arguments.py, for code generated once for every
+    call), the function begins with it, and the two helpers it calls follow the
+    function, last in the module;
   * the same IR gives byte-identical text.
 
 `compile_source(text, name)` compiles the text under a recognisable file name
@@ -43,6 +46,8 @@ import types
 import astor
 import numpy as np
 
+from .arguments import HELPERS as CHECK_HELPERS
+from .arguments import EntryCheck, check_statements
 from .ir import Const, Func, NameAllocator, Var, flat_results
 from .emit_blocks import BlockPrinting, blocks, coalesced
 from .primitives import PRIMS
@@ -77,14 +82,15 @@ def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
     return tree
 
 
-def emit_source(func: Func, prims=PRIMS) -> str:
-    """The Python source text of a module defining `func`.
+def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None) -> str:
+    """The Python source text of a module defining `func`, beginning with the entry
+    check `check` (arguments.py) if one is given.
 
     Each block (a loop, its adjoint, an if) is preceded by a comment naming the
     source line it comes from: the tree holds a marker statement there (a name,
     `__symdiff_comment_3__`), which the printed text replaces by the comment.
     """
-    module, comments = _module(func, prims)
+    module, comments = _module(func, prims, check)
     # One statement per line: astor's default would wrap long lines mid-expression.
     text = astor.to_source(module, pretty_source="".join)
     return _MARKER.sub(lambda m: f"{m[1]}# {comments[int(m[2])]}\n", text)
@@ -93,9 +99,9 @@ def emit_source(func: Func, prims=PRIMS) -> str:
 _MARKER = re.compile(r"^( *)__symdiff_comment_(\d+)__\n", re.MULTILINE)
 
 
-def emit_module(func: Func, prims=PRIMS) -> ast.Module:
+def emit_module(func: Func, prims=PRIMS, check: EntryCheck | None = None) -> ast.Module:
     """The `ast.Module` defining `func` (see the module docstring), without comments."""
-    module, _ = _module(func, prims)
+    module, _ = _module(func, prims, check)
     for node in ast.walk(module):
         for field in ("body", "orelse"):
             statements = getattr(node, field, None)
@@ -104,7 +110,7 @@ def emit_module(func: Func, prims=PRIMS) -> ast.Module:
     return module
 
 
-def _module(func: Func, prims) -> tuple[ast.Module, list[str]]:
+def _module(func: Func, prims, check: EntryCheck | None) -> tuple[ast.Module, list[str]]:
     """The module: the header, each function `func` calls (callees first), then `func`.
 
     Callees that print the same (one helper lowered for two shapes) are defined once.
@@ -112,7 +118,10 @@ def _module(func: Func, prims) -> tuple[ast.Module, list[str]]:
     callees = _callees(func)
     aliases = {**DEFAULT_ALIASES, **dict(func.modules)}
     printers = [_Printer(c.func, prims, aliases) for c in callees] + [_Printer(func, prims, aliases)]
-    taken = {func.name, "_symdiff_factory", *HELPERS}
+    checked = check is not None and bool(func.params)  # (only `func` is called from outside)
+    if checked:
+        printers[-1].entry = check_statements(func, check)
+    taken = {func.name, "_symdiff_factory", *HELPERS, *CHECK_HELPERS}
     for printer in printers:
         taken |= NameAllocator.for_func(printer.func).taken | set(printer.names.values())
     names, functions, printed = NameAllocator(taken), {}, {}
@@ -132,8 +141,10 @@ def _module(func: Func, prims) -> tuple[ast.Module, list[str]]:
             definition.name = printed[text] = functions[id(callee)] = names.fresh(
                 base if base.isidentifier() and not keyword.iskeyword(base) else "helper")
         definitions.append(definition)
+    # The check's helpers come last: what is read first is the derivative.
+    helpers = [ast.parse(CHECK_HELPERS[n]).body[0] for n in ("_check_arguments", "_argument_error") if checked]
     # No source positions: the tree is printed, never compiled directly.
-    return ast.Module(body=_header(printers, aliases) + definitions, type_ignores=[]), comments
+    return ast.Module(body=_header(printers, aliases) + definitions + helpers, type_ignores=[]), comments
 
 
 def _callees(func: Func) -> list:
@@ -165,7 +176,7 @@ def custom_functions(func: Func) -> dict:
     return {rule.name: rule.fun for rule in rules if rule.fun is not None and "." not in rule.name}
 
 
-def compile_source(source: str, name: str, live=None):
+def compile_source(source: str, name: str, live=None, check=None):
     """Compile generated `source` and return its function `name`.
 
     The code's file name is `<symdiff name hash>`, registered with `linecache`.
@@ -177,6 +188,9 @@ def compile_source(source: str, name: str, live=None):
             variables through the original's own cells, and only the modules
             the globals lack through cells of its own, so rebinding a constant
             affects the function and its derivative alike.
+        check: what the module's `_check_arguments` is bound to instead of its
+            printed definition (an `errors.ArgumentCheck`, raising located errors);
+            None to keep the printed one.
     """
     digest = hashlib.sha1(source.encode()).hexdigest()[:8]
     filename = f"<symdiff {name} {digest}>"
@@ -184,8 +198,14 @@ def compile_source(source: str, name: str, live=None):
     if live is None:
         namespace = {"__name__": "symdiff.generated"}
         exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+        if check is not None and "_check_arguments" in namespace:
+            namespace["_check_arguments"] = check
         return namespace[name]
-    return _bind_live(ast.parse(source, filename), name, filename, *live)
+    module = ast.parse(source, filename)
+    if check is not None and any(getattr(s, "name", None) == "_check_arguments" for s in module.body):
+        module.body = [s for s in module.body if getattr(s, "name", None) not in CHECK_HELPERS]
+        live = live[0], {**live[1], "_check_arguments": types.CellType(check)}
+    return _bind_live(module, name, filename, *live)
 
 
 def _bind_live(module: ast.Module, name: str, filename: str, globals_: dict, cells: dict):
@@ -234,6 +254,7 @@ class _Printer(BlockPrinting):
         self.ranges: dict[str, object] = {}  # a tape that is a range -> its `range` equation
         self.imports: set[str] = set()
         self.helpers: set[str] = set()
+        self.entry: list[ast.stmt] = []  # the check of the arguments, first (arguments.py)
         self.constants: dict[str, object] = {}
         self.uses = _count_uses(func)
         self.inline: dict[str, ast.expr] = {}
@@ -264,6 +285,7 @@ class _Printer(BlockPrinting):
         statements: list[ast.stmt] = []
         if self.func.doc:
             statements.append(ast.Expr(ast.Constant(self.func.doc)))
+        statements += self.entry
         self.statements(self.func.body, statements)
         for node in ast.walk(ast.Module(statements, [])):
             if isinstance(node, ast.If) and not node.body:  # only an else: if not c

@@ -75,6 +75,38 @@ class BudgetError(SymdiffError):
     compared anything."""
 
 
+class ArgumentError(SymdiffError, TypeError):
+    """An argument of a kind the generated code was not generated for (a list where it
+    takes numbers, an array where it uses `math`), refused before that code runs."""
+
+
+class ArgumentCheck:
+    """What the generated code's `_check_arguments(name, kind, **arguments)` is bound to
+    when symdiff compiles it (arguments.py): the same check, raising located errors.
+
+    `problem(name, kind, arguments)` is the generated module's own `_argument_error`: the
+    first argument refused, as (parameter, message, whether the output's shape is the
+    problem), or None. A refused argument is an ArgumentError at its parameter in the
+    user's source (`locs`, by name; `loc` where none is known); an output that is not
+    one number a NonScalarOutputError at the function (`loc`).
+    """
+
+    def __init__(self, problem, locs: dict, loc: Loc):
+        self.problem, self.locs, self.loc = problem, locs, loc
+
+    def __call__(self, name: str, kind: str, /, **arguments):
+        found = self.problem(name, kind, arguments)
+        if found is not None:
+            parameter, message, output = found
+            if output:
+                raise NonScalarOutputError(self.loc, message)
+            self.refuse(parameter, message)
+
+    def refuse(self, parameter: str, message: str):
+        """Raise ArgumentError(message) at `parameter`."""
+        raise ArgumentError(self.locs.get(parameter, self.loc), message)
+
+
 RECURSION_ROOM = 20_000  # frames: walking a 200-deep expression takes about 1,000
 
 

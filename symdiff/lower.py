@@ -20,9 +20,10 @@ import ast
 
 import numpy as np
 
+from .arguments import is_entry_check
 from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
 from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
-from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule
+from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
 from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
 from .lower_branches import BranchLowering, always_returns, is_atom, returns_somewhere
 from .lower_calls import CallLowering, LocalFunction
@@ -34,7 +35,8 @@ from . import receivers
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
 # Names generated code may read from outside: never bound by generated code.
-OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow"})
+OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
+                     "type", "_check_arguments"})  # (the last two: arguments.py)
 STATEMENT_ADVICE = {
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
@@ -122,10 +124,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
                     tuple(sorted(self.modules.items())), frozenset(self.outside), doc)
 
     def params(self, args: ast.arguments) -> tuple[Param, ...]:
-        for extra in (args.vararg, args.kwarg):
-            if extra is not None:
-                raise self.error(extra, f"*{extra.arg} / **{extra.arg} parameters cannot be "
-                                 "differentiated; list the parameters one by one")
+        refuse_star_params(args, self.src.loc)
         kinds = [(a, "posonly") for a in args.posonlyargs] + [(a, "positional") for a in args.args]
         kinds += [(a, "kwonly") for a in args.kwonlyargs]
         params = []
@@ -141,6 +140,8 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         for i, stmt in enumerate(body):
             if i == 0 and _is_docstring(stmt) and node is None:
                 continue
+            if body is self.src.node.body and is_entry_check(stmt, self.src.lookup):
+                continue  # symdiff's check of the arguments of code it generated: no value
             if isinstance(stmt, ast.Return):
                 if i != len(body) - 1:
                     raise self.error(body[i + 1], "code after return is never run; remove it")

@@ -25,8 +25,9 @@ from typing import Callable
 
 import numpy as np
 
+from .arguments import EntryCheckRef, is_check_definition
 from .custom import registered
-from .errors import Loc, SourceUnavailableError, UnknownFunctionError
+from .errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
 from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
 
@@ -94,7 +95,8 @@ class UserModule:
         return classify(getattr(self.module, attr), f"{self.name}.{attr}")
 
 
-Binding = ModuleRef | FunctionRef | ConstRef | ConstTuple | CustomRef | Unknown | UserFunction | UserModule
+Binding = (ModuleRef | FunctionRef | ConstRef | ConstTuple | CustomRef | Unknown | UserFunction | UserModule
+           | EntryCheckRef)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,14 @@ class Source:
     def key(self) -> tuple:
         """The identity `UserFunction.key` gives the same function: tells recursion."""
         return (self.filename, _first_line(self.node), self.name)
+
+    @property
+    def params(self) -> list[ast.arg]:
+        """The parameters' nodes in order (positional-only, positional, keyword-only), as
+        lowering numbers them: `wrt` can be checked against them before lowering. (A
+        method's self bound to its object is no parameter: lowering drops it.)"""
+        params = _all_args(self.node.args)
+        return params[1:] if self.receiver is not None and self.receiver.value else params
 
     def loc(self, node: ast.AST | None = None) -> Loc:
         node = node or self.node
@@ -181,6 +191,15 @@ def _all_args(args: ast.arguments):
     return [*args.posonlyargs, *args.args, *args.kwonlyargs]
 
 
+def refuse_star_params(args: ast.arguments, locate) -> None:
+    """Raise UnsupportedSyntaxError at a `*args` or `**kwargs` parameter (`locate(node)` is
+    its Loc): its arguments cannot be named or differentiated one by one."""
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            raise UnsupportedSyntaxError(locate(extra), f"*{extra.arg} / **{extra.arg} parameters cannot be "
+                                         "differentiated; list the parameters one by one")
+
+
 def _live_defaults(fn, node) -> dict:
     positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
     values = fn.__defaults__ or ()
@@ -191,6 +210,8 @@ def _live_defaults(fn, node) -> dict:
 
 def classify(value, name: str) -> Binding:
     """What a free name's value means to symdiff."""
+    if isinstance(value, ArgumentCheck) or _is_saved_check(value):
+        return EntryCheckRef(name)
     if id(value) in _MODULE_NS:
         return ModuleRef(_MODULE_NS[id(value)], name)
     ref = _FUNCTION_IDS.get(id(value)) if callable(value) else None
@@ -216,6 +237,19 @@ def classify(value, name: str) -> Binding:
         return Unknown(f"{type(value).__name__}, not a number or a tuple of numbers",
                        "pass it as a parameter (a NumPy array, or numbers)")
     return Unknown(f"{type(value).__name__} {name}")
+
+
+def _is_saved_check(value) -> bool:
+    """Whether `value` is the `_check_arguments` of a generated module saved and imported."""
+    if not (isinstance(value, types.FunctionType) and value.__name__ == "_check_arguments"):
+        return False
+    code = value.__code__
+    lines = linecache.getlines(code.co_filename, value.__globals__)
+    try:
+        node = _find_node(_parse_text(code.co_filename, "".join(lines)), code, Loc(code.co_filename, 1, 1))
+    except (SyntaxError, SourceUnavailableError):
+        return False
+    return is_check_definition(node)
 
 
 def _live_lookup(fn):
@@ -296,6 +330,8 @@ def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 bindings[local] = _from_import(stmt.module or "", alias.name, local)
+        elif is_check_definition(stmt):  # (a generated module, saved)
+            bindings[stmt.name] = EntryCheckRef(stmt.name)
         elif isinstance(stmt, ast.FunctionDef) and _custom_partials(stmt) == ():
             bindings[stmt.name] = Unknown(f"function {stmt.name} whose custom derivative the CLI cannot "
                                           "read (name each partial by a module-level def)")

@@ -18,6 +18,13 @@ def module_from_text(tmp_path, name: str, text: str):
     return module
 
 
+def defined(module_text: str, name: str) -> str:
+    """The definition of function `name` in printed generated code (not the helpers around it)."""
+    start = module_text.index(f"def {name}(")
+    end = module_text.find("\n\n\ndef ", start)
+    return module_text[start:] if end == -1 else module_text[start:end + 1]
+
+
 def assert_jvp_agrees_with_grad(fun, names, params, points, rtol: float = 1e-9):
     """At each point, along a random direction: <J x_dot> from `symdiff.jvp` equals
     <grad, x_dot> from `symdiff.grad` (the dot-product identity), the tangent is one
