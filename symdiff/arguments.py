@@ -4,21 +4,21 @@ before any of it runs.
 Scalar and elementwise code is generated once for every call (api.py returns it
 directly), so it cannot know what it will be called with. Its entry reads
 
-    def grad_f(x, n):
+    def grad_f(x, y, n):
         \"\"\"Gradient of f with respect to x.\"\"\"
-        if type(x) is not float or type(n) is not int:
-            _check_arguments('grad_f', 'numbers', x=x, n=n)
+        if not (type(x) is type(y) is float and type(n) is int):
+            _check_arguments('grad_f', 'numbers', x=x, y=y, n=n)
 
 The test costs one type comparison per parameter (about 10 ns each; an
 `isinstance` against `numbers.Real` would cost 30 times as much) and is false for
 the arguments the code expects. Only when it is true does `_check_arguments` look
 at the arguments (given by keyword: `locals()` would cost 400 ns more), accept
-the other legitimate kinds and raise for the rest. The helper and the
-`_argument_error` it calls are defined in the emitted module (`HELPERS`, after the
-function) and raise TypeError, so the module runs without symdiff; where symdiff
-compiles the module it binds `_check_arguments` to an `errors.ArgumentCheck`
-instead, which raises the same message as an `ArgumentError` located at the
-parameter. The frontend recognizes that binding, or the printed helper of a saved
+the other legitimate kinds and raise for the rest. The helper is defined in the
+emitted module (`HELPERS`, after the function, eight lines) and raises a short
+TypeError, so the module runs without symdiff; where symdiff compiles the module
+it binds `_check_arguments` to an `errors.ArgumentCheck` instead, which says what
+was given, what the code takes and what to do (`argument_error`), as an
+`ArgumentError` located at the parameter (or a NonScalarOutputError). The frontend recognizes that binding, or the printed helper of a saved
 module, and drops the check when the code is differentiated again
 (`is_entry_check`).
 
@@ -47,55 +47,58 @@ import numpy as np
 from .errors import ArgumentCheck, Loc
 from .ir import Func, Var, all_eqns, flat_results, loop_leading_args
 
-HELPERS = {"_argument_error": '''
-def _argument_error(name, kind, arguments):
+HELPERS = {"_check_arguments": '''
+def _check_arguments(name, kind, /, **arguments):
+    """Raise TypeError before `name` runs if an argument is not a real number, or for
+    kind 'arrays' a real NumPy array (symdiff, where it compiles this, says more)."""
+    for parameter, value in arguments.items():
+        dtype = getattr(getattr(value, 'dtype', None), 'kind', '')
+        real = isinstance(value, (int, float)) or dtype in ('b', 'i', 'u', 'f')
+        if not real or kind != 'arrays' and getattr(value, 'ndim', 0):
+            raise TypeError(f'{name}: {parameter} is a {type(value).__name__}; it takes {kind}')
+'''}
+
+
+def argument_error(name: str, kind: str, arguments: dict):
     """The first of `arguments` (parameter -> value) that the generated function `name`
     does not take: (parameter, message, whether the function's value is the problem), or
     None. kind 'numbers' takes real numbers; 'arrays' real NumPy arrays too; 'scalar'
     arrays too, if the function's value, of their broadcast shape, is one number."""
-    takes = "real numbers (float, int, NumPy scalars)"
-    if kind != "numbers":
-        takes = "real numbers and real NumPy arrays"
-    problem, output, first = None, (), None
+    takes = "real numbers (float, int, NumPy scalars)" if kind == "numbers" else \
+        "real numbers and real NumPy arrays"
+    output, first = (), None
     for parameter, value in arguments.items():
-        shape = getattr(value, "shape", ())
-        letter = getattr(getattr(value, "dtype", None), "kind", "O")  # NumPy's: b, i, u, f are real
-        if not isinstance(value, (int, float)) and letter not in "biuf":
-            what = "None" if value is None else f"a {type(value).__name__}"
-            if isinstance(value, (list, tuple)):
-                what = f"{what} of {len(value)} elements"
-            elif hasattr(value, "dtype"):
-                what = f"a NumPy value of dtype {value.dtype}"
-            advice = f"pass a number or np.asarray({parameter})"
-            problem = parameter, what, f"was generated for {takes}", advice, False
-            break
-        if shape and kind == "numbers":
-            why = f"was generated for {takes}: it calls math or branches on values"
-            advice = "pass one number at a time, or write the function with NumPy (np.exp, np.where)"
-            problem = parameter, f"an array of shape {shape}", why, advice, False
-            break
-        pad = len(shape) - len(output)  # broadcasting: aligned on the right, where 1 stretches
-        aligned = zip((1,) * pad + output, (1,) * -pad + shape, strict=True)
-        output = tuple(b if a == 1 else a for a, b in aligned)
-        if shape and first is None:
-            first = parameter
-    if problem is None and output and kind == "scalar":
-        why = f"is a gradient, and the function's value here is an array of shape {output}"
-        advice = "use symdiff.jacobian or symdiff.vjp, or reduce the value (np.sum)"
-        problem = first, f"an array of shape {arguments[first].shape}", why, advice, True
-    if problem is None:
-        return None
-    parameter, what, why, advice, of_value = problem
-    message = f"{name}({', '.join(arguments)}): {parameter} is {what}; {name} {why}; {advice}"
-    return parameter, message, of_value
-''', "_check_arguments": '''
-def _check_arguments(name, kind, /, **arguments):
-    """Raise TypeError, before the generated function `name` runs, if one of `arguments`
-    is of a kind it was not generated for (see _argument_error)."""
-    problem = _argument_error(name, kind, arguments)
-    if problem is not None:
-        raise TypeError(problem[1])
-'''}
+        problem = _not_taken(parameter, value, kind, takes)
+        if problem is not None:
+            what, why, advice = problem
+            return parameter, f"{name}({', '.join(arguments)}): {parameter} is {what}; {name} {why}; {advice}", False
+        shape = np.shape(value)
+        output = np.broadcast_shapes(output, shape)
+        first = parameter if shape and first is None else first
+    if output and kind == "scalar":
+        return first, (f"{name}({', '.join(arguments)}): {first} is an array of shape "
+                       f"{np.shape(arguments[first])}; {name} is a gradient, and the function's value "
+                       f"here is an array of shape {output}; use symdiff.jacobian or symdiff.vjp, or "
+                       "reduce the value (np.sum)"), True
+    return None
+
+
+def _not_taken(parameter: str, value, kind: str, takes: str) -> tuple | None:
+    """(what `value` is, why it is refused, what to do instead), or None where it is taken."""
+    letter = getattr(getattr(value, "dtype", None), "kind", "O")  # NumPy's: b, i, u, f are real
+    if not isinstance(value, (int, float)) and letter not in "biuf":
+        what = "None" if value is None else f"a {type(value).__name__}"
+        if isinstance(value, (list, tuple)):
+            what = f"{what} of {len(value)} elements"
+        elif hasattr(value, "dtype"):
+            what = f"a NumPy value of dtype {value.dtype}"
+        return what, f"was generated for {takes}", f"pass a number or np.asarray({parameter})"
+    if np.ndim(value) and kind == "numbers":
+        return (f"an array of shape {np.shape(value)}", f"was generated for {takes}: it calls math or "
+                "branches on values", "pass one number at a time, or write the function with NumPy "
+                "(np.exp, np.where)")
+    return None
+
 
 # Where the arguments are numbers only: math functions, and builtins other than these
 # (max(x, y), float(x) and int(x) need numbers); a branch or a while loop decides on a
@@ -147,16 +150,32 @@ def _takes_arrays(func: Func) -> bool:
 
 
 def check_statements(func: Func, check: EntryCheck) -> list[ast.stmt]:
-    """`if type(x) is not float or ...: _check_arguments('grad_f', kind, x=x, ...)`: one
-    test per parameter, one call for them all; nothing without parameters."""
+    """The entry check: `if type(x) is not float:` for one parameter, `if not type(x) is
+    type(y) is float:` for several (with `and type(n) is int` for those used as integers),
+    then one call `_check_arguments('grad_f', kind, x=x, ...)`; nothing without parameters."""
     names = [p.var.name for p in func.params if p.var.name not in check.objects]
     if not names:
         return []
-    tests = [ast.Compare(ast.Call(ast.Name("type", ast.Load()), [ast.Name(n, ast.Load())], []), [ast.IsNot()],
-                         [ast.Name("int" if n in check.ints else "float", ast.Load())]) for n in names]
+    if len(names) == 1:
+        expected = "int" if names[0] in check.ints else "float"
+        test = ast.Compare(_type_of(names[0]), [ast.IsNot()], [ast.Name(expected, ast.Load())])
+    else:
+        groups = [([n for n in names if n not in check.ints], "float"), ([n for n in names if n in check.ints], "int")]
+        chains = [_same_type(group, expected) for group, expected in groups if group]
+        test = ast.UnaryOp(ast.Not(), chains[0] if len(chains) == 1 else ast.BoolOp(ast.And(), chains))
     call = ast.Call(ast.Name("_check_arguments", ast.Load()), [ast.Constant(func.name), ast.Constant(check.kind)],
                     [ast.keyword(n, ast.Name(n, ast.Load())) for n in names])
-    return [ast.If(tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests), [ast.Expr(call)], [])]
+    return [ast.If(test, [ast.Expr(call)], [])]
+
+
+def _type_of(name: str) -> ast.expr:
+    return ast.Call(ast.Name("type", ast.Load()), [ast.Name(name, ast.Load())], [])
+
+
+def _same_type(names: list[str], expected: str) -> ast.Compare:
+    """`type(a) is type(b) is ... is expected`: one comparison per name, chained."""
+    return ast.Compare(_type_of(names[0]), [ast.Is()] * len(names),
+                       [*map(_type_of, names[1:]), ast.Name(expected, ast.Load())])
 
 
 _CHECK_DEFINITION = ast.dump(ast.parse(HELPERS["_check_arguments"]).body[0])
@@ -169,14 +188,6 @@ def is_check_definition(node: ast.stmt) -> bool:
         ast.dump(node) == _CHECK_DEFINITION
 
 
-def _plain_argument_error():
-    """The emitted `_argument_error`, compiled once from its text for symdiff's own use."""
-    namespace: dict = {}
-    exec(compile(HELPERS["_argument_error"], "<symdiff _argument_error>", "exec"), namespace)  # noqa: S102
-    return namespace["_argument_error"]
-
-
-argument_error = _plain_argument_error()
 _NUMBERS = frozenset({float, int, bool})
 
 
@@ -211,28 +222,38 @@ class EntryCheckRef:
 
 def is_entry_check(stmt: ast.stmt, lookup) -> bool:
     """Whether `stmt` is the check symdiff emits at the entry of generated code
-    (arguments.py), calling the check symdiff bound there: exactly
-    `if type(x) is not float or type(n) is not int: _check_arguments('grad_f', 'numbers', x=x, n=n)`.
-    """
+    (`check_statements`), calling the check symdiff bound there."""
     if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1
             and isinstance(stmt.body[0], ast.Expr) and isinstance(stmt.body[0].value, ast.Call)):
         return False
-    call, test = stmt.body[0].value, stmt.test
-    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    call = stmt.body[0].value
     return (isinstance(call.func, ast.Name) and isinstance(lookup(call.func.id), EntryCheckRef)
             and [type(a) for a in call.args] == [ast.Constant, ast.Constant]
             and all(isinstance(k.value, ast.Name) and k.value.id == k.arg for k in call.keywords)
-            and all(map(_is_type_test, tests)))
+            and _is_type_test(stmt.test))
 
 
 def _is_type_test(test: ast.expr) -> bool:
-    """Whether `test` is `type(x) is not float` (or `int`) of a name `x`."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)):
+    """Whether `test` is `type(x) is not float` (or `int`), or `not` of chains
+    `type(x) is type(y) is float`, joined by `and`."""
+    if isinstance(test, ast.Compare) and [type(o) for o in test.ops] == [ast.IsNot]:
+        return _is_type_call(test.left) and _is_type_name(test.comparators[0])
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
         return False
-    left, right = test.left, test.comparators[0]
-    return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type"
-            and len(left.args) == 1 and isinstance(left.args[0], ast.Name) and not left.keywords
-            and isinstance(right, ast.Name) and right.id in ("float", "int"))
+    chains = test.operand.values if isinstance(test.operand, ast.BoolOp) and \
+        isinstance(test.operand.op, ast.And) else [test.operand]
+    return all(isinstance(c, ast.Compare) and all(isinstance(o, ast.Is) for o in c.ops)
+               and all(map(_is_type_call, [c.left, *c.comparators[:-1]])) and _is_type_name(c.comparators[-1])
+               for c in chains)
+
+
+def _is_type_call(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and not node.keywords)
+
+
+def _is_type_name(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("float", "int")
 
 
 # ------------------------------------------------ array code: its wrapper's check (api.py)

@@ -142,7 +142,7 @@ def _module(func: Func, prims, check: EntryCheck | None) -> tuple[ast.Module, li
                 base if base.isidentifier() and not keyword.iskeyword(base) else "helper")
         definitions.append(definition)
     # The check's helpers come last: what is read first is the derivative.
-    helpers = [ast.parse(CHECK_HELPERS[n]).body[0] for n in ("_check_arguments", "_argument_error") if checked]
+    helpers = [ast.parse(CHECK_HELPERS["_check_arguments"]).body[0]] if checked else []
     # No source positions: the tree is printed, never compiled directly.
     return ast.Module(body=_header(printers, aliases) + definitions + helpers, type_ignores=[]), comments
 

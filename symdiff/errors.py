@@ -84,7 +84,7 @@ class ArgumentCheck:
     """What the generated code's `_check_arguments(name, kind, **arguments)` is bound to
     when symdiff compiles it (arguments.py): the same check, raising located errors.
 
-    `problem(name, kind, arguments)` is the generated module's own `_argument_error`: the
+    `problem(name, kind, arguments)` is arguments.argument_error: the
     first argument refused, as (parameter, message, whether the output's shape is the
     problem), or None. A refused argument is an ArgumentError at its parameter in the
     user's source (`locs`, by name; `loc` where none is known); an output that is not

@@ -105,7 +105,7 @@ def test_generated_code_reads_like_the_source():
     body = inspect.getsource(symdiff.grad(cases.three_way, wrt=(0, 1)))
     assert body == '''def grad_three_way(x, y):
     """Gradient of three_way with respect to x, y."""
-    if type(x) is not float or type(y) is not float:
+    if not type(x) is type(y) is float:
         _check_arguments('grad_three_way', 'numbers', x=x, y=y)
     a = x > y
     # line 21: if x > y:

@@ -24,7 +24,7 @@ def test_the_lecture_function_gets_the_tangents_of_its_wengert_list():
     assert tangent.source.startswith("import math\n")
     assert inspect.getsource(tangent) == '''def jvp_f(x, x_dot):
     """Value of f and its directional derivative along x."""
-    if type(x) is not float or type(x_dot) is not float:
+    if not type(x) is type(x_dot) is float:
         _check_arguments('jvp_f', 'numbers', x=x, x_dot=x_dot)
     a = x ** 2
     a_dot = 2 * x * x_dot

@@ -136,7 +136,7 @@ def test_the_tape_holds_only_what_the_adjoint_reads():
     body = inspect.getsource(symdiff.grad(cases.sine_map))
     assert body == '''def grad_sine_map(x, n):
     """Gradient of sine_map with respect to x."""
-    if type(x) is not float or type(n) is not int:
+    if not (type(x) is float and type(n) is int):
         _check_arguments('grad_sine_map', 'numbers', x=x, n=n)
     y = x
     tape = []
