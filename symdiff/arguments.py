@@ -146,6 +146,8 @@ def _takes_arrays(func: Func) -> bool:
             return False
         if eqn.guard or eqn.prim in _DECIDING or eqn.prim == "loop" and dict(eqn.params)["kind"] == "while":
             return False
+        if eqn.prim == "custom" and dict(eqn.params)["rule"].on_arrays(len(eqn.args)).elementwise:
+            return False  # (a rule written for numbers: array code applies it entry by entry)
     return True
 
 

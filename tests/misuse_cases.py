@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 
+from .custom_cases import sine_of_product, softplus
+
 
 def doubled(x):
     return x * 2.0
@@ -56,3 +58,11 @@ def looks_like_a_check(x):
     if type(x) is not float:
         not_a_check("looks_like_a_check", "numbers", x=x)
     return x * x
+
+
+def doubled_softplus(x):
+    return 2.0 * softplus(x)  # (the README's rule, written with math for numbers)
+
+
+def doubled_sine_of_product(x, y):
+    return 2.0 * sine_of_product(x, y)  # (a rule written with NumPy)

@@ -129,6 +129,18 @@ def test_an_array_where_the_code_calls_math_is_refused_before_math_sees_it():
         assert "x is an array of shape (3,)" in info.value.detail and "calls math" in info.value.detail
 
 
+def test_jvp_of_a_rule_written_for_numbers_refuses_an_array_before_the_rule_sees_it():
+    tangent = symdiff.jvp(cases.doubled_softplus)
+    assert tangent(0.5, 1.0)[1] == pytest.approx(2.0 / (1.0 + math.exp(-0.5)), rel=1e-15)
+    with pytest.raises(ArgumentError) as info:
+        tangent(np.ones(3), np.ones(3))
+    assert str(info.value).startswith(param_loc(cases.doubled_softplus, "x") + ": jvp_doubled_softplus(x, x_dot): "
+                                      "x is an array of shape (3,)"), str(info.value)
+    x, y = np.array([0.3, -0.7]), np.array([1.1, 0.4])  # a rule written with NumPy takes arrays
+    _, dot = symdiff.jvp(cases.doubled_sine_of_product, wrt="x")(x, y, np.ones(2))
+    assert np.allclose(dot, 2.0 * y * np.cos(x * y), rtol=1e-14)
+
+
 def test_a_tangent_of_the_wrong_kind_is_reported_at_its_parameter():
     with pytest.raises(ArgumentError) as info:
         symdiff.jvp(cases.sine)(np.ones(3), [1.0, 1.0, 1.0])
