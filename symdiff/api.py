@@ -352,7 +352,8 @@ def hessian(fun, wrt=0):
     return hessian_of
 
 
-def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES, **kwargs):
+def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES,
+            progress: bool | None = None, **kwargs):
     """The derivation of `fun`'s gradient written out, as a lecture does it.
 
     Args:
@@ -365,6 +366,8 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
             (tangent recurrences, one pass per wrt parameter).
         max_nodes: the largest closed form given to SymPy; past it, the passes
             are checked against central differences of f to 30 digits.
+        progress: show what it is doing on stderr after a second (None: where
+            stderr is a terminal).
 
     Returns:
         An `Explanation`: `str()` (or `.text()`) for the terminal, `.markdown()`
@@ -395,7 +398,7 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
         bound = inspect.signature(fun).bind(*(() if receiver is None else (obj,)), *args, **kwargs)
         bound.apply_defaults()
         point = {n: v for n, v in bound.arguments.items() if receiver is None or n != receiver.name}
-    return derive_explanation(source, wrt, point, mode, max_nodes=max_nodes)
+    return derive_explanation(source, wrt, point, mode, max_nodes=max_nodes, progress=progress)
 
 
 def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args=None, shapes=None,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .budget import MAX_NODES
+from .budget import MAX_NODES, Progress
 from .errors import SymdiffError
 from .ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
 from .loops import while_iterations
@@ -287,7 +287,7 @@ class _Numbers(Builder):
 # ------------------------------------------------------------------ the derivation
 
 def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", prims=None,
-            max_nodes: int = MAX_NODES) -> Explanation:
+            max_nodes: int = MAX_NODES, progress: bool | None = None) -> Explanation:
     """Derive `source`'s gradient step by step (see the module docstring).
 
     Args:
@@ -297,6 +297,8 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
             (then the function may not branch or loop on values, and may not use
             arrays).
         mode: 'reverse' (adjoints) or 'forward' (tangents, one pass per wrt).
+        progress: show what it is doing on stderr after a second (None: where
+            stderr is a terminal).
         max_nodes: the largest closed form (a tree) given to SymPy; past it the
             passes are checked against central differences to 30 digits.
     """
@@ -342,13 +344,20 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
         result.shapes = {name: tuple(np.shape(v)) for name, v in values.items()}
     active = _active(steps, wrt_names, result.output, prims)
     numbers = _Numbers(values, prims, result.arrays) if point is not None else None
-    for step in steps:
-        _partials(step, active, prims, numbers, result)
-    if mode == "reverse":
-        _backward(result, active, prims, numbers)
-    else:
-        _forward(result, active, prims, numbers)
-    _closed_form(result, lowered, prims, max_nodes)
+    shown = Progress(f"explain {lowered.name}", progress)
+    try:
+        for number, step in enumerate(steps, 1):
+            shown.update(f"local partials, step {number} of {len(steps)}")
+            _partials(step, active, prims, numbers, result)
+        shown.update("the backward pass" if mode == "reverse" else "the tangent pass")
+        if mode == "reverse":
+            _backward(result, active, prims, numbers)
+        else:
+            _forward(result, active, prims, numbers)
+        shown.update("the closed form")
+        _closed_form(result, lowered, prims, max_nodes)
+    finally:
+        shown.done()
     return result
 
 

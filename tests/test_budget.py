@@ -213,3 +213,10 @@ def test_a_function_that_branches_gets_the_closed_form_of_each_points_path():
     report = symdiff.verify(relu_or_sine, wrt=(0, 1))
     assert report.points == 12 and report.reference == "SymPy"
     assert not any(form.has(sp.Piecewise) for form in report.closed_form)
+
+
+def test_explain_shows_its_progress_on_stderr_when_asked(ticking, capsys):
+    symdiff.explain(ode.rk4, 0.7, 1.3, 1, wrt="k", progress=True)
+    err = capsys.readouterr().err
+    assert "explain rk4: local partials, step 1 of" in err and "explain rk4: the closed form" in err
+    assert err.endswith("\r\033[K")
