@@ -31,7 +31,7 @@ from pathlib import Path
 import _timing
 
 from symdiff.driver import derive
-from symdiff.parse import parse_file
+from symdiff.frontend.parse import parse_file
 
 OPS = ("math.sin({p}) + x", "{p} * y - 0.5", "math.exp(-{p} * {p})", "{p} / (1.0 + {p} * {p})")
 

@@ -20,11 +20,11 @@ readable Python code, checked against SymPy.
 """
 
 from .api import explain, grad, hessian, jacobian, jvp, value_and_grad, verify, vjp
-from .custom import custom_derivative
-from .explanation import ExplainError, Explanation
+from .primitives.custom import custom_derivative
+from .explanations.explanation import ExplainError, Explanation
 from .errors import (ArgumentError, BudgetError, NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
-from .symbolic import VerificationReport
+from .verification.symbolic import VerificationReport
 
 __all__ = [
     "ArgumentError", "BudgetError", "ExplainError", "Explanation", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",

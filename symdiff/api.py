@@ -15,13 +15,13 @@ import weakref
 
 import numpy as np
 
-from .arguments import all_taken, check_array_arguments, refuse_tuples
-from .budget import MAX_NODES, SECONDS, Budget
+from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
+from .verification.budget import MAX_NODES, SECONDS, Budget
 from .driver import Derivation, argument_check, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
 from .ir import flat_results
 from .errors import ShapeError, SymdiffError
-from .lower import lower
-from .receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
+from .frontend.lower import lower
+from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
                         receiver_of, split_object, unbound_function)
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -382,7 +382,7 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
         >>> print(symdiff.explain(f, 0.5).text().splitlines()[2:5])
         ['Forward pass (the lowered list):', '  a = sin(x)  = 0.479426', '  f = a * x   = 0.239713']
     """
-    from .explanation import explain as derive_explanation
+    from .explanations.explanation import explain as derive_explanation
 
     obj = None
     if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed
@@ -452,8 +452,8 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
         >>> symdiff.verify(f).method
         'symbolic'
     """
-    from .symbolic import check
-    from .verify_arrays import check_arrays
+    from .verification.symbolic import check
+    from .verification.arrays import check_arrays
 
     obj = None
     if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed

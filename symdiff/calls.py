@@ -58,7 +58,7 @@ def run_call(*args, callee: Callee):
 
 
 def call_shape(*shapes, callee: Callee):
-    from .reverse import infer_shapes
+    from .transforms.reverse import infer_shapes
 
     func = callee.func
     inner = infer_shapes(func, dict(zip((p.var.name for p in func.params), shapes, strict=True)))
@@ -119,7 +119,7 @@ def _loop_kinds(params: dict, kinds: list) -> tuple:
 
 def _call_kinds(func: Func, kinds: list):
     """The kind of what `func` returns given its arguments' kinds."""
-    from .simplify import const_kind
+    from .transforms.simplify import const_kind
 
     env = dict(zip((p.var.name for p in func.params), kinds, strict=True))
 
@@ -134,7 +134,7 @@ def _call_kinds(func: Func, kinds: list):
 
 def call_adjoint(builder: Builder, eqn, call_terms: list, active: set, terms: dict, prims):
     """Emit the call of the callee's VJP; add the arguments' cotangents to `terms`."""
-    from .reverse import _adjoint
+    from .transforms.reverse import _adjoint
 
     callee = dict(eqn.params)["callee"]
     results = callee.func.results
@@ -178,8 +178,8 @@ def callee_vjp(callee: Callee, wrt: tuple, seeded: tuple, shapes, prims) -> Call
 
 
 def _build_vjp(func: Func, wrt: tuple, seeded: tuple, shapes, prims) -> Func:
-    from .reverse import own_gradients, pullback, with_cotangent_shapes
-    from .simplify import simplify
+    from .transforms.reverse import own_gradients, pullback, with_cotangent_shapes
+    from .transforms.simplify import simplify
 
     param_shapes = None if shapes is None else dict(zip((p.var.name for p in func.params), shapes, strict=True))
     vjp = pullback(func, wrt, prims, param_shapes, seeded)

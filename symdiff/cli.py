@@ -16,12 +16,12 @@ import argparse
 import os
 import sys
 
-from .budget import MAX_NODES, SECONDS, Budget
+from .verification.budget import MAX_NODES, SECONDS, Budget
 from .driver import STAGES, derive, derive_forward, is_array_code, resolve_wrt
 from .errors import SymdiffError
 from .ir import format_program
-from .lower import lower
-from .parse import parse_file
+from .frontend.lower import lower
+from .frontend.parse import parse_file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _budget_arguments(parser, seconds: bool):
-    """--max-nodes (and --seconds): how much SymPy work a check may do (budget.py)."""
+    """--max-nodes (and --seconds): how much SymPy work a check may do (verification/budget.py)."""
     parser.add_argument("--max-nodes", type=int, default=MAX_NODES, metavar="N",
                         help=f"the largest closed form handed to SymPy, in tree nodes (default "
                              f"{MAX_NODES:,}); larger ones are checked against central differences "
@@ -139,7 +139,7 @@ def explain_main(argv) -> int:
 
 
 def run_explain(args) -> str:
-    from .explanation import explain
+    from .explanations.explanation import explain
 
     path, name = _split_target(args.target)
     if args.format in ("svg", "png") and not args.output:
@@ -263,8 +263,8 @@ def run(args) -> str:
 
 def _check(source, wrt, lowered, shapes, budget: Budget):
     """SymPy's verdict on the gradient (entry by entry, or by finite differences, for arrays)."""
-    from .symbolic import check
-    from .verify_arrays import check_arrays
+    from .verification.symbolic import check
+    from .verification.arrays import check_arrays
 
     if shapes is None:
         return check(derive(source, tuple(wrt), lowered=lowered)[0], budget=budget)

@@ -13,15 +13,15 @@ import functools
 import types
 from dataclasses import dataclass, field, replace
 
-from .arguments import entry_check, live_check
-from .emit import compile_source, custom_functions, emit_source
+from .backend.arguments import entry_check, live_check
+from .backend.emit import compile_source, custom_functions, emit_source
 from .errors import ArgumentCheck, ShapeError, WrtError, room_for_deep_code
 from .ir import Func, Var, all_eqns
-from .lower import lower
-from .parse import Source, refuse_star_params
-from .receivers import mark
-from .reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
-from .simplify import simplify
+from .frontend.lower import lower
+from .frontend.parse import Source, refuse_star_params
+from .frontend.receivers import mark
+from .transforms.reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
+from .transforms.simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
 
@@ -127,7 +127,7 @@ def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None)
 
 def _entry_check(source: Source, lowered: Func, derivative: Func, indices, mode: str):
     """(the entry check, what it calls) for `derivative`, code generated once for every
-    call (arguments.py); `mode` is 'grad' (its function returns one number) or 'jvp'
+    call (backend/arguments.py); `mode` is 'grad' (its function returns one number) or 'jvp'
     (a tangent per parameter in `indices` follows the parameters)."""
     ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
     names = [p.var.name for p in derivative.params]
@@ -203,10 +203,10 @@ def integer_params(func: Func) -> set[str]:
 @_deep
 def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
                    lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
-    """Differentiate `source` in forward mode (see forward.py); as `derive` otherwise.
+    """Differentiate `source` in forward mode (see transforms/forward.py); as `derive` otherwise.
 
     The stages are 'lowered', 'forward' (the tangent function) and 'simplified'."""
-    from .forward import forward
+    from .transforms.forward import forward
 
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     tangent = forward(lowered, indices, prims, shapes)

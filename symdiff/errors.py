@@ -82,7 +82,7 @@ class ArgumentError(SymdiffError, TypeError):
 
 class ArgumentCheck:
     """What the generated code's `_check_arguments(name, kind, **arguments)` is bound to
-    when symdiff compiles it (arguments.py): the same check, raising located errors.
+    when symdiff compiles it (backend/arguments.py): the same check, raising located errors.
 
     `problem(name, kind, arguments)` is arguments.argument_error: the
     first argument refused, as (parameter, message, whether the output's shape is the

@@ -83,7 +83,7 @@ def body_shapes(shapes, body: Func, kind: str, prims=None) -> tuple:
     """(the shapes of an iteration's own values, of the carried and free values, and of
     the body's results) given the shapes of a loop's arguments: a range's index is a
     number, a tape's entries have the shapes of what it recorded."""
-    from .reverse import infer_shapes
+    from .transforms.reverse import infer_shapes
 
     iteration = {"range": ((),), "while": ()}.get(kind, tuple(shapes[0]))
     rest = shapes[loop_leading_args(kind):]

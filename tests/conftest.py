@@ -1,7 +1,7 @@
 """Shared test settings.
 
 No test may depend on how fast the machine is: the clock symdiff's checks read for
-their time budget and progress (symdiff.budget.now) is frozen here, so a verify
+their time budget and progress (symdiff.verification.budget.now) is frozen here, so a verify
 never stops early on a busy machine. Tests of the budget itself replace it with a
 clock that ticks a fixed step per reading.
 
@@ -11,7 +11,7 @@ run only when asked: `pytest -m slow`; CI runs both selections.
 
 import pytest
 
-from symdiff import budget
+from symdiff.verification import budget
 
 
 @pytest.fixture(autouse=True)

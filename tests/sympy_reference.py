@@ -272,7 +272,7 @@ def _tree_size(expr) -> int:
 def drop_nondifferentiable(expr):
     """Replace derivatives of piecewise-constant functions by their a.e. value 0.
 
-    symdiff.symbolic has the same step; it is repeated here so that the reference
+    symdiff.verification.symbolic has the same step; it is repeated here so that the reference
     shares no code with what it checks.
     """
     flat = (sp.floor, sp.ceiling, sp.sign)

@@ -207,7 +207,7 @@ def _sympy_fails(*args, **kwargs):
 
 
 def test_verify_survives_sympy_failing_on_the_generated_closed_form(monkeypatch):
-    from symdiff import symbolic
+    from symdiff.verification import symbolic
 
     def f(x):
         return math.sin(x) * x

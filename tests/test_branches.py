@@ -16,9 +16,9 @@ import pytest
 import symdiff
 from symdiff.driver import derive
 from symdiff.errors import ShapeError
-from symdiff.parse import parse_function
+from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.symbolic import check
+from symdiff.verification.symbolic import check
 
 from . import branch_cases as cases
 
@@ -89,7 +89,7 @@ def test_verify_is_not_misled_by_the_point_an_interrupted_check_was_following():
     # for every point, which would make the else branch's gradient look wrong).
     import sympy as sp
 
-    from symdiff import symbolic
+    from symdiff.verification import symbolic
 
     symbolic._GUIDE.append({sp.Symbol("x", real=True): sp.Float(5.0, 30)})
     report = symdiff.verify(cases.sqrt_or_negate)

@@ -14,12 +14,13 @@ import pytest
 import sympy as sp
 
 import symdiff
-from symdiff import budget, cli
-from symdiff.budget import Budget, Progress, tree_size
+from symdiff import cli
+from symdiff.verification import budget
+from symdiff.verification.budget import Budget, Progress, tree_size
 from symdiff.driver import derive
-from symdiff.parse import parse_function
+from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.symbolic import DIFFERENCES, central_differences, check
+from symdiff.verification.symbolic import DIFFERENCES, central_differences, check
 
 from .examples_loader import load_example
 
@@ -54,8 +55,8 @@ def test_tree_size_counts_a_shared_subexpression_once_per_use():
 
 
 def test_tree_size_of_ten_runge_kutta_steps_is_astronomical_but_cheap_to_measure():
-    from symdiff.lower import lower
-    from symdiff.symbolic import to_sympy
+    from symdiff.frontend.lower import lower
+    from symdiff.verification.symbolic import to_sympy
 
     lowered = lower(parse_function(ode.rk4))
     k, y0 = sp.symbols("k y0", real=True)
@@ -87,7 +88,7 @@ def test_max_nodes_chooses_between_sympy_and_differences():
 
 
 def test_central_differences_to_30_digits_are_far_more_precise_than_the_tolerance():
-    from symdiff.lower import lower
+    from symdiff.frontend.lower import lower
 
     lowered = lower(parse_function(quadratic))
     dx, dy = central_differences(lowered, (0.7, 1.3), (0, 1))

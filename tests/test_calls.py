@@ -251,7 +251,7 @@ def _scale_families(monkeypatch):
 @pytest.mark.parametrize("family, small", [("straight_line", 250), ("nested", 50)])
 def test_generated_code_grows_linearly_with_the_function(tmp_path, monkeypatch, family, small):
     from symdiff.driver import derive
-    from symdiff.parse import parse_file
+    from symdiff.frontend.parse import parse_file
 
     make = getattr(_scale_families(monkeypatch), family)
     sizes = []

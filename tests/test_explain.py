@@ -18,7 +18,7 @@ import sympy as sp
 import symdiff
 from symdiff import cli
 from symdiff.errors import SymdiffError
-from symdiff.explanation import ExplainError
+from symdiff.explanations.explanation import ExplainError
 
 from . import array_cases
 from .control_flow_corpus import CASES as CONTROL_FLOW
@@ -147,7 +147,7 @@ def test_the_dot_checker_refuses_broken_dot():
 
 
 def test_labels_with_quotes_and_backslashes_are_escaped():
-    from symdiff.explanation_render import _quoted
+    from symdiff.explanations.render import _quoted
 
     text = 'a "b" \\ c\nd'
     graph = parse(f"digraph g {{\n  n [label={_quoted(text)}];\n}}\n")

@@ -336,7 +336,7 @@ def test_a_return_in_an_inner_loop_leaves_every_loop(x):
 
 
 def test_block_comments_name_source_lines_and_only_the_printed_text_has_them():
-    from symdiff.emit import emit_module
+    from symdiff.backend.emit import emit_module
 
     gradient = symdiff.grad(cases.last_index_used)
     lines = gradient.source.splitlines()

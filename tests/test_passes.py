@@ -11,9 +11,9 @@ import pytest
 from symdiff.driver import derive
 from symdiff.errors import VerificationError
 from symdiff.ir import Const, Var, evaluate_ir, flat_results
-from symdiff.parse import parse_function
+from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.symbolic import check
+from symdiff.verification.symbolic import check
 
 LIMIT = 2.0
 
@@ -99,7 +99,7 @@ def test_lowering_computes_repeated_subexpressions_once():
 
 
 def test_simplify_is_idempotent_and_deterministic():
-    from symdiff.simplify import simplify
+    from symdiff.transforms.simplify import simplify
 
     first, _ = derive(parse_function(mixed), (0, 1))
     second, _ = derive(parse_function(mixed), (0, 1))
@@ -121,7 +121,7 @@ def test_a_deliberately_wrong_rule_is_caught_by_verification():
 def test_a_power_of_two_meets_the_first_factor_exactly():
     # 2 * (lam * W) becomes (2 * lam) * W: one pass over W instead of two, same bits.
     from symdiff.ir import Eqn, Func, Param
-    from symdiff.simplify import simplify
+    from symdiff.transforms.simplify import simplify
 
     lam, W, t, y = Var("lam"), Var("W"), Var("t", temp=True), Var("y")
     func = Func("f", (Param(lam), Param(W)), (Eqn(t, "mul", (lam, W)), Eqn(y, "mul", (Const(2.0), t))),

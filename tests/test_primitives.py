@@ -15,7 +15,7 @@ import sympy
 from symdiff.errors import Loc
 from symdiff.ir import Builder, as_atom, Eqn, Func, NameAllocator, Param, Var, evaluate_ir
 from symdiff.primitives import PRIMS, ROWS
-from symdiff.symbolic import drop_nondifferentiable, evaluate_at
+from symdiff.verification.symbolic import drop_nondifferentiable, evaluate_at
 
 SCALAR_ROWS = [row for row in ROWS if row.elementwise and row.vjp is None]  # others: test_arrays.py
 CASES = [(row, ns) for row in SCALAR_ROWS for ns in row.spelling

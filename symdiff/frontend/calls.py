@@ -29,11 +29,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from .errors import SymdiffError, UnsupportedSyntaxError
-from .ir import Const, Param, Var, atom_key
-from .custom import registered
+from ..errors import SymdiffError, UnsupportedSyntaxError
+from ..ir import Const, Param, Var, atom_key
+from ..primitives.custom import registered
 from .parse import ConstRef, CustomRef, ModuleRef, Source, UserFunction, UserModule
-from .primitives import MODULES
+from ..primitives import MODULES
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class CallLowering:
     def rule(self, spelled: str, fun, partials: tuple, loc):
         """The `custom.Rule` for a function (the same one for every call), with rules for its
         partials: functions (named for the generated code), or names read statically."""
-        from .custom import Rule
+        from ..primitives.custom import Rule
 
         key = (spelled, id(fun))
         if key not in self.rules:
@@ -191,9 +191,9 @@ class CallLowering:
     def lowered_callee(self, src: Source, key, order: list, shapes, consts: dict):
         """The helper lowered on its own for these argument shapes (and constants),
         once per lowering of the top function; None if that cannot be done."""
-        from .calls import Callee
-        from .lower_loops import NeedsShapes
-        from .simplify import dead_code
+        from ..calls import Callee
+        from .loops import NeedsShapes
+        from ..transforms.simplify import dead_code
 
         memo = (key, shapes, tuple((p, atom_key(c)) for p, c in consts.items()))
         if memo in self.callees:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import ast
 import contextlib
 
-from .ir import Const, Var, atom_key
-from .lower_lists import ListValue, RunningList
-from .primitives import PRIMS
+from ..ir import Const, Var, atom_key
+from .lists import ListValue, RunningList
+from ..primitives import PRIMS
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Operations that cannot raise on numbers: a condition built from them needs no guard.

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ArgumentCheck, Loc
-from .ir import Func, Var, all_eqns, flat_results, loop_leading_args
+from ..errors import ArgumentCheck, Loc
+from ..ir import Func, Var, all_eqns, flat_results, loop_leading_args
 
 HELPERS = {"_check_arguments": '''
 def _check_arguments(name, kind, /, **arguments):

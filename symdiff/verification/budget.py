@@ -22,7 +22,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .errors import BudgetError, Loc
+from ..errors import BudgetError, Loc
 
 MAX_NODES = 20_000  # differentiating such a tree and evaluating the result takes SymPy about a second
 SECONDS = 60.0

@@ -20,23 +20,23 @@ import ast
 
 import numpy as np
 
-from .arguments import is_entry_check
-from .errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
+from ..backend.arguments import is_entry_check
+from ..errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
+from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
-from .lower_arrays import ArrayLowering, Emitter, is_shape, is_value
-from .lower_branches import BranchLowering, always_returns, is_atom, returns_somewhere
-from .lower_calls import CallLowering, LocalFunction
-from .lower_lists import ListLowering, ListValue, RunningList
-from .lower_loops import LoopLowering, NeedsShapes
-from .primitives import CONSTANTS, LIBRARY, PRIMS
+from .arrays import ArrayLowering, Emitter, is_shape, is_value
+from .branches import BranchLowering, always_returns, is_atom, returns_somewhere
+from .calls import CallLowering, LocalFunction
+from .lists import ListLowering, ListValue, RunningList
+from .loops import LoopLowering, NeedsShapes
+from ..primitives import CONSTANTS, LIBRARY, PRIMS
 from . import receivers
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
-                     "type", "_check_arguments"})  # (the last two: arguments.py)
+                     "type", "_check_arguments"})  # (the last two: backend/arguments.py)
 STATEMENT_ADVICE = {
     "Try": "exceptions cannot be differentiated; remove try/except",
     "With": "context managers cannot be differentiated; move the with block outside the function",
@@ -93,7 +93,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         self.callees: dict = {}  # the helpers lowered on their own, by how they are called
         self.unpacked: list = []  # the names a call's values are unpacked into (`u, v = helper(x)`)
         self.returned_shapes: dict = {}  # the shape each value returned from inside a loop had
-        self.rules: dict = {}  # the custom derivative rules called (custom.py), by spelling
+        self.rules: dict = {}  # the custom derivative rules called (primitives/custom.py), by spelling
 
     def error(self, node, detail, cls=UnsupportedSyntaxError):
         return cls(self.src.loc(node), detail)

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .primitives import Prim
+from .table import Prim
 
 
 def _sp():

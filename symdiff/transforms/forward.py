@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .errors import UnsupportedSyntaxError
-from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, flat_results
-from .primitives import PRIMS
+from ..errors import UnsupportedSyntaxError
+from ..ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, flat_results
+from ..primitives import PRIMS
 
 
 def forward(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None) -> Func:
@@ -188,7 +188,7 @@ def _extreme(builder, eqn, tangents, axis=None, keepdims=False):
 def _prod(builder, eqn, tangents, axis=None, keepdims=False):
     """np.prod: the tangents weighted by the product of the other factors (the reverse
     rule's weights, zeros included), summed along the axes."""
-    from .arrays import _prod_vjp
+    from ..primitives.arrays import _prod_vjp
 
     weights = _prod_vjp(builder, Const(1.0), eqn.out, eqn.args[0], axis=axis, keepdims=keepdims)
     return builder.sum(builder.mul(weights, tangents[0]), axis=axis, keepdims=keepdims)
@@ -257,7 +257,7 @@ def _loop(builder: Builder, eqn: Eqn, dots: dict, prims):
 def _call(builder: Builder, eqn: Eqn, dots: dict, prims):
     """A call to a helper as a call to its tangent function, which returns the values
     and then their tangents."""
-    from .calls import Callee
+    from ..calls import Callee
 
     callee = dict(eqn.params)["callee"]
     wrt = tuple(i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name in dots)

@@ -12,9 +12,9 @@ import ast
 
 import numpy as np
 
-from .errors import ShapeError, UnknownFunctionError
-from .ir import Const, Var, as_atom
-from .primitives import PRIMS
+from ..errors import ShapeError, UnknownFunctionError
+from ..ir import Const, Var, as_atom
+from ..primitives import PRIMS
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
            "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",

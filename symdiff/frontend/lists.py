@@ -20,9 +20,9 @@ from __future__ import annotations
 import ast
 import copy
 
-from .ir import Const
-from .lower_arrays import is_value
-from .primitives import PRIMS
+from ..ir import Const
+from .arrays import is_value
+from ..primitives import PRIMS
 
 
 class ListValue(tuple):
@@ -150,7 +150,7 @@ class ListLowering:
     def running_lists(self, loop: ast.For | ast.While) -> ast.For | ast.While:
         """`loop`, which appends to lists and whose trip count only the values tell,
         with those lists kept as running aggregates (see RunningList) it carries."""
-        from .lower_branches import own_nodes
+        from .branches import own_nodes
 
         lists = {}
         for node in own_nodes(loop.body, into_loops=True):

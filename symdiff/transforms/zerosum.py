@@ -13,7 +13,7 @@ coefficient cancels exactly. Anything it cannot expand makes it answer False.
 
 from __future__ import annotations
 
-from .ir import Const, Var, atom_key
+from ..ir import Const, Var, atom_key
 
 REDUCTIONS = {"sum", "mean", "amax", "amin", "prod"}
 ELEMENTWISE_ALONG = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "pow", "tanh"}

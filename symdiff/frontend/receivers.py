@@ -46,10 +46,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .custom import registered
-from .errors import ShapeError, SymdiffError, UnknownFunctionError, WrtError
-from .ir import Const, Var
-from .lower_arrays import METHODS
+from ..primitives.custom import registered
+from ..errors import ShapeError, SymdiffError, UnknownFunctionError, WrtError
+from ..ir import Const, Var
+from .arrays import METHODS
 from .parse import Source, UserFunction, parse_function
 
 MARK = "symdiff_receiver"  # the attribute holding the Receiver of generated code (and of copies)

@@ -21,12 +21,12 @@ from __future__ import annotations
 import ast
 import copy
 
-from .errors import ShapeError
-from .ir import Const, Func, Param, Var
-from .lower_branches import is_atom, own_nodes, returns_somewhere
-from .lower_lists import ListValue, RunningList
-from .lower_arrays import is_value
-from .lower_calls import LocalFunction
+from ..errors import ShapeError
+from ..ir import Const, Func, Param, Var
+from .branches import is_atom, own_nodes, returns_somewhere
+from .lists import ListValue, RunningList
+from .arrays import is_value
+from .calls import LocalFunction
 from .parse import ConstRef, ConstTuple, FunctionRef, Unknown, UserFunction
 
 

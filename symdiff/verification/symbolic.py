@@ -33,10 +33,10 @@ from fractions import Fraction
 import numpy as np
 
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error, tree_size
-from .errors import VerificationError
-from .ir import Const, Func, Var, flat_results, short_circuits
-from .loops import run_loop
-from .primitives import PRIMS
+from ..errors import VerificationError
+from ..ir import Const, Func, Var, flat_results, short_circuits
+from ..loops import run_loop
+from ..primitives import PRIMS
 
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9), (1.1, 3.0))
 _CONSTANT_LABELS = {"pi": "pi", "e": "E", "tau": "tau", "inf": "oo"}

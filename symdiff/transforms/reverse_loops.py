@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .ir import Builder, Const, Eqn, Func, Param, Var
-from .loops import Shapes
+from ..ir import Builder, Const, Eqn, Func, Param, Var
+from ..loops import Shapes
 
 
 def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims) -> list:

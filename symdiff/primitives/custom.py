@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from .errors import UnsupportedSyntaxError
+from ..errors import UnsupportedSyntaxError
 
 RULES: dict = {}  # function -> its partial derivatives (functions), as registered
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import linecache
 
-from .ir import Const, Func, Var, loop_leading_args
+from ..ir import Const, Func, Var, loop_leading_args
 
 
 class BlockPrinting:

@@ -26,9 +26,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .errors import NonScalarOutputError, ShapeError
-from .ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
-from .primitives import PRIMS
+from ..errors import NonScalarOutputError, ShapeError
+from ..ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
+from ..primitives import PRIMS
 
 
 def active_vars(func: Func, wrt: tuple[int, ...], prims=PRIMS) -> set[str]:
@@ -153,7 +153,7 @@ def sweep(builder: Builder, eqns, terms: dict, active: set, prims, replaced: dic
             replaced[eqn.out.name] = loop_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
             continue
         if eqn.prim == "call":
-            from .calls import call_adjoint
+            from ..calls import call_adjoint
 
             call_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
             continue
@@ -356,7 +356,7 @@ def widen_loop_zeros(func: Func, shapes: dict, prims=PRIMS) -> Func:
 
 
 def _widened_inits(eqn: Eqn, shape, names, body: list, known: dict, prims) -> Eqn:
-    from .loops import body_shapes
+    from ..loops import body_shapes
 
     params = dict(eqn.params)
     loop_body, count, skip = params["body"], params["carried"], loop_leading_args(params["kind"])

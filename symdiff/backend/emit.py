@@ -48,9 +48,9 @@ import numpy as np
 
 from .arguments import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
-from .ir import Const, Func, NameAllocator, Var, flat_results
-from .emit_blocks import BlockPrinting, blocks, coalesced
-from .primitives import PRIMS
+from ..ir import Const, Func, NameAllocator, Var, flat_results
+from .blocks import BlockPrinting, blocks, coalesced
+from ..primitives import PRIMS
 
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
            "//": ast.FloorDiv, "%": ast.Mod}
@@ -386,7 +386,7 @@ class _Printer(BlockPrinting):
             func = ast.Name(root, ast.Load())
             for attr in attrs:
                 func = ast.Attribute(func, attr, ast.Load())
-            if rule.elementwise:  # written for numbers, given arrays: entry by entry (custom.py)
+            if rule.elementwise:  # written for numbers, given arrays: entry by entry (primitives/custom.py)
                 self.helpers.add("_elementwise")
                 return ast.Call(ast.Name("_elementwise", ast.Load()), [func, *args], [])
             return ast.Call(func, args, [])

@@ -194,7 +194,7 @@ def _cmp(name, symbol, rel, commutative=False):
         if x.is_number and y.is_number:
             # Deciding a relation of two constants exactly can recurse without end
             # in SymPy; 30 digits decide it as the floats do.
-            from .symbolic import real_number
+            from ..verification.symbolic import real_number
 
             return sp.Integer(bool(rel(sp)(real_number(x), real_number(y))))
         return sp.Piecewise((1, rel(sp)(x, y)), (0, True))
@@ -218,7 +218,7 @@ def truth(c):
 def _branch(condition, a, b):
     """`a` where `condition` holds, else `b`: a Piecewise, or the branch taken at the
     point verification follows (symbolic.taken_at_guide), keeping the closed form small."""
-    from .symbolic import taken_at_guide
+    from ..verification.symbolic import taken_at_guide
 
     taken = taken_at_guide(condition)
     if taken is None:
@@ -371,18 +371,18 @@ ROWS = [
 from .arrays import ARRAY_ROWS  # noqa: E402 - array rows are built from Prim, defined above
 
 from . import custom  # noqa: E402 - rows built from Prim
-from .calls import call_shape, run_call  # noqa: E402
-from .loops import Shapes, loop_shape, pick, pick_shape, run_loop  # noqa: E402
+from ..calls import call_shape, run_call  # noqa: E402
+from ..loops import Shapes, loop_shape, pick, pick_shape, run_loop  # noqa: E402
 
 
 def _sympy_loop(*args, **params):
-    from .symbolic import structured
+    from ..verification.symbolic import structured
 
     return structured("loop", args, params)
 
 
 def _sympy_call(*args, **params):
-    from .symbolic import structured
+    from ..verification.symbolic import structured
 
     return structured("call", args, params)
 
@@ -400,7 +400,7 @@ ROWS += [
          evaluate=lambda start, stop, step: range(start, stop, step)),
     Prim("pick", 1, {"op": "pick"}, pick, vjp=(), shape=pick_shape, evaluate=pick, kind="float",
          params=(("index", 0),)),
-    # `self.layer.w` of a method's object (receivers.py): a constant to the derivative, read
+    # `self.layer.w` of a method's object (frontend/receivers.py): a constant to the derivative, read
     # where the code runs; its shape and kind (calls.eqn_kind) are known in array code
     Prim("attr", 1, {"op": "getattr"}, None, shape=lambda obj, path, shape=(), kind="float": shape,
          evaluate=lambda obj, path, shape=None, kind=None: functools.reduce(getattr, path, obj),

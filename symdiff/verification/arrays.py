@@ -17,8 +17,8 @@ import math
 import numpy as np
 
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error
-from .errors import VerificationError
-from .ir import Func, evaluate_ir
+from ..errors import VerificationError
+from ..ir import Func, evaluate_ir
 from .symbolic import VerificationReport, differentiate, evaluate_at, in_domain, to_sympy
 
 SYMPY_ENTRIES = 64

@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .budget import MAX_NODES, Progress
-from .errors import SymdiffError
-from .ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
-from .loops import while_iterations
-from .primitives import PRIMS
-from .reverse import _backprop
+from ..verification.budget import MAX_NODES, Progress
+from ..errors import SymdiffError
+from ..ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
+from ..loops import while_iterations
+from ..primitives import PRIMS
+from ..transforms.reverse import _backprop
 
 STEP_LIMIT = 2000  # more steps than anyone reads: explain a smaller case
 AGREE_RTOL = 1e-8  # the backward pass against SymPy's closed form, relative to max(1, |exact|)
@@ -117,15 +117,15 @@ class Explanation:
         return self.adjoints[name].value if name in self.adjoints else 0.0
 
     def text(self) -> str:
-        from .explanation_render import text
+        from .render import text
         return text(self)
 
     def markdown(self) -> str:
-        from .explanation_render import markdown
+        from .render import markdown
         return markdown(self)
 
     def dot(self) -> str:
-        from .explanation_render import dot
+        from .render import dot
         return dot(self)
 
     def __str__(self) -> str:
@@ -302,8 +302,8 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
         max_nodes: the largest closed form (a tree) given to SymPy; past it the
             passes are checked against central differences to 30 digits.
     """
-    from .driver import is_array_code, resolve_wrt
-    from .lower import lower
+    from ..driver import is_array_code, resolve_wrt
+    from ..frontend.lower import lower
 
     prims = prims or PRIMS
     if mode not in ("reverse", "forward"):
@@ -376,14 +376,14 @@ def _active(steps, wrt: tuple, output: str, prims) -> set:
 
 
 def _symbols(eqn: Eqn):
-    from .symbolic import sympy_constant
+    from ..verification.symbolic import sympy_constant
 
     import sympy as sp
     return [sp.Symbol(a.name) if isinstance(a, Var) else sympy_constant(a) for a in eqn.args]
 
 
 def _meaning(eqn: Eqn, prims, args):
-    from .symbolic import _apply
+    from ..verification.symbolic import _apply
 
     return _apply(prims[eqn.prim], eqn, args)
 
@@ -489,7 +489,7 @@ def _forward(result: Explanation, active: set, prims, numbers):
     the derivative along that direction) and 0 for the others: each step's tangent is
     the sum over its active arguments of partial · tangent; values by the tangent rules
     symdiff's forward mode uses."""
-    from .forward import _tangent
+    from ..transforms.forward import _tangent
 
     for name in result.wrt:
         tangents = {w: Derivative(w, [], _filled(result.shapes.get(w, ()), 1.0 if w == name else 0.0))
@@ -535,7 +535,7 @@ def _closed_form(result: Explanation, lowered: Func, prims, max_nodes: int):
         else:
             _against_precise_differences(result, lowered, prims)
         return
-    from .symbolic import drop_nondifferentiable
+    from ..verification.symbolic import drop_nondifferentiable
 
     result.closed_form = exprs.get(result.output, _sympy().sympify(result.output))
     for name in result.wrt:
@@ -554,7 +554,7 @@ def _sympy():
 
 def _step_forms(result: Explanation, prims, max_nodes: int) -> dict | None:
     """Each step's closed form in the parameters; None once one has more than `max_nodes`."""
-    from .budget import tree_size
+    from ..verification.budget import tree_size
 
     sp = _sympy()
     exprs = {name: sp.Symbol(name, real=True) for name in result.params}
@@ -581,7 +581,7 @@ def _against_closed_form(result: Explanation, exprs: dict):
 
 def _against_precise_differences(result: Explanation, lowered: Func, prims):
     """The passes' derivative at the point against central differences of f to 30 digits."""
-    from .symbolic import central_differences
+    from ..verification.symbolic import central_differences
 
     point = [result.point[n] for n in result.params]
     indices = [result.params.index(n) for n in result.wrt]
@@ -605,7 +605,7 @@ def _judge(result: Explanation, exact: dict, rtol: float, floor: float, what: st
 
 def _against_differences(result: Explanation, lowered: Func, prims):
     """For array functions: the backward pass against central differences at the point."""
-    from .ir import evaluate_ir
+    from ..ir import evaluate_ir
 
     point = {n: np.array(v, dtype=float) if np.ndim(v) else float(v) for n, v in result.point.items()}
 

@@ -31,9 +31,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .calls import eqn_kind
-from .ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
-from .primitives import PRIMS
+from ..calls import eqn_kind
+from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
+from ..primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle

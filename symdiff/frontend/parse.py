@@ -25,10 +25,10 @@ from typing import Callable
 
 import numpy as np
 
-from .arguments import EntryCheckRef, is_check_definition
-from .custom import registered
-from .errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
-from .primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
+from ..backend.arguments import EntryCheckRef, is_check_definition
+from ..primitives.custom import registered
+from ..errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
+from ..primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class ConstTuple:
 
 @dataclass(frozen=True)
 class CustomRef:
-    """A function with a custom derivative rule (custom.py): `partials` are functions,
+    """A function with a custom derivative rule (primitives/custom.py): `partials` are functions,
     or their names where the file was read statically (then `fun` is None)."""
 
     name: str

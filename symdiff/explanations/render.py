@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .primitives import PRIMS
+from ..primitives import PRIMS
 
 DIGITS = 6
 SMALL_ARRAY = 6  # arrays with at most this many entries are printed entry by entry
@@ -74,8 +74,8 @@ def _dot_name(name: str) -> str:
 def tangent_rule(step) -> str:
     """The tangent of an array step in words: the operation applied to the tangents for a
     linear one (`sum(ẋ)`), one term per active argument for a bilinear one (`Ẇ @ x + W @ ẋ`)."""
-    from .forward import _RULES, _bilinear, _linear
-    from .ir import Var, format_eqn
+    from ..transforms.forward import _RULES, _bilinear, _linear
+    from ..ir import Var, format_eqn
 
     eqn, rule = step.eqn, _RULES.get(step.eqn.prim)
     active = [i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name in step.partials]
