@@ -134,7 +134,7 @@ def _call_kinds(func: Func, kinds: list):
 
 def call_adjoint(builder: Builder, eqn, call_terms: list, active: set, terms: dict, prims):
     """Emit the call of the callee's VJP; add the arguments' cotangents to `terms`."""
-    from .transforms.reverse import _adjoint
+    from .transforms.reverse import summed_adjoint
 
     callee = dict(eqn.params)["callee"]
     results = callee.func.results
@@ -152,7 +152,7 @@ def call_adjoint(builder: Builder, eqn, call_terms: list, active: set, terms: di
     vjp = callee_vjp(callee, wrt, seeded, shapes, prims)
     seeds = []
     for j in seeded:
-        g = _adjoint(builder, None, cotangents[j], anonymous=True)
+        g = summed_adjoint(builder, None, cotangents[j], anonymous=True)
         if shapes is not None:
             result_shape = builder.shape(eqn.out)
             g = builder.exact(g, result_shape if len(results) == 1 else result_shape[j])

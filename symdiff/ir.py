@@ -235,10 +235,10 @@ class Builder:
         return out
 
     def shape(self, atom) -> tuple:
-        """The shape of `atom` (only where shapes are known)."""
-        if isinstance(atom, Const):
-            return tuple(getattr(atom.value, "shape", ()))
-        return self.shapes[atom.name]
+        """The shape of `atom` (only where shapes are known); a number's is ()."""
+        if isinstance(atom, Var):
+            return self.shapes[atom.name]
+        return tuple(getattr(atom.value if isinstance(atom, Const) else atom, "shape", ()))
 
     def fit(self, g, shape: tuple):
         """Sum `g` over the axes along which a value of `shape` was broadcast.

@@ -32,7 +32,7 @@ from ..errors import SymdiffError
 from ..ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
 from ..loops import while_iterations
 from ..primitives import PRIMS
-from ..transforms.reverse import _backprop
+from ..transforms.reverse import backprop
 
 STEP_LIMIT = 2000  # more steps than anyone reads: explain a smaller case
 AGREE_RTOL = 1e-8  # the backward pass against SymPy's closed form, relative to max(1, |exact|)
@@ -375,17 +375,17 @@ def _active(steps, wrt: tuple, output: str, prims) -> set:
     return depends & reaches
 
 
-def _symbols(eqn: Eqn):
+def step_symbols(eqn: Eqn):
     from ..verification.symbolic import sympy_constant
 
     import sympy as sp
     return [sp.Symbol(a.name) if isinstance(a, Var) else sympy_constant(a) for a in eqn.args]
 
 
-def _meaning(eqn: Eqn, prims, args):
-    from ..verification.symbolic import _apply
+def meaning_of(eqn: Eqn, prims, args):
+    from ..verification.symbolic import apply_primitive
 
-    return _apply(prims[eqn.prim], eqn, args)
+    return apply_primitive(prims[eqn.prim], eqn, args)
 
 
 def _partials(step: Step, active: set, prims, numbers, result: Explanation):
@@ -406,7 +406,7 @@ def _partials(step: Step, active: set, prims, numbers, result: Explanation):
         partial = Partial(step.name, parent)
         if row.elementwise and row.partials is not None:
             try:
-                partial.expr = sp.diff(_meaning(eqn, prims, _symbols(eqn)), sp.Symbol(parent))
+                partial.expr = sp.diff(meaning_of(eqn, prims, step_symbols(eqn)), sp.Symbol(parent))
             except (TypeError, ValueError, AttributeError):  # SymPy has no derivative to show
                 partial.expr = None
             if numbers is not None:
@@ -467,7 +467,7 @@ def _backward(result: Explanation, active: set, prims, numbers):
         shares = {}
         if numbers is not None:
             terms = {}
-            _backprop(numbers, step.eqn, own.value, active, terms, prims)
+            backprop(numbers, step.eqn, own.value, active, terms, prims)
             for parent, pieces in terms.items():
                 shares[parent] = sum(g if local is None else g * numbers.read(local)
                                      for g, local, _ in pieces)
@@ -489,7 +489,7 @@ def _forward(result: Explanation, active: set, prims, numbers):
     the derivative along that direction) and 0 for the others: each step's tangent is
     the sum over its active arguments of partial · tangent; values by the tangent rules
     symdiff's forward mode uses."""
-    from ..transforms.forward import _tangent
+    from ..transforms.forward import tangent_of
 
     for name in result.wrt:
         tangents = {w: Derivative(w, [], _filled(result.shapes.get(w, ()), 1.0 if w == name else 0.0))
@@ -501,7 +501,7 @@ def _forward(result: Explanation, active: set, prims, numbers):
             tangent = tangents[step.name] = Derivative(step.name, list(step.partials.values()))
             if numbers is not None:
                 numbers.ns = step.eqn.ns if step.eqn.ns in ("math", "numpy") else numbers.fallback_ns
-                value = _tangent(numbers, step.eqn, dots, prims)
+                value = tangent_of(numbers, step.eqn, dots, prims)
                 tangent.value = dots[step.name] = 0.0 if value is None else numbers.read(value)
         result.tangents[name] = tangents
 
@@ -561,8 +561,8 @@ def _step_forms(result: Explanation, prims, max_nodes: int) -> dict | None:
     sizes: dict = {}
     for step in result.steps:
         args = [exprs[a.name] if isinstance(a, Var) else s
-                for a, s in zip(step.eqn.args, _symbols(step.eqn), strict=True)]
-        exprs[step.name] = _meaning(step.eqn, prims, args)
+                for a, s in zip(step.eqn.args, step_symbols(step.eqn), strict=True)]
+        exprs[step.name] = meaning_of(step.eqn, prims, args)
         if tree_size(sp.sympify(exprs[step.name]), sizes, max_nodes) > max_nodes:
             return None
     return exprs

@@ -74,19 +74,18 @@ def _dot_name(name: str) -> str:
 def tangent_rule(step) -> str:
     """The tangent of an array step in words: the operation applied to the tangents for a
     linear one (`sum(ẋ)`), one term per active argument for a bilinear one (`Ẇ @ x + W @ ẋ`)."""
-    from ..transforms.forward import _RULES, _bilinear, _linear
     from ..ir import Var, format_eqn
 
-    eqn, rule = step.eqn, _RULES.get(step.eqn.prim)
+    eqn, row = step.eqn, PRIMS[step.eqn.prim]
     active = [i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name in step.partials]
 
     def dotted(indices):
         args = [Var(_dot_name(a.name)) if i in indices else a for i, a in enumerate(eqn.args)]
         return format_eqn(eqn.with_args(args)).split(" = ", 1)[1]
 
-    if rule is _linear:
+    if row.linear:
         return dotted(set(active))
-    if rule is _bilinear:
+    if row.bilinear:
         return " + ".join(dotted({i}) for i in active)
     return f"the tangent rule of {eqn.prim} applied to {', '.join(_dot_name(eqn.args[i].name) for i in active)}"
 
@@ -269,11 +268,11 @@ def _latex_rhs(step) -> str:
     """The step's right-hand side by SymPy's printer (array operations spelled out)."""
     import sympy as sp
 
-    from .explanation import _meaning, _symbols
+    from .explanation import meaning_of, step_symbols
 
     eqn = step.eqn
     names = [_latex_name(a.name) if hasattr(a, "name") else sp.latex(s)
-             for a, s in zip(eqn.args, _symbols(eqn), strict=True)]
+             for a, s in zip(eqn.args, step_symbols(eqn), strict=True)]
     if eqn.prim == "matmul" or eqn.prim == "dot":
         return " ".join(names)
     if eqn.prim == "transpose":
@@ -282,7 +281,7 @@ def _latex_rhs(step) -> str:
         params = "".join(f", {k}={v!r}" for k, v in eqn.params)
         return rf"\operatorname{{{eqn.prim}}}\left({', '.join(names)}{params}\right)"
     try:
-        return sp.latex(_meaning(eqn, PRIMS, _symbols(eqn)))
+        return sp.latex(meaning_of(eqn, PRIMS, step_symbols(eqn)))
     except (TypeError, ValueError, AttributeError):
         return rf"\operatorname{{{eqn.prim}}}\left({', '.join(names)}\right)"
 

@@ -110,10 +110,42 @@ def _prod_vjp(b, g, out, x, axis=None, keepdims=False):
     return b.mul(_restore_axes(b, g, x, axis, keepdims), b.where(b.eq(zeros, 0), b.div(rest, safe), lone))
 
 
-def _reduction(name, vjp, sympy, spelling=None):
+def _reduction(name, vjp, sympy, spelling=None, jvp=None):
+    """A reduction along axes: linear (sum, mean) unless it has a tangent rule of its own."""
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
                 params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
-                broadcast_cotangent=True)
+                broadcast_cotangent=True, linear=jvp is None, jvp=jvp)
+
+
+# Tangent rules (forward mode) of the array operations that are neither linear nor
+# bilinear: `(b, eqn, tangents, **params)`, a tangent per argument (None where it is 0).
+
+def _where_jvp(b, eqn, tangents):
+    if tangents[1] is None and tangents[2] is None:
+        return None
+    return b.where(eqn.args[0], tangents[1] if tangents[1] is not None else 0.0,
+                   tangents[2] if tangents[2] is not None else 0.0)
+
+
+def _norm_jvp(b, eqn, tangents):
+    x, = eqn.args
+    # d|x| = <x, dx> / |x|, and 0 at x = 0 (the convention the gradient follows)
+    return b.div(b.sum(b.mul(x, tangents[0])), b.where(b.eq(eqn.out, 0.0), 1.0, eqn.out))
+
+
+def _extreme_jvp(b, eqn, tangents, axis=None, keepdims=False):
+    """amax / amin: the mean of the tangents where the extreme is attained (ties share)."""
+    x, = eqn.args
+    mask = b.eq(x, b.emit(eqn.prim, x, axis=axis, keepdims=True))
+    picked = b.sum(b.mul(tangents[0], mask), axis=axis, keepdims=keepdims)
+    return b.div(picked, b.sum(mask, axis=axis, keepdims=keepdims))
+
+
+def _prod_jvp(b, eqn, tangents, axis=None, keepdims=False):
+    """np.prod: the tangents weighted by the product of the other factors (the reverse
+    rule's weights, zeros included), summed along the axes."""
+    weights = _prod_vjp(b, 1.0, eqn.out, eqn.args[0], axis=axis, keepdims=keepdims)
+    return b.sum(b.mul(weights, tangents[0]), axis=axis, keepdims=keepdims)
 
 
 def _sympy_extreme(pick):
@@ -349,12 +381,12 @@ ARRAY_ROWS = [
          evaluate=_scatter_add),
     Prim("where", 3, {"numpy": "where"}, lambda c, x, y: _sp().Piecewise((x, _sp().Ne(c, 0)), (y, True)),
          vjp=(None, lambda b, g, o, c, x, y: b.where(c, g, 0.0),
-              lambda b, g, o, c, x, y: b.where(c, 0.0, g)),
+              lambda b, g, o, c, x, y: b.where(c, 0.0, g)), jvp=_where_jvp,
          sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True),
     # the 2-norm of a vector, the Frobenius norm of a matrix; at 0 the gradient
     # is 0, the minimum-norm subgradient
     Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
-         vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),),
+         vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),), jvp=_norm_jvp,
          shape=lambda x: (), sample=((-2.0, 2.0),)),
     Prim("trace", 1, {"numpy": "trace"}, None,
          vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
@@ -367,7 +399,7 @@ ARRAY_ROWS = [
          params=(("shape", None),), positional=True),
     Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), shape=lambda x: x),
     Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), shape=lambda x: x),
-    Prim("einsum", 2, {"numpy": "einsum"}, None, vjp=(_einsum_vjp(0), _einsum_vjp(1)),
+    Prim("einsum", 2, {"numpy": "einsum"}, None, vjp=(_einsum_vjp(0), _einsum_vjp(1)), bilinear=True,
          shape=_einsum_shape, params=(("subscripts", ""),), sample=((-2.0, 2.0), (-2.0, 2.0)),
          evaluate=lambda x, y, subscripts="": np.einsum(subscripts, x, y), params_first=True),
     Prim("full", 1, {"numpy": "full"}, None, vjp=(lambda b, g, o, x, shape=(): b.fit(g, b.shape(x)),),
@@ -385,11 +417,11 @@ ARRAY_ROWS = [
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),
-    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None,
+    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("dot", 2, {"numpy": "dot"}, None,
+    Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("outer", 2, {"numpy": "outer"}, None,
+    Prim("outer", 2, {"numpy": "outer"}, None, bilinear=True,
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
          shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
@@ -397,9 +429,9 @@ ARRAY_ROWS = [
          sample=((-2.0, 2.0),), view=True),
     _reduction("sum", _sum_vjp, None),
     _reduction("mean", _mean_vjp, None),
-    _reduction("prod", _prod_vjp, None),
-    _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max"),
-    _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min"),
+    _reduction("prod", _prod_vjp, None, jvp=_prod_jvp),
+    _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max", jvp=_extreme_jvp),
+    _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min", jvp=_extreme_jvp),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
          params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,

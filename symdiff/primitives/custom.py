@@ -175,6 +175,16 @@ def vjp_rules(count: int) -> tuple:
     return tuple(_vjp(i) for i in range(count))
 
 
+def jvp(b, eqn, tangents, rule):
+    """A function with a custom derivative rule: its partials times the tangents."""
+    terms = [b.mul(b.emit("custom", *eqn.args, rule=rule.partial(i, eqn.loc)), tangent)
+             for i, tangent in enumerate(tangents) if tangent is not None]
+    total = terms[0] if terms else None
+    for term in terms[1:]:
+        total = b.add(total, term)
+    return total
+
+
 def _vjp(index: int):
     def rule(b, g, out, *args, rule):
         return b.mul(g, b.emit("custom", *args, rule=rule.partial(index, b.loc)))

@@ -76,12 +76,18 @@ class Prim:
             'integral' (int for math/builtins, float for NumPy).
         expand: builds the operation from others where the library in use has no
             spelling for it (e.g. sign without NumPy).
-        linear: the operation is linear in its arguments.
+        linear: the operation is linear in its arguments (an array operation's tangent
+            is then the operation applied to the tangents).
+        bilinear: linear in each argument, the others held (`A @ B`): its tangent is
+            one term per active argument.
         commutative: swapping the two arguments gives the same result.
         arities: the argument counts accepted, where more than one is.
         vjp: for operations that are not elementwise, one builder per argument,
             `(b, g, out, *args) -> Atom | None`: that argument's cotangent given
             the output's cotangent `g` (shapes through `b.shape(atom)`).
+        jvp: for operations that are not elementwise and neither linear nor
+            bilinear, the tangent rule `(b, eqn, tangents, **params) -> Atom | None`
+            (a tangent per argument, None for those that do not depend on the inputs).
         shape: for operations that are not elementwise, the result's shape,
             `(*arg_shapes, **params) -> tuple`; None means elementwise
             (NumPy broadcasting of the arguments' shapes).
@@ -111,9 +117,11 @@ class Prim:
     kind: str = "float"
     expand: Callable | None = None
     linear: bool = False
+    bilinear: bool = False
     commutative: bool = False
     arities: tuple[int, ...] = field(default=())
     vjp: tuple[Callable | None, ...] | None = None
+    jvp: Callable | None = None
     shape: Callable | None = None
     params: tuple[tuple[str, object], ...] = ()
     evaluate: Callable | None = None
@@ -394,7 +402,7 @@ ROWS += [
          params=(("body", None), ("carried", 0), ("kind", "range"), ("record", ()), ("cond", None), ("stop", None))),
     Prim("call", 0, {"op": "call"}, _sympy_call, vjp=(), shape=call_shape, kind="any", evaluate=run_call,
          params=(("callee", None),)),
-    Prim("custom", 0, {"op": "custom"}, custom.sympy_meaning, vjp=custom.vjp_rules, kind="float",
+    Prim("custom", 0, {"op": "custom"}, custom.sympy_meaning, vjp=custom.vjp_rules, jvp=custom.jvp, kind="float",
          evaluate=custom.evaluate, params=(("rule", None),)),
     Prim("range", 3, {"op": "range"}, None, shape=lambda *shapes: Shapes([()]), kind="any",
          evaluate=lambda start, stop, step: range(start, stop, step)),

@@ -9,10 +9,10 @@ writes it, `b_dot = ∂b/∂a · a_dot` summed over the active arguments:
     a = x ** 2                  a_dot = 2 * x * x_dot
     b = math.exp(a)             b_dot = b * a_dot
 
-Elementwise primitives use the partials of the primitive table; the others a
-tangent rule below (`_RULES`): a linear operation applied to the tangents, a
-bilinear one (`A @ B`) once per active argument, and the reductions and norms
-their own. A branch's tangent is computed under the branch's guard and merged
+Elementwise primitives use the partials of the primitive table; the others what
+their row says: a linear operation is applied to the tangents, a bilinear one
+(`A @ B`) once per active argument, and the rest (reductions, norms) have a
+tangent rule of their own in the row (`Prim.jvp`). A branch's tangent is computed under the branch's guard and merged
 like its value. A loop carries the tangents of its carried values beside them
 (forward mode needs no tape), and a call to a helper becomes a call to its
 tangent function, `sigmoid_jvp(z, z_dot)`, built once per pattern of use and
@@ -73,12 +73,12 @@ def sweep(builder: Builder, eqns, dots: dict, prims):
             _call(builder, eqn, dots, prims)
             continue
         builder.eqns.append(eqn)  # (its shape is known: the caller inferred them all)
-        tangent = _tangent(builder, eqn, dots, prims)
+        tangent = tangent_of(builder, eqn, dots, prims)
         if tangent is not None:
             dots[eqn.out.name] = _named(builder, tangent, f"{eqn.out.name}_dot")
 
 
-def _tangent(builder: Builder, eqn: Eqn, dots: dict, prims):
+def tangent_of(builder: Builder, eqn: Eqn, dots: dict, prims):
     """The tangent of `eqn`'s output (an atom), or None where it is zero."""
     if eqn.prim == "pick":  # a value of a loop or a call: its tangent is picked beside it
         source = dots.get(eqn.args[0].name)
@@ -99,8 +99,8 @@ def _tangent(builder: Builder, eqn: Eqn, dots: dict, prims):
                 local = partial(builder, eqn.out, *eqn.args)
                 if local is not None:
                     terms.append(builder.mul(local, dots[arg.name]))
-        return _sum(builder, terms)
-    rule = _RULES.get(eqn.prim)
+        return sum_of(builder, terms)
+    rule = _linear if row.linear else _bilinear if row.bilinear else row.jvp
     if rule is None:
         raise UnsupportedSyntaxError(eqn.loc, f"forward mode has no tangent rule for {eqn.prim} yet; "
                                      "use reverse mode (grad, vjp) for this function")
@@ -108,7 +108,7 @@ def _tangent(builder: Builder, eqn: Eqn, dots: dict, prims):
                 **dict(eqn.params))
 
 
-def _sum(builder: Builder, terms: list):
+def sum_of(builder: Builder, terms: list):
     if not terms:
         return None
     total = terms[0]
@@ -159,53 +159,7 @@ def _bilinear(builder, eqn, tangents, **params):
             args = list(eqn.args)
             args[i] = tangent
             terms.append(builder.emit(eqn.prim, *args, **params))
-    return _sum(builder, terms)
-
-
-def _where(builder, eqn, tangents):
-    c, x, y = eqn.args
-    if tangents[1] is None and tangents[2] is None:
-        return None
-    return builder.where(c, tangents[1] if tangents[1] is not None else 0.0,
-                         tangents[2] if tangents[2] is not None else 0.0)
-
-
-def _norm(builder, eqn, tangents):
-    x, = eqn.args
-    # d|x| = <x, dx> / |x|, and 0 at x = 0 (the convention the gradient follows)
-    return builder.div(builder.sum(builder.mul(x, tangents[0])), builder.where(builder.eq(eqn.out, 0.0), 1.0, eqn.out))
-
-
-def _extreme(builder, eqn, tangents, axis=None, keepdims=False):
-    """amax / amin: the mean of the tangents where the extreme is attained (ties share)."""
-    x, = eqn.args
-    extreme = builder.emit(eqn.prim, x, axis=axis, keepdims=True)
-    mask = builder.eq(x, extreme)
-    picked = builder.sum(builder.mul(tangents[0], mask), axis=axis, keepdims=keepdims)
-    return builder.div(picked, builder.sum(mask, axis=axis, keepdims=keepdims))
-
-
-def _prod(builder, eqn, tangents, axis=None, keepdims=False):
-    """np.prod: the tangents weighted by the product of the other factors (the reverse
-    rule's weights, zeros included), summed along the axes."""
-    from ..primitives.arrays import _prod_vjp
-
-    weights = _prod_vjp(builder, Const(1.0), eqn.out, eqn.args[0], axis=axis, keepdims=keepdims)
-    return builder.sum(builder.mul(weights, tangents[0]), axis=axis, keepdims=keepdims)
-
-
-def _custom(builder, eqn, tangents, rule):
-    """A function with a custom derivative rule: its partials times the tangents."""
-    terms = [builder.mul(builder.emit("custom", *eqn.args, rule=rule.partial(i, eqn.loc)), tangent)
-             for i, tangent in enumerate(tangents) if tangent is not None]
-    return _sum(builder, terms)
-
-
-_LINEAR = ("getitem", "scatter_add", "trace", "diag", "full", "concatenate", "stack", "transpose",
-           "reshape", "expand_dims", "broadcast_to", "copy", "sum", "mean")
-_RULES = {**{name: _linear for name in _LINEAR},
-          **{name: _bilinear for name in ("matmul", "dot", "outer", "einsum")},
-          "where": _where, "norm": _norm, "amax": _extreme, "amin": _extreme, "prod": _prod, "custom": _custom}
+    return sum_of(builder, terms)
 
 
 # ------------------------------------------------------------ loops and calls
@@ -213,11 +167,11 @@ _RULES = {**{name: _linear for name in _LINEAR},
 def _loop(builder: Builder, eqn: Eqn, dots: dict, prims):
     """A loop carrying, beside each carried value that depends on the inputs, its tangent."""
     from .reverse import infer_shapes
-    from .reverse_loops import _layout, active_in_loop
+    from .reverse_loops import loop_layout, active_in_loop
 
     params = dict(eqn.params)
     body, k, kind = params["body"], params["carried"], params["kind"]
-    skip, it = _layout(kind)
+    skip, it = loop_layout(kind)
     inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
     carried, free_active = active_in_loop(eqn, dots, prims)
     if not carried:  # (the inputs reach no carried value)

@@ -91,7 +91,7 @@ def reverse(func: Func, wrt: tuple[int, ...], with_value: bool = False, prims=PR
     replaced: dict[str, list] = {}
     sweep(builder, func.body, terms, active, prims, replaced)
     builder.guard = ()
-    grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
+    grads = tuple(gradient_of(builder, func.params[i].var, terms) for i in wrt)
     results = ((result,) if with_value else ()) + grads
     prefix = "value_and_grad" if with_value else "grad"
     wrt_names = ", ".join(func.params[i].var.name for i in wrt)
@@ -129,7 +129,7 @@ def pullback(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None 
     replaced: dict[str, list] = {}
     sweep(builder, func.body, terms, active, prims, replaced)
     builder.guard = ()
-    grads = tuple(_gradient(builder, func.params[i].var, terms) for i in wrt)
+    grads = tuple(gradient_of(builder, func.params[i].var, terms) for i in wrt)
     given = ", ".join(c.name for c in cbars)
     wanted = ", ".join(f"{func.params[i].var.name}_bar" for i in wrt)
     doc = f"Vector-Jacobian product of {func.name}: {wanted} given {given}."
@@ -157,8 +157,8 @@ def sweep(builder: Builder, eqns, terms: dict, active: set, prims, replaced: dic
 
             call_adjoint(builder, eqn, terms.pop(eqn.out.name), active, terms, prims)
             continue
-        g = _adjoint(builder, eqn.out, terms.pop(eqn.out.name))
-        _backprop(builder, eqn, g, active, terms, prims)
+        g = summed_adjoint(builder, eqn.out, terms.pop(eqn.out.name))
+        backprop(builder, eqn, g, active, terms, prims)
 
 
 def expand(eqns, replaced: dict) -> tuple:
@@ -174,7 +174,7 @@ def _single_result(func: Func):
     return func.results[0]
 
 
-def _backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
+def backprop(builder: Builder, eqn: Eqn, g, active: set[str], terms, prims):
     """Add each active argument's share of `g` to its terms."""
     row = prims[eqn.prim]
     builder.ns, builder.loc = eqn.ns if eqn.ns in ("math", "numpy") else builder.fallback_ns, eqn.loc
@@ -258,7 +258,7 @@ def _where_zero(builder: Builder, g):
     return None
 
 
-def _adjoint(builder: Builder, var: Var | None, pairs: list, anonymous: bool = False):
+def summed_adjoint(builder: Builder, var: Var | None, pairs: list, anonymous: bool = False):
     """Write `var_bar` once, as the sum over children of adjoint times partial.
 
     `builder.guard` is where `var` is defined; children in branches below it
@@ -289,7 +289,7 @@ def _merge_branches(builder: Builder, terms: list, guard: tuple) -> list:
         values = {}
         for polarity, side in sides.items():
             builder.guard = guard + ((cond, polarity),)
-            values[polarity] = _adjoint(builder, None, side, anonymous=True)
+            values[polarity] = summed_adjoint(builder, None, side, anonymous=True)
         for polarity in (True, False):
             if polarity not in values:  # no child on this side: nothing flows
                 builder.guard = guard + ((cond, polarity),)
@@ -305,14 +305,14 @@ def _zero_like(builder: Builder, atom):
     return builder.zeros(shape=builder.shape(atom))
 
 
-def _gradient(builder: Builder, param: Var, terms):
+def gradient_of(builder: Builder, param: Var, terms):
     """The parameter's gradient: 0.0 if nothing reaches it; for arrays, its whole shape."""
     if builder.shapes is None or builder.shape(param) == ():
-        return _adjoint(builder, param, terms.pop(param.name)) if param.name in terms else Const(0.0)
+        return summed_adjoint(builder, param, terms.pop(param.name)) if param.name in terms else Const(0.0)
     shape, name = builder.shape(param), builder.names.fresh(f"{param.name}_bar")
     if param.name not in terms:
         return builder.zeros(shape=shape, name=name)
-    total = _adjoint(builder, param, terms.pop(param.name), anonymous=True)
+    total = summed_adjoint(builder, param, terms.pop(param.name), anonymous=True)
     if builder.shape(total) == shape:
         return builder.mul(total, 1.0, name=name)
     return builder.copy(builder.exact(total, shape), name=name)  # a whole, writable array

@@ -29,11 +29,11 @@ from ..loops import Shapes
 def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims) -> list:
     """Emit the adjoint loop of `eqn`; add its outputs to `terms`; return the forward
     equations to use instead of `eqn` (the recording loop and its tape)."""
-    from .reverse import _adjoint
+    from .reverse import summed_adjoint
 
     params = dict(eqn.params)
     body = params["body"]
-    skip, it = _layout(params["kind"])
+    skip, it = loop_layout(params["kind"])
     cotangents: dict[int, list] = {}
     for g, (_, j), guard in loop_terms:
         cotangents.setdefault(j, []).append((g, None, guard))
@@ -49,7 +49,7 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
     seeds = []
     for j in carried:
         if j in cotangents:
-            seed = _adjoint(builder, None, cotangents[j], anonymous=True)
+            seed = summed_adjoint(builder, None, cotangents[j], anonymous=True)
             if body_shapes is not None:  # (a cotangent that merely broadcasts: np.sum(h) gives a scalar)
                 seed = builder.exact(seed, body_shapes[body.params[it + j].var.name])
             seeds.append(seed)
@@ -72,7 +72,7 @@ def active_in_loop(eqn: Eqn, active, prims) -> tuple[list[int], list[int]]:
 
     params = dict(eqn.params)
     body, k = params["body"], params["carried"]
-    skip, it = _layout(params["kind"])
+    skip, it = loop_layout(params["kind"])
     inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
     free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
     carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
@@ -96,7 +96,7 @@ def _freshen(eqns, mapping: dict, names) -> tuple:
         params = eqn.params
         if eqn.prim == "loop":
             body = dict(params)["body"]
-            free = len(eqn.args) - _layout(dict(params)["kind"])[0] - dict(params)["carried"]
+            free = len(eqn.args) - loop_layout(dict(params)["kind"])[0] - dict(params)["carried"]
             inner = dict(mapping)
             for param in body.params[:len(body.params) - free]:
                 inner[param.var.name] = Var(names.fresh(param.var.name))
@@ -118,7 +118,7 @@ def _zero(builder: Builder, shape):
     return builder.zeros(shape=shape) if shape else Const(0.0)
 
 
-def _layout(kind: str) -> tuple[int, int]:
+def loop_layout(kind: str) -> tuple[int, int]:
     """(arguments before the carried values, body parameters before them) of a loop kind."""
     return {"range": (3, 1), "while": (0, 0), "tape": (1, None)}[kind]
 
@@ -127,7 +127,7 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
               it: int) -> Func:
     """The body's VJP: its parameters and a cotangent per active carried result, to
     the cotangents of the active carried inputs and active free variables."""
-    from .reverse import _gradient, active_vars, expand, sweep
+    from .reverse import gradient_of, active_vars, expand, sweep
     from .simplify import simplify
 
     k = len(body.results)
@@ -145,7 +145,7 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
     replaced: dict[str, list] = {}
     sweep(sub, body.body, terms, active_vars(body, wrt, prims), prims, replaced)
     sub.guard = ()
-    grads = tuple(_gradient(sub, body.params[p].var, terms) for p in wrt)
+    grads = tuple(gradient_of(sub, body.params[p].var, terms) for p in wrt)
     vjp = Func(f"{body.name}_vjp", body.params + tuple(Param(c) for c in cbars),
                expand(body.body, replaced) + tuple(sub.eqns), grads, body.loc)
     return simplify(vjp, prims)
@@ -153,7 +153,7 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
 
 def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, terms, active) -> list:
     k = len(body.results)
-    skip, it = _layout(dict(eqn.params)["kind"])
+    skip, it = loop_layout(dict(eqn.params)["kind"])
     names = builder.names
     reads = {a.name for e in vjp.body for a in e.reads if isinstance(a, Var)}
     reads |= {r.name for r in vjp.results if isinstance(r, Var)}
@@ -184,7 +184,7 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
     iteration = [mapping[body.params[p].var.name] for p in recorded]
     cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
     outer = [p.var for p in body.params[it + k:] if p.var.name in reads]
-    adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
+    adjoint_body = Func(f"{body.name}summed_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
                         tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
     tape = Var(names.fresh("tape"))
     recording = Eqn(eqn.out, eqn.prim, eqn.args, eqn.ns, eqn.params + (("record", tuple(recorded)),),

@@ -101,7 +101,7 @@ def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) ->
         elif eqn.prim in ("loop", "call"):
             env[eqn.out.name] = structured(eqn.prim, [read(a) for a in eqn.args], dict(eqn.params), prims, limit)
         else:
-            env[eqn.out.name] = _apply(row, eqn, [read(a) for a in eqn.args])
+            env[eqn.out.name] = apply_primitive(row, eqn, [read(a) for a in eqn.args])
         if limit is not None:
             limit.check(env[eqn.out.name])
     return tuple(read(r) for r in flat_results(func.results))
@@ -119,7 +119,7 @@ def structured(prim: str, args, params: dict, prims=PRIMS, limit: SizeLimit | No
                     decide=decide, **params)
 
 
-def _apply(row, eqn, args):
+def apply_primitive(row, eqn, args):
     """A primitive on SymPy expressions, or on NumPy arrays of them (dtype object)."""
     params = dict(eqn.params)
     if row.sympy is None:  # an array operation: NumPy's own function works on object arrays
