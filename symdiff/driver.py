@@ -16,11 +16,15 @@ from dataclasses import dataclass, field, replace
 from .backend.arguments import entry_check, live_check
 from .backend.emit import compile_source, custom_functions, emit_source
 from .errors import ArgumentCheck, ShapeError, WrtError, room_for_deep_code
-from .ir import Func, Var, all_eqns
+from .analysis import integer_params
+from .ir import Func
 from .frontend.lower import lower
 from .frontend.parse import Source, refuse_star_params
 from .frontend.receivers import mark
-from .transforms.reverse import own_gradients, pullback, reverse, widen_loop_zeros, with_cotangent_shapes
+from .primitives import PRIMS
+from .transforms.adjoints import own_gradients, widen_loop_zeros, with_cotangent_shapes
+from .transforms.forward import forward
+from .transforms.reverse import pullback, reverse
 from .transforms.simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
@@ -87,19 +91,18 @@ def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
 def is_array_code(func: Func, prims=None) -> bool:
     """Whether `func` uses an operation that is not elementwise (then shapes are needed).
 
-    A `cond` (the merge of an if), a loop, a call and an attribute of a method's
-    object are not elementwise but work on numbers too: a loop counts by its body,
-    a call by its callee.
+    A `cond` (the merge of an if), the structured equations (a loop counts by its body,
+    a call by its callee) and an attribute of a method's object are not elementwise but
+    work on numbers too.
     """
-    from .primitives import PRIMS
-
     prims = prims or PRIMS
     for eqn in func.body:
         if eqn.prim == "loop" and is_array_code(dict(eqn.params)["body"], prims):
             return True
         if eqn.prim == "call" and is_array_code(dict(eqn.params)["callee"].func, prims):
             return True
-        if not prims[eqn.prim].elementwise and eqn.prim not in ("cond", "loop", "pick", "call", "attr"):
+        row = prims[eqn.prim]
+        if not row.elementwise and not row.structured and eqn.prim not in ("cond", "attr"):
             return True
     return False
 
@@ -157,8 +160,6 @@ def _deep(derive_function):
 
 def _prepared(source: Source, wrt, prims, shapes, lowered):
     """(prims, the lowered function, wrt as indices, whether wrt was a tuple) for a derivation."""
-    from .primitives import PRIMS
-
     prims = prims or PRIMS
     indices, many = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
     lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
@@ -184,30 +185,12 @@ def _floats(derivative: Func, lowered: Func, indices, ints) -> set:
     return {p.var.name for p in derivative.params} - set(ints)
 
 
-_INTEGER_OPERATIONS = frozenset({"mod", "floordiv", "eq", "ne"})
-
-
-def integer_params(func: Func) -> set[str]:
-    """The parameters `func` uses as integers: a range's bound or step, or an operand
-    of %, //, == or != (which are seldom applied to floats)."""
-    params = {p.var.name for p in func.params}
-    used = set()
-    for eqn in all_eqns(func):
-        if eqn.prim in _INTEGER_OPERATIONS:
-            used.update(a.name for a in eqn.args if isinstance(a, Var))
-        elif eqn.prim == "loop" and dict(eqn.params)["kind"] == "range":
-            used.update(a.name for a in eqn.args[:3] if isinstance(a, Var))
-    return used & params
-
-
 @_deep
 def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
                    lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
     """Differentiate `source` in forward mode (see transforms/forward.py); as `derive` otherwise.
 
     The stages are 'lowered', 'forward' (the tangent function) and 'simplified'."""
-    from .transforms.forward import forward
-
     prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
     tangent = forward(lowered, indices, prims, shapes)
     simplified = simplify(tangent, prims, _floats(tangent, lowered, indices, ints))

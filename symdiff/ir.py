@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .errors import Loc
+from .primitives import PRIMS
 
 
 @dataclass(frozen=True)
@@ -198,83 +199,6 @@ class NameAllocator:
         return self._take(next(n for n in self._temps if self._free(n)))
 
 
-class Builder:
-    """Appends equations to a list; `b.exp(x)`, `b.mul(g, y)` build one each.
-
-    Python numbers given as arguments become `Const`s. Every equation built gets a
-    fresh temporary name unless `name=` is given. `ns` is the library derivative
-    code should call (the one the differentiated equation used), `fallback_ns`
-    the one used where `ns` has no spelling for a primitive.
-    """
-
-    def __init__(self, names: NameAllocator, prims, ns="math", fallback_ns="math", loc=None,
-                 shapes: dict | None = None):
-        self.names = names
-        self.prims = prims
-        self.ns = ns
-        self.fallback_ns = fallback_ns
-        self.loc = loc
-        self.shapes = shapes  # name -> shape, kept up to date, when shapes are known
-        self.guard: tuple = ()  # the guard of the equations built now
-        self.eqns: list[Eqn] = []
-        self.defined: dict[str, Eqn] = {}  # output name -> the equation built for it
-
-    def emit(self, prim: str, *args, name: str | None = None, **params) -> Var:
-        """`prim(*args, **params)` as a new equation; its output (named `name`)."""
-        row = self.prims[prim]
-        args = tuple(map(as_atom, args))
-        ns = self._spelling_ns(row)
-        if ns is None and row.expand is not None:
-            return row.expand(self, *args)
-        out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
-        params = tuple(params.items())
-        self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc, self.guard))
-        self.defined[out.name] = self.eqns[-1]
-        if self.shapes is not None:
-            self.shapes[out.name] = row.result_shape([self.shape(a) for a in args], params)
-        return out
-
-    def shape(self, atom) -> tuple:
-        """The shape of `atom` (only where shapes are known); a number's is ()."""
-        if isinstance(atom, Var):
-            return self.shapes[atom.name]
-        return tuple(getattr(atom.value if isinstance(atom, Const) else atom, "shape", ()))
-
-    def fit(self, g, shape: tuple):
-        """Sum `g` over the axes along which a value of `shape` was broadcast.
-
-        Axes where `g` has length 1 and `shape` does not are left alone: NumPy
-        broadcasting restores them where `g` is used.
-        """
-        have = self.shape(g)
-        lead = len(have) - len(shape)
-        if lead > 0 and not shape:  # everything: np.sum(g)
-            return self.emit("sum", g)
-        if lead > 0:
-            g = self.emit("sum", g, axis=tuple(range(lead)) if lead > 1 else 0)
-            have = have[lead:]
-        offset = len(shape) - len(have)
-        axes = tuple(i for i, n in enumerate(have) if n != 1 and shape[i + offset] == 1)
-        if axes:
-            g = self.emit("sum", g, axis=axes if len(axes) > 1 else axes[0], keepdims=True)
-        return g
-
-    def exact(self, g, shape: tuple):
-        """`g` broadcast to exactly `shape` (a read-only view where it differs)."""
-        return g if self.shape(g) == tuple(shape) else self.emit("broadcast_to", g, shape=tuple(shape))
-
-    def _spelling_ns(self, row) -> str | None:
-        for ns in ("op", self.ns, self.fallback_ns, "builtins"):
-            if ns in row.spelling:
-                return ns
-        return None
-
-    def __getattr__(self, prim: str):
-        if prim.startswith("_") or prim not in self.prims:
-            raise AttributeError(prim)
-        return lambda *args, **kw: self.emit(prim, *args, **kw)
-
-
 def flat_results(results) -> tuple[Atom, ...]:
     """The atoms of `results`, where groups may nest: (value, (x_bar, y_bar))."""
     out: list[Atom] = []
@@ -297,8 +221,7 @@ def format_atom(atom: Atom) -> str:
 
 def format_eqn(eqn: Eqn, prims=None) -> str:
     """`c = a + b`, `b = exp(a)`: infix for operators, the primitive's name otherwise."""
-    prims = prims or _default_prims()
-    row = prims[eqn.prim]
+    row = (prims or PRIMS)[eqn.prim]
     args = [format_atom(a) for a in eqn.args]
     if eqn.prim == "cond":
         return f"{eqn.out} = {args[1]} if {args[0]} else {args[2]}"
@@ -404,11 +327,108 @@ def _format_result(result) -> str:
     return format_atom(result)
 
 
+# ---------------------------------------------------------------- structured nodes
+
+class Callee:
+    """A user function the generated code calls: its IR, emitted once as its own def.
+
+    `y = call(*args, callee=C)` runs C.func on the arguments; a helper returning several
+    values is read by `pick`s, like a loop. Compared by identity: each way a helper is
+    called is lowered once and shared by its call sites, so equal calls are recognised
+    without comparing bodies.
+    """
+
+    __slots__ = ("func", "vjps")
+
+    def __init__(self, func: Func):
+        self.func = func
+        self.vjps: dict = {}  # (wrt, seeded, shapes, prims id) -> the VJP's Callee
+
+    def __repr__(self) -> str:
+        return self.func.name
+
+
+def run_loop(args, body: Func, carried: int, kind: str, record=(), run_body=None, cond=None,
+             decide=bool, stop=None):
+    """A loop equation's outputs (see `loop_leading_args` for its arguments): its carried
+    values, then the tape if it records one.
+
+      * kind 'range': args are (start, stop, step, *inits, *free); the body's parameters
+        are (index, *carried, *free) and its results the carried values at the end of
+        the iteration; `record` lists the body's parameters appended to a tape each
+        iteration (for the adjoint);
+      * kind 'while': args are (*inits, *free); the carried value `cond` (an index) is
+        the loop's condition, computed before the loop and at the end of each iteration;
+      * `stop`: the index of the carried flag a break sets; the loop ends after it;
+      * kind 'tape': args are (tape, *inits, *free), the body's parameters (*recorded,
+        *carried, *free), run over the tape's entries in reverse order.
+
+    `run_body` runs the body (symbolic execution runs it on SymPy values) and `decide`
+    gives a condition's truth value (symbolic execution decides it at a point).
+    """
+    run_body = run_body or (lambda *values: _as_tuple(evaluate_ir(body, *values)))
+    if kind == "range":
+        first, last, step = (int(a) for a in args[:3])
+        rest = args[3:]
+        entries = ((i,) for i in range(first, last, step))
+    elif kind == "while":
+        rest = args
+        entries = while_iterations(lambda: decide(state[cond]))
+    else:
+        rest = args[1:]
+        entries = (e if isinstance(e, tuple) else (e,) for e in reversed(args[0]))  # (a range: indices)
+    state, free = list(rest[:carried]), list(rest[carried:])
+    tape = []
+    for entry in entries:
+        if record:
+            everything = (*entry, *state)
+            tape.append(tuple(everything[j] for j in record))
+        state = list(run_body(*entry, *state, *free))
+        if stop is not None and decide(state[stop]):  # (a break: the rest would do nothing)
+            break
+    return (*state, tape) if record else tuple(state)
+
+
+WHILE_LIMIT = 10_000  # iterations after which evaluating a while loop in the IR gives up (never hang;
+# verify samples points where the loop may not end: each such point costs this many)
+
+
+def while_iterations(holds):
+    """One () per iteration while `holds()`; ArithmeticError past `WHILE_LIMIT`."""
+    count = 0
+    while holds():
+        count += 1
+        if count > WHILE_LIMIT:
+            raise ArithmeticError(f"a while loop ran {WHILE_LIMIT} times without ending here")
+        yield ()
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+STRUCTURED = frozenset({"loop", "call", "pick", "range"})  # evaluated here, not by a row's function
+
+
 # ---------------------------------------------------------------- evaluation
 
-def evaluate_ir(func: Func, *args, prims=None):
+def evaluate_eqn(eqn: Eqn, args: list, prims=PRIMS):
+    """The value of `eqn` on the values `args` of its arguments: a primitive as its row
+    evaluates it, a loop, a call, a pick or a range as this module does."""
+    params = dict(eqn.params)
+    if eqn.prim == "loop":
+        return run_loop(args, **params)
+    if eqn.prim == "call":
+        return evaluate_ir(params["callee"].func, *args, prims=prims)
+    if eqn.prim == "pick":
+        return args[0][-1] if params["index"] == "tape" else args[0][params["index"]]
+    if eqn.prim == "range":
+        return range(*args)
+    return prims[eqn.prim].impl(eqn.ns)(*args, **params)
+
+
+def evaluate_ir(func: Func, *args, prims=PRIMS):
     """Run `func` on concrete arguments; returns one value or a tuple of them."""
-    prims = prims or _default_prims()
     env = dict(zip((p.name for p in func.param_vars), args, strict=True))
 
     def read(atom):
@@ -422,8 +442,7 @@ def evaluate_ir(func: Func, *args, prims=None):
         elif short_circuits(eqn, read):  # `a and b` with a false: b may not have a value
             env[eqn.out.name] = bool(read(eqn.args[0]))
         else:
-            impl = prims[eqn.prim].impl(eqn.ns)
-            env[eqn.out.name] = impl(*map(read, eqn.args), **dict(eqn.params))
+            env[eqn.out.name] = evaluate_eqn(eqn, list(map(read, eqn.args)), prims)
 
     def gather(result):
         return tuple(map(gather, result)) if isinstance(result, tuple) else read(result)
@@ -438,9 +457,3 @@ def short_circuits(eqn: Eqn, read) -> bool:
     if eqn.prim not in ("and", "or"):
         return False
     return bool(read(eqn.args[0])) == (eqn.prim == "or")
-
-
-def _default_prims():
-    from .primitives import PRIMS
-
-    return PRIMS

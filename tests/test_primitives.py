@@ -13,7 +13,8 @@ import pytest
 import sympy
 
 from symdiff.errors import Loc
-from symdiff.ir import Builder, as_atom, Eqn, Func, NameAllocator, Param, Var, evaluate_ir
+from symdiff.builder import Builder
+from symdiff.ir import as_atom, Eqn, Func, NameAllocator, Param, Var, evaluate_ir
 from symdiff.primitives import PRIMS, ROWS
 from symdiff.verification.symbolic import drop_nondifferentiable, evaluate_at
 

@@ -29,8 +29,8 @@ import numpy as np
 
 from ..verification.budget import MAX_NODES, Progress
 from ..errors import SymdiffError
-from ..ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
-from ..loops import while_iterations
+from ..builder import Builder
+from ..ir import Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits, while_iterations
 from ..primitives import PRIMS
 from ..transforms.reverse import backprop
 

@@ -191,7 +191,7 @@ class CallLowering:
     def lowered_callee(self, src: Source, key, order: list, shapes, consts: dict):
         """The helper lowered on its own for these argument shapes (and constants),
         once per lowering of the top function; None if that cannot be done."""
-        from ..calls import Callee
+        from ..ir import Callee
         from .loops import NeedsShapes
         from ..transforms.simplify import dead_code
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..backend.arguments import is_entry_check
 from ..errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
+from ..analysis import result_shape
 from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
 from .arrays import ArrayLowering, Emitter, is_shape, is_value
@@ -292,7 +293,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
         self.values[(key, guards[-1])] = out
         if self.shapes is not None:
             try:
-                self.shapes[out.name] = PRIMS[prim].result_shape([self.shape(a) for a in args], params)
+                self.shapes[out.name] = result_shape(prim, [self.shape(a) for a in args], params)
             except ValueError as exc:
                 raise self.error(node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
         return out

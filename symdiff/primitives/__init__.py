@@ -1,10 +1,13 @@
-"""The table of primitives: one row per elementary operation (table.py for scalar
-operations and the structured ones, arrays.py for array operations, custom.py for
-functions whose derivatives the user gives).
+"""The table of primitives: one row per elementary operation.
 
-Every other part of symdiff reads the table through the names exported here.
+row.py is the row type; scalar.py holds the rows for operations on numbers, arrays.py
+those for array operations, structured.py those for the IR's loops, calls and picks
+and for custom rules (custom.py); table.py assembles them and maps each library's
+spellings to them. Every other part of symdiff reads the table through the names
+exported here.
 """
 
-from .table import CONSTANTS, LIBRARY, MODULES, PRIMS, ROWS, Prim, resolve_attribute, result_kind
+from .row import MODULES, Prim, resolve_attribute
+from .table import CONSTANTS, LIBRARY, PRIMS, ROWS, result_kind
 
 __all__ = ["CONSTANTS", "LIBRARY", "MODULES", "PRIMS", "ROWS", "Prim", "resolve_attribute", "result_kind"]

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .table import Prim
+from .row import Prim
 
 
 def _sp():

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..analysis import active_in_loop, fallback_ns, infer_shapes, loop_layout, result_shape
+from ..builder import Builder
 from ..errors import UnsupportedSyntaxError
-from ..ir import Builder, Const, Eqn, Func, NameAllocator, Param, Var, flat_results
+from ..ir import Callee, Const, Eqn, Func, NameAllocator, Param, Var, flat_results
 from ..primitives import PRIMS
+from .simplify import simplify
 
 
 def forward(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None) -> Func:
     """The tangent function of `func` with respect to the parameters in `wrt`."""
-    from .reverse import fallback_ns, infer_shapes
-
     names = NameAllocator.for_func(func)
     if shapes is not None:
         shapes = infer_shapes(func, shapes, prims)
@@ -166,9 +167,6 @@ def _bilinear(builder, eqn, tangents, **params):
 
 def _loop(builder: Builder, eqn: Eqn, dots: dict, prims):
     """A loop carrying, beside each carried value that depends on the inputs, its tangent."""
-    from .reverse import infer_shapes
-    from .reverse_loops import loop_layout, active_in_loop
-
     params = dict(eqn.params)
     body, k, kind = params["body"], params["carried"], params["kind"]
     skip, it = loop_layout(kind)
@@ -203,16 +201,13 @@ def _loop(builder: Builder, eqn: Eqn, dots: dict, prims):
                        for key, value in eqn.params)
     builder.eqns.append(Eqn(eqn.out, eqn.prim, args, eqn.ns, new_params, eqn.loc, eqn.guard))
     if builder.shapes is not None:
-        builder.shapes[eqn.out.name] = prims["loop"].result_shape(
-            [builder.shape(a) for a in args], new_params)
+        builder.shapes[eqn.out.name] = result_shape("loop", [builder.shape(a) for a in args], new_params, prims)
     dots[eqn.out.name] = {"value": eqn.out, **{j: k + n for n, j in enumerate(carried)}}
 
 
 def _call(builder: Builder, eqn: Eqn, dots: dict, prims):
     """A call to a helper as a call to its tangent function, which returns the values
     and then their tangents."""
-    from ..calls import Callee
-
     callee = dict(eqn.params)["callee"]
     wrt = tuple(i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name in dots)
     shapes = None if builder.shapes is None else tuple(builder.shape(a) for a in eqn.args)
@@ -220,8 +215,6 @@ def _call(builder: Builder, eqn: Eqn, dots: dict, prims):
     if key not in callee.vjps:
         tangent = forward(callee.func, wrt, prims, None if shapes is None else dict(
             zip((p.var.name for p in callee.func.params), shapes, strict=True)))
-        from .simplify import simplify
-
         flat = flat_results(tangent.results)
         callee.vjps[key] = Callee(simplify(replace(tangent, name=f"{callee.func.name}_jvp", results=flat), prims))
     jvp = callee.vjps[key]
@@ -236,6 +229,6 @@ def _call(builder: Builder, eqn: Eqn, dots: dict, prims):
         return
     builder.eqns.append(Eqn(eqn.out, "call", args, eqn.ns, (("callee", jvp),), eqn.loc, eqn.guard))
     if builder.shapes is not None:
-        builder.shapes[eqn.out.name] = prims["call"].result_shape([builder.shape(a) for a in args],
-                                                                  (("callee", jvp),))
+        builder.shapes[eqn.out.name] = result_shape("call", [builder.shape(a) for a in args],
+                                                    (("callee", jvp),), prims)
     dots[eqn.out.name] = {"value": eqn.out, **{j: count + j for j in range(count)}}

@@ -1,4 +1,4 @@
-"""Reverse mode through a `for` loop (loops.py): a tape of what the adjoint needs.
+"""Reverse mode through a loop (ir.run_loop): a tape of what the adjoint needs.
 
 The adjoint of a loop is a loop over the iterations in reverse. Its body is the
 vector-Jacobian product of the forward body, simplified: it recomputes from an
@@ -16,21 +16,27 @@ that this body reads, and nothing else; an outer variable is read where it is.
                                      for s_1 in reversed(tape):
                                          x_bar = x_bar + s_bar * math.sin(s_1)
                                          s_bar = s_bar + s_bar * x * math.cos(s_1)
+
+The body's VJP is built by the adjoint sweep itself (reverse.sweep), which calls
+this module for a loop and passes itself in, so that imports go one way.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..ir import Builder, Const, Eqn, Func, Param, Var
-from ..loops import Shapes
+from ..analysis import Shapes, active_in_loop, active_vars, infer_shapes, loop_layout
+from ..builder import Builder
+from ..ir import Const, Eqn, Func, Param, Var
+from .adjoints import expand, gradient_of, summed_adjoint
+from .simplify import simplify
 
 
-def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims) -> list:
+def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims,
+                 sweep) -> list:
     """Emit the adjoint loop of `eqn`; add its outputs to `terms`; return the forward
-    equations to use instead of `eqn` (the recording loop and its tape)."""
-    from .reverse import summed_adjoint
-
+    equations to use instead of `eqn` (the recording loop and its tape). `sweep` is the
+    adjoint sweep (reverse.sweep), run over the body."""
     params = dict(eqn.params)
     body = params["body"]
     skip, it = loop_layout(params["kind"])
@@ -42,8 +48,6 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
         return [eqn]
     body_shapes = None
     if builder.shapes is not None:
-        from .reverse import infer_shapes
-
         outer = [()] * it + [builder.shape(a) for a in eqn.args[skip:]]
         body_shapes = infer_shapes(body, dict(zip((p.var.name for p in body.params), outer, strict=True)), prims)
     seeds = []
@@ -55,7 +59,7 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
             seeds.append(seed)
         else:
             seeds.append(_zero(builder, body_shapes and body_shapes[body.params[it + j].var.name]))
-    vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims, it)
+    vjp = _body_vjp(builder, body, carried, free_active, body_shapes, prims, it, sweep)
     # An outer variable the body reads only where no derivative flows (a bound in a
     # comparison) needs no accumulator.
     nc = len(carried)
@@ -63,26 +67,6 @@ def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, term
     free_active = [free_active[n] for n in flowing]
     vjp = replace(vjp, results=vjp.results[:nc] + tuple(vjp.results[nc + n] for n in flowing))
     return _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, body_shapes, terms, active)
-
-
-def active_in_loop(eqn: Eqn, active, prims) -> tuple[list[int], list[int]]:
-    """The loop's carried values that depend on an active variable (one of `active`,
-    names), directly or through an iteration, and its active free variables, by index."""
-    from .reverse import active_vars
-
-    params = dict(eqn.params)
-    body, k = params["body"], params["carried"]
-    skip, it = loop_layout(params["kind"])
-    inits, frees = eqn.args[skip:skip + k], eqn.args[skip + k:]
-    free_active = [i for i, a in enumerate(frees) if isinstance(a, Var) and a.name in active]
-    carried = {j for j, a in enumerate(inits) if isinstance(a, Var) and a.name in active}
-    while True:  # a carried value is active when its next value depends on an active one
-        wrt = tuple(it + j for j in sorted(carried)) + tuple(it + k + i for i in free_active)
-        inner = active_vars(body, wrt, prims)
-        grown = carried | {j for j, r in enumerate(body.results) if isinstance(r, Var) and r.name in inner}
-        if grown == carried:
-            return sorted(carried), free_active
-        carried = grown
 
 
 def _freshen(eqns, mapping: dict, names) -> tuple:
@@ -118,18 +102,10 @@ def _zero(builder: Builder, shape):
     return builder.zeros(shape=shape) if shape else Const(0.0)
 
 
-def loop_layout(kind: str) -> tuple[int, int]:
-    """(arguments before the carried values, body parameters before them) of a loop kind."""
-    return {"range": (3, 1), "while": (0, 0), "tape": (1, None)}[kind]
-
-
 def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, shapes, prims,
-              it: int) -> Func:
+              it: int, sweep) -> Func:
     """The body's VJP: its parameters and a cotangent per active carried result, to
     the cotangents of the active carried inputs and active free variables."""
-    from .reverse import gradient_of, active_vars, expand, sweep
-    from .simplify import simplify
-
     k = len(body.results)
     sub = Builder(builder.names, prims, fallback_ns=builder.fallback_ns,
                   shapes=dict(shapes) if shapes is not None else None)
@@ -184,7 +160,7 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
     iteration = [mapping[body.params[p].var.name] for p in recorded]
     cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
     outer = [p.var for p in body.params[it + k:] if p.var.name in reads]
-    adjoint_body = Func(f"{body.name}summed_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
+    adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
                         tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
     tape = Var(names.fresh("tape"))
     recording = Eqn(eqn.out, eqn.prim, eqn.args, eqn.ns, eqn.params + (("record", tuple(recorded)),),

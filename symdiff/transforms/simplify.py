@@ -31,8 +31,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..calls import eqn_kind
-from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, flat_results, loop_leading_args
+from ..analysis import const_kind, eqn_kind
+from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, evaluate_eqn, flat_results, loop_leading_args
 from ..primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
 
@@ -55,12 +55,6 @@ def simplify(func: Func, prims=PRIMS, floats=None) -> Func:
             break
         func = new
     return new
-
-
-def const_kind(value) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    return "int" if isinstance(value, (int, np.integer)) else "float"
 
 
 class _Round:
@@ -171,7 +165,7 @@ def _fold(eqn: Eqn, prims):
         return None
     try:
         with np.errstate(all="raise"):
-            value = prims[eqn.prim].impl(eqn.ns)(*(a.value for a in eqn.args), **dict(eqn.params))
+            value = evaluate_eqn(eqn, [a.value for a in eqn.args], prims)
     except (ArithmeticError, ValueError, TypeError, FloatingPointError):
         return None
     if isinstance(value, np.generic):

@@ -34,9 +34,9 @@ import numpy as np
 
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error, tree_size
 from ..errors import VerificationError
-from ..ir import Const, Func, Var, flat_results, short_circuits
-from ..loops import run_loop
+from ..ir import Const, Func, Var, evaluate_eqn, flat_results, run_loop, short_circuits
 from ..primitives import PRIMS
+from ..primitives.scalar import branch, real_number, truth
 
 INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9), (1.1, 3.0))
 _CONSTANT_LABELS = {"pi": "pi", "e": "E", "tau": "tau", "inf": "oo"}
@@ -91,14 +91,14 @@ def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) ->
     for eqn in func.body:
         row = prims[eqn.prim]
         values = [float_of(a) for a in eqn.args]
-        if row.sympy is not None and not eqn.guard and all(v is not None for v in values):
+        if (row.sympy is not None or eqn.prim in _RUN) and not eqn.guard and all(v is not None for v in values):
             try:
-                floats[eqn.out.name] = row.impl(eqn.ns)(*values, **dict(eqn.params))
+                floats[eqn.out.name] = evaluate_eqn(eqn, values, prims)
             except (ArithmeticError, ValueError, TypeError):
                 pass
         if eqn.prim in _COMPARISONS and eqn.out.name in floats:
             env[eqn.out.name] = _sp().Integer(bool(floats[eqn.out.name]))
-        elif eqn.prim in ("loop", "call"):
+        elif eqn.prim in _RUN or eqn.prim == "cond":
             env[eqn.out.name] = structured(eqn.prim, [read(a) for a in eqn.args], dict(eqn.params), prims, limit)
         else:
             env[eqn.out.name] = apply_primitive(row, eqn, [read(a) for a in eqn.args])
@@ -107,8 +107,18 @@ def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) ->
     return tuple(read(r) for r in flat_results(func.results))
 
 
+_RUN = ("loop", "call", "pick", "range")  # the structured equations symbolic execution runs itself
+
+
 def structured(prim: str, args, params: dict, prims=PRIMS, limit: SizeLimit | None = None):
-    """A loop (its iterations run on SymPy values) or a call of a helper, symbolically."""
+    """A loop (its iterations run on SymPy values), a call of a helper, a pick of one of
+    their outputs, a range, or a branch's merge (the branch the point followed takes)."""
+    if prim == "pick":
+        return args[0][-1] if params["index"] == "tape" else args[0][params["index"]]
+    if prim == "range":  # (a tape of indices)
+        return range(*(int(a) for a in args))
+    if prim == "cond":
+        return _merge(*args, prims)
     if prim == "call":
         results = to_sympy(params["callee"].func, args, prims, limit)
         return results[0] if len(results) == 1 else results
@@ -117,6 +127,17 @@ def structured(prim: str, args, params: dict, prims=PRIMS, limit: SizeLimit | No
                                 "parameter; give its value to verify: symdiff.verify(f, args=(...))")
     return run_loop(args, run_body=lambda *values: to_sympy(params["body"], values, prims, limit),
                     decide=decide, **params)
+
+
+def _merge(c, a, b, prims):
+    """`a if c else b`: a Piecewise, or the branch taken at the point verification follows
+    (`taken_at_guide`), keeping the closed form small."""
+    taken = taken_at_guide(truth(c)) if not isinstance(c, np.ndarray) else None
+    if taken is not None:
+        return a if taken else b
+    if any(isinstance(v, np.ndarray) for v in (c, a, b)):
+        return np.vectorize(lambda *xs: prims["cond"].sympy(*xs), otypes=[object])(c, a, b)
+    return branch(truth(c), a, b)
 
 
 def apply_primitive(row, eqn, args):
@@ -609,20 +630,6 @@ def _mpmath_value(sp, expr, symbols, point, digits: int):
         return sp.sympify(complex(value))
 
 
-def real_number(value, digits: int = 30):
-    """`value` evaluated to `digits` digits, without the imaginary part below rounding that
-    SymPy's evaluation can leave (atan2 of constants becomes -I*log(...)); a value truly
-    complex stays complex (comparing it raises TypeError, as Python would)."""
-    sp = _sp()
-    value = sp.N(value, digits)
-    if value.is_extended_real:
-        return value
-    re, im = value.as_real_imag()
-    if im.is_number and re.is_number and abs(im) <= sp.Float(10) ** (5 - digits) * max(1, abs(re)):
-        return re
-    return value
-
-
 def _taken(sp, expr, values):
     if not expr.args:
         return expr.xreplace(values)
@@ -689,7 +696,7 @@ def in_domain(func: Func, point, prims=PRIMS) -> bool:
             with np.errstate(all="raise"):
                 if row.domain is not None and not np.all(np.vectorize(row.domain)(*args)):
                     return False
-                value = row.impl(eqn.ns)(*args, **dict(eqn.params))
+                value = evaluate_eqn(eqn, args, prims)
         except (ArithmeticError, ValueError, TypeError, IndexError, FloatingPointError):
             return False
         if not np.all(np.isfinite(value)):

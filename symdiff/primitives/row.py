@@ -1,0 +1,162 @@
+"""The row type of the table of primitives (table.py): one elementary operation.
+
+A row says how to spell the operation in each library (`ns` -> attribute; 'op'
+-> Python operator), how to evaluate it, its SymPy meaning, and its derivatives:
+for an elementwise operation one `partials` entry, from which reverse mode (VJP:
+`x_bar += g * d out/d x`) and forward mode (JVP: `out_dot = sum(d out/d x_i *
+x_dot_i)`) both come, so they cannot drift apart; for an array operation its VJP
+and, beside it, what its tangent is (linear, bilinear, or a rule of its own).
+
+Rules are written with a builder `b` (builder.Builder): a partial is a function
+`(b, out, *args) -> Atom | number | None` that may reuse `out`, the primal result,
+and returns None for a symbolic zero. So a derivative is itself IR.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+MODULES = {"math": math, "numpy": np, "builtins": builtins}
+
+_OPERATORS = {
+    ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
+    ("/", 2): operator.truediv, ("**", 2): operator.pow, ("//", 2): operator.floordiv,
+    ("%", 2): operator.mod, ("-", 1): operator.neg, ("<", 2): operator.lt,
+    ("<=", 2): operator.le, (">", 2): operator.gt, (">=", 2): operator.ge,
+    ("==", 2): operator.eq, ("!=", 2): operator.ne, ("@", 2): operator.matmul,
+    # and / or join conditions only (lowering merges other values with `cond`): as bools
+    ("not", 1): operator.not_, ("and", 2): lambda a, b: bool(a) and bool(b),
+    ("or", 2): lambda a, b: bool(a) or bool(b),
+    ("if", 3): lambda c, a, b: a if c else b,
+}
+
+
+@dataclass(frozen=True)
+class Prim:
+    """One elementary operation.
+
+    Attributes:
+        name: lowercase, SymPy's name where SymPy has one.
+        arity: the number of array/scalar arguments.
+        spelling: library -> how that library spells it ('op' -> operator symbol).
+        sympy: the SymPy meaning, `(*exprs) -> expr`.
+        partials: one partial-derivative builder per argument, or None if the
+            operation carries no gradient.
+        domain: predicate on float arguments: where the operation is defined and
+            smooth (used to pick verification points).
+        sample: an interval per argument for table-driven tests.
+        kind: result type: 'float', 'bool', 'promote' (like the arguments),
+            'arithmetic' (like them, and a float where one is), 'integral' (int for
+            math/builtins, float for NumPy), or 'any'.
+        expand: builds the operation from others where the library in use has no
+            spelling for it (e.g. sign without NumPy).
+        linear: the operation is linear in its arguments (an array operation's tangent
+            is then the operation applied to the tangents).
+        bilinear: linear in each argument, the others held (`A @ B`): its tangent is
+            one term per active argument.
+        commutative: swapping the two arguments gives the same result.
+        arities: the argument counts accepted, where more than one is.
+        vjp: for operations that are not elementwise, one builder per argument,
+            `(b, g, out, *args) -> Atom | None`: that argument's cotangent given
+            the output's cotangent `g` (shapes through `b.shape(atom)`).
+        jvp: for operations that are not elementwise and neither linear nor
+            bilinear, the tangent rule `(b, eqn, tangents, **params) -> Atom | None`
+            (a tangent per argument, None for those that do not depend on the inputs).
+        shape: for operations that are not elementwise, the result's shape,
+            `(*arg_shapes, **params) -> tuple`; None means elementwise
+            (NumPy broadcasting of the arguments' shapes).
+        params: static keyword parameters and their defaults (axis, keepdims).
+        evaluate: how to evaluate it, where no library function is its spelling
+            (indexing).
+        positional: the emitted call passes `params` positionally
+            (`np.reshape(x, (3, 4))`), not as keywords.
+        lowering: for operations lowered into others (np.var, np.clip), how:
+            `(b, *args, **params) -> Atom` with the lowering's builder `b`.
+        broadcast_cotangent: the VJP also accepts a cotangent that merely
+            broadcasts to the output's shape (a reduction's does).
+        view: NumPy may return a view of the first argument, not a new array.
+        sequence: the arrays come as one list (`np.concatenate([a, b])`); then
+            `vjp` is a function of their count giving one rule per array.
+        params_first: the static parameters come before the arrays, positionally
+            (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
+        integral_operands: its operands are seldom floats (`%`, `//`, `==`, `!=`): a
+            parameter used as one is taken to hold an int (analysis.integer_params).
+        structured: a loop, a call, a pick of their outputs, or a range: the IR's own
+            (ir.evaluate_eqn, analysis.result_shape, symbolic execution run them), not
+            evaluated, shaped or given a SymPy meaning by the row.
+    """
+
+    name: str
+    arity: int
+    spelling: Mapping[str, str]
+    sympy: Callable
+    partials: tuple[Callable | None, ...] | None = None
+    domain: Callable[..., bool] | None = None
+    sample: tuple[tuple[float, float], ...] = ()
+    kind: str = "float"
+    expand: Callable | None = None
+    linear: bool = False
+    bilinear: bool = False
+    commutative: bool = False
+    arities: tuple[int, ...] = field(default=())
+    vjp: tuple[Callable | None, ...] | None = None
+    jvp: Callable | None = None
+    shape: Callable | None = None
+    params: tuple[tuple[str, object], ...] = ()
+    evaluate: Callable | None = None
+    positional: bool = False
+    lowering: Callable | None = None
+    broadcast_cotangent: bool = False
+    view: bool = False
+    sequence: bool = False
+    params_first: bool = False
+    integral_operands: bool = False
+    structured: bool = False
+
+    @property
+    def infix(self) -> str | None:
+        return self.spelling.get("op")
+
+    @property
+    def differentiable(self) -> bool:
+        return self.partials is not None or self.vjp is not None
+
+    @property
+    def elementwise(self) -> bool:
+        return self.shape is None and not self.structured
+
+    def result_shape(self, shapes, params=()) -> tuple:
+        """The result's shape given the arguments' shapes (structured rows: see
+        analysis.result_shape)."""
+        if self.structured:
+            raise TypeError(f"{self.name} is structured: its shape is analysis.result_shape's")
+        if self.shape is None:
+            return tuple(np.broadcast_shapes(*shapes))
+        return self.shape(*shapes, **dict(params))
+
+    def impl(self, ns: str) -> Callable:
+        """The Python callable that evaluates this primitive as spelled in `ns` (structured
+        rows: see ir.evaluate_eqn)."""
+        if self.structured:
+            raise TypeError(f"{self.name} is structured: ir.evaluate_eqn evaluates it")
+        if self.evaluate is not None:
+            return self.evaluate
+        if ns == "op":
+            return _OPERATORS[(self.spelling["op"], self.arity)]
+        return resolve_attribute(MODULES[ns], self.spelling[ns])
+
+
+def resolve_attribute(module, dotted: str):
+    """`module.a.b` for the dotted name "a.b" (np.linalg.norm)."""
+    for part in dotted.split("."):
+        module = getattr(module, part)
+    return module
+
+
+# ---------------------------------------------------------------- helpers
