@@ -16,13 +16,17 @@ import weakref
 import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
-from .verification.budget import MAX_NODES, SECONDS, Budget
-from .driver import Derivation, argument_check, derive, derive_forward, derive_vjp, is_array_code, resolve_wrt
-from .ir import flat_results
+from .driver import Derivation, argument_check, derive, is_array_code, resolve_wrt
 from .errors import ShapeError, SymdiffError
+from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
-                        receiver_of, split_object, unbound_function)
+                                 receiver_of, split_object, unbound_function)
+from .ir import flat_results
+from .jacobians import assemble, second_derivatives
+from .verification.arrays import check_arrays
+from .verification.budget import MAX_NODES, SECONDS, Budget
+from .verification.symbolic import check
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -36,14 +40,14 @@ def _derivative(fun, wrt, kind: str):
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
         source = method_source(fun)
-        resolve_wrt(source, wrt)  # a bad wrt is reported first, even if the body would fail
+        resolved = resolve_wrt(source, wrt)  # once, and first: even if the body would fail
         lowered = lower(source)
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
         if is_array_code(lowered) or kind == "vjp":
-            per_fun[key] = _specializing(fun, source, lowered, wrt, kind)
+            per_fun[key] = _specializing(fun, source, lowered, resolved, kind)
         else:
-            derivation, _ = _derive(kind, source, wrt, lowered=lowered)
+            derivation, _ = derive(source, resolved, kind, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
     return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
 
@@ -68,14 +72,6 @@ def _of_specializing(fun, wrt, kind: str):
     return nested
 
 
-def _derive(kind: str, source, wrt, **options):
-    if kind == "jvp":
-        return derive_forward(source, wrt, **options)
-    if kind == "vjp":
-        return derive_vjp(source, wrt, **options)
-    return derive(source, wrt, kind == "value_and_grad", **options)
-
-
 def _specializing(fun, source, lowered, wrt, kind: str):
     """For array code: a function that generates code per argument shapes, on first use.
 
@@ -84,7 +80,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     combination of shapes is differentiated once and cached.
     """
     names = [p.var.name for p in lowered.params]
-    indices, _ = resolve_wrt(lowered, wrt)  # a bad wrt fails now, not at the first call
+    indices = wrt.indices
     # jvp's code takes a tangent per wrt after the arguments, vjp's a cotangent per result
     tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
     signature = inspect.signature(fun)
@@ -126,7 +122,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             shapes |= reads.shapes(args)
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
-            derivation, _ = _derive(kind, source, wrt, shapes=shapes, ints=ints)
+            derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints)
             refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
             generated = specialized[key + reads.key(args)] = derivation.function
             specializing.source, specializing.derivation = derivation.source, derivation
@@ -139,7 +135,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     specializing.arity = len(names) + tangents  # (the arguments its generated code takes)
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
-    _describe(specializing, fun, lowered, resolve_wrt(lowered, wrt)[0], kind)
+    _describe(specializing, fun, lowered, indices, kind)
     return specializing
 
 
@@ -306,8 +302,6 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     For `polar(r, t) = (r cos t, r sin t)`, `jacobian(polar, wrt=("r", "t"))(2.0, 0.0)` is
     `((1.0, 0.0), (0.0, 2.0))`: one row per result, one entry per parameter.
     """
-    from .jacobians import assemble
-
     if mode not in (None, "forward", "reverse"):
         raise ValueError(f"mode={mode!r}: use 'forward', 'reverse' or None (chosen by the sizes)")
     many = isinstance(wrt, (tuple, list))
@@ -332,8 +326,6 @@ def hessian(fun, wrt=0):
     differentiated again: such a function gets forward over forward mode instead, one
     call of `jvp(jvp(fun))` per pair of entries (jacobians.second_derivatives).
     """
-    from .jacobians import assemble, second_derivatives
-
     many = isinstance(wrt, (tuple, list))
     gradient = grad(fun, wrt)
     names = [p.var.name for p in gradient.lowered.params]
@@ -382,8 +374,6 @@ def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES
         >>> print(symdiff.explain(f, 0.5).text().splitlines()[2:5])
         ['Forward pass (the lowered list):', '  a = sin(x)  = 0.479426', '  f = a * x   = 0.239713']
     """
-    from .explanations.explanation import explain as derive_explanation
-
     obj = None
     if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed
         fun, obj = unbound_function(fun)
@@ -452,9 +442,6 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
         >>> symdiff.verify(f).method
         'symbolic'
     """
-    from .verification.symbolic import check
-    from .verification.arrays import check_arrays
-
     obj = None
     if isinstance(fun, types.MethodType):  # a bound method: its function, with the object fixed
         fun, obj = unbound_function(fun)

@@ -16,12 +16,15 @@ import argparse
 import os
 import sys
 
-from .verification.budget import MAX_NODES, SECONDS, Budget
-from .driver import STAGES, derive, derive_forward, is_array_code, resolve_wrt
-from .errors import SymdiffError
-from .ir import format_program
+from .driver import STAGES, derive, is_array_code, resolve_wrt
+from .errors import Loc, SymdiffError
+from .explanations.explanation import explain
 from .frontend.lower import lower
 from .frontend.parse import parse_file
+from .ir import format_program
+from .verification.arrays import check_arrays
+from .verification.budget import MAX_NODES, SECONDS, Budget
+from .verification.symbolic import check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,16 +142,14 @@ def explain_main(argv) -> int:
 
 
 def run_explain(args) -> str:
-    from .explanations.explanation import explain
-
     path, name = _split_target(args.target)
     if args.format in ("svg", "png") and not args.output:
         raise SymdiffError(_arg_loc(), f"--format {args.format} writes a file: give --output PATH")
     source = parse_file(path, name)
-    resolve_wrt(source, _parse_wrt(args.wrt))  # a bad --wrt is reported before the body
+    wrt = resolve_wrt(source, _parse_wrt(args.wrt))  # (a bad --wrt is reported before the body)
     lowered = lower(source)
     point = _parse_point(args.at, args.shape, args.seed, lowered)
-    result = explain(source, _parse_wrt(args.wrt), point, args.mode, max_nodes=args.max_nodes)
+    result = explain(source, wrt, point, args.mode, max_nodes=args.max_nodes)
     if args.format == "text":
         return result.text()
     if args.format == "markdown":
@@ -241,34 +242,27 @@ def run(args) -> str:
                            "(the tangent code returns the value already; --check verifies the "
                            "gradient): drop --mode forward")
     source = parse_file(path, name)
-    resolve_wrt(source, _parse_wrt(args.wrt))  # a bad --wrt is reported before the body
+    wrt = resolve_wrt(source, _parse_wrt(args.wrt))  # (a bad --wrt is reported before the body)
     lowered = lower(source)
     if is_array_code(lowered) and not args.shape:
         raise SymdiffError(lowered.loc, f"{name} uses array operations, so its derivative depends "
                            "on the arguments' shapes; give them with --shape x=3x4,W=10x784")
     shapes = _parse_shapes(args.shape, lowered) if args.shape else None
     ints = set() if shapes is not None else None  # (arrays given by shape are of floats)
-    if mode == "forward":
-        derivation, _ = derive_forward(source, _parse_wrt(args.wrt), shapes=shapes, lowered=lowered,
-                                       ints=ints)
-    else:
-        derivation, _ = derive(source, _parse_wrt(args.wrt), args.value, shapes=shapes,
-                               lowered=lowered, ints=ints)
+    kind = "jvp" if mode == "forward" else "value_and_grad" if args.value else "grad"
+    derivation, _ = derive(source, wrt, kind, shapes=shapes, lowered=lowered, ints=ints)
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
         budget = Budget(args.max_nodes, args.seconds)
-        parts.append(_comment(str(_check(source, derivation.wrt, lowered, shapes, budget))))
+        parts.append(_comment(str(_check(source, wrt, lowered, shapes, budget))))
     return "\n".join(parts).rstrip("\n")
 
 
 def _check(source, wrt, lowered, shapes, budget: Budget):
     """SymPy's verdict on the gradient (entry by entry, or by finite differences, for arrays)."""
-    from .verification.symbolic import check
-    from .verification.arrays import check_arrays
-
     if shapes is None:
-        return check(derive(source, tuple(wrt), lowered=lowered)[0], budget=budget)
-    return check_arrays(derive(source, tuple(wrt), shapes=shapes)[0], shapes, budget=budget)
+        return check(derive(source, wrt, lowered=lowered)[0], budget=budget)
+    return check_arrays(derive(source, wrt, shapes=shapes)[0], shapes, budget=budget)
 
 
 def _parse_shapes(text: str | None, lowered) -> dict:
@@ -304,8 +298,6 @@ def _comment(text: str) -> str:
 
 
 def _arg_loc():
-    from .errors import Loc
-
     return Loc("<command line>", 1, 1)
 
 

@@ -1,10 +1,12 @@
 """The driver: runs the passes in order and keeps what each produced.
 
-    parse -> lower -> reverse -> simplify -> emit -> compile
+    parse -> lower -> reverse (or forward) -> simplify -> emit -> compile
 
-`derive(source, wrt, with_value)` returns a `Derivation` holding the IR after
-every pass (the CLI's `--show` prints any of them), the generated source and
-the compiled function. Passes are pure; the driver holds no state.
+`derive(source, wrt, mode)` returns a `Derivation` holding the IR after every
+pass (the CLI's `--show` prints any of them), the generated source and the
+compiled function, for one of the `MODES`: 'grad', 'value_and_grad', 'jvp' or
+'vjp'. `resolve_wrt` turns what the user wrote (an index, a name, a tuple) into a
+`Wrt` once; everything after takes that. Passes are pure; the driver holds no state.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import functools
 import types
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .backend.arguments import entry_check, live_check
 from .backend.emit import compile_source, custom_functions, emit_source
@@ -28,6 +31,15 @@ from .transforms.reverse import pullback, reverse
 from .transforms.simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
+MODES = ("grad", "value_and_grad", "jvp", "vjp")
+
+
+class Wrt(NamedTuple):
+    """The differentiated parameters, resolved: their indices, and whether the user
+    asked for a tuple (then the gradients come as a tuple too)."""
+
+    indices: tuple[int, ...]
+    many: bool
 
 
 @dataclass(frozen=True)
@@ -53,8 +65,9 @@ class Derivation:
         return self.stages["simplified"]
 
 
-def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
-    """`wrt` as parameter indices, and whether the caller asked for a tuple.
+def resolve_wrt(func: Func | Source, wrt) -> Wrt:
+    """`wrt` as parameter indices, and whether the caller asked for a tuple (a `Wrt`
+    is returned as it is: it was resolved already).
 
     `func` is the lowered function, or its parsed source: so a bad `wrt` is reported
     before lowering, which may fail on the body.
@@ -64,6 +77,8 @@ def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
             repeats, or `wrt` is empty.
         UnsupportedSyntaxError: the source has a *args or **kwargs parameter.
     """
+    if isinstance(wrt, Wrt):
+        return wrt
     if isinstance(func, Source):
         refuse_star_params(func.node.args, func.loc)  # (then there is no list to check against)
         names, loc, name = [a.arg for a in func.params], func.loc(), func.name
@@ -85,7 +100,7 @@ def resolve_wrt(func: Func | Source, wrt) -> tuple[tuple[int, ...], bool]:
         raise WrtError(loc, f"wrt={wrt!r} names a parameter twice; name each once")
     if not indices:
         raise WrtError(loc, "wrt=() asks for no gradient; name at least one parameter")
-    return tuple(indices), many
+    return Wrt(tuple(indices), many)
 
 
 def is_array_code(func: Func, prims=None) -> bool:
@@ -159,14 +174,14 @@ def _deep(derive_function):
 
 
 def _prepared(source: Source, wrt, prims, shapes, lowered):
-    """(prims, the lowered function, wrt as indices, whether wrt was a tuple) for a derivation."""
+    """(prims, the lowered function, the resolved `Wrt`) for a derivation."""
     prims = prims or PRIMS
-    indices, many = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
+    wrt = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
     lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
-    return prims, lowered, indices, many
+    return prims, lowered, wrt
 
 
 def _floats(derivative: Func, lowered: Func, indices, ints) -> set:
@@ -186,48 +201,16 @@ def _floats(derivative: Func, lowered: Func, indices, ints) -> set:
 
 
 @_deep
-def derive_forward(source: Source, wrt=0, prims=None, shapes=None,
-                   lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
-    """Differentiate `source` in forward mode (see transforms/forward.py); as `derive` otherwise.
-
-    The stages are 'lowered', 'forward' (the tangent function) and 'simplified'."""
-    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
-    tangent = forward(lowered, indices, prims, shapes)
-    simplified = simplify(tangent, prims, _floats(tangent, lowered, indices, ints))
-    if shapes is not None:  # (a tangent has its parameter's shape)
-        dots = zip(tangent.params[len(lowered.params):], indices)
-        simplified = widen_loop_zeros(simplified, {**shapes, **{
-            p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
-    stages = {"lowered": lowered, "forward": tangent, "simplified": simplified}
-    checked = _entry_check(source, lowered, simplified, indices, "jvp") if shapes is None else None
-    return _compiled(source, indices, stages, prims, checked), many
-
-
-@_deep
-def derive_vjp(source: Source, wrt=0, prims=None, shapes=None,
-               lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
-    """Differentiate `source` in reverse mode with a cotangent per result (see
-    reverse.pullback): the generated function takes the arguments, then the
-    cotangents, and returns the value and the parameters' cotangents."""
-    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
-    backward = pullback(lowered, indices, prims, shapes, with_value=True)
-    simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
-    if shapes is not None:
-        cotangents = with_cotangent_shapes(lowered, backward, shapes, prims)
-        simplified = own_gradients(widen_loop_zeros(simplified, cotangents, prims), indices, prims, cotangents)
-    value, grads = simplified.results[0], simplified.results[1:]
-    simplified = replace(simplified, results=(value, grads if many else grads[0]))
-    stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    checked = _entry_check(source, lowered, simplified, indices, "vjp") if shapes is None else None
-    return _compiled(source, indices, stages, prims, checked), many
-
-
-@_deep
-def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=None,
+def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
            lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
-    """Differentiate `source` in reverse mode; returns the derivation and tuple-ness of wrt.
+    """Differentiate `source`; returns the derivation and whether wrt was a tuple.
 
     Args:
+        wrt: the parameters to differentiate (as `resolve_wrt` takes them, or a `Wrt`).
+        mode: 'grad' and 'value_and_grad' (reverse mode, transforms/reverse.py), 'jvp'
+            (forward mode: the value and a tangent per result, transforms/forward.py)
+            or 'vjp' (reverse mode with a cotangent per result: the value and the
+            parameters' cotangents, reverse.pullback).
         shapes: the parameters' shapes by name, to specialize array code; None
             for shape-agnostic (scalar and elementwise) code.
         lowered: `lower(source)`, if the caller has it already (only without shapes:
@@ -235,14 +218,49 @@ def derive(source: Source, wrt=0, with_value: bool = False, prims=None, shapes=N
         ints: the parameters known to hold ints or booleans (the others floats);
             None when the arguments are not known (see `_floats`).
     """
-    prims, lowered, indices, many = _prepared(source, wrt, prims, shapes, lowered)
-    backward = reverse(lowered, indices, with_value, prims, shapes)
-    simplified = simplify(backward, prims, _floats(backward, lowered, indices, ints))
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
+    prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered)
+    raw = _transformed(mode, lowered, indices, prims, shapes)
+    simplified = simplify(raw, prims, _floats(raw, lowered, indices, ints))
     if shapes is not None:
-        simplified = own_gradients(widen_loop_zeros(simplified, shapes, prims), indices, prims, shapes)
-    if many:  # a tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar))
-        grads = tuple(simplified.results[1:] if with_value else simplified.results)
-        simplified = replace(simplified, results=(simplified.results[0], grads) if with_value else (grads,))
-    stages = {"lowered": lowered, "reverse": backward, "simplified": simplified}
-    checked = _entry_check(source, lowered, simplified, indices, "grad") if shapes is None else None
+        simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes)
+    simplified = _grouped(mode, simplified, many)
+    stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
+    checked = None if shapes is not None else _entry_check(
+        source, lowered, simplified, indices, "grad" if mode == "value_and_grad" else mode)
     return _compiled(source, indices, stages, prims, checked), many
+
+
+def _transformed(mode: str, lowered: Func, indices, prims, shapes) -> Func:
+    """The derivative function before simplification."""
+    if mode == "jvp":
+        return forward(lowered, indices, prims, shapes)
+    if mode == "vjp":
+        return pullback(lowered, indices, prims, shapes, with_value=True)
+    return reverse(lowered, indices, mode == "value_and_grad", prims, shapes)
+
+
+def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes) -> Func:
+    """Array code's derivative with its loops' zeros and its gradients of their parameters'
+    shapes (a tangent has its parameter's shape, a gradient is an array of its own)."""
+    if mode == "jvp":
+        dots = zip(raw.params[len(lowered.params):], indices)
+        return widen_loop_zeros(simplified, {**shapes, **{
+            p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
+    if mode == "vjp":
+        shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
+    return own_gradients(widen_loop_zeros(simplified, shapes, prims), indices, prims, shapes)
+
+
+def _grouped(mode: str, simplified: Func, many: bool) -> Func:
+    """A tuple wrt gives a tuple of gradients: (x_bar,) or (value, (x_bar, y_bar)); vjp
+    returns (value, x_bar) or (value, (x_bar, ...)); jvp's results are grouped already."""
+    results = simplified.results
+    if mode == "vjp":
+        return replace(simplified, results=(results[0], results[1:] if many else results[1]))
+    if mode == "jvp" or not many:
+        return simplified
+    if mode == "value_and_grad":
+        return replace(simplified, results=(results[0], tuple(results[1:])))
+    return replace(simplified, results=(tuple(results),))

@@ -47,7 +47,7 @@ def central(fn, point, i, h=1e-6):
 
 @pytest.mark.parametrize("fn,wrt,point", FUNCTIONS, ids=IDS)
 def test_every_stage_runs_and_agrees_with_the_original(fn, wrt, point):
-    derivation, _ = derive(parse_function(fn), wrt, with_value=True)
+    derivation, _ = derive(parse_function(fn), wrt, "value_and_grad")
     assert evaluate_ir(derivation.lowered, *point) == pytest.approx(fn(*point), rel=1e-15)
     value, grads = evaluate_ir(derivation.stages["reverse"], *point)[0], \
         evaluate_ir(derivation.stages["reverse"], *point)[1:]
