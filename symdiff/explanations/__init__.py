@@ -1,2 +1,2 @@
-"""The derivation written out: the Explanation of a function's derivative at a point
-(explanation.py) and its text, Markdown and DOT forms (render.py)."""
+"""The derivation written out: `explain` (explanation.py) derives an Explanation
+(document.py); text.py, markdown.py and dot.py render it."""

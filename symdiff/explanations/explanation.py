@@ -16,123 +16,27 @@ of elementary steps that actually ran), and derives:
 
 The numbers come from symdiff's own rules (the partials and adjoint rules the
 generated code uses, run on the values), so an explanation agrees with the
-generated gradient, including the conventions at kinks. The renderers are in
-explanation_render.py.
+generated gradient, including the conventions at kinks. The Explanation is in
+document.py, its renderers in text.py, markdown.py and dot.py.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..verification.budget import MAX_NODES, Progress
-from ..errors import SymdiffError
 from ..ir import Builder, Const, Eqn, Func, Var, all_eqns, flat_results, format_eqn, short_circuits
 from ..loops import while_iterations
 from ..primitives import PRIMS
 from ..transforms.reverse import backprop
+from .document import Derivative, ExplainError, Explanation, Partial, Step
+from .meaning import meaning_of, step_symbols
 
 STEP_LIMIT = 2000  # more steps than anyone reads: explain a smaller case
 AGREE_RTOL = 1e-8  # the backward pass against SymPy's closed form, relative to max(1, |exact|)
 DIFFERENCE_RTOL = 1e-5  # ...against central differences (their own accuracy), for arrays
-
-
-class ExplainError(SymdiffError):
-    """The function cannot be explained as asked (no point for its branches, too long)."""
-
-
-@dataclass
-class Step:
-    """One elementary step of the path taken: `eqn` (on the trace's names), its value."""
-
-    eqn: Eqn
-    value: object = None
-    partials: dict = field(default_factory=dict)  # argument name -> Partial
-
-    @property
-    def name(self) -> str:
-        return self.eqn.out.name
-
-    @property
-    def rhs(self) -> str:
-        return format_eqn(self.eqn).split(" = ", 1)[1]
-
-
-@dataclass
-class Partial:
-    """∂child/∂parent: SymPy's expression (elementwise steps) or the matrix form of the
-    adjoint rule (array steps, `rule` with {g} for the child's adjoint), and values."""
-
-    child: str
-    parent: str
-    expr: object = None  # a SymPy expression in the step's argument symbols
-    rule: str | None = None  # e.g. "{g} · xᵀ"
-    value: object = None  # the local partial's value (elementwise steps)
-    contribution: object = None  # ∂f/∂child · ∂child/∂parent, summed to parent's shape
-
-
-@dataclass
-class Derivative:
-    """An adjoint ∂f/∂v (reverse) or a tangent v̇ (forward): the terms it sums and its value."""
-
-    name: str
-    terms: list  # Partials: (child, parent) pairs in the order summed
-    value: object = None
-
-
-@dataclass
-class Explanation:
-    """Everything `explain` derived; `str()` is the text form, see explanation_render."""
-
-    function: str
-    params: tuple[str, ...]
-    wrt: tuple[str, ...]
-    point: dict | None
-    mode: str
-    steps: list
-    output: str
-    adjoints: dict = field(default_factory=dict)  # name -> Derivative (reverse mode)
-    tangents: dict = field(default_factory=dict)  # wrt name -> {name -> Derivative} (forward)
-    closed_form: object = None  # SymPy expression of the function
-    gradient: dict = field(default_factory=dict)  # wrt name -> SymPy expression
-    exact: dict = field(default_factory=dict)  # wrt name -> the closed form's value at the point
-    agrees: bool | None = None
-    agreement: str = ""  # how agreement was established, in words
-    too_large: str = ""  # why there is no closed form (too large for SymPy), if so
-    shapes: dict = field(default_factory=dict)  # name -> shape (array functions)
-    loc: object = None  # where the function is defined
-
-    @property
-    def arrays(self) -> bool:
-        return any(shape != () for shape in self.shapes.values())
-
-    def derivative_of(self, name: str):
-        """∂output/∂name at the point: the backward pass's adjoint of parameter `name`, or
-        the output's tangent in the forward pass along `name`."""
-        if self.mode == "forward":
-            tangent = self.tangents[name].get(self.output)
-            return 0.0 if tangent is None else tangent.value
-        return self.adjoints[name].value if name in self.adjoints else 0.0
-
-    def text(self) -> str:
-        from .render import text
-        return text(self)
-
-    def markdown(self) -> str:
-        from .render import markdown
-        return markdown(self)
-
-    def dot(self) -> str:
-        from .render import dot
-        return dot(self)
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
 
 
 # ------------------------------------------------------------------ the path taken
@@ -373,19 +277,6 @@ def _active(steps, wrt: tuple, output: str, prims) -> set:
         if step.name in reaches:
             reaches.update(a.name for a in step.eqn.args if isinstance(a, Var))
     return depends & reaches
-
-
-def step_symbols(eqn: Eqn):
-    from ..verification.symbolic import sympy_constant
-
-    import sympy as sp
-    return [sp.Symbol(a.name) if isinstance(a, Var) else sympy_constant(a) for a in eqn.args]
-
-
-def meaning_of(eqn: Eqn, prims, args):
-    from ..verification.symbolic import apply_primitive
-
-    return apply_primitive(prims[eqn.prim], eqn, args)
 
 
 def _partials(step: Step, active: set, prims, numbers, result: Explanation):
