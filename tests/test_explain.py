@@ -147,7 +147,7 @@ def test_the_dot_checker_refuses_broken_dot():
 
 
 def test_labels_with_quotes_and_backslashes_are_escaped():
-    from symdiff.explanations.render import _quoted
+    from symdiff.explanations.dot import quoted as _quoted
 
     text = 'a "b" \\ c\nd'
     graph = parse(f"digraph g {{\n  n [label={_quoted(text)}];\n}}\n")

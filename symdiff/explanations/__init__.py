@@ -1,2 +1,3 @@
-"""The derivation written out: the Explanation of a function's derivative at a point
-(explanation.py) and its text, Markdown and DOT forms (render.py)."""
+"""The derivation written out: `explain` (explanation.py) derives an Explanation
+(document.py) along the path taken (trace.py), with its partials and passes
+(passes.py) and its check (check.py); text.py, markdown.py and dot.py render it."""
