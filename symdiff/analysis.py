@@ -8,7 +8,8 @@
     through loops (to a fixed point) and calls.
   * `active_vars`, `active_in_loop`: the names that depend differentiably on the
     parameters differentiated.
-  * `integer_params`, `fallback_ns`: how the function uses its parameters and libraries.
+  * `integer_params`, `fallback_ns`, `is_array_code`: how the function uses its
+    parameters and libraries, and whether its derivative depends on shapes.
 
 Reverse mode, forward mode, simplification, lowering and emission read these; none of
 them reads another pass's internals.
@@ -154,6 +155,25 @@ def _call_kinds(func: Func, kinds: list):
         env[eqn.out.name] = eqn_kind(eqn, [kind(a) for a in eqn.args])
     results = tuple(kind(r) for r in func.results)
     return results[0] if len(results) == 1 else results
+
+
+def is_array_code(func: Func, prims=None) -> bool:
+    """Whether `func` uses an operation that is not elementwise (then shapes are needed).
+
+    A `cond` (the merge of an if), the structured equations (a loop counts by its body,
+    a call by its callee) and an attribute of a method's object are not elementwise but
+    work on numbers too.
+    """
+    prims = prims or PRIMS
+    for eqn in func.body:
+        if eqn.prim == "loop" and is_array_code(dict(eqn.params)["body"], prims):
+            return True
+        if eqn.prim == "call" and is_array_code(dict(eqn.params)["callee"].func, prims):
+            return True
+        row = prims[eqn.prim]
+        if not row.elementwise and not row.structured and eqn.prim not in ("cond", "attr"):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- activity and use

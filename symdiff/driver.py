@@ -14,15 +14,15 @@ from __future__ import annotations
 import functools
 import types
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 from .backend.arguments import entry_check, live_check
 from .backend.emit import compile_source, custom_functions, emit_source
-from .errors import ArgumentCheck, ShapeError, WrtError, room_for_deep_code
-from .analysis import integer_params
+from .errors import ArgumentCheck, ShapeError, room_for_deep_code
+from .analysis import integer_params, is_array_code
 from .ir import Func
 from .frontend.lower import lower
-from .frontend.parse import Source, refuse_star_params
+from .frontend.parse import Source
+from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
 from .primitives import PRIMS
 from .transforms.adjoints import own_gradients, widen_loop_zeros, with_cotangent_shapes
@@ -32,14 +32,6 @@ from .transforms.simplify import simplify
 
 STAGES = ("lowered", "reverse", "forward", "simplified", "source")
 MODES = ("grad", "value_and_grad", "jvp", "vjp")
-
-
-class Wrt(NamedTuple):
-    """The differentiated parameters, resolved: their indices, and whether the user
-    asked for a tuple (then the gradients come as a tuple too)."""
-
-    indices: tuple[int, ...]
-    many: bool
 
 
 @dataclass(frozen=True)
@@ -63,63 +55,6 @@ class Derivation:
     @property
     def derivative(self) -> Func:
         return self.stages["simplified"]
-
-
-def resolve_wrt(func: Func | Source, wrt) -> Wrt:
-    """`wrt` as parameter indices, and whether the caller asked for a tuple (a `Wrt`
-    is returned as it is: it was resolved already).
-
-    `func` is the lowered function, or its parsed source: so a bad `wrt` is reported
-    before lowering, which may fail on the body.
-
-    Raises:
-        WrtError: an entry names no parameter, is of the wrong type (bool, float),
-            repeats, or `wrt` is empty.
-        UnsupportedSyntaxError: the source has a *args or **kwargs parameter.
-    """
-    if isinstance(wrt, Wrt):
-        return wrt
-    if isinstance(func, Source):
-        refuse_star_params(func.node.args, func.loc)  # (then there is no list to check against)
-        names, loc, name = [a.arg for a in func.params], func.loc(), func.name
-    else:
-        names, loc, name = [p.var.name for p in func.params], func.loc, func.name
-    many = isinstance(wrt, (tuple, list))
-    entries = list(wrt) if many else [wrt]
-    listing = ", ".join(names) or "none"
-    indices = []
-    for entry in entries:
-        if isinstance(entry, str) and entry in names:
-            indices.append(names.index(entry))
-        elif isinstance(entry, int) and not isinstance(entry, bool) and -len(names) <= entry < len(names):
-            indices.append(entry % len(names))
-        else:
-            raise WrtError(loc, f"wrt={entry!r} names no parameter of {name} "
-                           f"(parameters: {listing}); pass a parameter name or index")
-    if len(set(indices)) != len(indices):
-        raise WrtError(loc, f"wrt={wrt!r} names a parameter twice; name each once")
-    if not indices:
-        raise WrtError(loc, "wrt=() asks for no gradient; name at least one parameter")
-    return Wrt(tuple(indices), many)
-
-
-def is_array_code(func: Func, prims=None) -> bool:
-    """Whether `func` uses an operation that is not elementwise (then shapes are needed).
-
-    A `cond` (the merge of an if), the structured equations (a loop counts by its body,
-    a call by its callee) and an attribute of a method's object are not elementwise but
-    work on numbers too.
-    """
-    prims = prims or PRIMS
-    for eqn in func.body:
-        if eqn.prim == "loop" and is_array_code(dict(eqn.params)["body"], prims):
-            return True
-        if eqn.prim == "call" and is_array_code(dict(eqn.params)["callee"].func, prims):
-            return True
-        row = prims[eqn.prim]
-        if not row.elementwise and not row.structured and eqn.prim not in ("cond", "attr"):
-            return True
-    return False
 
 
 def _live(source: Source, func: Func):

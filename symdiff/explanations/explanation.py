@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..driver import is_array_code, resolve_wrt
+from ..analysis import is_array_code
+from ..frontend.wrt import resolve_wrt
 from ..frontend.lower import lower
 from ..primitives import PRIMS
 from ..verification.budget import MAX_NODES, Progress

@@ -122,19 +122,6 @@ def _local_value(eqn: Eqn, parent: str, row, numbers: _Numbers):
     return total
 
 
-_MATRIX_RULES = {  # prim -> (rule for argument 0, rule for argument 1); {g} the child's adjoint
-    "matmul": ("{g} · {1}ᵀ", "{0}ᵀ · {g}"),
-    "dot": ("{g} · {1}ᵀ", "{0}ᵀ · {g}"),
-    "transpose": ("{g}ᵀ",),
-    "sum": ("{g} copied to every entry summed",),
-    "mean": ("{g} / n copied to every entry averaged",),
-    "amax": ("{g} at the largest entries (shared between ties)",),
-    "amin": ("{g} at the smallest entries (shared between ties)",),
-    "reshape": ("{g} reshaped back",),
-    "getitem": ("{g} scattered back into zeros",),
-}
-
-
 def _matrix_rule(eqn: Eqn, parent: str, result: Explanation) -> str:
     row = PRIMS[eqn.prim]
     names = [a.name if isinstance(a, Var) else str(a) for a in eqn.args]
@@ -145,8 +132,8 @@ def _matrix_rule(eqn: Eqn, parent: str, result: Explanation) -> str:
         if result.shapes.get(parent, ()) != result.shapes.get(eqn.out.name, ()):
             rule += ", summed over the broadcast axes"
         return rule
-    rules = _MATRIX_RULES.get(eqn.prim)
-    if rules is None or position >= len(rules):
+    rules = row.adjoint_text
+    if position >= len(rules):
         return f"the adjoint rule of {eqn.prim} applied to {g}"
     return rules[position].format(*names, g=g)
 

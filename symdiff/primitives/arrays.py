@@ -110,11 +110,11 @@ def _prod_vjp(b, g, out, x, axis=None, keepdims=False):
     return b.mul(_restore_axes(b, g, x, axis, keepdims), b.where(b.eq(zeros, 0), b.div(rest, safe), lone))
 
 
-def _reduction(name, vjp, sympy, spelling=None, jvp=None):
+def _reduction(name, vjp, sympy, spelling=None, jvp=None, adjoint_text=()):
     """A reduction along axes: linear (sum, mean) unless it has a tangent rule of its own."""
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
                 params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
-                broadcast_cotangent=True, linear=jvp is None, jvp=jvp)
+                broadcast_cotangent=True, linear=jvp is None, jvp=jvp, adjoint_text=adjoint_text)
 
 
 # Tangent rules (forward mode) of the array operations that are neither linear nor
@@ -369,10 +369,13 @@ def _expanded_shape(shape, axis) -> tuple:
     return tuple(1 if i in axes else next(dims) for i in range(ndim))
 
 
+_PRODUCT_TEXT = ("{g} · {1}ᵀ", "{0}ᵀ · {g}")  # the lecture's X̄ = Z̄Yᵀ, Ȳ = XᵀZ̄
+
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
          params=(("index", ()),), linear=True, sample=((-2.0, 2.0),), broadcast_cotangent=True,
-         evaluate=lambda x, *arrays, index=(): _index(x, build_index(index, arrays)), view=True),
+         evaluate=lambda x, *arrays, index=(): _index(x, build_index(index, arrays)), view=True,
+         adjoint_text=("{g} scattered back into zeros",)),
     Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
          vjp=(lambda b, g, o, x, *arrays, index=(), shape=(), distinct=False:
               b.getitem(g, *arrays, index=index),),
@@ -417,23 +420,26 @@ ARRAY_ROWS = [
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),
-    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True,
+    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
-    Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True,
+    Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
          vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("outer", 2, {"numpy": "outer"}, None, bilinear=True,
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
          shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
          vjp=(_transpose_vjp,), shape=_transpose_shape, linear=True, params=(("axes", None),),
-         sample=((-2.0, 2.0),), view=True),
-    _reduction("sum", _sum_vjp, None),
-    _reduction("mean", _mean_vjp, None),
+         sample=((-2.0, 2.0),), view=True, adjoint_text=("{g}ᵀ",)),
+    _reduction("sum", _sum_vjp, None, adjoint_text=("{g} copied to every entry summed",)),
+    _reduction("mean", _mean_vjp, None, adjoint_text=("{g} / n copied to every entry averaged",)),
     _reduction("prod", _prod_vjp, None, jvp=_prod_jvp),
-    _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max", jvp=_extreme_jvp),
-    _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min", jvp=_extreme_jvp),
+    _reduction("amax", _extreme_vjp, _sympy_extreme(lambda sp: sp.Max), "max", jvp=_extreme_jvp,
+               adjoint_text=("{g} at the largest entries (shared between ties)",)),
+    _reduction("amin", _extreme_vjp, _sympy_extreme(lambda sp: sp.Min), "min", jvp=_extreme_jvp,
+               adjoint_text=("{g} at the smallest entries (shared between ties)",)),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
-         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
+         params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True,
+         adjoint_text=("{g} reshaped back",)),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,
          vjp=(lambda b, g, o, x, axis=None: b.reshape(g, shape=b.shape(x)),),
          shape=lambda x, axis=None: _expanded_shape(x, axis), params=(("axis", None),),

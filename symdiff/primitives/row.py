@@ -85,6 +85,9 @@ class Prim:
             `vjp` is a function of their count giving one rule per array.
         params_first: the static parameters come before the arrays, positionally
             (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
+        adjoint_text: for an array operation, its adjoint in words for each argument,
+            as the lecture notes write it (explain shows it): `{g}` is the output's
+            adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).
         integral_operands: its operands are seldom floats (`%`, `//`, `==`, `!=`): a
             parameter used as one is taken to hold an int (analysis.integer_params).
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
@@ -116,6 +119,7 @@ class Prim:
     view: bool = False
     sequence: bool = False
     params_first: bool = False
+    adjoint_text: tuple[str, ...] = ()
     integral_operands: bool = False
     structured: bool = False
 
