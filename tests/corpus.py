@@ -258,6 +258,11 @@ def numpy_maximum_minimum(x, y):
     return np.maximum(x, y) * np.minimum(x, 2 * y)
 
 
+def numpy_logaddexp(x, y):
+    """A smooth maximum: log(e^x + e^y), without overflow."""
+    return np.logaddexp(x, 2 * y) * x
+
+
 def indicator_by_comparison(x, y):
     relu = x * float(x > 0)
     gated = y * float(x <= y) + x * float(x < y) - x * y * float(y != 1)
@@ -408,6 +413,7 @@ CASES = [
     Case(absolute_values, ("x", "y"), (NONZERO, ((-1.5, -0.2), (1.2, 2.0)))),
     Case(relu_by_max, ("x", "y"), (NONZERO, ((0.1, 0.4), (1.2, 1.9)))),
     Case(numpy_maximum_minimum, ("x", "y"), (((-2.0, -1.2), (1.2, 2.0)), ((0.1, 0.5),))),
+    Case(numpy_logaddexp, ("x", "y"), (((-2.0, 2.0),), ((-2.0, 2.0),))),
     # |x| >= 0.6 > |y| or x <= 1 < 1.2 <= y: never x == y, where the indicators jump.
     Case(indicator_by_comparison, ("x", "y"),
          (((-2.0, -0.6), (0.6, 1.0)), ((-0.4, 0.4), (1.2, 2.0)))),

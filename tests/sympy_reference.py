@@ -124,7 +124,7 @@ MATH_SHIM = types.SimpleNamespace(
 NUMPY_SHIM = types.SimpleNamespace(
     **_COMMON, arcsin=sp.asin, arccos=sp.acos, arctan=sp.atan, arctan2=sp.atan2,
     arcsinh=sp.asinh, arccosh=sp.acosh, arctanh=sp.atanh, power=_power,
-    square=lambda x: x**2, maximum=_max, minimum=_min, sign=sp.sign, abs=sp.Abs,
+    square=lambda x: x**2, logaddexp=lambda x, y: sp.log(sp.exp(x) + sp.exp(y)), maximum=_max, minimum=_min, sign=sp.sign, abs=sp.Abs,
     absolute=sp.Abs, round=_round, around=_round, euler_gamma=sp.EulerGamma,
     add=operator.add, subtract=operator.sub, multiply=operator.mul, divide=operator.truediv,
     true_divide=operator.truediv, negative=operator.neg, floor_divide=operator.floordiv,

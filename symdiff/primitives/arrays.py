@@ -114,11 +114,17 @@ def _reduction(name, vjp, sympy, spelling=None, jvp=None, adjoint_text=()):
     """A reduction along axes: linear (sum, mean) unless it has a tangent rule of its own."""
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
                 params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
-                broadcast_cotangent=True, linear=jvp is None, jvp=jvp, adjoint_text=adjoint_text)
+                broadcast_cotangent=True, linear=jvp is None, jvp=jvp, adjoint_text=adjoint_text,
+                example=(((3, 4),), (("axis", 1),)))
 
 
 # Tangent rules (forward mode) of the array operations that are neither linear nor
 # bilinear: `(b, eqn, tangents, **params)`, a tangent per argument (None where it is 0).
+
+def _constant_jvp(b, eqn, tangents):
+    """np.zeros_like, np.ones_like: constant where the argument moves."""
+    return None
+
 
 def _where_jvp(b, eqn, tangents):
     if tangents[1] is None and tangents[2] is None:
@@ -304,7 +310,8 @@ def _join(name, new):
     return Prim(name, 1, {"numpy": name}, None, vjp=lambda count: _join_vjp(count, new),
                 shape=lambda *shapes, axis=0: _join_shape(*shapes, axis=axis, new=new),
                 params=(("axis", 0),), linear=True, sequence=True, sample=((-2.0, 2.0),),
-                evaluate=lambda *arrays, axis=0: join(arrays, axis=axis))
+                evaluate=lambda *arrays, axis=0: join(arrays, axis=axis),
+                example=(((2, 3), (2, 3)), (("axis", 1),)))
 
 
 def _stacked(b, *arrays, vertical):
@@ -369,45 +376,51 @@ def _expanded_shape(shape, axis) -> tuple:
     return tuple(1 if i in axes else next(dims) for i in range(ndim))
 
 
+def _cumsum_vjp(b, g, out, x, axis=None):
+    along = 0 if axis is None else axis
+    later = b.add(b.sub(b.sum(g, axis=along, keepdims=True), b.cumsum(g, axis=along)), g)
+    return b.reshape(later, shape=b.shape(x)) if axis is None else later
+
+
 _PRODUCT_TEXT = ("{g} · {1}ᵀ", "{0}ᵀ · {g}")  # the lecture's X̄ = Z̄Yᵀ, Ȳ = XᵀZ̄
 
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
          params=(("index", ()),), linear=True, sample=((-2.0, 2.0),), broadcast_cotangent=True,
          evaluate=lambda x, *arrays, index=(): _index(x, build_index(index, arrays)), view=True,
-         adjoint_text=("{g} scattered back into zeros",)),
+         adjoint_text=("{g} scattered back into zeros",), example=(((4, 3),), (("index", (("slice", 1, 3, None), ("int", 0))),))),
     Prim("scatter_add", 1, {"numpy": "scatter_add"}, None,
          vjp=(lambda b, g, o, x, *arrays, index=(), shape=(), distinct=False:
               b.getitem(g, *arrays, index=index),),
          shape=lambda x, *arrays, index=(), shape=(), distinct=False: tuple(shape), linear=True,
          params=(("index", ()), ("shape", ()), ("distinct", False)), sample=((-2.0, 2.0),),
-         evaluate=_scatter_add),
+         evaluate=_scatter_add, example=(((2,),), (("index", (("slice", 1, 3, None), ("int", 0))), ("shape", (4, 3)), ("distinct", True)))),
     Prim("where", 3, {"numpy": "where"}, lambda c, x, y: _sp().Piecewise((x, _sp().Ne(c, 0)), (y, True)),
          vjp=(None, lambda b, g, o, c, x, y: b.where(c, g, 0.0),
               lambda b, g, o, c, x, y: b.where(c, 0.0, g)), jvp=_where_jvp,
-         sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True),
+         sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True, example=((("bool", (3,)), (3,), (3,)), ())),
     # the 2-norm of a vector, the Frobenius norm of a matrix; at 0 the gradient
     # is 0, the minimum-norm subgradient
     Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
          vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),), jvp=_norm_jvp,
-         shape=lambda x: (), sample=((-2.0, 2.0),)),
+         shape=lambda x: (), sample=((-2.0, 2.0),), example=(((3,),), ())),
     Prim("trace", 1, {"numpy": "trace"}, None,
          vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
-         linear=True, sample=((-2.0, 2.0),)),
+         linear=True, sample=((-2.0, 2.0),), example=(((3, 3),), ())),
     Prim("diag", 1, {"numpy": "diag"}, None, vjp=(_diag_vjp,), shape=_diag_shape, linear=True,
-         sample=((-2.0, 2.0),)),
+         sample=((-2.0, 2.0),), example=(((3, 3),), ())),
     Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
          positional=True),
     Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
          params=(("shape", None),), positional=True),
-    Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), shape=lambda x: x),
-    Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), shape=lambda x: x),
+    Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), jvp=_constant_jvp, shape=lambda x: x, example=(((3,),), ())),
+    Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), jvp=_constant_jvp, shape=lambda x: x, example=(((3,),), ())),
     Prim("einsum", 2, {"numpy": "einsum"}, None, vjp=(_einsum_vjp(0), _einsum_vjp(1)), bilinear=True,
          shape=_einsum_shape, params=(("subscripts", ""),), sample=((-2.0, 2.0), (-2.0, 2.0)),
-         evaluate=lambda x, y, subscripts="": np.einsum(subscripts, x, y), params_first=True),
+         evaluate=lambda x, y, subscripts="": np.einsum(subscripts, x, y), params_first=True, example=(((2, 3), (3, 4)), (("subscripts", "ij,jk->ik"),))),
     Prim("full", 1, {"numpy": "full"}, None, vjp=(lambda b, g, o, x, shape=(): b.fit(g, b.shape(x)),),
          shape=lambda x, shape=(): _as_shape(shape), params=(("shape", ()),), linear=True,
-         sample=((-2.0, 2.0),), evaluate=lambda x, shape=(): np.full(shape, x), params_first=True),
+         sample=((-2.0, 2.0),), evaluate=lambda x, shape=(): np.full(shape, x), params_first=True, example=(((),), (("shape", (2, 3)),))),
     _join("concatenate", new=False),
     _join("stack", new=True),
     _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
@@ -421,15 +434,15 @@ ARRAY_ROWS = [
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),
     Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
+         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((2, 3), (3, 4)), ())),
     Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0))),
+         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((3,), (3,)), ())),
     Prim("outer", 2, {"numpy": "outer"}, None, bilinear=True,
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
-         shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0))),
+         shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((3,), (2,)), ())),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
          vjp=(_transpose_vjp,), shape=_transpose_shape, linear=True, params=(("axes", None),),
-         sample=((-2.0, 2.0),), view=True, adjoint_text=("{g}ᵀ",)),
+         sample=((-2.0, 2.0),), view=True, adjoint_text=("{g}ᵀ",), example=(((2, 3, 4),), (("axes", (1, 0, 2)),))),
     _reduction("sum", _sum_vjp, None, adjoint_text=("{g} copied to every entry summed",)),
     _reduction("mean", _mean_vjp, None, adjoint_text=("{g} / n copied to every entry averaged",)),
     _reduction("prod", _prod_vjp, None, jvp=_prod_jvp),
@@ -439,20 +452,25 @@ ARRAY_ROWS = [
                adjoint_text=("{g} at the smallest entries (shared between ties)",)),
     Prim("reshape", 1, {"numpy": "reshape"}, None, vjp=(_reshape_vjp,), shape=_reshape_shape,
          params=(("shape", None),), linear=True, sample=((-2.0, 2.0),), positional=True, view=True,
-         adjoint_text=("{g} reshaped back",)),
+         adjoint_text=("{g} reshaped back",), example=(((2, 3),), (("shape", (3, 2)),))),
     Prim("expand_dims", 1, {"numpy": "expand_dims"}, None,
          vjp=(lambda b, g, o, x, axis=None: b.reshape(g, shape=b.shape(x)),),
          shape=lambda x, axis=None: _expanded_shape(x, axis), params=(("axis", None),),
-         linear=True, sample=((-2.0, 2.0),), positional=True, view=True),
+         linear=True, sample=((-2.0, 2.0),), positional=True, view=True, example=(((3,),), (("axis", 0),))),
     Prim("broadcast_to", 1, {"numpy": "broadcast_to"}, None,
          vjp=(lambda b, g, o, x, shape=None: b.fit(g, b.shape(x)),),
          shape=lambda x, shape=None: tuple(shape), params=(("shape", None),), linear=True,
-         sample=((-2.0, 2.0),), positional=True, view=True),
+         sample=((-2.0, 2.0),), positional=True, view=True, example=(((3,),), (("shape", (2, 3)),))),
     # x.shape[axis], x.ndim, x.size before the shapes are known (then they are constants)
     Prim("dim", 1, {"numpy": "shape"}, None, shape=lambda x, axis=0: (), params=(("axis", 0),),
          kind="integral", sample=((-2.0, 2.0),)),
     Prim("zeros", 0, {"numpy": "zeros"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
          params=(("shape", None),), linear=True, positional=True),
     Prim("copy", 1, {"numpy": "copy"}, lambda x: x, vjp=(lambda b, g, o, x: g,),
-         shape=lambda x: x, linear=True, sample=((-2.0, 2.0),)),
+         shape=lambda x: x, linear=True, sample=((-2.0, 2.0),), example=(((3,),), ())),
+    # running sums: the adjoint of entry i is the sum of the cotangents from i on,
+    # sum(g) - cumsum(g) + g along the axis (flattened first where axis is None)
+    Prim("cumsum", 1, {"numpy": "cumsum"}, None, vjp=(_cumsum_vjp,), linear=True,
+         shape=lambda x, axis=None: (math.prod(x),) if axis is None else tuple(x),
+         params=(("axis", None),), sample=((-2.0, 2.0),), adjoint_text=("{g} summed from each entry on",), example=(((2, 3),), (("axis", 1),))),
 ]

@@ -88,6 +88,9 @@ class Prim:
         adjoint_text: for an array operation, its adjoint in words for each argument,
             as the lecture notes write it (explain shows it): `{g}` is the output's
             adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).
+        example: the arguments' shapes and the static parameters of a call the table's
+            tests make (tests/test_every_row.py), `((shape, ...), ((key, value), ...))`,
+            where an operation needs arrays; a shape may be `("bool", shape)`.
         integral_operands: its operands are seldom floats (`%`, `//`, `==`, `!=`): a
             parameter used as one is taken to hold an int (analysis.integer_params).
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
@@ -120,6 +123,7 @@ class Prim:
     sequence: bool = False
     params_first: bool = False
     adjoint_text: tuple[str, ...] = ()
+    example: tuple = ()
     integral_operands: bool = False
     structured: bool = False
 

@@ -213,6 +213,10 @@ SCALAR_ROWS = [
          (lambda b, o, y, x: b.div(x, b.add(b.mul(x, x), b.mul(y, y))),
           lambda b, o, y, x: b.neg(b.div(y, b.add(b.mul(x, x), b.mul(y, y))))),
          domain=lambda y, x: x != 0 or y != 0, sample=(ANY, POS)),
+    # log(e^x + e^y) without overflow; d/dx = e^(x - out), the softmax weight of x
+    Prim("logaddexp", 2, {"numpy": "logaddexp"}, lambda x, y: _sp().log(_sp().exp(x) + _sp().exp(y)),
+         (lambda b, o, x, y: b.exp(b.sub(x, o)), lambda b, o, x, y: b.exp(b.sub(y, o))),
+         sample=(ANY, ANY), commutative=True),
     _unary("sinh", lambda x: _sp().sinh(x), lambda b, o, x: b.cosh(x), sample=(ANY,)),
     _unary("cosh", lambda x: _sp().cosh(x), lambda b, o, x: b.sinh(x), sample=(ANY,)),
     _unary("tanh", lambda x: _sp().tanh(x), lambda b, o, x: b.sub(1.0, b.mul(o, o)), sample=(ANY,)),
