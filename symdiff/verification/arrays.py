@@ -19,10 +19,10 @@ import numpy as np
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error
 from ..errors import VerificationError
 from ..ir import Func, evaluate_ir
-from .symbolic import VerificationReport, differentiate, evaluate_at, in_domain, to_sympy
+from .sampling import sample_arrays
+from .symbolic import VerificationReport, differentiate, evaluate_at, to_sympy
 
 SYMPY_ENTRIES = 64
-INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9))
 
 
 def check_arrays(derivation, shapes: dict, points: int = 3, seed: int = 0, rtol: float = 1e-7,
@@ -148,25 +148,3 @@ def _compare(lowered, index, mine, exact, rtol, reference) -> float:
             lowered.loc, f"the generated d{lowered.name}/d{name} differs from {reference} at entry "
             f"{where}: {mine[where]!r} against {exact[where]!r}; a derivative rule is wrong")
     return worst
-
-
-def sample_arrays(func: Func, shapes: dict, count: int, seed: int = 0, fixed: dict | None = None,
-                  tries: int = 100) -> list:
-    """Up to `count` random argument tuples where every operation of `func` is in its domain."""
-    rng = np.random.default_rng(seed)
-    fixed = fixed or {}
-    found = []
-    for _ in range(count * tries):
-        if len(found) == count:
-            break
-        point = tuple(fixed[p.var.name] if p.var.name in fixed else _draw(rng, shapes[p.var.name])
-                      for p in func.params)
-        if in_domain(func, point):
-            found.append(point)
-    return found
-
-
-def _draw(rng, shape):
-    low, high = INTERVALS[rng.integers(len(INTERVALS))]
-    value = rng.uniform(low, high, size=shape)
-    return float(value) if shape == () else value

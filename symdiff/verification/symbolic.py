@@ -26,19 +26,18 @@ almost everywhere; SymPy's unevaluated `Derivative(floor(x), x)` and
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error, tree_size
+from .sampling import sample_points
 from ..errors import VerificationError
-from ..ir import Const, Func, Var, flat_results, short_circuits
+from ..ir import Const, Func, Var, flat_results
 from ..loops import run_loop
 from ..primitives import PRIMS
 
-INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9), (1.1, 3.0))
 _CONSTANT_LABELS = {"pi": "pi", "e": "E", "tau": "tau", "inf": "oo"}
 
 
@@ -648,51 +647,3 @@ def _taken(sp, expr, values):
                 return decisive
         return expr.func(*decided)
     return expr.func(*(_taken(sp, a, values) for a in expr.args))
-
-
-def sample_points(func: Func, count: int, seed: int = 0, fixed: dict | None = None,
-                  tries: int = 200) -> list[tuple]:
-    """Up to `count` random points where every equation of `func` is in its domain
-    (the parameters in `fixed` keep their values)."""
-    rng = random.Random(seed)
-    fixed = fixed or {}
-    points = []
-    for _ in range(count * tries):
-        if len(points) == count:
-            break
-        point = tuple(fixed[p.var.name] if p.var.name in fixed else rng.uniform(*rng.choice(INTERVALS))
-                      for p in func.params)
-        if in_domain(func, point):
-            points.append(point)
-    return points
-
-
-def in_domain(func: Func, point, prims=PRIMS) -> bool:
-    """Whether evaluating `func` at `point` keeps every primitive it runs in its domain."""
-    env = dict(zip((p.var.name for p in func.params), point, strict=True))
-
-    def read(atom):
-        return env[atom.name] if isinstance(atom, Var) else atom.value
-
-    for eqn in func.body:
-        if not all(bool(read(c)) == polarity for c, polarity in eqn.guard):
-            continue  # a branch not taken here
-        row = prims[eqn.prim]
-        if eqn.prim == "cond":  # the value of the branch taken
-            env[eqn.out.name] = read(eqn.args[1] if read(eqn.args[0]) else eqn.args[2])
-            continue
-        if short_circuits(eqn, read):
-            env[eqn.out.name] = bool(read(eqn.args[0]))
-            continue
-        args = [read(a) for a in eqn.args]
-        try:
-            with np.errstate(all="raise"):
-                if row.domain is not None and not np.all(np.vectorize(row.domain)(*args)):
-                    return False
-                value = row.impl(eqn.ns)(*args, **dict(eqn.params))
-        except (ArithmeticError, ValueError, TypeError, IndexError, FloatingPointError):
-            return False
-        if not np.all(np.isfinite(value)):
-            return False
-        env[eqn.out.name] = value
-    return True
