@@ -20,7 +20,8 @@ from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budg
 from ..errors import VerificationError
 from ..ir import Func, evaluate_ir
 from .sampling import sample_arrays
-from .symbolic import VerificationReport, differentiate, evaluate_at, to_sympy
+from .report import VerificationReport
+from .symbolic import differentiate, evaluate_at, to_sympy
 
 SYMPY_ENTRIES = 64
 
