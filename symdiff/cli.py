@@ -263,7 +263,7 @@ def run(args) -> str:
 
 def _check(source, wrt, lowered, shapes, budget: Budget):
     """SymPy's verdict on the gradient (entry by entry, or by finite differences, for arrays)."""
-    from .verification.symbolic import check
+    from .verification.scalars import check
     from .verification.arrays import check_arrays
 
     if shapes is None:
