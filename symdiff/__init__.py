@@ -24,7 +24,7 @@ from .primitives.custom import custom_derivative
 from .explanations.explanation import ExplainError, Explanation
 from .errors import (ArgumentError, BudgetError, NonScalarOutputError, SourceUnavailableError, SymdiffError,
                      UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
-from .verification.symbolic import VerificationReport
+from .verification.report import VerificationReport
 
 __all__ = [
     "ArgumentError", "BudgetError", "ExplainError", "Explanation", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",

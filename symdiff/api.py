@@ -26,7 +26,7 @@ from .ir import flat_results
 from .jacobians import assemble, second_derivatives
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
-from .verification.symbolic import check
+from .verification.scalars import check
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -24,7 +24,7 @@ from .frontend.parse import parse_file
 from .ir import format_program
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
-from .verification.symbolic import check
+from .verification.scalars import check
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from symdiff.driver import derive
 from symdiff.errors import ShapeError
 from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.verification.symbolic import check
+from symdiff.verification.scalars import check
 
 from . import branch_cases as cases
 

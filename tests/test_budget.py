@@ -20,7 +20,8 @@ from symdiff.verification.budget import Budget, Progress, tree_size
 from symdiff.driver import derive
 from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.verification.symbolic import DIFFERENCES, central_differences, check
+from symdiff.verification.scalars import DIFFERENCES, check
+from symdiff.verification.symbolic import central_differences
 
 from .examples_loader import load_example
 

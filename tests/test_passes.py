@@ -13,7 +13,7 @@ from symdiff.errors import VerificationError
 from symdiff.ir import Const, Var, evaluate_ir, flat_results
 from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
-from symdiff.verification.symbolic import check
+from symdiff.verification.scalars import check
 
 LIMIT = 2.0
 

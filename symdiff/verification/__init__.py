@@ -1,3 +1,5 @@
-"""Checking derivatives against SymPy: symbolic execution of the IR, the comparison
-at random points (symbolic.py; arrays entry by entry in arrays.py), and the bounds on
-the work that costs (budget.py)."""
+"""Checking derivatives against SymPy. The checks of a function of numbers (scalars.py)
+and of array code (arrays.py) compare the generated derivative, at points drawn where
+the function is defined (sampling.py), with what symbolic execution of the IR
+(symbolic.py) makes of it, and return a report (report.py); budget.py bounds the work
+that costs."""

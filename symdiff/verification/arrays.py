@@ -1,4 +1,4 @@
-"""Verification of array derivatives: SymPy per element, or finite differences.
+"""The check of array code: a gradient against SymPy entry by entry, or finite differences.
 
 For shapes small enough (at most `SYMPY_ENTRIES` input entries), every entry
 of every array parameter becomes a SymPy symbol (`W_0_1`), the lowered function
@@ -7,7 +7,9 @@ differentiates the scalar result with respect to each symbol. The generated
 gradient, run on random arrays, must match that derivative entry by entry.
 Larger shapes, and closed forms larger than the budget's `max_nodes`, are
 compared with central differences of the lowered function instead. Neither runs
-the user's own code: both evaluate the IR.
+the user's own code: both evaluate the IR. The arrays are drawn where every
+operation is defined (sampling.py); the result is a `VerificationReport`
+(report.py) whose closed forms are empty arrays of each gradient's shape.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import math
 
 import numpy as np
 
+from . import symbolic
 from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error
+from .report import VerificationReport
+from .sampling import sample_arrays
 from ..errors import VerificationError
 from ..ir import Func, evaluate_ir
-from .symbolic import VerificationReport, differentiate, evaluate_at, in_domain, to_sympy
 
 SYMPY_ENTRIES = 64
-INTERVALS = ((-2.0, 2.0), (0.1, 2.5), (-0.9, 0.9))
 
 
 def check_arrays(derivation, shapes: dict, points: int = 3, seed: int = 0, rtol: float = 1e-7,
@@ -43,42 +46,61 @@ def check_arrays(derivation, shapes: dict, points: int = 3, seed: int = 0, rtol:
         BudgetError: the time budget ran out before any point was compared.
     """
     lowered = derivation.lowered
-    samples = sample_arrays(lowered, shapes, points, seed, fixed or {})
+    fixed = fixed or {}
+    samples = sample_arrays(lowered, shapes, points, seed, fixed)
     if not samples:
         raise VerificationError(lowered.loc, f"found no arrays where {lowered.name} and every "
                                 "operation in it are defined; cannot verify it")
     shown = Progress(f"verify {lowered.name}", progress)
     clock = Clock(budget, shown)
-    entries = sum(math.prod(shape) for name, shape in shapes.items() if name not in (fixed or {}))
-    reference, notes = None, []
-    if entries <= SYMPY_ENTRIES:
-        shown.update("building the closed form entry by entry")
-        reference = _sympy_reference(lowered, derivation.wrt, shapes, fixed or {}, budget.max_nodes)
-        if reference is None:
-            notes.append(f"the closed form has more than {budget.max_nodes:,} nodes (max_nodes): "
-                         "compared with finite differences instead of SymPy")
-    name = "SymPy" if reference is not None else "finite differences"
-    if reference is None:
-        reference, rtol = _finite_differences(lowered, derivation.wrt), max(rtol, 1e-5)
-    worst, compared = 0.0, 0
+    reference, name, notes = _reference(derivation, shapes, fixed, budget.max_nodes, shown)
+    if name != "SymPy":  # (float central differences: their own error is far above SymPy's)
+        rtol = max(rtol, 1e-5)
     try:
-        for point in samples:
-            if clock.over(compared, len(samples)):
-                notes.append(clock.stopped)
-                break
-            shown.update(f"point {compared + 1} of {len(samples)}")
-            ours = derivation.function(*point)
-            for i, (mine, exact) in enumerate(zip(ours, reference(point), strict=True)):
-                worst = max(worst, _compare(lowered, derivation.wrt[i], mine, exact, rtol, name))
-            compared += 1
+        worst, compared = _compare_points(derivation, samples, reference, name, rtol, clock)
     finally:
         shown.done()
+    if clock.stopped:
+        notes.append(clock.stopped)
     if not compared:
         raise budget_error(lowered.loc, f"verify {lowered.name}", budget)
     names = tuple(lowered.params[i].var.name for i in derivation.wrt)
-    forms = tuple(np.empty(shapes[n], dtype=object) for n in names)
+    forms = tuple(np.empty(shapes[n], dtype=object) for n in names)  # (the report shows their shapes)
     return VerificationReport(lowered.name, names, forms, (False,) * len(names), compared,
                               worst, name, tuple(notes), len(samples))
+
+
+def _reference(derivation, shapes: dict, fixed: dict, max_nodes: int, shown: Progress):
+    """What the gradient is compared with: a function of the point giving each wrt's
+    derivative, its name, and why it is not SymPy (notes). SymPy where at most
+    `SYMPY_ENTRIES` entries are drawn and the closed form has at most `max_nodes` nodes."""
+    lowered, notes = derivation.lowered, []
+    entries = sum(math.prod(shape) for name, shape in shapes.items() if name not in fixed)
+    if entries <= SYMPY_ENTRIES:
+        shown.update("building the closed form entry by entry")
+        reference = _sympy_reference(lowered, derivation.wrt, shapes, fixed, max_nodes)
+        if reference is not None:
+            return reference, "SymPy", notes
+        notes.append(f"the closed form has more than {max_nodes:,} nodes (max_nodes): "
+                     "compared with finite differences instead of SymPy")
+    return _finite_differences(lowered, derivation.wrt), "finite differences", notes
+
+
+def _compare_points(derivation, samples: list, reference, name: str, rtol: float,
+                    clock: Clock) -> tuple[float, int]:
+    """The largest error of the generated gradient against `reference` (called `name`)
+    over the points compared, and how many were before the time budget ran out."""
+    lowered = derivation.lowered
+    worst, compared = 0.0, 0
+    for point in samples:
+        if clock.over(compared, len(samples)):
+            break
+        clock.progress.update(f"point {compared + 1} of {len(samples)}")
+        ours = derivation.function(*point)
+        for i, (mine, exact) in enumerate(zip(ours, reference(point), strict=True)):
+            worst = max(worst, _compare(lowered, derivation.wrt[i], mine, exact, rtol, name))
+        compared += 1
+    return worst, compared
 
 
 def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
@@ -89,17 +111,17 @@ def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
     symbols = [fixed[p.var.name] if p.var.name in fixed else _symbols(sympy, p.var.name, shapes[p.var.name])
                for p in lowered.params]
     try:
-        closed = to_sympy(lowered, symbols, limit=SizeLimit(max_nodes))[0]
+        closed = symbolic.to_sympy(lowered, symbols, limit=SizeLimit(max_nodes))[0]
     except ClosedFormTooLarge:
         return None
-    grads = [np.vectorize(lambda s: differentiate(closed, s), otypes=[object])(
+    grads = [np.vectorize(lambda s: symbolic.differentiate(closed, s), otypes=[object])(
         np.asarray(symbols[i], dtype=object)) for i in wrt]
     drawn = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
     flat = [s for i in drawn for s in np.asarray(symbols[i], dtype=object).ravel()]
 
     def at(point):
         values = [v for i in drawn for v in np.ravel(point[i])]
-        return [np.vectorize(lambda e: float(evaluate_at(e, flat, values)), otypes=[float])(g)
+        return [np.vectorize(lambda e: float(symbolic.evaluate_at(e, flat, values)), otypes=[float])(g)
                 for g in grads]
 
     return at
@@ -148,25 +170,3 @@ def _compare(lowered, index, mine, exact, rtol, reference) -> float:
             lowered.loc, f"the generated d{lowered.name}/d{name} differs from {reference} at entry "
             f"{where}: {mine[where]!r} against {exact[where]!r}; a derivative rule is wrong")
     return worst
-
-
-def sample_arrays(func: Func, shapes: dict, count: int, seed: int = 0, fixed: dict | None = None,
-                  tries: int = 100) -> list:
-    """Up to `count` random argument tuples where every operation of `func` is in its domain."""
-    rng = np.random.default_rng(seed)
-    fixed = fixed or {}
-    found = []
-    for _ in range(count * tries):
-        if len(found) == count:
-            break
-        point = tuple(fixed[p.var.name] if p.var.name in fixed else _draw(rng, shapes[p.var.name])
-                      for p in func.params)
-        if in_domain(func, point):
-            found.append(point)
-    return found
-
-
-def _draw(rng, shape):
-    low, high = INTERVALS[rng.integers(len(INTERVALS))]
-    value = rng.uniform(low, high, size=shape)
-    return float(value) if shape == () else value
