@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import ShapeError, UnknownFunctionError
 from ..ir import Const, Var, as_atom
 from ..primitives import PRIMS
+from .syntax import is_shape
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
            "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",
@@ -136,13 +137,3 @@ class Emitter:
         return lambda *args, **params: self.lowering.emit(
             self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))
 
-
-def is_shape(node: ast.expr, env: dict) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "shape" and is_value(node.value, env)
-
-
-def is_value(node: ast.expr, env: dict) -> bool:
-    """Whether `node` denotes a value (a local, or an expression), not a module (np, np.linalg)."""
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return node.value.id in env
-    return not isinstance(node, ast.Name) or node.id in env

@@ -20,9 +20,10 @@ from __future__ import annotations
 import ast
 import contextlib
 
-from ..ir import Const, Var, atom_key
-from .lists import ListValue, RunningList
+from ..ir import Const, atom_key
 from ..primitives import PRIMS
+from .syntax import always_returns
+from .values import ListValue, RunningList, is_atom
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Operations that cannot raise on numbers: a condition built from them needs no guard.
@@ -171,10 +172,6 @@ class BranchLowering:
         return made is not None and PRIMS[made.prim].kind == "bool"
 
 
-def is_atom(value) -> bool:
-    return isinstance(value, (Const, Var))
-
-
 def _is_true(atom) -> bool:
     return isinstance(atom, Const) and atom.value is True
 
@@ -187,31 +184,3 @@ def _static(atom) -> bool:
     """Whether a condition is known while lowering (a literal or library constant)."""
     return isinstance(atom, Const) and atom.folds
 
-
-def always_returns(body: list[ast.stmt]) -> bool:
-    """Whether every path through `body` ends in a return."""
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, ast.Return):
-        return True
-    return isinstance(last, ast.If) and always_returns(last.body) and always_returns(last.orelse)
-
-
-def returns_somewhere(stmt: ast.stmt) -> bool:
-    """Whether a return statement is anywhere in `stmt` (outside nested functions)."""
-    return any(isinstance(node, ast.Return) for node in own_nodes([stmt]))
-
-
-def own_nodes(body: list[ast.stmt], into_loops: bool = True):
-    """The nodes of `body` outside nested functions (and, unless `into_loops`, outside
-    nested loops: their break and continue are their own)."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.For, ast.While)) and not into_loops:
-            continue
-        todo.extend(ast.iter_child_nodes(node))

@@ -27,24 +27,14 @@ own), and are taken as numbers otherwise.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ..errors import SymdiffError, UnsupportedSyntaxError
 from ..ir import Const, Param, Var, atom_key
 from ..primitives.custom import registered
 from .parse import ConstRef, CustomRef, ModuleRef, Source, UserFunction, UserModule
 from ..primitives import MODULES
-
-
-@dataclass(frozen=True)
-class LocalFunction:
-    """A `def` nested in the function, or a lambda bound to a name."""
-
-    node: ast.FunctionDef | ast.Lambda
-    name: str
-    defaults: dict = field(compare=False)  # parameter name -> atom, evaluated where defined
-    scope: dict = field(compare=False)     # the variables of the function that defined it
-    src: Source = field(compare=False)     # that function's source (its globals)
+from .values import LocalFunction
 
 
 class CallLowering:

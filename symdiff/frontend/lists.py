@@ -21,24 +21,9 @@ import ast
 import copy
 
 from ..ir import Const
-from .arrays import is_value
 from ..primitives import PRIMS
-
-
-class ListValue(tuple):
-    """A list being built: its elements so far (atoms)."""
-
-
-class RunningList:
-    """A list built where its length only the values tell (a loop of unknown trip
-    count, or an `if` appending in one branch): kept as running aggregates,
-    `aggregates` mapping 'sum', 'last' and 'len' to the names that hold them (those
-    the function reads), so no list reaches the IR. `empty`: it may have no element."""
-
-    __slots__ = ("name", "aggregates", "empty")
-
-    def __init__(self, name: str, aggregates: dict, empty: bool):
-        self.name, self.aggregates, self.empty = name, aggregates, empty
+from .syntax import is_value, own_nodes
+from .values import ListValue, RunningList
 
 
 def list_reads(tree: ast.AST, name: str) -> set[str]:
@@ -150,8 +135,6 @@ class ListLowering:
     def running_lists(self, loop: ast.For | ast.While) -> ast.For | ast.While:
         """`loop`, which appends to lists and whose trip count only the values tell,
         with those lists kept as running aggregates (see RunningList) it carries."""
-        from .branches import own_nodes
-
         lists = {}
         for node in own_nodes(loop.body, into_loops=True):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \

@@ -23,11 +23,9 @@ import copy
 
 from ..errors import ShapeError
 from ..ir import Const, Func, Param, Var
-from .branches import is_atom, own_nodes, returns_somewhere
-from .lists import ListValue, RunningList
-from .arrays import is_value
-from .calls import LocalFunction
 from .parse import ConstRef, ConstTuple, FunctionRef, Unknown, UserFunction
+from .syntax import is_value, own_nodes, returns_somewhere
+from .values import ListValue, LocalFunction, RunningList, is_atom
 
 
 class LoopLowering:

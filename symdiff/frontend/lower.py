@@ -24,11 +24,13 @@ from ..backend.arguments import is_entry_check
 from ..errors import ShapeError, UnknownFunctionError, UnsupportedSyntaxError, room_for_deep_code
 from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key
 from .parse import ConstRef, FunctionRef, ModuleRef, Source, Unknown, UserModule, refuse_star_params
-from .arrays import ArrayLowering, Emitter, is_shape, is_value
-from .branches import BranchLowering, always_returns, is_atom, returns_somewhere
-from .calls import CallLowering, LocalFunction
-from .lists import ListLowering, ListValue, RunningList
+from .arrays import ArrayLowering, Emitter
+from .branches import BranchLowering
+from .calls import CallLowering
+from .lists import ListLowering
 from .loops import LoopLowering, NeedsShapes
+from .syntax import always_returns, describe, is_shape, is_value, returns_somewhere
+from .values import ListValue, LocalFunction, RunningList, is_atom
 from ..primitives import CONSTANTS, LIBRARY, PRIMS
 from . import receivers
 
@@ -265,7 +267,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
     def expr(self, node: ast.expr, name: str | None = None):
         handler = getattr(self, "expr_" + type(node).__name__, None)
         if handler is None:
-            raise self.error(node, f"{_describe(node)} cannot be differentiated; "
+            raise self.error(node, f"{describe(node)} cannot be differentiated; "
                              "write it with arithmetic and math/NumPy calls")
         return handler(node, name)
 
@@ -375,7 +377,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             ref = self.resolve(base, base.id)
             if isinstance(ref, ModuleRef):
                 return ref
-        raise self.error(node, f"attribute .{node.attr} of {_describe(base)} is not supported; "
+        raise self.error(node, f"attribute .{node.attr} of {describe(base)} is not supported; "
                          "only math and NumPy module attributes can be used")
 
     def expr_BinOp(self, node, name):
@@ -479,7 +481,7 @@ class _Lowering(ArrayLowering, BranchLowering, CallLowering, ListLowering, LoopL
             raise self.error(func, f"{spelled} is not a function symdiff can differentiate; "
                              f"supported {module.ns} functions: {_supported(module.ns)}",
                              UnknownFunctionError)
-        raise self.error(func, f"calling {_describe(func)} is not supported; call math or NumPy "
+        raise self.error(func, f"calling {describe(func)} is not supported; call math or NumPy "
                          "functions, or functions of yours written in Python (def or lambda)",
                          UnknownFunctionError)
 
@@ -496,18 +498,6 @@ _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^
 def _is_docstring(stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
         and isinstance(stmt.value.value, str)
-
-
-def _describe(node: ast.AST) -> str:
-    names = {"Lambda": "a lambda", "IfExp": "a conditional expression (x if c else y)",
-             "BoolOp": "and/or", "ListComp": "a list comprehension", "GeneratorExp": "a generator",
-             "DictComp": "a dict comprehension", "SetComp": "a set comprehension",
-             "Dict": "a dict", "List": "a list", "Set": "a set", "Tuple": "a tuple",
-             "Subscript": "indexing", "Await": "await", "Yield": "yield", "YieldFrom": "yield",
-             "NamedExpr": "the walrus operator :=", "JoinedStr": "an f-string",
-             "Starred": "a starred expression", "Call": "a call", "Name": "a name",
-             "Attribute": "an attribute", "Constant": "a constant"}
-    return names.get(type(node).__name__, type(node).__name__)
 
 
 def _supported(ns: str) -> str:

@@ -48,9 +48,10 @@ import numpy as np
 
 from ..primitives.custom import registered
 from ..errors import ShapeError, SymdiffError, UnknownFunctionError, WrtError
-from ..ir import Const, Var
+from ..ir import Const
 from .arrays import METHODS
 from .parse import Source, UserFunction, parse_function
+from .values import ObjectValue
 
 MARK = "symdiff_receiver"  # the attribute holding the Receiver of generated code (and of copies)
 ATTRIBUTES = "@attributes"  # the key of the AttributeTable in a lowering's shapes (no variable's name)
@@ -69,15 +70,6 @@ class Receiver:
     exact: bool = False
     of_class: bool = False
     value: tuple = ()
-
-
-@dataclass(frozen=True, eq=False)
-class ObjectValue:
-    """What the receiver's name is bound to while lowering: its parameter (None where
-    the receiver is bound to an object)."""
-
-    var: Var | None
-    receiver: Receiver
 
 
 # ---------------------------------------------------------------- which functions are methods
