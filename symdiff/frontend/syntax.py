@@ -2,7 +2,8 @@
 
 Pure functions of `ast` nodes (and, for `is_value`, of the names bound so far):
 where returns are, which nodes belong to a body rather than to a function or
-loop nested in it, and how a node is described in an error message.
+loop nested in it, how a node is described in an error message, and the
+location given to a node symdiff writes itself.
 """
 
 from __future__ import annotations
@@ -65,3 +66,10 @@ def is_shape(node: ast.expr, env: dict) -> bool:
     """Whether `node` is `x.shape` of a value x."""
     return isinstance(node, ast.Attribute) and node.attr == "shape" and is_value(node.value, env)
 
+
+def at(node: ast.AST, where: ast.AST) -> ast.AST:
+    """`node` (and the nodes in it without a location) placed at `where`'s source location."""
+    for inner in ast.walk(node):
+        if not hasattr(inner, "lineno"):
+            ast.copy_location(inner, where)
+    return ast.copy_location(node, where)
