@@ -29,8 +29,8 @@ from ..backend.arguments import is_entry_check
 from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
 from . import arrays, branches, calls, lists, loops, receivers
+from .desugar import returning_loop
 from .library import library_call
-from .loops import returning_loop
 from .params import function_params
 from .parse import ConstRef, ModuleRef, Source
 from .scope import module_constant, resolve, visible_constant
