@@ -9,7 +9,8 @@ grouped by who shares them:
               their own), and the `Grammar` through which constructs recurse
     Code      the equations being written and what is known of them (value
               numbers, shapes, the guard, the names taken): shared by a function
-              and the functions inlined into it; a loop body gets one of its own
+              and the functions inlined into it; a loop body gets equations and
+              value numbers of its own, and shares the names and shapes
     Lowering  one function's own bindings: its source, its names' values, the
               names it has unbound, the call stack that reached it
 
@@ -111,7 +112,8 @@ def separately(st: Lowering, src: Source, shapes: dict | None, key) -> Lowering:
 
 def inlined(st: Lowering, src: Source, name: str | None, env: dict, key) -> Lowering:
     """The state for lowering a helper's body in place (calls.py): its equations join
-    these, a single value it returns is named `name`."""
+    these, a single value it returns is named `name`. It keeps its own memo of the
+    helpers it lowers on their own (`callees`)."""
     return Lowering(src, st.unit, st.code, name, st.call_stack + (key,), env)
 
 
@@ -158,10 +160,10 @@ def lower_body(st: Lowering) -> tuple:
     return results(st, node.body, node) if isinstance(node, ast.Lambda) else statements(st, node.body)
 
 
-def as_func(st: Lowering, params, eqns, results, doc: str = "") -> Func:
+def as_func(st: Lowering, params, eqns, returned, doc: str = "") -> Func:
     """The lowered function: its parameters, equations and results, in the generated module."""
     name = st.src.name if st.src.name.isidentifier() else "lambda"
-    return Func(name, params, eqns, results, st.src.loc(), tuple(sorted(st.unit.modules.items())),
+    return Func(name, params, eqns, returned, st.src.loc(), tuple(sorted(st.unit.modules.items())),
                 frozenset(st.unit.outside), doc)
 
 
