@@ -1,9 +1,10 @@
-"""Lowering of array code: shapes, indexing, methods and static parameters.
+"""Lowering of array code: shapes, indexing, array attributes, methods and static parameters.
 
-A mixin of `lower._Lowering`. Array code is lowered twice: once without shapes,
-where `x.shape[0]` becomes a `dim` equation (marking the function as array
-code), and once per combination of argument shapes, where it is a constant and
-every intermediate's shape is known.
+Array code is lowered twice: once without shapes, where `x.shape[0]` becomes a
+`dim` equation (marking the function as array code), and once per combination
+of argument shapes, where it is a constant and every intermediate's shape is
+known (`state.Code.shapes`). A static parameter (`axis=0`, a slice bound) must be
+a literal or an int known from the shapes.
 """
 
 from __future__ import annotations
@@ -13,136 +14,142 @@ import ast
 import numpy as np
 
 from ..errors import ShapeError, UnknownFunctionError
-from ..ir import Const, Var, as_atom
+from ..ir import Const, as_atom
 from ..primitives import PRIMS
+from .state import Lowering, emit, error, expr, shape
+from .syntax import is_shape
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
            "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",
            "prod": "prod"}
 
 
-class ArrayLowering:
-    """Methods of `lower._Lowering` for arrays (it supplies expr, emit, error, env)."""
+def dim(st: Lowering, node, array, axis):
+    """`array.shape[axis]`: a constant when shapes are known, else a `dim` equation."""
+    if st.code.shapes is None:
+        return emit(st, node, "dim", (array,), "numpy", params=(("axis", axis),))
+    known = shape(st, array)
+    if not -len(known) <= axis < len(known):
+        raise error(st, node, f"axis {axis} is out of range for an array of shape {known}; "
+                    "index an existing axis", ShapeError)
+    return Const(known[axis])
 
-    def shape(self, atom) -> tuple:
-        return self.shapes[atom.name] if isinstance(atom, Var) else tuple(np.shape(atom.value))
 
-    def dim(self, node, array, axis):
-        """`array.shape[axis]`: a constant when shapes are known, else a `dim` equation."""
-        if self.shapes is None:
-            return self.emit(node, "dim", (array,), "numpy", params=(("axis", axis),))
-        shape = self.shape(array)
-        if not -len(shape) <= axis < len(shape):
-            raise self.error(node, f"axis {axis} is out of range for an array of shape {shape}; "
-                             "index an existing axis", ShapeError)
-        return Const(shape[axis])
+def subscript(st: Lowering, node: ast.Subscript, name):
+    """`x[...]` of an array, or `X.shape[0]`: a `getitem` equation, or the axis's length."""
+    if is_shape(node.value, st.env):  # X.shape[0]
+        axis = literal(st, node.slice, "index")
+        if not isinstance(axis, int):
+            raise error(st, node, "x.shape must be indexed with one integer; use x.shape[0]")
+        return dim(st, node, expr(st, node.value.value), axis)
+    array = expr(st, node.value)
+    entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    arrays: list = []
+    template = tuple(_index_entry(st, e, arrays) for e in entries)
+    return emit(st, node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
 
-    def expr_Subscript(self, node, name):
-        item = self.list_item(node)  # ys[-1] of a list being built
-        if item is not None:
-            return item
-        if is_shape(node.value, self.env):  # X.shape[0]
-            axis = self.literal(node.slice, "index")
-            if not isinstance(axis, int):
-                raise self.error(node, "x.shape must be indexed with one integer; use x.shape[0]")
-            return self.dim(node, self.expr(node.value.value), axis)
-        array = self.expr(node.value)
-        entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        arrays: list = []
-        template = tuple(self.index_entry(e, arrays) for e in entries)
-        return self.emit(node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
 
-    def index_entry(self, node, arrays: list) -> tuple:
-        """One entry of an index template (see arrays.py); index arrays go to `arrays`."""
-        if isinstance(node, ast.Slice):
-            return ("slice", *(self.static_int(b, "slice bound") for b in (node.lower, node.upper, node.step)))
-        if isinstance(node, ast.Constant) and node.value is None:
-            return ("none",)
-        if isinstance(node, ast.Constant) and node.value is Ellipsis:
-            return ("ellipsis",)
-        atom = self.expr(node)
-        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
-            return ("int", int(atom.value))
-        if isinstance(atom, Const):
-            raise self.error(node, f"the index {atom} is not an integer; index with ints, slices, "
-                             "None, ... or integer arrays")
-        made = next((e for e in reversed(self.eqns) if e.out == atom), None)
-        if made is not None and PRIMS[made.prim].kind == "bool":
-            raise self.error(node, "indexing with a boolean mask gives a result whose shape depends "
-                             "on the data; use np.where(mask, x, 0.0) instead", ShapeError)
-        arrays.append(atom)
-        return ("arg", len(arrays) - 1) + (("distinct",) if made and made.prim == "arange" else ())
+def _index_entry(st: Lowering, node, arrays: list) -> tuple:
+    """One entry of an index template (see primitives/arrays.py); index arrays go to `arrays`."""
+    if isinstance(node, ast.Slice):
+        return ("slice", *(static_int(st, b, "slice bound") for b in (node.lower, node.upper, node.step)))
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ("none",)
+    if isinstance(node, ast.Constant) and node.value is Ellipsis:
+        return ("ellipsis",)
+    atom = expr(st, node)
+    if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
+        return ("int", int(atom.value))
+    if isinstance(atom, Const):
+        raise error(st, node, f"the index {atom} is not an integer; index with ints, slices, "
+                    "None, ... or integer arrays")
+    made = next((e for e in reversed(st.code.eqns) if e.out == atom), None)
+    if made is not None and PRIMS[made.prim].kind == "bool":
+        raise error(st, node, "indexing with a boolean mask gives a result whose shape depends "
+                    "on the data; use np.where(mask, x, 0.0) instead", ShapeError)
+    arrays.append(atom)
+    return ("arg", len(arrays) - 1) + (("distinct",) if made and made.prim == "arange" else ())
 
-    def static_int(self, node, what: str):
-        """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""
-        if node is None:
-            return None
-        atom = self.expr(node)
-        if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
-            return int(atom.value)
-        if self.shapes is None:
-            return None  # not yet known: array code is lowered again with its shapes
-        raise self.error(node, f"the {what} must be an integer known from the shapes (a literal or "
-                         "x.shape[0]); symdiff specializes array code to shapes")
 
-    def method(self, func: ast.Attribute) -> tuple[str, str, str]:
-        if func.attr not in METHODS:
-            raise self.error(func, f"the method .{func.attr}() is not supported; supported methods: "
-                             f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
-        return METHODS[func.attr], "numpy", f".{func.attr}"
+def attribute(st: Lowering, node: ast.Attribute, name):
+    """`x.T`, `x.ndim` or `x.size` of an array value x."""
+    if node.attr == "T":  # x.T
+        return emit(st, node, "transpose", (expr(st, node.value),), "numpy", name=name)
+    if node.attr in ("ndim", "size") and st.code.shapes is not None:
+        known = shape(st, expr(st, node.value))
+        return Const(len(known) if node.attr == "ndim" else int(np.prod(known)))
+    if node.attr in ("ndim", "size"):
+        return emit(st, node, "dim", (expr(st, node.value),), "numpy", params=(("axis", node.attr),))
+    if node.attr == "shape":
+        raise error(st, node, "x.shape can be indexed (x.shape[0]) or unpacked "
+                    "(n, d = x.shape), not used whole")
+    raise error(st, node, f"the attribute .{node.attr} of an array is not supported yet; "
+                "use a NumPy function (x.T, np.sum, np.reshape, ...)")
 
-    def static_params(self, node, row, spelled: str, extra: list) -> tuple:
-        """Static keyword parameters (axis=0, keepdims=True) from extra positionals and keywords."""
-        names = [n for n, _ in row.params]
-        if row.name in ("reshape", "transpose") and len(extra) > 1:  # x.reshape(3, 4)
-            extra = [ast.Tuple(extra, ast.Load())]
-        if len(extra) > len(names):
-            raise self.error(node, f"{spelled} takes {row.arity} array argument(s) and the parameters "
-                             f"{', '.join(names) or 'none'}; got {len(extra)} more arguments")
-        given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
-        for key in given:
-            if key not in names:
-                raise self.error(node, f"{spelled} has no parameter {key} symdiff supports; "
-                                 f"supported: {', '.join(names) or 'none'}")
-        return tuple((key, self.literal(given[key], key)) for key in names if key in given)
 
-    def literal(self, node, key: str):
-        """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
-        try:
-            return ast.literal_eval(node)
-        except ValueError:
-            pass
-        if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
-            value = self.static_int(node, f"parameter {key}")
-            if value is not None or self.shapes is None:
-                return value
-        raise self.error(node, f"the parameter {key} must be a constant (an int, a tuple of "
-                         "ints, True or False) so that shapes are known")
+def static_int(st: Lowering, node, what: str):
+    """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""
+    if node is None:
+        return None
+    atom = expr(st, node)
+    if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
+        return int(atom.value)
+    if st.code.shapes is None:
+        return None  # not yet known: array code is lowered again with its shapes
+    raise error(st, node, f"the {what} must be an integer known from the shapes (a literal or "
+                "x.shape[0]); symdiff specializes array code to shapes")
+
+
+def method(st: Lowering, func: ast.Attribute) -> tuple[str, str, str]:
+    """(primitive, namespace, spelling) of the array method `x.sum`."""
+    if func.attr not in METHODS:
+        raise error(st, func, f"the method .{func.attr}() is not supported; supported methods: "
+                    f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
+    return METHODS[func.attr], "numpy", f".{func.attr}"
+
+
+def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
+    """Static keyword parameters (axis=0, keepdims=True) from extra positionals and keywords."""
+    names = [n for n, _ in row.params]
+    if row.name in ("reshape", "transpose") and len(extra) > 1:  # x.reshape(3, 4)
+        extra = [ast.Tuple(extra, ast.Load())]
+    if len(extra) > len(names):
+        raise error(st, node, f"{spelled} takes {row.arity} array argument(s) and the parameters "
+                    f"{', '.join(names) or 'none'}; got {len(extra)} more arguments")
+    given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
+    for key in given:
+        if key not in names:
+            raise error(st, node, f"{spelled} has no parameter {key} symdiff supports; "
+                        f"supported: {', '.join(names) or 'none'}")
+    return tuple((key, literal(st, given[key], key)) for key in names if key in given)
+
+
+def literal(st: Lowering, node, key: str):
+    """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        pass
+    if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
+        value = static_int(st, node, f"parameter {key}")
+        if value is not None or st.code.shapes is None:
+            return value
+    raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of "
+                "ints, True or False) so that shapes are known")
 
 
 class Emitter:
     """The `ir.Builder` interface over a lowering, for rows lowered into others."""
 
-    def __init__(self, lowering, node: ast.AST):
-        self.lowering, self.node = lowering, node
+    def __init__(self, st: Lowering, node: ast.AST):
+        self.st, self.node = st, node
 
     def shape(self, atom):
         """The atom's shape, or None while shapes are not known."""
-        return None if self.lowering.shapes is None else self.lowering.shape(atom)
+        return None if self.st.code.shapes is None else shape(self.st, atom)
 
     def __getattr__(self, prim: str):
         row = PRIMS[prim]
         ns = "op" if "op" in row.spelling else "numpy"
-        return lambda *args, **params: self.lowering.emit(
-            self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))
-
-
-def is_shape(node: ast.expr, env: dict) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "shape" and is_value(node.value, env)
-
-
-def is_value(node: ast.expr, env: dict) -> bool:
-    """Whether `node` denotes a value (a local, or an expression), not a module (np, np.linalg)."""
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return node.value.id in env
-    return not isinstance(node, ast.Name) or node.id in env
+        return lambda *args, **params: emit(
+            self.st, self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))

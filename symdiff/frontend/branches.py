@@ -1,13 +1,14 @@
 """Lowering of branches: if / elif / else, conditional expressions, and / or /
 not, chained comparisons and early returns.
 
-A mixin of `lower._Lowering`. Each branch is lowered under a guard (see ir.py):
-its equations run only when the condition has the branch's truth value. After
-an `if`, every name bound differently in the two branches is merged by a `cond`
-equation; a name bound in one branch only is unbound after it (reading it is an
-error). An `if` with a `return` on some path takes the statements after it into
-each branch that does not return, so every path ends in a return, and the
-function's results are merged like names.
+Each branch is lowered under a guard (see ir.py): its equations run only when
+the condition has the branch's truth value. After an `if`, every name bound
+differently in the two branches is merged by a `cond` equation; a name bound in
+one branch only is unbound after it (reading it is an error); a list grown
+differently in the two is merged as running aggregates (lists.py). An `if` with
+a `return` on some path takes the statements after it into each branch that
+does not return, so every path ends in a return, and the function's results are
+merged like names.
 
 `and` / `or` keep Python's short circuit: the right operand is lowered under a
 guard, unless it is a condition computed only by operations that cannot raise
@@ -20,9 +21,12 @@ from __future__ import annotations
 import ast
 import contextlib
 
-from ..ir import Const, Var, atom_key
-from .lists import ListValue, RunningList
+from ..ir import Const, atom_key
 from ..primitives import PRIMS
+from .lists import running
+from .state import Lowering, bind, emit, error, expr, statement, statements
+from .syntax import always_returns
+from .values import ListValue, RunningList, is_atom
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 # Operations that cannot raise on numbers: a condition built from them needs no guard.
@@ -30,149 +34,178 @@ SAFE = frozenset({"add", "sub", "mul", "neg", "lt", "le", "gt", "ge", "eq", "ne"
                   "abs", "max", "min", "float"})
 
 
-class BranchLowering:
-    """Methods of `lower._Lowering` for branches (it supplies expr, emit, statement, error)."""
-
-    @contextlib.contextmanager
-    def guarded(self, cond, polarity: bool):
-        self.guard = self.guard + ((cond, polarity),)
-        try:
-            yield
-        finally:
-            self.guard = self.guard[:-1]
-
-    def merge(self, node, cond, a, b, name=None):
-        """The value that is `a` where `cond` holds, else `b`."""
-        if atom_key(a) == atom_key(b):
-            return a
-        if _is_true(a) and _is_false(b) and self.is_condition(cond):  # flag = True if c else False
-            return cond
-        return self.emit(node, "cond", (cond, a, b), name=name)
-
-    def statement_If(self, stmt: ast.If):
-        """An `if` with no return in it: both branches, then merged names."""
-        cond = self.expr(stmt.test)
-        if _static(cond):
-            for inner in stmt.body if cond.value else stmt.orelse:
-                self.statement(inner)
-            return
-        before = self.env
-        envs = []
-        for polarity, body in ((True, stmt.body), (False, stmt.orelse)):
-            self.env = dict(before)
-            with self.guarded(cond, polarity):
-                for inner in body:
-                    self.statement(inner)
-            envs.append(self.env)
-        self.env = dict(before)
-        then_env, else_env = envs
-        for name in dict.fromkeys([*then_env, *else_env]):
-            a, b = then_env.get(name), else_env.get(name)
-            lists = (ListValue, RunningList)
-            if isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
-                self.bind(name, ListValue(self.merge(stmt, cond, x, y) for x, y in zip(a, b, strict=True)))
-            elif isinstance(a, lists) and isinstance(b, lists):  # grown differently: running aggregates
-                self.bind(name, self.merged_list(stmt, cond, name, (a, b), envs))
-            elif isinstance(a, lists) or isinstance(b, lists):
-                self.env.pop(name, None)
-                self.unbound[name] = (f"is a list in only one branch of the if on line {stmt.lineno}; "
-                                      "make it a list before the if")
-            elif a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
-                self.env.pop(name, None)  # (or two different functions)
-                self.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "
-                                      "assign it before the if, or in both branches")
-            else:
-                self.bind(name, self.merge(stmt, cond, a, b, name))
-
-    def returning_if(self, stmt: ast.If, rest: list[ast.stmt]) -> tuple:
-        """An `if` that returns on some path, followed by `rest`: the merged results."""
-        branches = [body if always_returns(body) else body + rest for body in (stmt.body, stmt.orelse)]
-        cond = self.expr(stmt.test)
-        if _static(cond):
-            return self.statements(branches[0] if cond.value else branches[1], stmt)
-        before = self.env
-        results = []
-        for polarity, body in zip((True, False), branches, strict=True):
-            self.env = dict(before)
-            with self.guarded(cond, polarity):
-                results.append(self.statements(body, stmt))
-        self.env = before
-        then_results, else_results = results
-        if len(then_results) != len(else_results):
-            raise self.error(stmt, f"{self.src.name} returns {len(then_results)} value(s) when this "
-                             f"condition holds and {len(else_results)} otherwise; return the same "
-                             "number of values on every path")
-        name = self.result_name if len(then_results) == 1 else None
-        return tuple(self.merge(stmt, cond, a, b, name)
-                     for a, b in zip(then_results, else_results, strict=True))
-
-    # ------------------------------------------------------------ expressions
-    def expr_IfExp(self, node, name):
-        cond = self.expr(node.test)
-        if _static(cond):
-            return self.expr(node.body if cond.value else node.orelse, name)
-        with self.guarded(cond, True):
-            a = self.expr(node.body)
-        with self.guarded(cond, False):
-            b = self.expr(node.orelse)
-        return self.merge(node, cond, a, b, name)
-
-    def expr_BoolOp(self, node, name):
-        atom = self.expr(node.values[0])
-        op = "and" if isinstance(node.op, ast.And) else "or"
-        for i, value in enumerate(node.values[1:], start=2):
-            last = i == len(node.values)
-            atom = self.short_circuit(node, op, atom, lambda v=value: self.expr(v), name if last else None)
-        return atom
-
-    def expr_Compare(self, node, name):
-        operands = [node.left, *node.comparators]
-        for op in node.ops:
-            if type(op) not in CMPOPS:
-                raise self.error(node, "identity and membership tests (is, in) are not supported; "
-                                 "compare values with <, <=, >, >=, == or !=")
-        left = self.expr(operands[0])
-        right = self.expr(operands[1])
-        result = self.emit(node, CMPOPS[type(node.ops[0])], (left, right),
-                           name=name if len(node.ops) == 1 else None)
-        for i, op in enumerate(node.ops[1:], start=1):  # a < b < c: a < b and b < c, b computed once
-            operands_seen = []
-
-            def compare(left=right, right_node=operands[i + 1], op=op):
-                operands_seen.append(self.expr(right_node))
-                return self.emit(node, CMPOPS[type(op)], (left, operands_seen[-1]))
-
-            last = i == len(node.ops) - 1
-            result = self.short_circuit(node, "and", result, compare, name if last else None)
-            if not operands_seen:  # decided while lowering: the rest is not evaluated
-                return result
-            right = operands_seen[-1]
-        return result
-
-    def short_circuit(self, node, op: str, left, right, name=None):
-        """`left and right()` / `left or right()`, with `right()` lowering the right operand."""
-        if _static(left):
-            return right() if bool(left.value) == (op == "and") else left
-        mark = len(self.eqns)
-        with self.guarded(left, op == "and"):
-            value = right()
-        made = self.eqns[mark:]
-        if self.is_condition(left) and self.is_condition(value) and all(e.prim in SAFE for e in made):
-            self.eqns[mark:] = [e.with_args(e.args, guard=self.guard) for e in made]
-            return self.emit(node, op, (left, value), name=name)
-        return self.merge(node, left, value, left, name) if op == "and" else \
-            self.merge(node, left, left, value, name)
-
-    def is_condition(self, atom) -> bool:
-        """Whether `atom` is a truth value: True/False or a comparison, not, and, or."""
-        if isinstance(atom, Const):
-            return isinstance(atom.value, bool)
-        made = next((e for e in reversed(self.eqns) if e.out == atom), None)
-        return made is not None and PRIMS[made.prim].kind == "bool"
+@contextlib.contextmanager
+def guarded(st: Lowering, cond, polarity: bool):
+    """The equations lowered inside run only where `cond` is `polarity`."""
+    code = st.code
+    code.guard = code.guard + ((cond, polarity),)
+    try:
+        yield
+    finally:
+        code.guard = code.guard[:-1]
 
 
-def is_atom(value) -> bool:
-    return isinstance(value, (Const, Var))
+def merge(st: Lowering, node, cond, a, b, name=None):
+    """The value that is `a` where `cond` holds, else `b`."""
+    if atom_key(a) == atom_key(b):
+        return a
+    if _is_true(a) and _is_false(b) and is_condition(st, cond):  # flag = True if c else False
+        return cond
+    return emit(st, node, "cond", (cond, a, b), name=name)
+
+
+def if_statement(st: Lowering, stmt: ast.If):
+    """An `if` with no return in it: both branches, then merged names."""
+    cond = expr(st, stmt.test)
+    if _static(cond):
+        for inner in stmt.body if cond.value else stmt.orelse:
+            statement(st, inner)
+        return
+    before = st.env
+    envs = []
+    for polarity, body in ((True, stmt.body), (False, stmt.orelse)):
+        st.env = dict(before)
+        with guarded(st, cond, polarity):
+            for inner in body:
+                statement(st, inner)
+        envs.append(st.env)
+    st.env = dict(before)
+    for name in dict.fromkeys([*envs[0], *envs[1]]):
+        _merge_name(st, stmt, cond, name, envs)
+
+
+def _merge_name(st: Lowering, stmt: ast.If, cond, name: str, envs: list):
+    """Bind `name` after the if to its merged value, or unbind it, saying why."""
+    a, b = envs[0].get(name), envs[1].get(name)
+    lists = (ListValue, RunningList)
+    if isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
+        bind(st, name, ListValue(merge(st, stmt, cond, x, y) for x, y in zip(a, b, strict=True)))
+    elif isinstance(a, lists) and isinstance(b, lists):  # grown differently: running aggregates
+        bind(st, name, _merged_list(st, stmt, cond, name, (a, b), envs))
+    elif isinstance(a, lists) or isinstance(b, lists):
+        st.env.pop(name, None)
+        st.unbound[name] = (f"is a list in only one branch of the if on line {stmt.lineno}; "
+                            "make it a list before the if")
+    elif a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
+        st.env.pop(name, None)  # (or two different functions)
+        st.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "
+                            "assign it before the if, or in both branches")
+    else:
+        bind(st, name, merge(st, stmt, cond, a, b, name))
+
+
+def _merged_list(st: Lowering, stmt: ast.If, cond, name: str, sides: tuple, envs: list) -> RunningList:
+    """A list after an if whose branches grew it differently: its running aggregates
+    on each side (computed under that side's guard), merged."""
+    values, empty = [], False
+    for polarity, side, env in zip((True, False), sides, envs, strict=True):
+        outer, st.env = st.env, env
+        with guarded(st, cond, polarity):
+            kept = running(st, name, side, stmt) if isinstance(side, ListValue) else side
+        st.env = outer
+        values.append({kind: env[held] for kind, held in kept.aggregates.items()})
+        empty = empty or kept.empty
+    aggregates = {kind: f"{name}_{kind}@list" for kind in values[0]}
+    for kind, held in aggregates.items():
+        bind(st, held, merge(st, stmt, cond, values[0][kind], values[1][kind], held))
+    return RunningList(name, aggregates, empty)
+
+
+def returning_if(st: Lowering, stmt: ast.If, rest: list[ast.stmt]) -> tuple:
+    """An `if` that returns on some path, followed by `rest`: the merged results."""
+    branches = [body if always_returns(body) else body + rest for body in (stmt.body, stmt.orelse)]
+    cond = expr(st, stmt.test)
+    if _static(cond):
+        return statements(st, branches[0] if cond.value else branches[1], stmt)
+    before = st.env
+    results = []
+    for polarity, body in zip((True, False), branches, strict=True):
+        st.env = dict(before)
+        with guarded(st, cond, polarity):
+            results.append(statements(st, body, stmt))
+    st.env = before
+    then_results, else_results = results
+    if len(then_results) != len(else_results):
+        raise error(st, stmt, f"{st.src.name} returns {len(then_results)} value(s) when this "
+                    f"condition holds and {len(else_results)} otherwise; return the same "
+                    "number of values on every path")
+    name = st.result_name if len(then_results) == 1 else None
+    return tuple(merge(st, stmt, cond, a, b, name)
+                 for a, b in zip(then_results, else_results, strict=True))
+
+
+# ---------------------------------------------------------------- expressions
+
+def if_expression(st: Lowering, node: ast.IfExp, name):
+    """`a if c else b`."""
+    cond = expr(st, node.test)
+    if _static(cond):
+        return expr(st, node.body if cond.value else node.orelse, name)
+    with guarded(st, cond, True):
+        a = expr(st, node.body)
+    with guarded(st, cond, False):
+        b = expr(st, node.orelse)
+    return merge(st, node, cond, a, b, name)
+
+
+def bool_op(st: Lowering, node: ast.BoolOp, name):
+    """`a and b and ...`, `a or b or ...`."""
+    atom = expr(st, node.values[0])
+    op = "and" if isinstance(node.op, ast.And) else "or"
+    for i, value in enumerate(node.values[1:], start=2):
+        last = i == len(node.values)
+        atom = short_circuit(st, node, op, atom, lambda v=value: expr(st, v), name if last else None)
+    return atom
+
+
+def compare(st: Lowering, node: ast.Compare, name):
+    """`a < b`, and chains `a < b < c` (b computed once)."""
+    operands = [node.left, *node.comparators]
+    for op in node.ops:
+        if type(op) not in CMPOPS:
+            raise error(st, node, "identity and membership tests (is, in) are not supported; "
+                        "compare values with <, <=, >, >=, == or !=")
+    left = expr(st, operands[0])
+    right = expr(st, operands[1])
+    result = emit(st, node, CMPOPS[type(node.ops[0])], (left, right),
+                  name=name if len(node.ops) == 1 else None)
+    for i, op in enumerate(node.ops[1:], start=1):  # a < b < c: a < b and b < c, b computed once
+        operands_seen = []
+
+        def compared(left=right, right_node=operands[i + 1], op=op):
+            operands_seen.append(expr(st, right_node))
+            return emit(st, node, CMPOPS[type(op)], (left, operands_seen[-1]))
+
+        last = i == len(node.ops) - 1
+        result = short_circuit(st, node, "and", result, compared, name if last else None)
+        if not operands_seen:  # decided while lowering: the rest is not evaluated
+            return result
+        right = operands_seen[-1]
+    return result
+
+
+def short_circuit(st: Lowering, node, op: str, left, right, name=None):
+    """`left and right()` / `left or right()`, with `right()` lowering the right operand."""
+    if _static(left):
+        return right() if bool(left.value) == (op == "and") else left
+    eqns = st.code.eqns
+    mark = len(eqns)
+    with guarded(st, left, op == "and"):
+        value = right()
+    made = eqns[mark:]
+    if is_condition(st, left) and is_condition(st, value) and all(e.prim in SAFE for e in made):
+        eqns[mark:] = [e.with_args(e.args, guard=st.code.guard) for e in made]
+        return emit(st, node, op, (left, value), name=name)
+    return merge(st, node, left, value, left, name) if op == "and" else \
+        merge(st, node, left, left, value, name)
+
+
+def is_condition(st: Lowering, atom) -> bool:
+    """Whether `atom` is a truth value: True/False or a comparison, not, and, or."""
+    if isinstance(atom, Const):
+        return isinstance(atom.value, bool)
+    made = next((e for e in reversed(st.code.eqns) if e.out == atom), None)
+    return made is not None and PRIMS[made.prim].kind == "bool"
 
 
 def _is_true(atom) -> bool:
@@ -186,32 +219,3 @@ def _is_false(atom) -> bool:
 def _static(atom) -> bool:
     """Whether a condition is known while lowering (a literal or library constant)."""
     return isinstance(atom, Const) and atom.folds
-
-
-def always_returns(body: list[ast.stmt]) -> bool:
-    """Whether every path through `body` ends in a return."""
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, ast.Return):
-        return True
-    return isinstance(last, ast.If) and always_returns(last.body) and always_returns(last.orelse)
-
-
-def returns_somewhere(stmt: ast.stmt) -> bool:
-    """Whether a return statement is anywhere in `stmt` (outside nested functions)."""
-    return any(isinstance(node, ast.Return) for node in own_nodes([stmt]))
-
-
-def own_nodes(body: list[ast.stmt], into_loops: bool = True):
-    """The nodes of `body` outside nested functions (and, unless `into_loops`, outside
-    nested loops: their break and continue are their own)."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.For, ast.While)) and not into_loops:
-            continue
-        todo.extend(ast.iter_child_nodes(node))

@@ -30,7 +30,7 @@ Lowering binds the receiver's name to an `ObjectValue`, never an atom:
     unbound method the class is the one defining it, so a helper a subclass
     defines again is refused: which one runs depends on the object.
   * writing `self.w = ...` (`self.w += ...`, `self.w[i] = ...`) is refused, as is
-    the object used as a value.
+    the object used as a value (`state.refuse_object`).
   * bound to an object (`bound_source`, for verify and explain): the receiver is no
     parameter and its attributes are the numbers they hold at that moment.
 """
@@ -48,9 +48,11 @@ import numpy as np
 
 from ..primitives.custom import registered
 from ..errors import ShapeError, SymdiffError, UnknownFunctionError, WrtError
-from ..ir import Const, Var
+from ..ir import Const
 from .arrays import METHODS
 from .parse import Source, UserFunction, parse_function
+from .state import Lowering, emit, error
+from .values import ObjectValue
 
 MARK = "symdiff_receiver"  # the attribute holding the Receiver of generated code (and of copies)
 ATTRIBUTES = "@attributes"  # the key of the AttributeTable in a lowering's shapes (no variable's name)
@@ -69,15 +71,6 @@ class Receiver:
     exact: bool = False
     of_class: bool = False
     value: tuple = ()
-
-
-@dataclass(frozen=True, eq=False)
-class ObjectValue:
-    """What the receiver's name is bound to while lowering: its parameter (None where
-    the receiver is bound to an object)."""
-
-    var: Var | None
-    receiver: Receiver
 
 
 # ---------------------------------------------------------------- which functions are methods
@@ -216,59 +209,59 @@ def _param_names(fn) -> list[str]:
 
 # ---------------------------------------------------------------- lowering
 
-def receiver_params(lowering, params: tuple) -> tuple:
+def receiver_params(st: Lowering, params: tuple) -> tuple:
     """The lowered function's parameters, its receiver bound to an ObjectValue: kept as the
     first parameter, or dropped where the receiver is bound to an object."""
-    receiver = lowering.src.receiver
+    receiver = st.src.receiver
     if receiver is None or not params or params[0].var.name != receiver.name:
         return params
-    lowering.env[receiver.name] = ObjectValue(None if receiver.value else params[0].var, receiver)
+    st.env[receiver.name] = ObjectValue(None if receiver.value else params[0].var, receiver)
     return params[1:] if receiver.value else params
 
 
-def _chain(lowering, node: ast.expr):
+def _chain(st: Lowering, node: ast.expr):
     """(the ObjectValue, the attribute names, the root name) of `self.a.b`, or None."""
     path = []
     while isinstance(node, ast.Attribute):
         path.append(node.attr)
         node = node.value
-    value = lowering.env.get(node.id) if isinstance(node, ast.Name) else None
+    value = st.env.get(node.id) if isinstance(node, ast.Name) else None
     return (value, tuple(reversed(path)), node) if isinstance(value, ObjectValue) and path else None
 
 
-def attribute(lowering, node: ast.Attribute, name: str | None):
+def attribute(st: Lowering, node: ast.Attribute, name: str | None):
     """The atom `self.w` (`self.layer.w`) is lowered to, or None if `node` reads no attribute
     of the object (or an array attribute of one: `self.w.T`)."""
-    found = _chain(lowering, node)
+    found = _chain(st, node)
     if found is None or len(found[1]) > 1 and found[1][-1] in ARRAY_ATTRIBUTES:
         return None
     value, path, _ = found
     spelled = ".".join((value.receiver.name, *path))
     if value.var is None:  # bound (verify, explain): the number it holds now
-        number = _read(lowering, node, value.receiver.value[0], path, spelled)
+        number = _read(st, node, value.receiver.value[0], path, spelled)
         if not _is_number(number):
-            raise lowering.error(node, f"{spelled} is of type {type(number).__name__}; explain (and verify "
-                                 "of code for numbers) reads self's attributes as numbers: make the "
-                                 "value a parameter to explain it")
+            raise error(st, node, f"{spelled} is of type {type(number).__name__}; explain (and verify "
+                        "of code for numbers) reads self's attributes as numbers: make the "
+                        "value a parameter to explain it")
         return Const(number)
     params = (("path", path),)
-    if lowering.shapes is not None:  # array code: its shape and kind, from the object
-        table = lowering.shapes.get(ATTRIBUTES)
+    if st.code.shapes is not None:  # array code: its shape and kind, from the object
+        table = st.code.shapes.get(ATTRIBUTES)
         if table is None:
-            raise lowering.error(node, f"{spelled} is read in array code, which symdiff specializes to "
-                                 "the shapes of the object's attributes; call the derivative with the "
-                                 "object (the CLI cannot read objects)", ShapeError)
-        params += table.entry(lowering, node, path, spelled)
-    return lowering.emit(node, "attr", (value.var,), "op", name=name or path[-1], params=params)
+            raise error(st, node, f"{spelled} is read in array code, which symdiff specializes to "
+                        "the shapes of the object's attributes; call the derivative with the "
+                        "object (the CLI cannot read objects)", ShapeError)
+        params += table.entry(st, node, path, spelled)
+    return emit(st, node, "attr", (value.var,), "op", name=name or path[-1], params=params)
 
 
-def _read(lowering, node, obj, path: tuple, spelled: str):
+def _read(st: Lowering, node, obj, path: tuple, spelled: str):
     try:
         return functools.reduce(getattr, path, obj)
     except Exception as exc:  # (an attribute missing, or a property that raised: the user's object)
-        raise lowering.error(node, f"reading {spelled} from the object raised {type(exc).__name__}: "
-                             f"{exc}; give the object that attribute before differentiating",
-                             UnknownFunctionError) from None
+        raise error(st, node, f"reading {spelled} from the object raised {type(exc).__name__}: "
+                    f"{exc}; give the object that attribute before differentiating",
+                    UnknownFunctionError) from None
 
 
 def _is_number(value) -> bool:
@@ -281,12 +274,12 @@ class AttributeTable:
     def __init__(self, obj, reads: AttributeReads):
         self.obj, self.reads = obj, reads
 
-    def entry(self, lowering, node, path: tuple, spelled: str) -> tuple:
+    def entry(self, st: Lowering, node, path: tuple, spelled: str) -> tuple:
         """The `attr` equation's parameters shape and kind ('float', or 'any' for ints and bools)."""
-        value = _read(lowering, node, self.obj, path, spelled)
+        value = _read(st, node, self.obj, path, spelled)
         if not (_is_number(value) or isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
-            raise lowering.error(node, f"{spelled} is a {type(value).__name__}, not a number or a NumPy "
-                                 "array of numbers; read its attributes, or store an array", ShapeError)
+            raise error(st, node, f"{spelled} is a {type(value).__name__}, not a number or a NumPy "
+                        "array of numbers; read its attributes, or store an array", ShapeError)
         self.reads.paths.add(path)
         floating = isinstance(value, (float, np.floating)) or getattr(value, "dtype", None) is not None \
             and value.dtype.kind == "f"
@@ -319,20 +312,20 @@ class AttributeReads:
         return {self.receiver.name: (), ATTRIBUTES: AttributeTable(args[0], self)}
 
 
-def method_call(lowering, node: ast.Call):
+def method_call(st: Lowering, node: ast.Call):
     """(the call with the object as first argument where the method takes it, the method to
     inline) for `self.helper(x)`; None if `node` calls no attribute of the object, or an
     array method of one of its attributes (`self.w.sum()`)."""
-    found = _chain(lowering, node.func) if isinstance(node.func, ast.Attribute) else None
+    found = _chain(st, node.func) if isinstance(node.func, ast.Attribute) else None
     if found is None or len(found[1]) > 1 and found[1][-1] in METHODS:
         return None
     value, path, root = found
     spelled = ".".join((value.receiver.name, *path))
     if len(path) > 1:
-        raise lowering.error(node, f"{spelled}(...) calls a method of {spelled.rpartition('.')[0]}; symdiff "
-                             "follows the methods of self itself and NumPy's array methods: call a "
-                             "method of self, or a function", UnknownFunctionError)
-    function, takes_object = _method(lowering, node, value.receiver, path[0], spelled)
+        raise error(st, node, f"{spelled}(...) calls a method of {spelled.rpartition('.')[0]}; symdiff "
+                    "follows the methods of self itself and NumPy's array methods: call a "
+                    "method of self, or a function", UnknownFunctionError)
+    function, takes_object = _method(st, node, value.receiver, path[0], spelled)
     code = function.__code__
     target = UserFunction(spelled, (code.co_filename, code.co_firstlineno, code.co_name),
                           lambda: parse_function(function))
@@ -340,13 +333,13 @@ def method_call(lowering, node: ast.Call):
     return ast.copy_location(ast.Call(node.func, args, node.keywords), node), target
 
 
-def _method(lowering, node, receiver: Receiver, name: str, spelled: str) -> tuple:
+def _method(st: Lowering, node, receiver: Receiver, name: str, spelled: str) -> tuple:
     """(the function `receiver.name(...)` runs, whether it takes the object first)."""
     owner = receiver.owner
     if owner is None:
-        raise lowering.error(node, f"{spelled}(...) calls a method, but the class of this method is not "
-                             "known (it is defined inside a function); differentiate the bound method "
-                             "(obj.method), or define the class at module level", UnknownFunctionError)
+        raise error(st, node, f"{spelled}(...) calls a method, but the class of this method is not "
+                    "known (it is defined inside a function); differentiate the bound method "
+                    "(obj.method), or define the class at module level", UnknownFunctionError)
     found = inspect.getattr_static(owner, name, None)
     if isinstance(found, staticmethod):
         function, takes_object = found.__func__, False
@@ -355,18 +348,18 @@ def _method(lowering, node, receiver: Receiver, name: str, spelled: str) -> tupl
         function, takes_object = getattr(found, "__func__", found), True
     else:
         what = "not an attribute" if found is None else f"a {type(found).__name__}"
-        raise lowering.error(node, f"{spelled} is {what} of class {owner.__name__}, not a method symdiff "
-                             "can call here; call a method defined with def in the class (or a "
-                             "staticmethod), or a function", UnknownFunctionError)
+        raise error(st, node, f"{spelled} is {what} of class {owner.__name__}, not a method symdiff "
+                    "can call here; call a method defined with def in the class (or a "
+                    "staticmethod), or a function", UnknownFunctionError)
     overriding = [c.__name__ for c in _subclasses(owner) if name in vars(c)] if not receiver.exact else []
     if overriding:  # (which one runs depends on the object's class, known for a bound method only)
-        raise lowering.error(node, f"{spelled} is defined again in {', '.join(overriding)}, a subclass "
-                             f"of {owner.__name__}, so which one runs depends on the object; "
-                             "differentiate the bound method (obj.method)", UnknownFunctionError)
+        raise error(st, node, f"{spelled} is defined again in {', '.join(overriding)}, a subclass "
+                    f"of {owner.__name__}, so which one runs depends on the object; "
+                    "differentiate the bound method (obj.method)", UnknownFunctionError)
     if not isinstance(function, types.FunctionType) or registered(function) is not None:
-        raise lowering.error(node, f"{spelled} is not a Python function symdiff can read (or it has a "
-                             "custom derivative rule); call it as a function of the module",
-                             UnknownFunctionError)
+        raise error(st, node, f"{spelled} is not a Python function symdiff can read (or it has a "
+                    "custom derivative rule); call it as a function of the module",
+                    UnknownFunctionError)
     return function, takes_object
 
 
@@ -377,22 +370,14 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def refuse_change(lowering, target: ast.expr):
+def refuse_change(st: Lowering, target: ast.expr):
     """Refuse `self.w = ...` (and `self.w[i] = ...`): the function would change its object."""
     node = target
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
-    root = lowering.env.get(node.id) if isinstance(node, ast.Name) else None
+    root = st.env.get(node.id) if isinstance(node, ast.Name) else None
     if node is not target and isinstance(root, ObjectValue):
-        raise lowering.error(target, f"assigning to {ast.unparse(target)} changes the object {node.id}; a "
-                             "function symdiff differentiates must not change its object: compute the "
-                             "value into a local name (and return it)")
+        raise error(st, target, f"assigning to {ast.unparse(target)} changes the object {node.id}; a "
+                    "function symdiff differentiates must not change its object: compute the "
+                    "value into a local name (and return it)")
 
-
-def refuse_object(lowering, node, atoms):
-    """Refuse the object itself where a number or an array is needed."""
-    for atom in atoms:
-        if isinstance(atom, ObjectValue):
-            name = atom.receiver.name
-            raise lowering.error(node, f"{name}, the object the method is called on, is used as a value "
-                                 f"here; use its attributes ({name}.w) as numbers or arrays")
