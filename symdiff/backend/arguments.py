@@ -14,13 +14,13 @@ The test costs one type comparison per parameter (about 10 ns each; an
 the arguments the code expects. Only when it is true does `_check_arguments` look
 at the arguments (given by keyword: `locals()` would cost 400 ns more), accept
 the other legitimate kinds and raise for the rest. The helper is defined in the
-emitted module (`HELPERS`, after the function, eight lines) and raises a short
+emitted module (generated.HELPERS, after the function, eight lines) and raises a short
 TypeError, so the module runs without symdiff; where symdiff compiles the module
 it binds `_check_arguments` to an `errors.ArgumentCheck` instead, which says what
 was given, what the code takes and what to do (`argument_error`), as an
-`ArgumentError` located at the parameter (or a NonScalarOutputError). The frontend recognizes that binding, or the printed helper of a saved
-module, and drops the check when the code is differentiated again
-(`is_entry_check`).
+`ArgumentError` located at the parameter (or a NonScalarOutputError). The frontend
+recognizes that binding, or the printed helper of a saved module, and drops the
+check when the code is differentiated again (generated.py).
 
 What the helper accepts, by `kind`:
   * 'numbers': real numbers (float, int, bool, NumPy real scalars, 0-d real
@@ -46,18 +46,6 @@ import numpy as np
 
 from ..errors import ArgumentCheck, Loc
 from ..ir import Func, Var, all_eqns, flat_results, loop_leading_args
-
-HELPERS = {"_check_arguments": '''
-def _check_arguments(name, kind, /, **arguments):
-    """Raise TypeError before `name` runs if an argument is not a real number, or for
-    kind 'arrays' a real NumPy array (symdiff, where it compiles this, says more)."""
-    for parameter, value in arguments.items():
-        dtype = getattr(getattr(value, 'dtype', None), 'kind', '')
-        real = isinstance(value, (int, float)) or dtype in ('b', 'i', 'u', 'f')
-        if not real or kind != 'arrays' and getattr(value, 'ndim', 0):
-            raise TypeError(f'{name}: {parameter} is a {type(value).__name__}; it takes {kind}')
-'''}
-
 
 def argument_error(name: str, kind: str, arguments: dict):
     """The first of `arguments` (parameter -> value) that the generated function `name`
@@ -180,16 +168,6 @@ def _same_type(names: list[str], expected: str) -> ast.Compare:
                        [*map(_type_of, names[1:]), ast.Name(expected, ast.Load())])
 
 
-_CHECK_DEFINITION = ast.dump(ast.parse(HELPERS["_check_arguments"]).body[0])
-
-
-def is_check_definition(node: ast.stmt) -> bool:
-    """Whether `node` defines the `_check_arguments` emitted here: that of a generated
-    module saved to a file (ast.dump leaves out positions, so it matches as printed)."""
-    return isinstance(node, ast.FunctionDef) and node.name == "_check_arguments" and \
-        ast.dump(node) == _CHECK_DEFINITION
-
-
 _NUMBERS = frozenset({float, int, bool})
 
 
@@ -210,52 +188,6 @@ def live_check(locs: dict, loc: Loc) -> ArgumentCheck:
     """What `_check_arguments` is bound to in code symdiff compiles: the emitted check,
     raising errors located at the parameters (`locs`, by name) or at the function (`loc`)."""
     return ArgumentCheck(_problem, locs, loc)
-
-
-# ------------------------------------------------ the frontend: the check, read back
-
-@dataclass(frozen=True)
-class EntryCheckRef:
-    """The check symdiff puts at the entry of generated code (arguments.py), bound where
-    symdiff compiled that code: differentiating the code again drops the check."""
-
-    name: str
-
-
-def is_entry_check(stmt: ast.stmt, lookup) -> bool:
-    """Whether `stmt` is the check symdiff emits at the entry of generated code
-    (`check_statements`), calling the check symdiff bound there."""
-    if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1
-            and isinstance(stmt.body[0], ast.Expr) and isinstance(stmt.body[0].value, ast.Call)):
-        return False
-    call = stmt.body[0].value
-    return (isinstance(call.func, ast.Name) and isinstance(lookup(call.func.id), EntryCheckRef)
-            and [type(a) for a in call.args] == [ast.Constant, ast.Constant]
-            and all(isinstance(k.value, ast.Name) and k.value.id == k.arg for k in call.keywords)
-            and _is_type_test(stmt.test))
-
-
-def _is_type_test(test: ast.expr) -> bool:
-    """Whether `test` is `type(x) is not float` (or `int`), or `not` of chains
-    `type(x) is type(y) is float`, joined by `and`."""
-    if isinstance(test, ast.Compare) and [type(o) for o in test.ops] == [ast.IsNot]:
-        return _is_type_call(test.left) and _is_type_name(test.comparators[0])
-    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
-        return False
-    chains = test.operand.values if isinstance(test.operand, ast.BoolOp) and \
-        isinstance(test.operand.op, ast.And) else [test.operand]
-    return all(isinstance(c, ast.Compare) and all(isinstance(o, ast.Is) for o in c.ops)
-               and all(map(_is_type_call, [c.left, *c.comparators[:-1]])) and _is_type_name(c.comparators[-1])
-               for c in chains)
-
-
-def _is_type_call(node: ast.expr) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
-            and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and not node.keywords)
-
-
-def _is_type_name(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id in ("float", "int")
 
 
 # ------------------------------------------------ array code: its wrapper's check (api.py)

@@ -46,7 +46,7 @@ import types
 import astor
 import numpy as np
 
-from .arguments import HELPERS as CHECK_HELPERS
+from ..generated import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
 from ..ir import Const, Func, NameAllocator, Var, flat_results
 from .blocks import BlockPrinting, blocks, coalesced

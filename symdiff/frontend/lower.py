@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ast
 
-from ..backend.arguments import is_entry_check
+from ..generated import is_entry_check
 from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
 from . import arrays, branches, calls, lists, loops, receivers

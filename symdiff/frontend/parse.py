@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..backend.arguments import EntryCheckRef, is_check_definition
+from ..generated import EntryCheckRef, is_check_definition
 from ..primitives.custom import registered
 from ..errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
 from ..primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
