@@ -9,7 +9,7 @@ import pytest
 
 import symdiff
 
-from .examples_loader import load_example
+from .support.examples_loader import load_example
 
 
 matrix = load_example("matrix")

@@ -1,6 +1,6 @@
 """NumPy arrays: the lecture notes' matrix calculus, checked twice.
 
-Every example (tests/array_cases.py) is compared with the closed form the notes
+Every example (tests/cases/array_cases.py) is compared with the closed form the notes
 derive, typed here as the notes write it, and with central differences of the
 original function, perturbing one element at a time. Where the notes slip, the
 differences win and the comment says so: deck 002 writes dL/do = (y - o) for
@@ -23,7 +23,7 @@ import symdiff
 from symdiff.errors import NonScalarOutputError, ShapeError, SymdiffError
 from symdiff.primitives import PRIMS
 
-from . import array_cases as cases
+from .cases import array_cases as cases
 
 SEED = 20240607
 CLOSED_FORM_RTOL = 1e-12

@@ -20,7 +20,7 @@ from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
 from symdiff.verification.scalars import check
 
-from . import branch_cases as cases
+from .cases import branch_cases as cases
 
 RTOL = 1e-12
 # (function, its derivative, points on every side of its boundaries)

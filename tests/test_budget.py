@@ -23,7 +23,7 @@ from symdiff.primitives import PRIMS
 from symdiff.verification.scalars import DIFFERENCES, check
 from symdiff.verification.symbolic import central_differences
 
-from .examples_loader import load_example
+from .support.examples_loader import load_example
 
 ode = load_example("ode")
 

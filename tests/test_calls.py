@@ -14,8 +14,8 @@ import pytest
 
 import symdiff
 
-from . import call_cases as cases
-from .helpers import module_from_text
+from .cases import call_cases as cases
+from .support.helpers import module_from_text
 
 RTOL = 1e-12
 SCALAR = [

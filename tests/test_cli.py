@@ -10,7 +10,7 @@ import pytest
 
 from symdiff import cli
 
-from .helpers import defined
+from .support.helpers import defined
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

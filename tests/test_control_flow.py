@@ -31,11 +31,11 @@ import sympy as sp
 
 import symdiff
 
-from . import control_flow_corpus as corpus
-from . import control_flow_helpers
-from .control_flow_corpus import CASES, CATEGORIES, ERROR_CASES
-from .helpers import assert_jvp_agrees_with_grad
-from .sympy_reference import (NUMPY_SHIM, decided_at, drop_nondifferentiable, evaluate, sympy_version,
+from .cases import control_flow_corpus as corpus
+from .cases import control_flow_helpers
+from .cases.control_flow_corpus import CASES, CATEGORIES, ERROR_CASES
+from .support.helpers import assert_jvp_agrees_with_grad
+from .support.sympy_reference import (NUMPY_SHIM, decided_at, drop_nondifferentiable, evaluate, sympy_version,
                               truth_at)
 
 SCALAR = [case for case in CASES if case.scalar]

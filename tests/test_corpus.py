@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 import symdiff
 from symdiff.primitives import MODULES, ROWS
 
-from .corpus import CASES, sample_points
-from .helpers import assert_jvp_agrees_with_grad
-from .sympy_reference import reference_gradient, reference_value
+from .cases.corpus import CASES, sample_points
+from .support.helpers import assert_jvp_agrees_with_grad
+from .support.sympy_reference import reference_gradient, reference_value
 
 IDS = [case.name for case in CASES]
 RTOL = 1e-9          # symdiff vs SymPy's 30-digit value, relative to max(1, |exact|)

@@ -11,7 +11,7 @@ import symdiff
 import symdiff.primitives.custom
 from symdiff import cli
 
-from . import custom_cases as cases
+from .cases import custom_cases as cases
 
 
 def test_the_gradient_calls_the_given_partial_not_the_source():

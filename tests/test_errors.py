@@ -9,7 +9,7 @@ from symdiff import cli
 from symdiff.errors import (NonScalarOutputError, SourceUnavailableError, SymdiffError,
                             UnknownFunctionError, UnsupportedSyntaxError, WrtError)
 
-from . import error_cases
+from .cases import error_cases
 
 CASES = [
     ("name_from_one_branch", UnsupportedSyntaxError, "y is assigned in only one branch"),

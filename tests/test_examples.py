@@ -6,7 +6,7 @@ import pytest
 
 import symdiff
 
-from .examples_loader import load_example
+from .support.examples_loader import load_example
 
 def test_rosenbrock_gradient_matches_its_closed_form():
     x = np.array([-1.2, 1.0, -0.5, 0.8, 1.5])

@@ -20,11 +20,11 @@ from symdiff import cli
 from symdiff.errors import SymdiffError
 from symdiff.explanations.explanation import ExplainError
 
-from . import array_cases
-from .control_flow_corpus import CASES as CONTROL_FLOW
-from .corpus import CASES as SCALAR
-from .corpus import sample_points
-from .dot_grammar import DotSyntaxError, parse
+from .cases import array_cases
+from .cases.control_flow_corpus import CASES as CONTROL_FLOW
+from .cases.corpus import CASES as SCALAR
+from .cases.corpus import sample_points
+from .support.dot_grammar import DotSyntaxError, parse
 from .test_arrays import EXAMPLES as ARRAY_EXAMPLES
 from .test_arrays import draw
 from .test_cli import GOLDEN, LECTURE, ROOT, run_cli
@@ -217,7 +217,7 @@ def test_piped_cli_output_has_no_escape_codes():
 # ------------------------------------------------------------------ errors
 
 @pytest.mark.parametrize("args, fragment", [
-    (["tests/control_flow_corpus.py:if_elif_else"], "this branch depends on the values; give a point"),
+    (["tests/cases/control_flow_corpus.py:if_elif_else"], "this branch depends on the values; give a point"),
     (["examples/matrix.py:mlp"], "uses array operations: explaining it needs the values"),
     ([f"{LECTURE}:f", "--at", "y=0.7"], "--at names y, which f does not take"),
     ([f"{LECTURE}:product", "--at", "x=1"], "--at needs a value for every parameter of product: give y, z"),

@@ -12,8 +12,8 @@ import numpy as np
 import symdiff
 from symdiff import cli
 
-from .examples_loader import load_example
-from .helpers import module_from_text
+from .support.examples_loader import load_example
+from .support.helpers import module_from_text
 
 H = 1e-6
 

@@ -11,7 +11,7 @@ import sympy as sp
 import symdiff
 from symdiff.jacobians import choose_mode
 
-from .sympy_reference import parameter_names, sympy_version
+from .support.sympy_reference import parameter_names, sympy_version
 
 
 def polar(r, t):

@@ -18,9 +18,9 @@ import pytest
 
 import symdiff
 
-from .examples_loader import load_example
+from .support.examples_loader import load_example
 
-from .sympy_reference import parameter_names, reference_gradient
+from .support.sympy_reference import parameter_names, reference_gradient
 
 RTOL = 1e-9
 

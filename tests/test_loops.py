@@ -13,8 +13,8 @@ import pytest
 
 import symdiff
 
-from . import loop_cases as cases
-from .helpers import defined
+from .cases import loop_cases as cases
+from .support.helpers import defined
 
 H = 1e-6
 

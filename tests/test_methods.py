@@ -11,8 +11,8 @@ import pytest
 import symdiff
 from symdiff import cli
 
-from . import method_cases as cases
-from .method_cases import Model, Sub
+from .cases import method_cases as cases
+from .cases.method_cases import Model, Sub
 
 
 def central(f, x, h=1e-6):

@@ -14,9 +14,9 @@ from symdiff import cli
 from symdiff.errors import (ArgumentError, NonScalarOutputError, SymdiffError, UnsupportedSyntaxError,
                             WrtError)
 
-from . import loop_cases
-from . import misuse_cases as cases
-from .helpers import module_from_text
+from .cases import loop_cases
+from .cases import misuse_cases as cases
+from .support.helpers import module_from_text
 
 FILE = cases.__file__
 

@@ -28,7 +28,7 @@ knows, so it draws only operations that are defined:
 and the result is a scalar: the last value's sum or mean (maybe weighted by another
 value, maybe through tanh) plus the sums of 0-2 other values. An operand may be an
 expression itself, two levels deep. The program is built as an `ast.Module` and
-printed with `ast.unparse` (tests/random_programs.py's `render`), never formatted as
+printed with `ast.unparse` (tests/support/random_programs.py's `render`), never formatted as
 text.
 
 Every value carries a bound on its entries at the inputs the test draws (entries in
@@ -63,7 +63,7 @@ from hypothesis import strategies as st
 import symdiff
 from symdiff.primitives import PRIMS
 
-from .random_programs import binop, call, const, name, render
+from .support.random_programs import binop, call, const, name, render
 
 MAX_EXAMPLES = int(os.environ.get("SYMDIFF_FUZZ_EXAMPLES", "40"))
 H = 1e-6

@@ -48,8 +48,8 @@ from hypothesis import strategies as st
 
 import symdiff
 
-from .random_programs import PARAMS, points, programs
-from .sympy_reference import (OutsideDomain, ReferenceFailed, closed_form, evaluate,
+from .support.random_programs import PARAMS, points, programs
+from .support.sympy_reference import (OutsideDomain, ReferenceFailed, closed_form, evaluate,
                               reference_gradient, reference_value)
 
 RTOL = 1e-8            # symdiff vs SymPy's 30-digit value, relative to max(1, |exact|)

@@ -15,7 +15,7 @@ import pytest
 
 import symdiff
 
-from . import singular_cases as cases
+from .cases import singular_cases as cases
 
 A = np.array
 INF = math.inf
