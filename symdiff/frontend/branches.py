@@ -29,9 +29,6 @@ from .syntax import always_returns
 from .values import ListValue, RunningList, is_atom
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
-# Operations that cannot raise on numbers: a condition built from them needs no guard.
-SAFE = frozenset({"add", "sub", "mul", "neg", "lt", "le", "gt", "ge", "eq", "ne", "not", "and", "or",
-                  "abs", "max", "min", "float"})
 
 
 @contextlib.contextmanager
@@ -193,7 +190,7 @@ def short_circuit(st: Lowering, node, op: str, left, right, name=None):
     with guarded(st, left, op == "and"):
         value = right()
     made = eqns[mark:]
-    if is_condition(st, left) and is_condition(st, value) and all(e.prim in SAFE for e in made):
+    if is_condition(st, left) and is_condition(st, value) and all(PRIMS[e.prim].never_raises for e in made):
         eqns[mark:] = [e.with_args(e.args, guard=st.code.guard) for e in made]
         return emit(st, node, op, (left, value), name=name)
     return merge(st, node, left, value, left, name) if op == "and" else \

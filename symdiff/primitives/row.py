@@ -91,6 +91,10 @@ class Prim:
         example: the arguments' shapes and the static parameters of a call the table's
             tests make (tests/test_every_row.py), `((shape, ...), ((key, value), ...))`,
             where an operation needs arrays; a shape may be `("bool", shape)`.
+        never_raises: it cannot raise on numbers (a condition built from such
+            operations needs no guard where it is short-circuited).
+        reduction: it reduces along axes (`axis`, `keepdims`).
+        comparison: an order or equality comparison (<, <=, >, >=, ==, !=).
         integral_operands: its operands are seldom floats (`%`, `//`, `==`, `!=`): a
             parameter used as one is taken to hold an int (analysis.integer_params).
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
@@ -124,6 +128,9 @@ class Prim:
     params_first: bool = False
     adjoint_text: tuple[str, ...] = ()
     example: tuple = ()
+    never_raises: bool = False
+    reduction: bool = False
+    comparison: bool = False
     integral_operands: bool = False
     structured: bool = False
 

@@ -68,7 +68,8 @@ def _cmp(name, symbol, rel, commutative=False, integral_operands=False):
         return sp.Piecewise((1, rel(sp)(x, y)), (0, True))
 
     return Prim(name, 2, {"op": symbol}, meaning, sample=(ANY, ANY), kind="bool",
-                commutative=commutative, integral_operands=integral_operands)
+                commutative=commutative, integral_operands=integral_operands, never_raises=True,
+                comparison=True)
 
 
 def real_number(value, digits: int = 30):
@@ -137,12 +138,12 @@ UNIT = (-0.9, 0.9)
 SCALAR_ROWS = [
     # -- arithmetic operators (also NumPy's ufunc spellings)
     Prim("add", 2, {"op": "+", "numpy": "add"}, lambda x, y: x + y, (_one, _one),
-         sample=(ANY, ANY), kind="arithmetic", linear=True, commutative=True),
+         sample=(ANY, ANY), kind="arithmetic", linear=True, commutative=True, never_raises=True),
     Prim("sub", 2, {"op": "-", "numpy": "subtract"}, lambda x, y: x - y, (_one, _minus_one),
-         sample=(ANY, ANY), kind="arithmetic", linear=True),
+         sample=(ANY, ANY), kind="arithmetic", linear=True, never_raises=True),
     Prim("mul", 2, {"op": "*", "numpy": "multiply"}, lambda x, y: x * y,
          (lambda b, o, x, y: y, lambda b, o, x, y: x), sample=(ANY, ANY), kind="arithmetic",
-         commutative=True),
+         commutative=True, never_raises=True),
     Prim("div", 2, {"op": "/", "numpy": "divide"}, lambda x, y: x / y,
          (lambda b, o, x, y: b.div(1.0, y), lambda b, o, x, y: b.neg(b.div(o, y))),
          domain=lambda x, y: y != 0, sample=(ANY, POS)),
@@ -152,7 +153,7 @@ SCALAR_ROWS = [
          domain=lambda x, y: x > 0 or (float(y).is_integer() and (x != 0 or y >= 0)),
          sample=(POS, ANY), kind="arithmetic"),
     Prim("neg", 1, {"op": "-", "numpy": "negative"}, lambda x: -x, (_minus_one,),
-         sample=(ANY,), kind="promote", linear=True),
+         sample=(ANY,), kind="promote", linear=True, never_raises=True),
     Prim("floordiv", 2, {"op": "//", "numpy": "floor_divide"}, lambda x, y: _sp().floor(x / y),
          domain=lambda x, y: y != 0, sample=(ANY, POS), kind="arithmetic", integral_operands=True),
     Prim("mod", 2, {"op": "%", "numpy": "mod"}, lambda x, y: x - y * _sp().floor(x / y),
@@ -162,23 +163,23 @@ SCALAR_ROWS = [
     _cmp("gt", ">", lambda sp: sp.Gt), _cmp("ge", ">=", lambda sp: sp.Ge),
     _cmp("eq", "==", lambda sp: sp.Eq, True, True), _cmp("ne", "!=", lambda sp: sp.Ne, True, True),
     # -- logic: `not`, `and`, `or` of conditions; `cond` merges the two branches of an if
-    Prim("not", 1, {"op": "not"}, lambda x: _indicator(_sp().Not(truth(x))), sample=(ANY,), kind="bool"),
+    Prim("not", 1, {"op": "not"}, lambda x: _indicator(_sp().Not(truth(x))), sample=(ANY,), kind="bool", never_raises=True),
     Prim("and", 2, {"op": "and"}, lambda x, y: _indicator(_sp().And(truth(x), truth(y))),
-         sample=(ANY, ANY), kind="bool"),
+         sample=(ANY, ANY), kind="bool", never_raises=True),
     Prim("or", 2, {"op": "or"}, lambda x, y: _indicator(_sp().Or(truth(x), truth(y))),
-         sample=(ANY, ANY), kind="bool"),
+         sample=(ANY, ANY), kind="bool", never_raises=True),
     Prim("cond", 3, {"op": "if"}, lambda c, a, b: branch(truth(c), a, b),
          (None, None, None), sample=(ANY, ANY, ANY), kind="promote", shape=_cond_shape),
     # -- builtins with library counterparts
     Prim("abs", 1, {"builtins": "abs", "math": "fabs", "numpy": "abs"}, lambda x: _sp().Abs(x),
-         (lambda b, o, x: b.sign(x),), sample=(ANY,), kind="promote"),
+         (lambda b, o, x: b.sign(x),), sample=(ANY,), kind="promote", never_raises=True),
     Prim("max", 2, {"builtins": "max", "numpy": "maximum"}, lambda x, y: _sp().Max(x, y),
          (lambda b, o, x, y: _tie_split(b, x, y, "gt"), lambda b, o, x, y: _tie_split(b, y, x, "gt")),
-         sample=(ANY, ANY), kind="promote", commutative=True),
+         sample=(ANY, ANY), kind="promote", commutative=True, never_raises=True),
     Prim("min", 2, {"builtins": "min", "numpy": "minimum"}, lambda x, y: _sp().Min(x, y),
          (lambda b, o, x, y: _tie_split(b, x, y, "lt"), lambda b, o, x, y: _tie_split(b, y, x, "lt")),
-         sample=(ANY, ANY), kind="promote", commutative=True),
-    Prim("float", 1, {"builtins": "float"}, lambda x: x, (_one,), sample=(ANY,), linear=True),
+         sample=(ANY, ANY), kind="promote", commutative=True, never_raises=True),
+    Prim("float", 1, {"builtins": "float"}, lambda x: x, (_one,), sample=(ANY,), linear=True, never_raises=True),
     # -- exponentials and logarithms
     _unary("exp", lambda x: _sp().exp(x), lambda b, o, x: o, sample=(ANY,)),
     _unary("exp2", lambda x: 2**x, lambda b, o, x: b.mul(o, LN2), sample=(ANY,)),

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from ..ir import Const, Var, atom_key
 
-REDUCTIONS = {"sum", "mean", "amax", "amin", "prod"}
-ELEMENTWISE_ALONG = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "pow", "tanh"}
 LIMIT = 64  # terms: beyond this, give up rather than spend time
 
 
@@ -42,10 +40,11 @@ def _const_along(atom, axis, walk) -> bool:
     eqn = walk.defs.get(atom.name)
     if eqn is None:
         return False
-    params = dict(eqn.params)
-    if eqn.prim in REDUCTIONS:
+    params, row = dict(eqn.params), walk.prims[eqn.prim]
+    if row.reduction:
         return params.get("keepdims") is True and params.get("axis") == axis
-    return eqn.prim in ELEMENTWISE_ALONG and all(_const_along(a, axis, walk) for a in eqn.args)
+    # an elementwise function of values constant along the axis is constant along it
+    return row.elementwise and all(_const_along(a, axis, walk) for a in eqn.args)
 
 
 def _sum_of(x, params, axis, walk) -> dict:

@@ -60,9 +60,6 @@ def sympy_constant(const: Const):
     return sp.Rational(ratio.numerator, ratio.denominator) if ratio.denominator <= 1024 else sp.Float(value, 17)
 
 
-_COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
-
-
 def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) -> tuple:
     """Run `func` on SymPy expressions `inputs` (one per parameter); returns its flat results.
 
@@ -92,7 +89,7 @@ def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) ->
                 floats[eqn.out.name] = evaluate_eqn(eqn, values, prims)
             except (ArithmeticError, ValueError, TypeError):
                 pass
-        if eqn.prim in _COMPARISONS and eqn.out.name in floats:
+        if row.comparison and eqn.out.name in floats:
             env[eqn.out.name] = _sp().Integer(bool(floats[eqn.out.name]))
         elif eqn.prim in _RUN or eqn.prim == "cond":
             env[eqn.out.name] = structured(eqn.prim, [read(a) for a in eqn.args], dict(eqn.params), prims, limit)
