@@ -21,6 +21,7 @@ RTOL = 1e-12
 SCALAR = [
     (cases.keywords_defaults_and_tuples, [(0.7, -1.2), (-2.0, 0.4)]),
     (cases.nested_def_and_lambda, [(0.7,), (-1.5,)]),
+    (cases.lambda_kept_through_a_branch, [(0.7,), (-1.5,)]),
     (cases.calls_a_closure, [(0.7,), (-1.5,)]),
     (cases.imported_helpers, [(0.7,), (-1.5,)]),
     (cases.helper_in_a_branch, [(0.7,), (-1.5,)]),

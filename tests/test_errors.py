@@ -59,6 +59,7 @@ CASES = [
     ("module_level_list", UnknownFunctionError, "WEIGHTS is a"),
     ("returns_a_function", UnsupportedSyntaxError, "a lambda"),
     ("matching", UnsupportedSyntaxError, "match"),
+    ("function_chosen_in_a_branch", UnsupportedSyntaxError, "g is a different function in each branch"),
 ]
 
 

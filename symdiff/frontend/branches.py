@@ -83,8 +83,14 @@ def _merge_name(st: Lowering, stmt: ast.If, cond, name: str, envs: list):
         st.env.pop(name, None)
         st.unbound[name] = (f"is a list in only one branch of the if on line {stmt.lineno}; "
                             "make it a list before the if")
-    elif a is None or b is None or (a is not b and not all(map(is_atom, (a, b)))):
-        st.env.pop(name, None)  # (or two different functions)
+    elif a is b and not is_atom(a):  # (a function, bound before the if, both branches keep)
+        bind(st, name, a)
+    elif a is not None and b is not None and not all(map(is_atom, (a, b))):
+        st.env.pop(name, None)
+        st.unbound[name] = (f"is a different function in each branch of the if on line {stmt.lineno}; "
+                            "call each where it is bound, or choose between their values")
+    elif a is None or b is None:
+        st.env.pop(name, None)
         st.unbound[name] = (f"is assigned in only one branch of the if on line {stmt.lineno}; "
                             "assign it before the if, or in both branches")
     else:

@@ -123,6 +123,8 @@ def user_function(st: Lowering, func: ast.expr):
     if func.id in st.env:
         bound = st.env[func.id]
         return bound if isinstance(bound, LocalFunction) else None
+    if func.id in st.unbound:  # (bound before, but not after an if or a loop)
+        raise error(st, func, f"{func.id} {st.unbound[func.id]}")
     ref = st.src.lookup(func.id)
     return ref if isinstance(ref, UserFunction) else None
 

@@ -45,6 +45,19 @@ def d_nested_def_and_lambda(x):
     return 6.0 * x + 1.0
 
 
+def lambda_kept_through_a_branch(x):
+    sq = lambda t: t * t  # noqa: E731 - bound before the if, called in it and after it
+    if x > 0:
+        y = sq(x)
+    else:
+        y = -x
+    return sq(y)
+
+
+def d_lambda_kept_through_a_branch(x):
+    return 4.0 * x ** 3 if x > 0 else 2.0 * x
+
+
 def make_scaled_exp(c):
     def scaled_exp(x):
         return c * math.exp(x)

@@ -270,3 +270,10 @@ def matching(x):
             return 1.0
         case _:
             return x
+
+
+def function_chosen_in_a_branch(x):
+    g = lambda t: t * t  # noqa: E731
+    if x > 0:
+        g = lambda t: t + 1.0  # noqa: E731
+    return g(x)  # <-
