@@ -78,11 +78,11 @@ def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None)
     return Derivation(stages["lowered"], indices, stages, text, function)
 
 
-def _entry_check(source: Source, lowered: Func, derivative: Func, indices, mode: str):
+def _entry_check(source: Source, derivative: Func, indices, mode: str, ints: set):
     """(the entry check, what it calls) for `derivative`, code generated once for every
     call (backend/arguments.py); `mode` is 'grad' (its function returns one number) or 'jvp'
-    (a tangent per parameter in `indices` follows the parameters)."""
-    ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
+    (a tangent per parameter in `indices` follows the parameters); `ints` the parameters
+    held as integers (`_ints`)."""
     names = [p.var.name for p in derivative.params]
     objects = {source.receiver.name} if source.receiver is not None else set()  # (a method's self)
     check = entry_check(derivative, mode == "grad", ints & set(names), objects)
@@ -119,20 +119,16 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     return prims, lowered, wrt
 
 
-def _floats(derivative: Func, lowered: Func, indices, ints) -> set:
-    """The parameters of `derivative` that hold floats, so that `1.0 * w` may become `w`.
-
-    Differentiated parameters, tangents and cotangents are floats. Of the others,
-    `ints` names those that hold integers or booleans when the arguments are known
-    (array code is generated for them). When they are not (`ints` None, scalar code
+def _ints(lowered: Func, indices, ints) -> set:
+    """The parameters that hold integers or booleans: `ints` where the arguments are known
+    (array code is generated for them). Where they are not (`ints` None, scalar code
     generated once for every call), a parameter is taken to be a float unless the
-    function treats it as an integer (`integer_params`), so that the gradient of
-    `x * y` is `y`, while that of `-x * n` with `n % 2` is `-(1.0 * n)`, a float
-    even when n is an int.
-    """
+    function treats it as an integer (`integer_params`), so that the gradient of `x * y`
+    is `y`, while that of `-x * n` with `n % 2` is `-(1.0 * n)`, a float even when n is
+    an int. Differentiated parameters, tangents and cotangents are floats."""
     if ints is None:
         ints = integer_params(lowered) - {lowered.params[i].var.name for i in indices}
-    return {p.var.name for p in derivative.params} - set(ints)
+    return set(ints)
 
 
 @_deep
@@ -151,19 +147,21 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
         lowered: `lower(source)`, if the caller has it already (only without shapes:
             with shapes, lowering makes `x.shape` constants).
         ints: the parameters known to hold ints or booleans (the others floats);
-            None when the arguments are not known (see `_floats`).
+            None when the arguments are not known (see `_ints`).
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
     prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered)
     raw = _transformed(mode, lowered, indices, prims, shapes)
-    simplified = simplify(raw, prims, _floats(raw, lowered, indices, ints))
+    ints = _ints(lowered, indices, ints)
+    floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
+    simplified = simplify(raw, prims, floats)
     if shapes is not None:
         simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes)
     simplified = _grouped(mode, simplified, many)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     checked = None if shapes is not None else _entry_check(
-        source, lowered, simplified, indices, "grad" if mode == "value_and_grad" else mode)
+        source, simplified, indices, "grad" if mode == "value_and_grad" else mode, ints)
     return _compiled(source, indices, stages, prims, checked), many
 
 
