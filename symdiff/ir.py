@@ -407,9 +407,6 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-STRUCTURED = frozenset({"loop", "call", "pick", "range"})  # evaluated here, not by a row's function
-
-
 # ---------------------------------------------------------------- evaluation
 
 def evaluate_eqn(eqn: Eqn, args: list, prims=PRIMS):

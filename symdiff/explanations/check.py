@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from ..ir import Func, Var, evaluate_ir
-from ..verification.budget import tree_size
+from ..verification.budget import ClosedFormTooLarge, SizeLimit
 from ..verification.symbolic import central_differences, drop_nondifferentiable
 from .document import Explanation
 from .meaning import meaning_of, step_symbols, sympy_module
@@ -62,12 +62,14 @@ def _step_forms(result: Explanation, prims, max_nodes: int) -> dict | None:
     """Each step's closed form in the parameters; None once one has more than `max_nodes`."""
     sp = sympy_module()
     exprs = {name: sp.Symbol(name, real=True) for name in result.params}
-    sizes: dict = {}
+    limit = SizeLimit(max_nodes)
     for step in result.steps:
         args = [exprs[a.name] if isinstance(a, Var) else s
                 for a, s in zip(step.eqn.args, step_symbols(step.eqn), strict=True)]
         exprs[step.name] = meaning_of(step.eqn, prims, args)
-        if tree_size(sp.sympify(exprs[step.name]), sizes, max_nodes) > max_nodes:
+        try:
+            limit.check(exprs[step.name])
+        except ClosedFormTooLarge:
             return None
     return exprs
 

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import symbolic
-from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error, tree_size
+from .budget import Budget, Clock, ClosedFormTooLarge, Progress, SizeLimit, budget_error
 from .report import VerificationReport
 from .sampling import sample_points
 from ..errors import VerificationError
@@ -277,14 +277,11 @@ def _symbolically_equal(state: _Check, reference, simplify_limit: int) -> tuple:
     """For each wrt, whether our derivative's closed form minus SymPy's simplifies to 0
     (a bonus: SymPy may fail building ours, or find it too large)."""
     no = (False,) * len(state.wrt)
+    limit = SizeLimit(state.budget.max_nodes)  # (ours is built within it, as f's closed form is)
     try:
-        ours = symbolic.to_sympy(state.derivation.derivative, state.inputs)[-len(state.wrt):]
-    except SYMPY_FAILURES:
-        return no
-    sizes: dict = {}
-    limit = state.budget.max_nodes
-    if any(tree_size(o, sizes, limit) > limit or tree_size(r, sizes, limit) > limit
-           for o, r in zip(ours, reference, strict=True)):
+        ours = symbolic.to_sympy(state.derivation.derivative, state.inputs, limit=limit)[-len(state.wrt):]
+        limit.check(tuple(reference))
+    except SYMPY_FAILURES + (ClosedFormTooLarge,):
         return no
     state.clock.progress.update("simplifying the difference")
     return tuple(_simplifies_to_zero(o - r, simplify_limit) for o, r in zip(ours, reference, strict=True))

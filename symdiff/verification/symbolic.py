@@ -84,23 +84,20 @@ def to_sympy(func: Func, inputs, prims=PRIMS, limit: SizeLimit | None = None) ->
     for eqn in func.body:
         row = prims[eqn.prim]
         values = [float_of(a) for a in eqn.args]
-        if (row.sympy is not None or eqn.prim in _RUN) and not eqn.guard and all(v is not None for v in values):
+        if (row.sympy is not None or row.structured) and not eqn.guard and all(v is not None for v in values):
             try:
                 floats[eqn.out.name] = evaluate_eqn(eqn, values, prims)
             except (ArithmeticError, ValueError, TypeError):
                 pass
         if row.comparison and eqn.out.name in floats:
             env[eqn.out.name] = _sp().Integer(bool(floats[eqn.out.name]))
-        elif eqn.prim in _RUN or eqn.prim == "cond":
+        elif row.structured or eqn.prim == "cond":  # (the IR's own, and a branch's merge)
             env[eqn.out.name] = structured(eqn.prim, [read(a) for a in eqn.args], dict(eqn.params), prims, limit)
         else:
             env[eqn.out.name] = apply_primitive(row, eqn, [read(a) for a in eqn.args])
         if limit is not None:
             limit.check(env[eqn.out.name])
     return tuple(read(r) for r in flat_results(func.results))
-
-
-_RUN = ("loop", "call", "pick", "range")  # the structured equations symbolic execution runs itself
 
 
 def structured(prim: str, args, params: dict, prims=PRIMS, limit: SizeLimit | None = None):
