@@ -30,6 +30,16 @@ def _pow_exponent_partial(b, o, x, y):
     return b.mul(o, b.log(safe))
 
 
+def _pow_base_partial(b, o, x, y):
+    """d x**y / dx = y x**(y-1), and 0 where y = 0: x**0 is 1 for every x, 0 included,
+    where 0.0 ** -1 would raise (math) or make 0 * inf = NaN (NumPy). A constant
+    exponent's guard folds away."""
+    nonzero = b.ne(y, 0.0)
+    from_one = b.sub(y, 1)
+    from_one = b.where(nonzero, from_one, 1.0) if b.ns == "numpy" else b.cond(nonzero, from_one, 1.0)
+    return b.mul(y, b.pow(x, from_one))
+
+
 def _one(b, out, *args):
     return 1.0
 
@@ -149,7 +159,7 @@ SCALAR_ROWS = [
          domain=lambda x, y: y != 0, sample=(ANY, POS)),
     Prim("pow", 2, {"op": "**", "math": "pow", "numpy": "power", "builtins": "pow"},
          lambda x, y: x**y,
-         (lambda b, o, x, y: b.mul(y, b.pow(x, b.sub(y, 1))), _pow_exponent_partial),
+         (_pow_base_partial, _pow_exponent_partial),
          domain=lambda x, y: x > 0 or (float(y).is_integer() and (x != 0 or y >= 0)),
          sample=(POS, ANY), kind="arithmetic"),
     Prim("neg", 1, {"op": "-", "numpy": "negative"}, lambda x: -x, (_minus_one,),

@@ -341,7 +341,17 @@ def _cond(walk, eqn, c, a, b):
     return None
 
 
-_RULES = {"cond": _cond, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
+def _where(walk, eqn, c, a, b):
+    """np.where of a constant condition is the operand it picks, where the other is a
+    number (then it adds no axes): the guard of x**y's slope with y a constant."""
+    if isinstance(c, Const) and c.folds and np.ndim(c.value) == 0:
+        kept, dropped = (a, b) if c.value else (b, a)
+        if isinstance(dropped, Const) and np.ndim(dropped.value) == 0:
+            return kept
+    return None
+
+
+_RULES = {"cond": _cond, "where": _where, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
           "transpose": _transpose, "sum": _sum}
 
 
