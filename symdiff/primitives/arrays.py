@@ -37,7 +37,7 @@ def _axes(axis, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim for a in axes))
 
 
-def _reduced_shape(shape, axis=None, keepdims=False) -> tuple:
+def _reduced_shape(shape, axis=None, keepdims=False, ddof=0) -> tuple:
     axes = _axes(axis, len(shape))
     if keepdims:
         return tuple(1 if i in axes else n for i, n in enumerate(shape))
@@ -266,9 +266,48 @@ def _scatter_add(g, *arrays, index=(), shape=(), distinct=False):
     return out
 
 
-def _var(b, x, axis=None, keepdims=False):
+def _var(b, x, axis=None, keepdims=False, ddof=0):
     centered = b.sub(x, b.mean(x, axis=axis, keepdims=True))
-    return b.mean(b.mul(centered, centered), axis=axis, keepdims=keepdims)
+    squares = b.mul(centered, centered)
+    if ddof == 0:
+        return b.mean(squares, axis=axis, keepdims=keepdims)
+    if b.shape(x) is None:  # not yet known: array code is lowered again with its shapes
+        return b.sum(squares, axis=axis, keepdims=keepdims)
+    return b.div(b.sum(squares, axis=axis, keepdims=keepdims), _group_size(b.shape(x), axis, ddof))
+
+
+def _group_size(shape, axis, ddof) -> float:
+    """The divisor of np.var and np.std: the entries in each group, less ddof."""
+    return float(math.prod(shape[i] for i in _axes(axis, len(shape))) - ddof)
+
+
+def _std_slope(b, out, x, axis, keepdims, ddof):
+    """d std / d x = (x - mean) / (n std): the centred entries over n std, restored to x's
+    axes. Where std is 0 (one entry per group, or all equal) the centred entries are 0
+    and so is the slope, the minimum-norm subgradient, as for np.linalg.norm at 0: the
+    safe divisor keeps 0 / 0 from making it NaN."""
+    centered = b.sub(x, b.mean(x, axis=axis, keepdims=True))
+    spread = _restore_axes(b, out, x, axis, keepdims)
+    safe = b.where(b.eq(spread, 0.0), 1.0, spread)
+    return b.div(centered, b.mul(_group_size(b.shape(x), axis, ddof), safe))
+
+
+def _std_vjp(b, g, out, x, axis=None, keepdims=False, ddof=0):
+    return b.mul(_restore_axes(b, g, x, axis, keepdims), _std_slope(b, out, x, axis, keepdims, ddof))
+
+
+def _std_jvp(b, eqn, tangents, axis=None, keepdims=False, ddof=0):
+    slope = _std_slope(b, eqn.out, eqn.args[0], axis, keepdims, ddof)
+    return b.sum(b.mul(slope, tangents[0]), axis=axis, keepdims=keepdims)
+
+
+def _sympy_std(x, axis=None, keepdims=False, ddof=0):
+    """np.std on an array of SymPy expressions: the root of the mean squared deviation."""
+    centered = x - np.mean(x, axis=axis, keepdims=True)
+    squares = np.sum(centered * centered, axis=axis, keepdims=keepdims) / _group_size(x.shape, axis, ddof)
+    if np.ndim(squares) == 0:
+        return _sp().sqrt(squares[()] if isinstance(squares, np.ndarray) else squares)
+    return np.vectorize(_sp().sqrt, otypes=[object])(squares)
 
 
 def _composite(name, arity, lowering, **kw):
@@ -426,9 +465,11 @@ ARRAY_ROWS = [
     _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
     _composite("vstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=True), sequence=True),
     _composite("inner", 2, _inner),
-    _composite("var", 1, _var, params=(("axis", None), ("keepdims", False))),
-    _composite("std", 1, lambda b, x, **p: b.sqrt(_var(b, x, **p)),
-               params=(("axis", None), ("keepdims", False))),
+    _composite("var", 1, _var, params=(("axis", None), ("keepdims", False), ("ddof", 0))),
+    # its own row, not sqrt(var): sqrt's slope is infinite where the deviation is 0
+    Prim("std", 1, {"numpy": "std"}, _sympy_std, vjp=(_std_vjp,), jvp=_std_jvp, shape=_reduced_shape,
+         params=(("axis", None), ("keepdims", False), ("ddof", 0)), sample=((-2.0, 2.0),),
+         broadcast_cotangent=True, reduction=True, example=(((3, 4),), (("axis", 1),))),
     _composite("clip", 3, lambda b, x, lo, hi: b.min(b.max(x, lo), hi)),
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
