@@ -16,7 +16,7 @@ import weakref
 import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
-from .driver import Derivation, argument_check, derive, is_array_code, resolve_wrt
+from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from .errors import ShapeError, SymdiffError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
@@ -49,6 +49,10 @@ def _derivative(fun, wrt, kind: str):
         else:
             derivation, _ = derive(source, resolved, kind, lowered=lowered)
             per_fun[key] = _annotate(derivation.function, fun, derivation, kind)
+            # (a tangent narrower than its result, `x + y` along x: on arrays, the shapes
+            # give it the result's)
+            if kind == "jvp" and narrow_on_arrays(derivation):
+                per_fun[key] = _specializing(fun, source, lowered, resolved, kind)
     return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
 
 

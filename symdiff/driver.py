@@ -15,7 +15,7 @@ import functools
 import types
 from dataclasses import dataclass, field, replace
 
-from .backend.arguments import entry_check, live_check
+from .backend.arguments import entry_check, live_check, takes_arrays
 from .backend.emit import compile_source, custom_functions, emit_source
 from .errors import ArgumentCheck, ShapeError, room_for_deep_code
 from .analysis import integer_params, is_array_code
@@ -26,7 +26,7 @@ from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
 from .primitives import PRIMS
 from .transforms.adjoints import own_gradients, widen_loop_zeros, with_cotangent_shapes
-from .transforms.forward import forward
+from .transforms.forward import forward, narrow_tangents, widen_tangents
 from .transforms.reverse import pullback, reverse
 from .transforms.simplify import simplify
 
@@ -87,6 +87,14 @@ def _entry_check(source: Source, derivative: Func, indices, mode: str, ints: set
     objects = {source.receiver.name} if source.receiver is not None else set()  # (a method's self)
     check = entry_check(derivative, mode == "grad", ints & set(names), objects)
     return check, argument_check(source, names, indices if mode == "jvp" else ())
+
+
+def narrow_on_arrays(derivation: Derivation) -> bool:
+    """Whether tangent code generated for every call would, on arrays, return a tangent
+    smaller than its result (`x + y` along x, x a number, y an array): then it must be
+    generated per shapes, like array code. Code that takes numbers only is never."""
+    func = derivation.derivative
+    return takes_arrays(func) and narrow_tangents(func, derivation.wrt)
 
 
 def argument_check(source: Source, names, tangents=()) -> ArgumentCheck:
@@ -179,8 +187,8 @@ def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prim
     shapes (a tangent has its parameter's shape, a gradient is an array of its own)."""
     if mode == "jvp":
         dots = zip(raw.params[len(lowered.params):], indices)
-        return widen_loop_zeros(simplified, {**shapes, **{
-            p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}, prims)
+        shapes = {**shapes, **{p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}
+        return widen_tangents(widen_loop_zeros(simplified, shapes, prims), shapes, prims)
     if mode == "vjp":
         shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
     return own_gradients(widen_loop_zeros(simplified, shapes, prims), indices, prims, shapes)

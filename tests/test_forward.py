@@ -8,6 +8,7 @@ import inspect
 import math
 
 import numpy as np
+import pytest
 
 import symdiff
 from symdiff import cli
@@ -186,3 +187,46 @@ def test_cli_prints_the_tangent_code(capsys):
     assert "a_dot = " in capsys.readouterr().out
     assert cli.main(["examples/lecture.py:f", "--mode", "forward", "--check"]) == 2
     assert "--check applies to reverse mode" in capsys.readouterr().err
+
+
+def _ceil(x):
+    return np.ceil(x)
+
+
+def _sign_plus(x, y):
+    return np.sign(x) + y
+
+
+def _unrelated(x, y):
+    return 2.0 * y
+
+
+def _broadcast_sum(x, y):
+    return x + y
+
+
+def _broadcast_mod(x, y):
+    return x % y
+
+
+def _array_sum_plus(x, y):
+    return np.sum(x) + y
+
+
+@pytest.mark.parametrize("fun, args, tangent, expected", [
+    (_ceil, (np.array([0.5, 1.5]),), np.ones(2), np.zeros(2)),
+    (_sign_plus, (np.array([-1.0, 2.0]), 1.0), np.ones(2), np.zeros(2)),
+    (_unrelated, (1.0, np.arange(3.0)), 1.0, np.zeros(3)),
+    (_broadcast_sum, (1.0, np.arange(3.0)), 1.0, np.ones(3)),
+    (_broadcast_mod, (1.5, np.arange(1.0, 4.0)), 1.0, np.ones(3)),
+    (_array_sum_plus, (np.arange(2.0), np.arange(3.0)), np.ones(2), np.full(3, 2.0)),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_a_tangent_has_the_shape_of_its_result(fun, args, tangent, expected):
+    value, got = symdiff.jvp(fun)(*args, tangent)
+    assert np.shape(got) == np.shape(value) == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_narrow_tangent_of_numbers_stays_a_number():
+    value, tangent = symdiff.jvp(_broadcast_sum)(1.0, 2.0, 1.0)
+    assert (value, tangent) == (3.0, 1.0)

@@ -121,14 +121,14 @@ def entry_check(func: Func, scalar_output: bool, ints=frozenset(), objects=froze
         ints: the parameters the function uses as integers.
         objects: the parameters that hold an object (a method's self).
     """
-    kind = "numbers" if not _takes_arrays(func) else "scalar" if scalar_output else "arrays"
+    kind = "numbers" if not takes_arrays(func) else "scalar" if scalar_output else "arrays"
     return EntryCheck(kind, frozenset(ints), frozenset(objects))
 
 
-def _takes_arrays(func: Func) -> bool:
+def takes_arrays(func: Func) -> bool:
     """Whether every operation `func` (and each function it calls) runs works on arrays."""
     for eqn in all_eqns(func):
-        if eqn.prim == "call" and not _takes_arrays(dict(eqn.params)["callee"].func):
+        if eqn.prim == "call" and not takes_arrays(dict(eqn.params)["callee"].func):
             return False
         if eqn.ns == "math" or (eqn.ns == "builtins" and eqn.prim not in _ARRAY_BUILTINS):
             return False

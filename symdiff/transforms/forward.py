@@ -232,3 +232,50 @@ def _call(builder: Builder, eqn: Eqn, dots: dict, prims):
         builder.shapes[eqn.out.name] = result_shape("call", [builder.shape(a) for a in args],
                                                     (("callee", jvp),), prims)
     dots[eqn.out.name] = {"value": eqn.out, **{j: count + j for j in range(count)}}
+
+
+# ------------------------------------------------------------ a tangent has its result's shape
+
+def _pairs(func: Func) -> list:
+    """(result, tangent) pairs of a tangent function, as `forward` groups them."""
+    value, tangent = func.results
+    return list(zip(value, tangent)) if isinstance(value, tuple) else [(value, tangent)]
+
+
+def narrow_tangents(func: Func, wrt: tuple[int, ...]) -> bool:
+    """Whether a tangent of `func` (forward's, simplified, generated for every call) may be
+    smaller than its result: a zero, or one that depends only on inputs the result
+    broadcasts against (`x + y` along x, with x a number and y an array). Such code runs on
+    numbers as it is; on arrays it needs the shapes (`widen_tangents`)."""
+    primal = func.params[:len(func.params) - len(wrt)]
+    sources = {p.var.name: frozenset((p.var.name,)) for p in primal}
+    for i, dot in zip(wrt, func.params[len(primal):]):  # (a tangent has its parameter's shape)
+        sources[dot.var.name] = sources[primal[i].var.name]
+    for eqn in func.body:  # (elementwise: a value's shape is its inputs' broadcast)
+        sources[eqn.out.name] = frozenset().union(
+            *(sources.get(a.name, frozenset()) for a in eqn.args if isinstance(a, Var)))
+
+    def of(atom):
+        return sources.get(atom.name, frozenset()) if isinstance(atom, Var) else frozenset()
+
+    return any(not of(r) <= of(t) or (isinstance(t, Const) and of(r)) for r, t in _pairs(func))
+
+
+def widen_tangents(func: Func, shapes: dict, prims=PRIMS) -> Func:
+    """Array code's tangent function with each tangent of its result's shape: a zero, or a
+    tangent the result is broadcast from, gets `+ np.zeros(shape)`."""
+    known = infer_shapes(func, dict(shapes), prims)
+    builder = Builder(NameAllocator.for_func(func), prims, shapes=known)
+    widened = []
+    for r, t in _pairs(func):
+        want = builder.shape(r)
+        if builder.shape(t) == want:
+            widened.append(t)
+        else:
+            zeros = builder.zeros(shape=want)
+            widened.append(zeros if isinstance(t, Const) and t.value == 0 else builder.add(t, zeros))
+    if not builder.eqns:
+        return func
+    value, _ = func.results
+    tangent = tuple(widened) if isinstance(value, tuple) else widened[0]
+    return replace(func, body=func.body + tuple(builder.eqns), results=(value, tangent))

@@ -100,3 +100,19 @@ def expm1(x):
 
 def softplus(x):
     return math.log1p(math.exp(x))
+
+
+def np_power_of_zero(x, y):
+    return np.power(x, y)
+
+
+def spread(x):
+    return np.std(x)
+
+
+def spread_of_columns(x):
+    return np.sum(np.std(x, axis=0))
+
+
+def sample_spread(x):
+    return np.std(x, ddof=1) + np.sum(np.var(x, axis=1, ddof=1))
