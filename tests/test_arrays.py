@@ -530,3 +530,18 @@ def test_a_shift_whose_gradient_is_not_zero_keeps_it():
     g = symdiff.grad(cases.shifted_squares)
     assert_close(g(Z), central_differences(cases.shifted_squares, [Z], 0), DIFFERENCE_RTOL, "shift")
     assert "==" in g.source
+
+
+@pytest.mark.parametrize("fun, shape", [(cases.log_partitions, (2, 3)), (cases.pair_products, (3,)),
+                                        (cases.centred_energy, (2, 3))],
+                         ids=lambda v: getattr(v, "__name__", str(v)))
+def test_helper_defaults_of_none_and_np_newaxis(fun, shape):
+    x, = draw([shape])
+    assert_close(symdiff.grad(fun)(x), central_differences(fun, [x], 0), DIFFERENCE_RTOL, fun.__name__)
+
+
+def test_a_helper_default_of_none_is_bound_into_the_helper():
+    gradient = symdiff.grad(cases.log_partitions)
+    gradient(np.ones((2, 3)))
+    assert "np.max(a, keepdims=True)" in gradient.source  # axis=None: NumPy's default, not passed
+    assert "np.max(a, axis=1, keepdims=True)" in gradient.source

@@ -129,3 +129,12 @@ def test_cli_never_imports_or_runs_the_users_file(tmp_path, capsys):
     assert (code, err) == (0, "")
     assert "def grad_f(x):" in out
     assert not marker.exists()
+
+
+def test_the_cli_reads_helper_defaults_of_none_and_tuples(capsys):
+    code, out, err = run_cli(["tests/cases/array_cases.py:log_partitions", "--shape", "x=2x3"], capsys)
+    assert (code, err) == (0, "")
+    assert "np.max(a, axis=1, keepdims=True)" in out and "np.max(a, keepdims=True)" in out
+    code, out, err = run_cli(["tests/cases/array_cases.py:centred_energy", "--shape", "x=2x3"], capsys)
+    assert (code, err) == (0, "")
+    assert "axis=(0, 1)" in out

@@ -38,6 +38,7 @@ CASES = [
     ("star_params", UnsupportedSyntaxError, "*xs"),
     ("walrus", UnsupportedSyntaxError, "walrus"),
     ("global_state", UnsupportedSyntaxError, "global"),
+    ("default_none_as_number", UnsupportedSyntaxError, "None is used as a number here"),
     ("try_except", UnsupportedSyntaxError, "try statement"),
     ("with_block", UnsupportedSyntaxError, "with statement"),
     ("generator", UnsupportedSyntaxError, "yield makes generator a generator"),

@@ -60,6 +60,8 @@ def _index_entry(st: Lowering, node, arrays: list) -> tuple:
     atom = expr(st, node)
     if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
         return ("int", int(atom.value))
+    if isinstance(atom, Const) and atom.value is None:  # np.newaxis
+        return ("none",)
     if isinstance(atom, Const):
         raise error(st, node, f"the index {atom} is not an integer; index with ints, slices, "
                     "None, ... or integer arrays")
@@ -130,6 +132,9 @@ def literal(st: Lowering, node, key: str):
         return ast.literal_eval(node)
     except ValueError:
         pass
+    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), Const) and \
+            not isinstance(st.env[node.id].value, (int, float)):
+        return st.env[node.id].value  # a helper's `axis=None`, bound to its default or argument
     if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
         value = static_int(st, node, f"parameter {key}")
         if value is not None or st.code.shapes is None:

@@ -167,7 +167,9 @@ def _call_once(st: Lowering, node: ast.Call, src: Source, key, name: str | None,
     if not all(isinstance(a, (Var, Const)) for a in atoms):
         return None
     shapes = None if st.code.shapes is None else tuple(shape(st, a) for a in atoms)
-    found = _lowered_callee(st, src, key, order, shapes, {})
+    # (a default such as `axis=None` is no value to pass: it is bound in)
+    static = any(isinstance(a, Const) and isinstance(a.value, (str, tuple, type(None))) for a in atoms)
+    found = None if static else _lowered_callee(st, src, key, order, shapes, {})
     if found is None:  # bind the constant arguments: `axis=k` needs k
         consts = {p: a for p, a in zip(order, atoms) if isinstance(a, Const)}
         found = _lowered_callee(st, src, key, order, shapes, consts) if consts else None

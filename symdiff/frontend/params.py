@@ -71,8 +71,16 @@ def _default(st: Lowering, node: ast.Call, src: Source, defaults: dict | None, p
         return defaults[param]
     if defaults is None and param in src.defaults:
         value = src.defaults[param]
-        if isinstance(value, (bool, int, float)):
-            return Const(value)
+        if isinstance(value, (bool, int, float)) or _static(value):
+            return Const(value)  # (None, a string or a tuple: a static parameter, `axis=None`)
         raise error(st, st.src.node, f"the default of {param} is not a number; pass the value")
     raise error(st, node, f"the call to {src.name} gives no value for its parameter "
                 f"{param}; pass it")
+
+
+def _static(value) -> bool:
+    """A default that only a static parameter can take: None, a string, a tuple of them or
+    of ints (`axis=None`, `axis=(0, 1)`, `ord="fro"`)."""
+    if isinstance(value, tuple):
+        return all(isinstance(v, int) or _static(v) for v in value)
+    return value is None or isinstance(value, str)

@@ -406,6 +406,13 @@ _STATIC_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
                ast.Pow: lambda a, b: math.pow(a, b) if abs(b) < 1e3 else None}
 
 
+def _literal_static(expr: ast.expr) -> bool:
+    """A default written as None, a string or a tuple of them and ints."""
+    if isinstance(expr, ast.Tuple):
+        return all(_literal_static(e) or isinstance(e, ast.Constant) and type(e.value) is int for e in expr.elts)
+    return isinstance(expr, ast.Constant) and (expr.value is None or isinstance(expr.value, str))
+
+
 def _static_defaults(node: ast.FunctionDef, bindings, path: str) -> dict:
     args = node.args
     positional = [*args.posonlyargs, *args.args]
@@ -414,7 +421,9 @@ def _static_defaults(node: ast.FunctionDef, bindings, path: str) -> dict:
     defaults = {}
     for arg, expr in pairs:
         value = static_number(expr, bindings)
-        if value is None and not (isinstance(expr, ast.Constant) and expr.value is None):
+        if value is None and _literal_static(expr):  # axis=None, ord="fro", axis=(0, 1)
+            value = ast.literal_eval(expr)
+        elif value is None and not (isinstance(expr, ast.Constant) and expr.value is None):
             raise UnknownFunctionError(
                 Loc(path, expr.lineno, expr.col_offset + 1),
                 f"the default of parameter {arg.arg} is not a numeric constant the CLI can read "

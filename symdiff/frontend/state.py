@@ -237,6 +237,10 @@ def _refuse_non_numbers(st: Lowering, node, args: tuple) -> None:
     if any(isinstance(a, (tuple, LocalFunction)) for a in args):
         raise error(st, node, "a function, or a call returning several values, is used as a "
                     "number here; call the function, or unpack the values first")
+    static = next((a for a in args if isinstance(a, Const) and isinstance(a.value, (str, tuple, type(None)))), None)
+    if static is not None:
+        raise error(st, node, f"{static.value!r} is used as a number here; None, a string or a "
+                    "tuple can only be a static parameter (axis=None, ord='fro'): pass a number")
 
 
 def _squared(st: Lowering, atom):

@@ -30,6 +30,7 @@ CONSTANTS = {
     ("math", "inf"): math.inf, ("math", "nan"): math.nan,
     ("numpy", "pi"): math.pi, ("numpy", "e"): math.e, ("numpy", "inf"): math.inf,
     ("numpy", "nan"): math.nan, ("numpy", "euler_gamma"): float(np.euler_gamma),
+    ("numpy", "newaxis"): None,  # (an index entry: x[:, np.newaxis])
 }
 
 

@@ -305,3 +305,25 @@ def log_softmax_pick(Z, labels):
 
 def weighted_by_counts(w, counts):
     return np.sum(counts * w)
+
+
+def logsumexp(a, axis=None):
+    """A user's own helper with NumPy's signature: `axis=None` is bound in where it is called."""
+    m = np.max(a, axis=axis, keepdims=True)
+    return np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
+
+
+def log_partitions(x):
+    return np.sum(logsumexp(x, axis=1)) + np.sum(logsumexp(x))
+
+
+def pair_products(x):
+    return np.sum(x[:, np.newaxis] * x[np.newaxis, :] * np.arange(3.0)[None, :])
+
+
+def centred(a, axes=(0, 1)):
+    return a - np.mean(a, axis=axes, keepdims=True)
+
+
+def centred_energy(x):
+    return np.sum(centred(x) ** 2)

@@ -277,3 +277,11 @@ def function_chosen_in_a_branch(x):
     if x > 0:
         g = lambda t: t + 1.0  # noqa: E731
     return g(x)  # <-
+
+
+def default_none_as_number(x):
+    return shifted_by(x)  # (the error is the helper's, below)
+
+
+def shifted_by(x, shift=None):
+    return x + shift  # <-
