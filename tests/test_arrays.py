@@ -545,3 +545,11 @@ def test_a_helper_default_of_none_is_bound_into_the_helper():
     gradient(np.ones((2, 3)))
     assert "np.max(a, keepdims=True)" in gradient.source  # axis=None: NumPy's default, not passed
     assert "np.max(a, axis=1, keepdims=True)" in gradient.source
+
+
+@pytest.mark.parametrize("fun", [cases.joined_rows, cases.joined_columns], ids=lambda f: f.__name__)
+def test_np_r_and_np_c_join_as_np_concatenate(fun):
+    x, y = draw([(2,), (2,)])
+    for index in (0, 1):
+        got = symdiff.grad(fun, wrt=index)(x, y)
+        assert_close(got, central_differences(fun, [x, y], index), DIFFERENCE_RTOL, fun.__name__)

@@ -39,6 +39,7 @@ CASES = [
     ("walrus", UnsupportedSyntaxError, "walrus"),
     ("global_state", UnsupportedSyntaxError, "global"),
     ("default_none_as_number", UnsupportedSyntaxError, "None is used as a number here"),
+    ("joined_range", UnsupportedSyntaxError, "np.r_[...] with a slice"),
     ("try_except", UnsupportedSyntaxError, "try statement"),
     ("with_block", UnsupportedSyntaxError, "with statement"),
     ("generator", UnsupportedSyntaxError, "yield makes generator a generator"),

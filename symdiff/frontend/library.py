@@ -19,7 +19,7 @@ from ..primitives import LIBRARY, PRIMS
 from .arrays import Emitter, dim, method, static_params
 from .parse import FunctionRef
 from .scope import module_of, resolve
-from .state import Lowering, emit, error, expr
+from .state import Lowering, emit, error, expr, shape
 from .syntax import describe, is_value
 
 
@@ -97,3 +97,37 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
 
 def _supported(ns: str) -> str:
     return ", ".join(sorted(attr for (space, attr) in LIBRARY if space == ns))
+
+
+def concatenation(st: Lowering, node: ast.Subscript, name):
+    """`np.r_[a, b, 1.0]` (along the first axis, numbers as one entry each) and `np.c_[a, b]`
+    (vectors as columns, side by side): np.concatenate of the pieces; None for other
+    subscripts. Slices and string directives inside (`np.r_[0:3]`, `np.r_['0,2', ...]`)
+    are refused."""
+    if not (isinstance(node.value, ast.Attribute) and node.value.attr in ("r_", "c_")
+            and isinstance(node.value.value, ast.Name) and node.value.value.id not in st.env):
+        return None
+    module = module_of(st, node.value)
+    if module.ns != "numpy":
+        return None
+    spelled = f"{module.alias}.{node.value.attr}"
+    entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if any(isinstance(e, ast.Slice) or isinstance(e, ast.Constant) and isinstance(e.value, str) for e in entries):
+        raise error(st, node, f"{spelled}[...] with a slice or a string directive is not supported; "
+                    "build the range with np.arange and join with np.concatenate or np.stack")
+    pieces = [expr(st, e) for e in entries]
+    if st.code.shapes is None:  # (not yet known: array code is lowered again with its shapes)
+        return emit(st, node, "concatenate", pieces, "numpy", name=name, params=(("axis", 0),))
+    columns = node.value.attr == "c_"
+    shaped = []
+    for piece, entry in zip(pieces, entries):
+        rank = len(shape(st, piece))
+        if columns and rank == 0:
+            raise error(st, entry, f"{spelled}[...] of a number is not supported; join vectors or "
+                        "matrices (np.c_[x, y]), or write np.array([...])")
+        if rank == 0 or columns and rank == 1:  # a number as (1,), a vector as a column (n, 1)
+            shaped.append(emit(st, entry, "reshape", (piece,), "numpy",
+                               params=(("shape", (-1, 1) if columns else (1,)),)))
+        else:
+            shaped.append(piece)
+    return emit(st, node, "concatenate", shaped, "numpy", name=name, params=(("axis", 1 if columns else 0),))

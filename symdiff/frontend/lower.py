@@ -30,7 +30,7 @@ from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
 from . import arrays, branches, calls, lists, loops, receivers
 from .desugar import returning_loop
-from .library import library_call
+from .library import concatenation, library_call
 from .params import function_params
 from .parse import ConstRef, ModuleRef, Source
 from .scope import module_constant, resolve, visible_constant
@@ -275,6 +275,8 @@ def _attribute(st: Lowering, node: ast.Attribute, name):
 
 def _subscript(st: Lowering, node: ast.Subscript, name):
     item = lists.list_item(st, node)  # ys[-1] of a list being built
+    if item is None:
+        item = concatenation(st, node, name)  # np.r_[a, b]
     return item if item is not None else arrays.subscript(st, node, name)
 
 

@@ -327,3 +327,11 @@ def centred(a, axes=(0, 1)):
 
 def centred_energy(x):
     return np.sum(centred(x) ** 2)
+
+
+def joined_rows(x, y):
+    return np.sum(np.r_[x, y, 2.0 * y[0]] ** 2 * np.arange(5.0))
+
+
+def joined_columns(x, y):
+    return np.sum(np.c_[x, y, np.outer(x, y)] ** 2 * np.arange(4.0))
