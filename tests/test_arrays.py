@@ -553,3 +553,9 @@ def test_np_r_and_np_c_join_as_np_concatenate(fun):
     for index in (0, 1):
         got = symdiff.grad(fun, wrt=index)(x, y)
         assert_close(got, central_differences(fun, [x, y], index), DIFFERENCE_RTOL, fun.__name__)
+
+
+def test_static_parameters_written_as_lists():
+    x, = draw([(2, 3, 4)])
+    got = symdiff.grad(cases.listed_parameters)(x)
+    assert_close(got, central_differences(cases.listed_parameters, [x], 0), DIFFERENCE_RTOL, "lists")

@@ -129,7 +129,7 @@ def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
 def literal(st: Lowering, node, key: str):
     """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
     try:
-        return ast.literal_eval(node)
+        return _as_tuples(ast.literal_eval(node))
     except ValueError:
         pass
     if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), Const) and \
@@ -141,6 +141,12 @@ def literal(st: Lowering, node, key: str):
             return value
     raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of "
                 "ints, True or False) so that shapes are known")
+
+
+def _as_tuples(value):
+    """A static parameter written as a list (`axes=[1, 0, 2]`) as the tuple NumPy reads alike
+    (parameters are hashed: an equation is numbered by them)."""
+    return tuple(map(_as_tuples, value)) if isinstance(value, list) else value
 
 
 class Emitter:

@@ -335,3 +335,7 @@ def joined_rows(x, y):
 
 def joined_columns(x, y):
     return np.sum(np.c_[x, y, np.outer(x, y)] ** 2 * np.arange(4.0))
+
+
+def listed_parameters(x):
+    return np.sum(np.transpose(x, [1, 0, 2]).reshape([3, 8]) * np.arange(24.0).reshape(3, 8))
