@@ -33,7 +33,9 @@ def library_call(st: Lowering, node: ast.Call, name):
     row = PRIMS[prim]
     if row.params_first:  # np.einsum('ij,jk->ik', a, b): the parameters, then the arrays
         count = len(row.params)
-        positional = [*positional[count:], *positional[:count]]
+        params = static_params(st, node, row, spelled, positional[:count])
+        args = [expr(st, a) for a in positional[count:]]
+        return call(st, node, prim, ns, spelled, args, name, params)
     if row.sequence:  # np.concatenate([a, b], axis=0): the list holds the arrays
         if not positional or not isinstance(positional[0], (ast.List, ast.Tuple)):
             raise error(st, node, f"{spelled} takes a list of arrays written out: "
@@ -62,7 +64,7 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
     if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
         args = [emit(st, node, prim, args[:2], ns), *args[2:]]
         return call(st, node, prim, ns, spelled, args, name, params)
-    if not row.sequence and len(args) not in (row.arities or (row.arity,)):
+    if not (row.sequence or row.variadic) and len(args) not in (row.arities or (row.arity,)):
         expected = " or ".join(map(str, row.arities or (row.arity,)))
         raise error(st, node, f"{spelled} takes {expected} argument(s) here, got {len(args)}"
                     + ("; max/min of an iterable is not supported, list the values" if

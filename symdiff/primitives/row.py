@@ -83,6 +83,9 @@ class Prim:
         view: NumPy may return a view of the first argument, not a new array.
         sequence: the arrays come as one list (`np.concatenate([a, b])`); then
             `vjp` is a function of their count giving one rule per array.
+        variadic: any number of arrays come as arguments of their own
+            (`np.einsum('ij,jk,k->i', a, b, c)`); `vjp` is then, as for `sequence`,
+            a function of their count.
         params_first: the static parameters come before the arrays, positionally
             (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
         adjoint_text: for an array operation, its adjoint in words for each argument,
@@ -125,6 +128,7 @@ class Prim:
     broadcast_cotangent: bool = False
     view: bool = False
     sequence: bool = False
+    variadic: bool = False
     params_first: bool = False
     adjoint_text: tuple[str, ...] = ()
     example: tuple = ()
