@@ -33,6 +33,11 @@ def library_call(st: Lowering, node: ast.Call, name):
     row = PRIMS[prim]
     if row.params_first:  # np.einsum('ij,jk->ik', a, b): the parameters, then the arrays
         count = len(row.params)
+        if row.variadic and not (positional and isinstance(positional[0], ast.Constant)
+                                 and isinstance(positional[0].value, str)):
+            raise error(st, node, f"{spelled} takes its subscripts as a string first, "
+                        f"{spelled}('ij,jk->ik', a, b); write the interleaved form "
+                        f"{spelled}(a, [0, 1], b, [1, 2]) that way")
         params = static_params(st, node, row, spelled, positional[:count])
         args = [expr(st, a) for a in positional[count:]]
         return call(st, node, prim, ns, spelled, args, name, params)
