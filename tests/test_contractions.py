@@ -41,10 +41,13 @@ CASES = [
     (cases.attention_scores, [(2, 3, 4), (2, 5, 4), (2, 5, 2)]),
     (cases.shared_weights_over_a_batch, [(4, 3), (2, 3, 5)]),
     (cases.batch_times_vector, [(2, 3, 4), (4,)]),
+    (cases.vector_times_batch, [(3,), (2, 3, 4)]),
+    (cases.broadcast_batches, [(2, 1, 2, 3), (3, 3, 4), (4, 2)]),
     (cases.tensordot_layer, [(2, 3, 4), (3, 4)]),
     (cases.tensordot_int_axes, [(2, 3, 4), (4, 2)]),
     (cases.dot_of_many_dimensions, [(2, 3, 4), (4,), (3, 4, 2)]),
     (cases.products_with_numbers, [(3,), ()]),
+    (cases.inner_of_many_dimensions, [(2, 3, 4), (3, 2, 4), (5, 4)]),
     (cases.vdot_of_matrices, [(2, 3), (3, 2)]),
     (cases.mixture, [(5,), (3,)]),
     (cases.flatten_by_arithmetic, [(3, 4)]),
@@ -152,7 +155,9 @@ def test_every_einsum_form_agrees_with_central_differences_and_the_dot_product_i
 
 def test_the_adjoint_of_a_diagonal_writes_onto_the_diagonal_only():
     x = np.arange(9.0).reshape(3, 3)
-    assert np.array_equal(symdiff.grad(cases.trace_squared_implicit)(x), 24.0 * np.eye(3))
+    g = symdiff.grad(cases.trace_squared_implicit)
+    assert np.array_equal(g(x), 24.0 * np.eye(3))
+    assert "A_bar = a_bar * np.eye(3)" in [line.strip() for line in g.source.splitlines()], g.source
 
 
 def test_constant_shape_expressions_are_folded_into_the_generated_code():

@@ -5,8 +5,8 @@ Each is linear in each operand, the others held (`bilinear`: forward mode's tang
 one product per moving operand). Their VJPs are written as the lecture notes write
 them for matrices (Z = X Y: X_bar = Z_bar Y^T, Y_bar = X^T Z_bar) and, beyond two
 dimensions, as the einsum that contracts the cotangent with the other operands
-(einsum.py): a batched product's adjoint sums over the batch axes its operand was
-broadcast along.
+(einsum.py), except for batched `@`, whose adjoints are matrix products as the
+product is: an adjoint sums over the batch axes its operand was broadcast along.
 """
 
 from __future__ import annotations
@@ -135,16 +135,43 @@ def _matrix_dy(b, g, x, y):
     return b.matmul(b.transpose(x), g)  # Y_bar = X^T Z_bar
 
 
-def _product_vjp(k: int, subscripts):
-    """Operand k's adjoint of a product: by a number (np.dot), it multiplies; of
-    matrices and vectors, the lecture's; beyond, the einsum of `subscripts`."""
+def _swapped(b, a):
+    """`a` with its last two axes exchanged: a batch of transposes."""
+    n = len(b.shape(a))
+    return b.transpose(a, axes=tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+def _batched_dx(b, g, x, y):
+    """The adjoints of a batched `@`, as matrix products (BLAS, like the product itself);
+    the reverse pass sums them over the batch axes their operand was broadcast along."""
+    if len(b.shape(y)) == 1:  # X (..., m, k) @ y (k,): X_bar = g[..., None] * y
+        return b.mul(b.expand_dims(g, axis=-1), y)
+    if len(b.shape(x)) == 1:  # x (k,) @ Y (..., k, n): x_bar = the batch's sum of Y g
+        return b.matmul(b.expand_dims(g, axis=-2), _swapped(b, y))
+    return b.matmul(g, _swapped(b, y))  # X_bar = Z_bar Y^T, matrix by matrix
+
+
+def _batched_dy(b, g, x, y):
+    if len(b.shape(x)) == 1:  # x (k,) @ Y (..., k, n): Y_bar = x[:, None] * g[..., None, :]
+        return b.mul(b.expand_dims(x, axis=-1), b.expand_dims(g, axis=-2))
+    if len(b.shape(y)) == 1:  # X (..., m, k) @ y (k,): y_bar = the batch's sum of X^T g
+        return b.matmul(b.expand_dims(g, axis=-2), x)
+    return b.matmul(_swapped(b, x), g)  # Y_bar = X^T Z_bar, matrix by matrix
+
+
+def _product_vjp(k: int, dot: bool):
+    """Operand k's adjoint of `@` or np.dot: by a number (np.dot), it multiplies; of
+    matrices and vectors, the lecture's; of batches, matrix products; np.dot of
+    arrays of more dimensions (a sum over x's last axis and y's second to last), an einsum."""
     def adjoint(b, g, out, x, y):
         shapes = [b.shape(x), b.shape(y)]
         if not all(shapes):  # summed back to the number's shape by the reverse pass
             return b.mul(g, y if k == 0 else x)
         if all(len(s) <= 2 for s in shapes):
             return (_matrix_dx, _matrix_dy)[k](b, g, x, y)
-        plan = einsum_plan(subscripts(*shapes), shapes)
+        if not dot or len(shapes[1]) == 1:  # (np.dot of an array with a vector is `@`)
+            return (_batched_dx, _batched_dy)[k](b, g, x, y)
+        plan = einsum_plan(_dot_subscripts(*shapes), shapes)
         return operand_adjoint(b, plan, k, g, (x, y))
     return adjoint
 
@@ -191,10 +218,10 @@ CONTRACTION_ROWS = [
          shape=lambda x, y, axes=2: _einsum_shape(x, y, subscripts=_tensordot_subscripts(x, y, axes)),
          example=(((2, 3, 4), (4, 3, 2)), (("axes", ((1, 2), (1, 0))),))),
     Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_product_vjp(0, _matmul_subscripts), _product_vjp(1, _matmul_subscripts)),
+         vjp=(_product_vjp(0, dot=False), _product_vjp(1, dot=False)),
          shape=_matmul_shape, sample=_SAMPLE, example=(((2, 3), (3, 4)), ())),
     Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_product_vjp(0, _dot_subscripts), _product_vjp(1, _dot_subscripts)),
+         vjp=(_product_vjp(0, dot=True), _product_vjp(1, dot=True)),
          shape=_dot_shape, sample=_SAMPLE, example=(((3,), (3,)), ())),
     Prim("outer", 2, {"numpy": "outer"}, None, bilinear=True,
          vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),

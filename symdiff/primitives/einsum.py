@@ -159,6 +159,8 @@ def operand_adjoint(b, plan: Plan, k: int, g, operands):
     alone = [c for c in target if c not in named]
     factors += [(c, b.ones(shape=plan.sizes[c])) for c in alone if plan.sizes[c] != 1]
     reduced = "".join(c for c in target if c not in alone or plan.sizes[c] != 1)
+    if not others and not plan.output and [s for s, _ in factors] == [reduced]:
+        return b.mul(g, factors[0][1])  # the trace's adjoint: g * np.eye(n)
     terms = [(plan.output, g)] + others + factors
     adjoint = g if len(terms) == 1 and plan.output == reduced else b.einsum(
         *(atom for _, atom in terms), subscripts=",".join(s for s, _ in terms) + "->" + reduced)

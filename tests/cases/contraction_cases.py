@@ -80,6 +80,16 @@ def batch_times_vector(X, v):
     return np.sum(np.matmul(X, v) ** 2)
 
 
+def vector_times_batch(v, Y):
+    # (n,) @ (b, n, p): v's gradient sums over the batch.
+    return np.sum(np.tanh(v @ Y))
+
+
+def broadcast_batches(A, B, C):
+    # batch axes of length 1 broadcast: (2, 1, m, k) @ (3, k, n), then with (n, p).
+    return np.sum((A @ B @ C) ** 2)
+
+
 def tensordot_layer(W, M):
     # A 3-D weight contracted with a matrix over two axes, then a nonlinearity.
     return np.sum(np.tanh(np.tensordot(W, M, axes=([1, 2], [0, 1]))))
@@ -97,6 +107,11 @@ def dot_of_many_dimensions(X, v, Y):
 def products_with_numbers(x, s):
     # np.dot and np.inner with a float operand multiply; np.vdot flattens.
     return np.sum(np.dot(s, x) ** 2) + np.sum(np.inner(x, 3.0)) + np.vdot(x, x) * s
+
+
+def inner_of_many_dimensions(X, Y, M):
+    # np.inner contracts the last axes: a 3-D with a 3-D, a 3-D with a matrix.
+    return np.sum(np.inner(X, Y) ** 2) + np.sum(np.inner(X, M) ** 2)
 
 
 def vdot_of_matrices(A, B):
