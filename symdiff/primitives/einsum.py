@@ -159,12 +159,22 @@ def operand_adjoint(b, plan: Plan, k: int, g, operands):
     alone = [c for c in target if c not in named]
     factors += [(c, b.ones(shape=plan.sizes[c])) for c in alone if plan.sizes[c] != 1]
     reduced = "".join(c for c in target if c not in alone or plan.sizes[c] != 1)
-    if not others and not plan.output and [s for s, _ in factors] == [reduced]:
-        return b.mul(g, factors[0][1])  # the trace's adjoint: g * np.eye(n)
-    terms = [(plan.output, g)] + others + factors
-    adjoint = g if len(terms) == 1 and plan.output == reduced else b.einsum(
-        *(atom for _, atom in terms), subscripts=",".join(s for s, _ in terms) + "->" + reduced)
+    if plan.output:
+        adjoint = _contracted(b, [(plan.output, g)] + others + factors, reduced)
+    else:  # a number's cotangent multiplies (the trace's adjoint is g * np.eye(n))
+        product = _contracted(b, others + factors, reduced)
+        adjoint = g if product is None else b.mul(g, product)
     if reduced == target:
         return adjoint
     # an axis of length 1 the ellipsis broadcast: put back
     return b.reshape(adjoint, shape=tuple(plan.sizes[c] for c in target))
+
+
+def _contracted(b, terms, target: str):
+    """The einsum of `terms` (subscripts, atom) into `target`; the atom itself where it is
+    one already in place, None where there is nothing to contract."""
+    if not terms:
+        return None
+    if len(terms) == 1 and terms[0][0] == target:
+        return terms[0][1]
+    return b.einsum(*(atom for _, atom in terms), subscripts=",".join(s for s, _ in terms) + "->" + target)
