@@ -38,6 +38,7 @@ CASES = [
     (cases.implicit_product, [(2, 3), (3, 4)]),
     (cases.batched_bilinear, [(2, 5, 3), (3, 3)]),
     (cases.broadcast_batch_einsum, [(1, 2, 3), (4, 3, 2)]),
+    (cases.interleaved_einsum, [(2, 3), (3, 4), (2, 3, 3)]),
     (cases.attention_scores, [(2, 3, 4), (2, 5, 4), (2, 5, 2)]),
     (cases.shared_weights_over_a_batch, [(4, 3), (2, 3, 5)]),
     (cases.batch_times_vector, [(2, 3, 4), (4,)]),
@@ -127,6 +128,9 @@ EINSUMS = [
     ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]), ("...ij,...jk->...ik", [(1, 2, 3), (4, 3, 2)]),
     ("...ij,jk->...ik", [(2, 5, 2, 3), (3, 4)]), ("...ii->...i", [(2, 3, 3)]), ("i...->...", [(3, 2, 2)]),
     ("ij...,jk", [(2, 3, 2), (3, 4)]), ("ab,bc->ac", [(2, 1), (1, 3)]),
+    ("ijk,lji->lki", [(2, 3, 4), (5, 3, 2)]), ("ijk,lji,lli->lki", [(2, 3, 4), (5, 3, 2), (5, 5, 2)]),
+    ("...,...->...", [(4, 3), (2, 4, 3)]), ("jk...,kl...->jl...", [(2, 3, 4), (3, 5, 4)]),
+    ("j...k,kl...->jl...", [(2, 4, 3), (3, 5, 4)]), ("...", [(2, 3)]), ("i...i", [(3, 2, 3)]),
 ]
 
 
@@ -178,7 +182,8 @@ def _location(name: str, construct: str) -> str:
     ("misaligned_einsum", [(2, 3), (4, 5)], ShapeError, "np.einsum",
      ["einsum", "'j'", "length 3", "(4, 5)"]),
     ("einsum_output_letter_unknown", [(2, 3)], ShapeError, "np.einsum", ["einsum", "'k'", "output"]),
-    ("interleaved_einsum", [(2, 3), (3, 4)], UnsupportedSyntaxError, "np.einsum", ["subscripts as a string"]),
+    ("einsum_without_subscripts", [(2, 3), (3, 4)], UnsupportedSyntaxError, "np.einsum",
+     ["subscripts as a string", "labels"]),
     ("batch_axes_that_do_not_broadcast", [(2, 3, 4), (3, 4, 5)], ShapeError, "A @ B",
      ["matmul", "batch axes", "(2, 3, 4)", "(3, 4, 5)"]),
     ("shape_from_a_float", [(3,), ()], UnsupportedSyntaxError, "k))", ["parameter shape", "len(x)"]),

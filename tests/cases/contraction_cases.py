@@ -58,6 +58,11 @@ def broadcast_batch_einsum(A, B):
     return np.sum(np.einsum("...ij,...jk->...ik", A, B) ** 2)
 
 
+def interleaved_einsum(A, B, X):
+    # each operand followed by its axes' labels (and the output's last): as 'ab,bc->ca'
+    return np.sum(np.einsum(A, [0, 1], B, [1, 2], [2, 0]) ** 2) + np.sum(np.einsum(X, [Ellipsis, 0, 0], [Ellipsis]))
+
+
 # ------------------------------------------------ batched products and tensordot
 
 
@@ -157,8 +162,8 @@ def einsum_output_letter_unknown(A):
     return np.sum(np.einsum("ij->ik", A))  # <-
 
 
-def interleaved_einsum(A, B):
-    return np.sum(np.einsum(A, [0, 1], B, [1, 2]))  # <-
+def einsum_without_subscripts(A, B):
+    return np.sum(np.einsum(A, B))  # <-
 
 
 def batch_axes_that_do_not_broadcast(A, B):
