@@ -34,6 +34,7 @@ CASES = [
     (cases.trace_squared_implicit, [(3, 3)]),
     (cases.diagonal_cubes, [(3, 3)]),
     (cases.chain_of_three, [(2, 3), (3, 4), (4, 2), (2, 2)]),
+    (cases.chain_optimized, [(2, 3), (3, 4), (4, 2)]),
     (cases.transposed_and_row_sums, [(2, 3), (3, 2)]),
     (cases.implicit_product, [(2, 3), (3, 4)]),
     (cases.batched_bilinear, [(2, 5, 3), (3, 3)]),
@@ -162,6 +163,14 @@ def test_the_adjoint_of_a_diagonal_writes_onto_the_diagonal_only():
     g = symdiff.grad(cases.trace_squared_implicit)
     assert np.array_equal(g(x), 24.0 * np.eye(3))
     assert "A_bar = a_bar * np.eye(3)" in [line.strip() for line in g.source.splitlines()], g.source
+
+
+def test_einsum_keeps_optimize_in_the_product_and_its_adjoints():
+    g = symdiff.grad(cases.chain_optimized, wrt=(0, 1, 2))
+    g(*draw([(2, 3), (3, 4), (4, 2)]))
+    lines = [line.strip() for line in g.source.splitlines()]
+    assert "A_bar = np.einsum('il,jk,kl->ij', a_bar, B, C, optimize=True)" in lines, g.source
+    assert sum("optimize=True" in line for line in lines) == 4, g.source
 
 
 def test_constant_shape_expressions_are_folded_into_the_generated_code():

@@ -32,8 +32,8 @@ def library_call(st: Lowering, node: ast.Call, name):
     else:
         (prim, ns, spelled), positional = callee(st, node.func), list(node.args)
     row = PRIMS[prim]
-    if row.params_first:  # np.einsum('ij,jk->ik', a, b): the parameters, then the arrays
-        count = len(row.params)
+    if row.params_first:  # np.einsum('ij,jk->ik', a, b): a parameter, then the arrays
+        count = 1
         if row.variadic and not (positional and isinstance(positional[0], ast.Constant)
                                  and isinstance(positional[0].value, str)):
             positional = interleaved(st, node, spelled, positional)

@@ -21,7 +21,7 @@ from .row import Prim
 
 # ---------------------------------------------------------------- np.einsum
 
-def _einsum_shape(*shapes, subscripts="") -> tuple:
+def _einsum_shape(*shapes, subscripts="", optimize=False) -> tuple:
     plan = einsum_plan(subscripts, shapes)
     return tuple(plan.sizes[c] for c in plan.output)
 
@@ -29,9 +29,9 @@ def _einsum_shape(*shapes, subscripts="") -> tuple:
 def _einsum_vjp(count: int):
     """One rule per operand: the cotangent contracted with the others (einsum.py)."""
     def rule(k):
-        def adjoint(b, g, out, *operands, subscripts=""):
+        def adjoint(b, g, out, *operands, subscripts="", optimize=False):
             plan = einsum_plan(subscripts, [b.shape(a) for a in operands])
-            return operand_adjoint(b, plan, k, g, operands)
+            return operand_adjoint(b, plan, k, g, operands, optimize)
         return adjoint
 
     return tuple(rule(k) for k in range(count))
@@ -210,8 +210,9 @@ _SAMPLE = ((-2.0, 2.0), (-2.0, 2.0))
 CONTRACTION_ROWS = [
     # any number of operands: one adjoint per operand, a tangent term per moving one
     Prim("einsum", 1, {"numpy": "einsum"}, None, vjp=_einsum_vjp, bilinear=True, variadic=True,
-         shape=_einsum_shape, params=(("subscripts", ""),), sample=_SAMPLE, params_first=True,
-         evaluate=lambda *operands, subscripts="": np.einsum(subscripts, *operands),
+         shape=_einsum_shape, params=(("subscripts", ""), ("optimize", False)), sample=_SAMPLE,
+         params_first=True, evaluate=lambda *operands, subscripts="", optimize=False: np.einsum(
+             subscripts, *operands, optimize=optimize),
          example=(((3, 3), (3, 4), (4,)), (("subscripts", "ii,ij,j->i"),))),
     Prim("tensordot", 2, {"numpy": "tensordot"}, None, vjp=(_tensordot_vjp(0), _tensordot_vjp(1)),
          bilinear=True, params=(("axes", 2),), sample=_SAMPLE,

@@ -142,10 +142,11 @@ def _output(right: str, dots: str, written, subscripts) -> str:
     return output
 
 
-def operand_adjoint(b, plan: Plan, k: int, g, operands):
+def operand_adjoint(b, plan: Plan, k: int, g, operands, optimize=False):
     """The cotangent of operand k of the einsum `plan`, given the output's cotangent `g`:
     `g` contracted with the other operands into operand k's subscripts (see the module
-    docstring for diagonals and letters only operand k has)."""
+    docstring for diagonals and letters only operand k has), with the product's
+    `optimize` (NumPy's choice of contraction order)."""
     spare = iter(c for c in LETTERS if c not in plan.letters())
     target, factors = "", []
     for c in plan.inputs[k]:
@@ -160,9 +161,9 @@ def operand_adjoint(b, plan: Plan, k: int, g, operands):
     factors += [(c, b.ones(shape=plan.sizes[c])) for c in alone if plan.sizes[c] != 1]
     reduced = "".join(c for c in target if c not in alone or plan.sizes[c] != 1)
     if plan.output:
-        adjoint = _contracted(b, [(plan.output, g)] + others + factors, reduced)
+        adjoint = _contracted(b, [(plan.output, g)] + others + factors, reduced, optimize)
     else:  # a number's cotangent multiplies (the trace's adjoint is g * np.eye(n))
-        product = _contracted(b, others + factors, reduced)
+        product = _contracted(b, others + factors, reduced, optimize)
         adjoint = g if product is None else b.mul(g, product)
     if reduced == target:
         return adjoint
@@ -170,11 +171,13 @@ def operand_adjoint(b, plan: Plan, k: int, g, operands):
     return b.reshape(adjoint, shape=tuple(plan.sizes[c] for c in target))
 
 
-def _contracted(b, terms, target: str):
+def _contracted(b, terms, target: str, optimize=False):
     """The einsum of `terms` (subscripts, atom) into `target`; the atom itself where it is
     one already in place, None where there is nothing to contract."""
     if not terms:
         return None
     if len(terms) == 1 and terms[0][0] == target:
         return terms[0][1]
-    return b.einsum(*(atom for _, atom in terms), subscripts=",".join(s for s, _ in terms) + "->" + target)
+    subscripts = ",".join(s for s, _ in terms) + "->" + target
+    given = {"optimize": optimize} if optimize is not False else {}
+    return b.einsum(*(atom for _, atom in terms), subscripts=subscripts, **given)

@@ -86,8 +86,9 @@ class Prim:
         variadic: any number of arrays come as arguments of their own
             (`np.einsum('ij,jk,k->i', a, b, c)`); `vjp` is then, as for `sequence`,
             a function of their count.
-        params_first: the static parameters come before the arrays, positionally
-            (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
+        params_first: the first static parameter comes before the arrays,
+            positionally (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`); the
+            others are keywords (`optimize=True`).
         adjoint_text: for an array operation, its adjoint in words for each argument,
             as the lecture notes write it (explain shows it): `{g}` is the output's
             adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).

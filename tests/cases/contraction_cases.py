@@ -39,6 +39,11 @@ def chain_of_three(A, B, C, G):
     return np.sum(np.einsum("ij,jk,kl->il", A, B, C) * G)
 
 
+def chain_optimized(A, B, C):
+    # optimize=True (NumPy's contraction order) is kept, in the adjoints too.
+    return np.sum(np.einsum("ij,jk,kl->il", A, B, C, optimize=True) ** 2)
+
+
 def transposed_and_row_sums(A, G):
     return np.sum(np.einsum("ij->ji", A) * G) + np.sum(np.einsum("ij->i", A) ** 2)
 
