@@ -78,6 +78,20 @@ def test_forward_mode_agrees_with_reverse_mode(fun, shapes):
     assert_jvp_agrees_with_grad(fun, names, names, [draw(shapes, seed) for seed in (1, 2)])
 
 
+@pytest.mark.parametrize("fun,shapes", [
+    (cases.diagonal_cubes, [(3, 3)]),
+    (cases.attention_scores, [(2, 2, 3), (2, 3, 3), (2, 3, 2)]),
+    (cases.broadcast_batches, [(2, 1, 2, 3), (3, 3, 4), (4, 2)]),
+    (cases.chain_optimized, [(2, 3), (3, 4), (4, 2)]),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_hessians_agree_with_central_differences_of_the_gradient(fun, shapes):
+    args = draw(shapes)
+    hessian, gradient = symdiff.hessian(fun)(*args), symdiff.grad(fun)
+    estimate = np.stack([central_differences(lambda *a: gradient(*a)[entry], args, 0)
+                         for entry in np.ndindex(shapes[0])]).reshape(hessian.shape)
+    assert_close(hessian, estimate, DIFFERENCE_RTOL, f"{fun.__name__} Hessian")
+
+
 def test_closed_forms_of_the_bilinear_and_quadratic_forms():
     x, A, y = draw([(3,), (3, 4), (4,)])
     x_bar, A_bar, y_bar = symdiff.grad(cases.bilinear_form, wrt=(0, 1, 2))(x, A, y)
