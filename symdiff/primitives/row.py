@@ -58,8 +58,9 @@ class Prim:
             spelling for it (e.g. sign without NumPy).
         linear: the operation is linear in its arguments (an array operation's tangent
             is then the operation applied to the tangents).
-        bilinear: linear in each argument, the others held (`A @ B`): its tangent is
-            one term per active argument.
+        bilinear: linear in each argument, the others held (`A @ B`; multilinear
+            for np.einsum of any number of operands): its tangent is one term per
+            active argument.
         commutative: swapping the two arguments gives the same result.
         arities: the argument counts accepted, where more than one is.
         vjp: for operations that are not elementwise, one builder per argument,

@@ -156,6 +156,11 @@ def reshape_by_product(x):
     return np.sum(x.reshape(5 * 4) ** 2)
 
 
+def trace_of_a_scalar_plus_a_matrix(x, A):
+    # x + A broadcasts the number x: its tangent must have the matrix's shape.
+    return np.einsum("ii", x + A) + np.sum((x + A) @ A)
+
+
 # ------------------------------------------------ refused
 
 
