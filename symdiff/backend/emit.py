@@ -423,8 +423,10 @@ class _Printer(BlockPrinting):
                 func = ast.Attribute(func, part, ast.Load())
         if row.sequence:  # np.concatenate([a, b], axis=0)
             args = [ast.List(args, ast.Load())]
-        if row.params_first:  # np.einsum('ij,jk->ik', a, b), np.full((3, 4), x)
-            return ast.Call(func, [self.literal(v) for _, v in eqn.params] + args, [])
+        if row.params_first:  # np.einsum('ij,jk->ik', a, b, optimize=True), np.full((3, 4), x)
+            lead = row.params[0][0]
+            return ast.Call(func, [self.literal(dict(eqn.params)[lead])] + args,
+                            [ast.keyword(k, self.literal(v)) for k, v in eqn.params if k != lead])
         if row.positional:
             return ast.Call(func, args + [self.literal(v) for _, v in eqn.params], [])
         defaults = dict(row.params)

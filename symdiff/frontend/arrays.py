@@ -3,13 +3,15 @@
 Array code is lowered twice: once without shapes, where `x.shape[0]` becomes a
 `dim` equation (marking the function as array code), and once per combination
 of argument shapes, where it is a constant and every intermediate's shape is
-known (`state.Code.shapes`). A static parameter (`axis=0`, a slice bound) must be
-a literal or an int known from the shapes.
+known (`state.Code.shapes`). A static parameter (`axis=0`, a slice bound, a shape)
+must be a literal or an int known from the shapes, where integer arithmetic of them
+(`n * d`, `len(x) + 1`) is folded.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
 
 import numpy as np
 
@@ -90,16 +92,38 @@ def attribute(st: Lowering, node: ast.Attribute, name):
 
 
 def static_int(st: Lowering, node, what: str):
-    """A bound known before the function runs: a literal, or a constant such as x.shape[0]."""
+    """A bound known before the function runs: a literal, a constant such as x.shape[0],
+    or integer arithmetic of them (`n * d`, `len(x) + 1`)."""
     if node is None:
         return None
+    value = _known_int(st, node, what)
+    if value is not None or st.code.shapes is None:
+        return value  # (None: not yet known, array code is lowered again with its shapes)
+    raise error(st, node, f"the {what} must be an integer known from the shapes (a literal, "
+                "x.shape[0], len(x), or + - * // of them); symdiff specializes array code to shapes")
+
+
+_INT_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+                   ast.FloorDiv: operator.floordiv}
+
+
+def _known_int(st: Lowering, node, what: str):
+    """The int `node` stands for, folded where it is arithmetic of known ints; else None."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _INT_ARITHMETIC:
+        left, right = _known_int(st, node.left, what), _known_int(st, node.right, what)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.FloorDiv) and right == 0:
+            raise error(st, node, f"the {what} divides by zero", ShapeError)
+        return _INT_ARITHMETIC[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _known_int(st, node.operand, what)
+        return None if value is None else -value if isinstance(node.op, ast.USub) else value
     atom = expr(st, node)
-    if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
+    if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds \
+            and not isinstance(atom.value, bool):
         return int(atom.value)
-    if st.code.shapes is None:
-        return None  # not yet known: array code is lowered again with its shapes
-    raise error(st, node, f"the {what} must be an integer known from the shapes (a literal or "
-                "x.shape[0]); symdiff specializes array code to shapes")
+    return None
 
 
 def method(st: Lowering, func: ast.Attribute) -> tuple[str, str, str]:
@@ -127,7 +151,11 @@ def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
 
 
 def literal(st: Lowering, node, key: str):
-    """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
+    """A static parameter: a literal, an int known from the shapes (x.shape[0], n * d),
+    or a tuple of them; a list is taken as a tuple (`axes=([1], [0])`)."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = tuple(literal(st, e, key) for e in node.elts)
+        return None if st.code.shapes is None and None in items else items
     try:
         return _as_tuples(ast.literal_eval(node))
     except ValueError:
@@ -135,18 +163,18 @@ def literal(st: Lowering, node, key: str):
     if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), Const) and \
             not isinstance(st.env[node.id].value, (int, float)):
         return st.env[node.id].value  # a helper's `axis=None`, bound to its default or argument
-    if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
-        value = static_int(st, node, f"parameter {key}")
+    if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute, ast.BinOp, ast.UnaryOp)):
+        value = _known_int(st, node, f"parameter {key}")
         if value is not None or st.code.shapes is None:
             return value
-    raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of "
-                "ints, True or False) so that shapes are known")
+    raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of ints, "
+                "+ - * // of ints such as len(x) or x.shape[0], True or False) so that shapes are known")
 
 
 def _as_tuples(value):
     """A static parameter written as a list (`axes=[1, 0, 2]`) as the tuple NumPy reads alike
     (parameters are hashed: an equation is numbered by them)."""
-    return tuple(map(_as_tuples, value)) if isinstance(value, list) else value
+    return tuple(map(_as_tuples, value)) if isinstance(value, (list, tuple)) else value
 
 
 class Emitter:

@@ -12,6 +12,7 @@ other primitives.
 from __future__ import annotations
 
 import ast
+import string
 
 from ..errors import UnknownFunctionError
 from ..ir import Const
@@ -31,9 +32,14 @@ def library_call(st: Lowering, node: ast.Call, name):
     else:
         (prim, ns, spelled), positional = callee(st, node.func), list(node.args)
     row = PRIMS[prim]
-    if row.params_first:  # np.einsum('ij,jk->ik', a, b): the parameters, then the arrays
-        count = len(row.params)
-        positional = [*positional[count:], *positional[:count]]
+    if row.params_first:  # np.einsum('ij,jk->ik', a, b): a parameter, then the arrays
+        count = 1
+        if row.variadic and not (positional and isinstance(positional[0], ast.Constant)
+                                 and isinstance(positional[0].value, str)):
+            positional = interleaved(st, node, spelled, positional)
+        params = static_params(st, node, row, spelled, positional[:count])
+        args = [expr(st, a) for a in positional[count:]]
+        return call(st, node, prim, ns, spelled, args, name, params)
     if row.sequence:  # np.concatenate([a, b], axis=0): the list holds the arrays
         if not positional or not isinstance(positional[0], (ast.List, ast.Tuple)):
             raise error(st, node, f"{spelled} takes a list of arrays written out: "
@@ -45,6 +51,37 @@ def library_call(st: Lowering, node: ast.Call, name):
     params = static_params(st, node, row, spelled, positional[count:])
     args = [expr(st, a) for a in positional[:count]]
     return call(st, node, prim, ns, spelled, args, name, params)
+
+
+def interleaved(st: Lowering, node, spelled: str, positional: list) -> list:
+    """`np.einsum(a, [0, 1], b, [1, 2], [0, 2])` as `np.einsum('ab,bc->ac', a, b)`: each
+    operand followed by its axes' labels (ints, `...`), then the output's, optionally."""
+    pairs, output = positional[:len(positional) // 2 * 2], positional[len(positional) // 2 * 2:]
+    try:
+        labels = [_labels(entry) for entry in pairs[1::2] + output]
+    except ValueError:
+        raise error(st, node, f"{spelled} takes its subscripts as a string first, "
+                    f"{spelled}('ij,jk->ik', a, b), or each operand followed by a list of int "
+                    f"labels of its axes, {spelled}(a, [0, 1], b, [1, 2])") from None
+    inputs = ",".join(labels[:len(pairs) // 2])
+    subscripts = inputs + ("->" + labels[-1] if output else "")
+    return [ast.copy_location(ast.Constant(subscripts), node), *pairs[0::2]]
+
+
+def _labels(entry) -> str:
+    """A literal list of axis labels (ints below 52, `...`) as einsum letters."""
+    if not isinstance(entry, (ast.List, ast.Tuple)):
+        raise ValueError("not a list of labels")
+    letters = ""
+    for label in entry.elts:
+        value = label.value if isinstance(label, ast.Constant) else None
+        if value is Ellipsis or isinstance(label, ast.Name) and label.id == "Ellipsis":
+            letters += "..."
+        elif type(value) is int and 0 <= value < len(string.ascii_letters):
+            letters += string.ascii_letters[value]
+        else:
+            raise ValueError("not a label")
+    return letters
 
 
 def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
@@ -62,7 +99,7 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
     if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
         args = [emit(st, node, prim, args[:2], ns), *args[2:]]
         return call(st, node, prim, ns, spelled, args, name, params)
-    if not row.sequence and len(args) not in (row.arities or (row.arity,)):
+    if not (row.sequence or row.variadic) and len(args) not in (row.arities or (row.arity,)):
         expected = " or ".join(map(str, row.arities or (row.arity,)))
         raise error(st, node, f"{spelled} takes {expected} argument(s) here, got {len(args)}"
                     + ("; max/min of an iterable is not supported, list the values" if

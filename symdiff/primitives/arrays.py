@@ -51,34 +51,6 @@ def _restore_axes(b, g, x, axis, keepdims):
     return b.expand_dims(g, axis=axis)
 
 
-# ---------------------------------------------------------------- matmul
-
-def _matmul_shape(x, y) -> tuple:
-    if not x or not y:
-        raise ValueError(f"a matrix product needs arrays, not scalars (shapes {x} and {y})")
-    if len(x) > 2 or len(y) > 2:
-        raise ValueError("matrix products of arrays with more than 2 dimensions are not supported yet")
-    if x[-1] != y[0]:
-        raise ValueError(f"shapes {x} and {y} do not align for a matrix product")
-    return x[:-1] + y[1:]
-
-
-def _matmul_dx(b, g, out, x, y):
-    rank_x, rank_y = len(b.shape(x)), len(b.shape(y))
-    if rank_y == 1:  # X (m,k) y (k,) -> out (m,): X_bar = g y^T; for vectors g * y
-        return b.mul(g, y) if rank_x == 1 else b.outer(g, y)
-    if rank_x == 1:  # x (k,) Y (k,n) -> out (n,): x_bar = Y g
-        return b.matmul(y, g)
-    return b.matmul(g, b.transpose(y))  # X_bar = Z_bar Y^T
-
-
-def _matmul_dy(b, g, out, x, y):
-    rank_x, rank_y = len(b.shape(x)), len(b.shape(y))
-    if rank_x == 1:  # x (k,) Y (k,n): Y_bar = x g^T; for vectors g * x
-        return b.mul(g, x) if rank_y == 1 else b.outer(x, g)
-    return b.matmul(b.transpose(x), g)  # Y_bar = X^T Z_bar
-
-
 # ---------------------------------------------------------------- reductions
 
 def _sum_vjp(b, g, out, x, axis=None, keepdims=False):
@@ -360,43 +332,6 @@ def _stacked(b, *arrays, vertical):
     return b.concatenate(*arrays, axis=0 if rank == 1 else 1)
 
 
-def _inner(b, x, y):
-    # np.inner contracts the last axes: x @ y for vectors, x @ y.T otherwise
-    return b.matmul(x, y) if b.shape(y) is not None and len(b.shape(y)) <= 1 else b.matmul(x, b.transpose(y))
-
-
-def _einsum_parts(subscripts: str):
-    inputs, _, output = subscripts.replace(" ", "").partition("->")
-    operands = inputs.split(",")
-    if len(operands) != 2 or "." in subscripts or not _:
-        raise ValueError("only two-operand np.einsum with an explicit output ('ij,jk->ik') is supported")
-    return operands, output
-
-
-def _einsum_shape(x, y, subscripts="") -> tuple:
-    (a, b), out = _einsum_parts(subscripts)
-    sizes = {}
-    for letters, shape in ((a, x), (b, y)):
-        if len(letters) != len(shape):
-            raise ValueError(f"subscripts {letters!r} do not match a shape {shape}")
-        for letter, n in zip(letters, shape):
-            if sizes.setdefault(letter, n) != n:
-                raise ValueError(f"index {letter!r} has lengths {sizes[letter]} and {n}")
-    for mine, other in ((a, b), (b, a)):
-        if any(c not in other + out for c in mine) or len(set(mine)) != len(mine):
-            raise ValueError(f"np.einsum {subscripts!r}: an operand index must appear once in it "
-                             "and again in the other operand or the output")
-    return tuple(sizes[c] for c in out)
-
-
-def _einsum_vjp(which: int):
-    def rule(b, g, out, x, y, subscripts=""):
-        (a, c), result = _einsum_parts(subscripts)
-        mine, other, operand = (a, c, y) if which == 0 else (c, a, x)
-        return b.einsum(g, operand, subscripts=f"{result},{other}->{mine}")
-    return rule
-
-
 def _as_shape(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
@@ -420,8 +355,6 @@ def _cumsum_vjp(b, g, out, x, axis=None):
     later = b.add(b.sub(b.sum(g, axis=along, keepdims=True), b.cumsum(g, axis=along)), g)
     return b.reshape(later, shape=b.shape(x)) if axis is None else later
 
-
-_PRODUCT_TEXT = ("{g} · {1}ᵀ", "{0}ᵀ · {g}")  # the lecture's X̄ = Z̄Yᵀ, Ȳ = XᵀZ̄
 
 ARRAY_ROWS = [
     Prim("getitem", 1, {"numpy": "getitem"}, None, vjp=(_getitem_vjp,), shape=_getitem_shape,
@@ -454,9 +387,6 @@ ARRAY_ROWS = [
          params=(("shape", None),), positional=True),
     Prim("zeros_like", 1, {"numpy": "zeros_like"}, None, vjp=(None,), jvp=_constant_jvp, shape=lambda x: x, example=(((3,),), ())),
     Prim("ones_like", 1, {"numpy": "ones_like"}, None, vjp=(None,), jvp=_constant_jvp, shape=lambda x: x, example=(((3,),), ())),
-    Prim("einsum", 2, {"numpy": "einsum"}, None, vjp=(_einsum_vjp(0), _einsum_vjp(1)), bilinear=True,
-         shape=_einsum_shape, params=(("subscripts", ""),), sample=((-2.0, 2.0), (-2.0, 2.0)),
-         evaluate=lambda x, y, subscripts="": np.einsum(subscripts, x, y), params_first=True, example=(((2, 3), (3, 4)), (("subscripts", "ij,jk->ik"),))),
     Prim("full", 1, {"numpy": "full"}, None, vjp=(lambda b, g, o, x, shape=(): b.fit(g, b.shape(x)),),
          shape=lambda x, shape=(): _as_shape(shape), params=(("shape", ()),), linear=True,
          sample=((-2.0, 2.0),), evaluate=lambda x, shape=(): np.full(shape, x), params_first=True, example=(((),), (("shape", (2, 3)),))),
@@ -464,7 +394,6 @@ ARRAY_ROWS = [
     _join("stack", new=True),
     _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
     _composite("vstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=True), sequence=True),
-    _composite("inner", 2, _inner),
     _composite("var", 1, _var, params=(("axis", None), ("keepdims", False), ("ddof", 0))),
     # its own row, not sqrt(var): sqrt's slope is infinite where the deviation is 0
     Prim("std", 1, {"numpy": "std"}, _sympy_std, vjp=(_std_vjp,), jvp=_std_jvp, shape=_reduced_shape,
@@ -474,13 +403,6 @@ ARRAY_ROWS = [
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),
-    Prim("matmul", 2, {"op": "@", "numpy": "matmul"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((2, 3), (3, 4)), ())),
-    Prim("dot", 2, {"numpy": "dot"}, None, bilinear=True, adjoint_text=_PRODUCT_TEXT,
-         vjp=(_matmul_dx, _matmul_dy), shape=_matmul_shape, sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((3,), (3,)), ())),
-    Prim("outer", 2, {"numpy": "outer"}, None, bilinear=True,
-         vjp=(lambda b, g, o, x, y: b.matmul(g, y), lambda b, g, o, x, y: b.matmul(b.transpose(g), x)),
-         shape=lambda x, y: (math.prod(x), math.prod(y)), sample=((-2.0, 2.0), (-2.0, 2.0)), example=(((3,), (2,)), ())),
     Prim("transpose", 1, {"numpy": "transpose", "attribute": "T"}, None,
          vjp=(_transpose_vjp,), shape=_transpose_shape, linear=True, params=(("axes", None),),
          sample=((-2.0, 2.0),), view=True, adjoint_text=("{g}ᵀ",), example=(((2, 3, 4),), (("axes", (1, 0, 2)),))),

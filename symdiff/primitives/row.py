@@ -58,8 +58,9 @@ class Prim:
             spelling for it (e.g. sign without NumPy).
         linear: the operation is linear in its arguments (an array operation's tangent
             is then the operation applied to the tangents).
-        bilinear: linear in each argument, the others held (`A @ B`): its tangent is
-            one term per active argument.
+        bilinear: linear in each argument, the others held (`A @ B`; multilinear
+            for np.einsum of any number of operands): its tangent is one term per
+            active argument.
         commutative: swapping the two arguments gives the same result.
         arities: the argument counts accepted, where more than one is.
         vjp: for operations that are not elementwise, one builder per argument,
@@ -83,8 +84,12 @@ class Prim:
         view: NumPy may return a view of the first argument, not a new array.
         sequence: the arrays come as one list (`np.concatenate([a, b])`); then
             `vjp` is a function of their count giving one rule per array.
-        params_first: the static parameters come before the arrays, positionally
-            (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`).
+        variadic: any number of arrays come as arguments of their own
+            (`np.einsum('ij,jk,k->i', a, b, c)`); `vjp` is then, as for `sequence`,
+            a function of their count.
+        params_first: the first static parameter comes before the arrays,
+            positionally (`np.einsum('ij,jk->ik', a, b)`, `np.full((3, 4), x)`); the
+            others are keywords (`optimize=True`).
         adjoint_text: for an array operation, its adjoint in words for each argument,
             as the lecture notes write it (explain shows it): `{g}` is the output's
             adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).
@@ -125,6 +130,7 @@ class Prim:
     broadcast_cotangent: bool = False
     view: bool = False
     sequence: bool = False
+    variadic: bool = False
     params_first: bool = False
     adjoint_text: tuple[str, ...] = ()
     example: tuple = ()

@@ -1,7 +1,7 @@
-"""The table of primitives, assembled: every row (scalar.py, arrays.py, structured.py)
-by name in `PRIMS`, and each library's spellings of them (`LIBRARY`: (module,
-attribute) -> (primitive, ns)), its constants (`CONSTANTS`), and the kind of a
-result (`result_kind`).
+"""The table of primitives, assembled: every row (scalar.py, arrays.py, contractions.py,
+structured.py) by name in `PRIMS`, and each library's spellings of them (`LIBRARY`:
+(module, attribute) -> (primitive, ns)), its constants (`CONSTANTS`), and the kind
+of a result (`result_kind`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import math
 import numpy as np
 
 from .arrays import ARRAY_ROWS
+from .contractions import CONTRACTION_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .structured import STRUCTURED_ROWS
 
-ROWS = SCALAR_ROWS + ARRAY_ROWS + STRUCTURED_ROWS
+ROWS = SCALAR_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + STRUCTURED_ROWS
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

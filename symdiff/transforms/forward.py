@@ -105,8 +105,11 @@ def tangent_of(builder: Builder, eqn: Eqn, dots: dict, prims):
     if rule is None:
         raise UnsupportedSyntaxError(eqn.loc, f"forward mode has no tangent rule for {eqn.prim} yet; "
                                      "use reverse mode (grad, vjp) for this function")
-    return rule(builder, eqn, [dots.get(a.name) if isinstance(a, Var) else None for a in eqn.args],
-                **dict(eqn.params))
+    tangents = [dots.get(a.name) if isinstance(a, Var) else None for a in eqn.args]
+    if builder.shapes is not None:  # (x + A along x, x a number: its tangent is a number)
+        tangents = [t if t is None or isinstance(t, dict) else builder.exact(t, builder.shape(a))
+                    for t, a in zip(tangents, eqn.args)]
+    return rule(builder, eqn, tangents, **dict(eqn.params))
 
 
 def sum_of(builder: Builder, terms: list):
