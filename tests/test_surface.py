@@ -5,9 +5,13 @@ and shape of its arguments that agrees with central differences, and a jvp whose
 value is the function's and whose tangent agrees with central differences along a
 random direction and with the gradient by the dot-product identity. Every case in
 `EXPECTED_REFUSED` must be refused with a SymdiffError located in a source file
-(`file:line:col: ...`); when one starts working, its test fails and says to move
-it out. `KNOWN_WRONG` holds the cases main gets wrong today, as strict xfails naming
-the issue: fixed, they fail here until their entry goes.
+(`file:line:col: ...`), and so must the jvp of a case in `FORWARD_REFUSED`; when
+one starts working, its test fails and says to move it out. `KNOWN_WRONG` holds
+the cases main gets wrong today, as strict xfails naming the issue: fixed, they
+fail here until their entry goes.
+
+The SciPy cases are skipped where SciPy is not installed. Everything is small (a
+few entries per argument), so the file stays quick.
 
 benchmarks/coverage.py prints the same verdicts as a table, with the totals.
 """
@@ -263,6 +267,9 @@ EXPECTED_REFUSED = {
     "mixture_with_logsumexp": "the default of axis is not a number",
 }
 
+# Cases whose gradient symdiff gives but whose jvp it refuses, case -> the refusal.
+FORWARD_REFUSED = {}
+
 ISSUE = "issue 16"
 KNOWN_WRONG = {  # case -> (modes it is wrong or crashes in, why)
     "scalar_power_base_at_zero": (("reverse", "forward"), f"{ISSUE}: x ** y at x = 0, y = 0 raises "
@@ -289,7 +296,9 @@ def _marked(cases, mode: str) -> list:
 
 
 DIFFERENTIATED = [case for case in CASES if case.name not in EXPECTED_REFUSED]
-REFUSED = [case for case in CASES if case.name in EXPECTED_REFUSED]
+FORWARD = [case for case in DIFFERENTIATED if case.name not in FORWARD_REFUSED]
+REFUSED = [(case, "reverse") for case in CASES if case.name in EXPECTED_REFUSED] \
+    + [(case, "forward") for case in CASES if case.name in FORWARD_REFUSED]
 
 
 def arguments(case) -> list:
@@ -323,7 +332,7 @@ def test_gradient_matches_central_differences(case):
     assert problem is None, f"{case.name} ({case.covers}): {problem}"
 
 
-@pytest.mark.parametrize("case", _marked(DIFFERENTIATED, "forward"))
+@pytest.mark.parametrize("case", _marked(FORWARD, "forward"))
 def test_forward_mode_matches_central_differences_and_reverse_mode(case):
     args = arguments(case)
     directions = surface.directions_for(case, args)
@@ -335,16 +344,20 @@ def test_forward_mode_matches_central_differences_and_reverse_mode(case):
     assert abs(result[1] - expected) <= IDENTITY_RTOL * max(1.0, abs(expected)), (case.name, result[1], expected)
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=[case.name for case in REFUSED])
-def test_refused_cases_are_refused_with_a_location(case):
+@pytest.mark.parametrize("case,mode", REFUSED, ids=[f"{case.name}-{mode}" for case, mode in REFUSED])
+def test_refused_cases_are_refused_with_a_location(case, mode):
     args = arguments(case)
     try:
-        surface.gradients(case, args)
+        if mode == "reverse":
+            surface.gradients(case, args)
+        else:
+            surface.tangent(case, args, surface.directions_for(case, args))
     except symdiff.SymdiffError as error:
         message = str(error)
     else:
-        pytest.fail(f"{case.name} is differentiated now: move it out of EXPECTED_REFUSED "
-                    "(its gradient is then checked against central differences)")
+        table = "EXPECTED_REFUSED" if mode == "reverse" else "FORWARD_REFUSED"
+        pytest.fail(f"{case.name} is differentiated now: move it out of {table} "
+                    "(it is then checked against central differences)")
     located = LOCATED.match(message)
     assert located and Path(located["file"]).is_file(), f"{case.name}: not located: {message}"
 
@@ -352,6 +365,7 @@ def test_refused_cases_are_refused_with_a_location(case):
 def test_the_tables_name_cases_of_the_corpora():
     assert len(BY_NAME) == len(CASES), "two cases share a name"
     assert set(EXPECTED_REFUSED) <= set(BY_NAME), set(EXPECTED_REFUSED) - set(BY_NAME)
+    assert set(FORWARD_REFUSED) <= set(BY_NAME) - set(EXPECTED_REFUSED), set(FORWARD_REFUSED) - set(BY_NAME)
     assert set(KNOWN_WRONG) <= set(BY_NAME) - set(EXPECTED_REFUSED), set(KNOWN_WRONG) - set(BY_NAME)
     for case in CASES:
         assert case.wrt and len(case.args) == case.fun.__code__.co_argcount, case.name
