@@ -5,6 +5,7 @@ Run from the repository root (symdiff installed, e.g. `pip install -e .`):
     python benchmarks/coverage.py              # a table per corpus, totals, refusals by reason
     python benchmarks/coverage.py --summary    # totals and refusals only
     python benchmarks/coverage.py --only realistic_programs
+    python benchmarks/coverage.py --summary --expected-refused   # + what test_surface.py expects refused
 
 The corpora are tests/cases/autograd_surface.py (a function of our own for every
 NumPy, np.linalg and scipy.special function autograd differentiates, in the forms
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import re
 import sys
 import warnings
@@ -104,6 +106,28 @@ def print_reasons(all_results: dict) -> None:
         print(f"| {count} | {cell(text, 150)} |")
 
 
+def families(names) -> dict:
+    """How many of `names` are NumPy's, np.linalg's, scipy.special's, and other (operators,
+    indexing, builtins, methods)."""
+    def family(name: str) -> str:
+        for prefix in ("np.linalg.", "scipy.special.", "np."):
+            if name.startswith(prefix):
+                return prefix[:-1]
+        return "other"
+    counts = collections.Counter(family(name) for name in names)
+    return {f: counts[f] for f in ("np", "np.linalg", "scipy.special", "other")}
+
+
+def print_expected_refused(all_results: dict) -> None:
+    """The cases refused in reverse mode, as entries of tests/test_surface.py's EXPECTED_REFUSED."""
+    print("\n## As EXPECTED_REFUSED entries (tests/test_surface.py)\n")
+    for name, results in all_results.items():
+        print(f"    # {name}")
+        for case, reverse, _ in results:
+            if reverse.status == "refused":
+                print(f"    {json.dumps(case.name)}: {json.dumps(reason(reverse.detail))},")
+
+
 def print_autograd_coverage(results: list) -> None:
     """How many of the functions autograd differentiates have every (some) case passing."""
     by_function = collections.defaultdict(list)
@@ -115,9 +139,11 @@ def print_autograd_coverage(results: list) -> None:
     missing = sorted(f for f, ok in by_function.items() if not any(ok))
     print("\n## autograd's functions\n")
     print(f"{len(by_function)} functions autograd differentiates have cases here "
-          f"({len(autograd_surface.EXCLUDED)} entries excluded: complex-valued, removed from NumPy, "
+          f"({', '.join(f'{n} {family}' for family, n in families(by_function).items())}; "
+          f"{len(autograd_surface.EXCLUDED)} entries excluded: complex-valued, removed from NumPy, "
           "not NumPy's, out of scope); of them:\n")
-    print(f"- covered (every case passes in both modes): {len(covered)}")
+    print(f"- covered (every case passes in both modes): {len(covered)} "
+          f"({', '.join(f'{n} {family}' for family, n in families(covered).items())})")
     print(f"- partly covered (some cases pass): {len(partly)}: {', '.join(partly) or '-'}")
     print(f"- not covered (no case passes): {len(missing)}: {', '.join(missing) or '-'}")
 
@@ -126,6 +152,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="totals and refusals only, no per-case table")
     parser.add_argument("--only", choices=sorted(CORPORA), help="one corpus only")
+    parser.add_argument("--expected-refused", action="store_true",
+                        help="also print the refused cases as entries of test_surface.py's EXPECTED_REFUSED")
     options = parser.parse_args(argv)
     names = [options.only] if options.only else list(CORPORA)
     all_results = {name: run(CORPORA[name]) for name in names}
@@ -136,6 +164,8 @@ def main(argv=None) -> int:
     print_reasons(all_results)
     if "autograd_surface" in all_results:
         print_autograd_coverage(all_results["autograd_surface"])
+    if options.expected_refused:
+        print_expected_refused(all_results)
     return 0
 
 
