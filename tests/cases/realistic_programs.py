@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .surface.table import (at, case, dict_of, fixed, fixed_normal, labels, normal, positions, spd,
-                            within)
+                            tuple_of, within)
 
 try:
     from scipy.optimize import rosen
@@ -274,6 +274,26 @@ def mixture_with_logsumexp(logits, x):
     return np.sum(logsumexp(log_w[None, :] - 0.5 * (x[:, None] - np.arange(3.0)[None, :]) ** 2, axis=1))
 
 
+def linear_tuple_params(params, X, y):
+    """Least squares whose parameters come as a (W, b) tuple, unpacked in the body."""
+    W, b = params
+    residual = X @ W + b - y
+    return np.mean(residual ** 2)
+
+
+def scatter_add(w, idx, x):
+    """Contributions added into bins by index, `out[idx[k]] += ...`."""
+    out = np.zeros(3)
+    for k in range(len(w)):
+        out[idx[k]] += w[k] * x
+    return np.sum(np.sin(out))
+
+
+def reversed_pairs(xs, ys):
+    """A generator over zip(xs, reversed(ys)), summed."""
+    return sum(a * b for a, b in zip(xs, reversed(ys)))
+
+
 CASES = [
     case(rnn_final_state, "RNN, h[t] = np.tanh(...) into np.zeros((T, H))",
          normal(2, 2), normal(2, 3), fixed_normal(3, 3)),
@@ -315,4 +335,8 @@ CASES = [
     case(logistic_with_expit, "scipy.special.expit", normal(3), fixed_normal(4, 3), fixed([1.0, 0.0, 1.0, 0.0]),
          needs="scipy"),
     case(mixture_with_logsumexp, "scipy.special.logsumexp", normal(3), fixed_normal(4), needs="scipy"),
+    case(linear_tuple_params, "(W, b) tuple of parameters", tuple_of(normal(3, 2), normal(2)),
+         fixed_normal(4, 3), fixed_normal(4, 2)),
+    case(scatter_add, "out[idx[k]] += ...", normal(4), fixed([0, 2, 0, 1]), normal()),
+    case(reversed_pairs, "sum over zip(xs, reversed(ys))", normal(3), normal(3)),
 ]
