@@ -21,7 +21,10 @@ from .syntax import is_shape
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
            "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",
-           "prod": "prod"}
+           "prod": "prod", "flatten": "ravel", "squeeze": "squeeze", "astype": "asarray", "copy": "copy",
+           "cumsum": "cumsum", "cumprod": "cumprod", "swapaxes": "swapaxes", "diagonal": "diagonal",
+           "trace": "trace", "repeat": "repeat", "take": "take", "argsort": "argsort"}
+_FLOAT_TYPES = {"float", "float64", "double", "f8", "float_"}
 
 
 def dim(st: Lowering, node, array, axis):
@@ -102,6 +105,9 @@ def static_int(st: Lowering, node, what: str):
 
 def method(st: Lowering, func: ast.Attribute) -> tuple[str, str, str]:
     """(primitive, namespace, spelling) of the array method `x.sum`."""
+    if func.attr == "sort":
+        raise error(st, func, "x.sort() sorts x in place and returns None; use np.sort(x), "
+                    "which returns the sorted values", UnknownFunctionError)
     if func.attr not in METHODS:
         raise error(st, func, f"the method .{func.attr}() is not supported; supported methods: "
                     f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
@@ -126,8 +132,10 @@ def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
 
 def literal(st: Lowering, node, key: str):
     """A static parameter: a literal, or an int known from the shapes (x.shape[0])."""
+    if key == "dtype":
+        return _dtype(st, node)
     try:
-        return ast.literal_eval(node)
+        return _hashable(ast.literal_eval(node))
     except ValueError:
         pass
     if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute)):
@@ -136,6 +144,20 @@ def literal(st: Lowering, node, key: str):
             return value
     raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of "
                 "ints, True or False) so that shapes are known")
+
+
+def _hashable(value):
+    """A list written as a parameter (np.repeat(x, [1, 2])) as the tuple a parameter is."""
+    return tuple(map(_hashable, value)) if isinstance(value, list) else value
+
+
+def _dtype(st: Lowering, node) -> str:
+    """A dtype: float (np.float64, 'float64') only, the one a gradient flows through."""
+    spelled = node.value if isinstance(node, ast.Constant) else getattr(node, "attr", getattr(node, "id", ""))
+    if spelled in _FLOAT_TYPES:
+        return "float64"
+    raise error(st, node, f"the dtype {ast.unparse(node)} is not supported: only float (np.float64) "
+                "carries a gradient; a cast to int has none (use np.floor or np.round where meant)")
 
 
 class Emitter:

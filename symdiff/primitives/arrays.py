@@ -178,24 +178,6 @@ def _transpose_vjp(b, g, out, x, axes=None):
     return b.transpose(g, axes=tuple(int(i) for i in np.argsort(axes)))
 
 
-def _diag_shape(x) -> tuple:
-    if len(x) == 1:
-        return (x[0], x[0])
-    if len(x) == 2:
-        return (min(x),)
-    raise ValueError(f"np.diag takes a vector or a matrix, not shape {x}")
-
-
-def _diag_vjp(b, g, out, x):
-    if len(b.shape(x)) == 1:  # v -> diag(v): the cotangent's diagonal
-        return b.diag(g)
-    rows, cols = b.shape(x)  # A -> diag(A): a matrix with g on its diagonal
-    if rows == cols:
-        return b.diag(g)
-    indices = b.arange(stop=min(rows, cols))
-    return b.scatter_add(g, indices, indices, index=(("arg", 0), ("arg", 1)), shape=(rows, cols))
-
-
 def _reshape_shape(x, shape=None) -> tuple:
     shape = shape if isinstance(shape, tuple) else (shape,)
     known = math.prod(n for n in shape if n != -1)
@@ -266,9 +248,23 @@ def _scatter_add(g, *arrays, index=(), shape=(), distinct=False):
     return out
 
 
-def _var(b, x, axis=None, keepdims=False):
+def _var(b, x, axis=None, keepdims=False, ddof=0):
     centered = b.sub(x, b.mean(x, axis=axis, keepdims=True))
-    return b.mean(b.mul(centered, centered), axis=axis, keepdims=keepdims)
+    variance = b.mean(b.mul(centered, centered), axis=axis, keepdims=keepdims)
+    if not ddof or b.shape(x) is None:  # (no shapes yet: lowered again with them)
+        return variance
+    count = math.prod(b.shape(x)[i] for i in _axes(axis, len(b.shape(x))))
+    if count <= ddof:
+        raise ValueError(f"ddof={ddof} leaves no degrees of freedom in {count} value(s)")
+    return b.mul(variance, count / (count - ddof))  # the sum of squares over n - ddof
+
+
+def _clip(b, x, lo, hi):
+    """np.clip; a bound of None (a Const holding None, from the call) is no bound."""
+    for bound, pick in ((lo, b.max), (hi, b.min)):
+        if getattr(bound, "value", 0.0) is not None:
+            x = pick(x, bound)
+    return x
 
 
 def _composite(name, arity, lowering, **kw):
@@ -362,12 +358,6 @@ def _as_shape(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
 
-def _square_trace(x) -> tuple:
-    if len(x) != 2 or x[0] != x[1]:
-        raise ValueError(f"np.trace of an array of shape {x} is supported only for square matrices")
-    return ()
-
-
 def _expanded_shape(shape, axis) -> tuple:
     axes = axis if isinstance(axis, tuple) else (axis,)
     ndim = len(shape) + len(axes)
@@ -404,11 +394,6 @@ ARRAY_ROWS = [
     Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
          vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),), jvp=_norm_jvp,
          shape=lambda x: (), sample=((-2.0, 2.0),), example=(((3,),), ())),
-    Prim("trace", 1, {"numpy": "trace"}, None,
-         vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
-         linear=True, sample=((-2.0, 2.0),), example=(((3, 3),), ())),
-    Prim("diag", 1, {"numpy": "diag"}, None, vjp=(_diag_vjp,), shape=_diag_shape, linear=True,
-         sample=((-2.0, 2.0),), example=(((3, 3),), ())),
     Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
          positional=True),
     Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
@@ -426,10 +411,10 @@ ARRAY_ROWS = [
     _composite("hstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=False), sequence=True),
     _composite("vstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=True), sequence=True),
     _composite("inner", 2, _inner),
-    _composite("var", 1, _var, params=(("axis", None), ("keepdims", False))),
+    _composite("var", 1, _var, params=(("axis", None), ("keepdims", False), ("ddof", 0))),
     _composite("std", 1, lambda b, x, **p: b.sqrt(_var(b, x, **p)),
-               params=(("axis", None), ("keepdims", False))),
-    _composite("clip", 3, lambda b, x, lo, hi: b.min(b.max(x, lo), hi)),
+               params=(("axis", None), ("keepdims", False), ("ddof", 0))),
+    _composite("clip", 3, _clip),
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),

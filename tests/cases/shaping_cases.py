@@ -1,0 +1,199 @@
+"""Small realistic programs that rearrange, pad, sort and run along arrays, for
+tests/test_shaping.py. Each returns one number. Arrays a test holds fixed (data,
+labels, indices) are parameters it does not differentiate."""
+
+import numpy as np
+
+
+def conv1d_loss(x, w, y):
+    # a 3-tap convolution, same length as x: zero padding, then shifted slices
+    p = np.pad(x, 1)
+    out = w[0] * p[:-2] + w[1] * p[1:-1] + w[2] * p[2:]
+    return np.sum((out - y) ** 2)
+
+
+def edge_padded_blur(x):
+    p = np.pad(x, (2, 2), mode="edge")
+    blurred = (p[:-4] + p[1:-3] + p[2:-2] + p[3:-1] + p[4:]) / 5.0
+    return np.sum(blurred ** 2 * (np.arange(6.0) + 1.0))
+
+
+def reflect_padded_image(img):
+    p = np.pad(img, ((1, 1), (2, 0)), mode="reflect")
+    return np.sum(np.tanh(p) * p)
+
+
+def smoothness_penalty(f, y):
+    # a least-squares fit with a penalty on the second differences (curvature)
+    return np.sum((f - y) ** 2) + 10.0 * np.sum(np.diff(f, n=2) ** 2)
+
+
+def total_variation(img):
+    dx = np.diff(img, axis=1)
+    dy = np.diff(img, axis=0)
+    return np.sum(np.sqrt(dx[:-1, :] ** 2 + dy[:, :-1] ** 2 + 1e-3))
+
+
+def trimmed_mean(x):
+    s = np.sort(x)
+    return np.mean(s[1:-1])
+
+
+def ordered_weighted_average(x, w):
+    # the largest entries weighted most: an OWA operator
+    return np.sum(np.sort(x)[::-1] * w)
+
+
+def sorted_columns(X):
+    s = np.sort(X, axis=0)
+    return np.sum(s[-1] - s[0])
+
+
+def cholesky_parameterisation(W, A):
+    # a positive semidefinite matrix as L @ L.T with L lower-triangular
+    L = np.tril(W)
+    S = L @ L.T + 0.1 * np.eye(3)
+    return np.sum(S * A) + np.sum(np.log(np.diagonal(L) ** 2 + 1.0))
+
+
+def upper_part(W):
+    return np.sum(np.triu(W, k=1) ** 2) + np.trace(W, offset=1) ** 2
+
+
+def cumulative_return(r, w):
+    # the wealth of a portfolio rebalanced to weights w, period after period
+    growth = np.cumprod(1.0 + r @ w)
+    return growth[-1] - 0.5 * np.var(growth)
+
+
+def survival_probability(hazard):
+    alive = np.cumprod(1.0 - hazard, axis=1)
+    return np.sum(alive[:, -1]) + np.mean(alive)
+
+
+def cyclic_shift_loss(x, y):
+    return np.sum((np.roll(x, 1) - y) ** 2) + np.sum(x * np.roll(x, -2))
+
+
+def torque(r, F):
+    tau = np.cross(r, F)
+    return np.sum(tau ** 2) + np.sum(tau[:, 2])
+
+
+def kronecker_quadratic(A, B, v):
+    return v @ np.kron(A, B) @ v
+
+
+def flip_consistency(W, X):
+    return np.sum((X @ W - np.fliplr(X) @ W) ** 2) + np.sum(np.flipud(W) * W)
+
+
+def upsampled_roughness(x):
+    up = np.repeat(x, 2, axis=0)
+    tiled = np.tile(x, (2, 1))
+    return np.sum(np.diff(up, axis=0) ** 2) + np.sum(tiled * up)
+
+
+def uneven_repeat(x):
+    return np.sum(np.repeat(x, [1, 3, 2]) ** 2)
+
+
+def ramp_energy(a, b):
+    t = np.linspace(a, b, 7)
+    return np.sum(np.sin(t) * t)
+
+
+def standardized_fourth_moment(x):
+    z = (x - np.mean(x)) / np.std(x, ddof=1)
+    return np.mean(z ** 4) + np.var(x, ddof=1)
+
+
+def one_sided_clip(x):
+    return np.sum(np.clip(x, a_min=-0.5, a_max=None) ** 2) + np.sum(np.clip(x, None, 0.5))
+
+
+def gather_rows(X, idx):
+    rows = np.take(X, idx, axis=0)
+    return np.sum(rows ** 2) + np.sum(np.take(X, 1, axis=1))
+
+
+def sorted_by_key(x, key):
+    order = np.argsort(key)
+    return np.sum(np.take_along_axis(x, order, axis=0) * np.arange(4.0))
+
+
+def batch_axes(X):
+    moved = np.moveaxis(X, 0, -1)
+    swapped = np.swapaxes(X, 0, 2)
+    return np.sum(moved * np.transpose(swapped, (1, 0, 2))) + np.sum(np.squeeze(X[:1]) ** 2)
+
+
+def promoted(x):
+    m = np.atleast_2d(x)
+    c = np.atleast_3d(x)
+    return np.sum(m.T @ m) + np.sum(c ** 3) + np.sum(np.asarray(x) * np.array(x))
+
+
+def rotated_pattern(W):
+    return np.sum(np.rot90(W) @ W) + np.sum(np.rot90(W, k=3) * np.rot90(W, k=-1))
+
+
+def method_chain(X):
+    flat = X.swapaxes(0, 1).flatten()
+    return flat.cumsum()[-1] + X.diagonal().sum() + X.trace() ** 2 + np.sum(X.copy().cumprod(axis=1))
+
+
+def methods_for_shapes(X, idx):
+    col = X[:, :1].squeeze()
+    wide = X.repeat(2, axis=1)
+    return np.sum(col ** 2) + np.sum(wide ** 2) + np.sum(X.astype(float).take(idx) ** 2)
+
+
+def banded(v):
+    return np.sum(np.diag(v, k=1) @ np.diag(v, k=-1)) + np.sum(np.diag(np.outer(v, v), k=1))
+
+
+def mean_over_two_axes(X):
+    return np.sum(np.mean(X, axis=(0, 1)) ** 2) + np.sum(np.sum(X, axis=-1, keepdims=True) * X)
+
+
+RNG = np.random.default_rng(16)
+
+
+def _normal(*shape):
+    return RNG.normal(size=shape)
+
+
+# (function, its arguments, the parameters differentiated)
+CASES = [
+    (conv1d_loss, (_normal(6), _normal(3), _normal(6)), ("x", "w")),
+    (edge_padded_blur, (_normal(6),), ("x",)),
+    (reflect_padded_image, (_normal(3, 4),), ("img",)),
+    (smoothness_penalty, (_normal(7), _normal(7)), ("f",)),
+    (total_variation, (_normal(4, 5),), ("img",)),
+    (trimmed_mean, (_normal(6),), ("x",)),
+    (ordered_weighted_average, (_normal(5), np.linspace(1.0, 0.2, 5)), ("x", "w")),
+    (sorted_columns, (_normal(4, 3),), ("X",)),
+    (cholesky_parameterisation, (_normal(3, 3), _normal(3, 3)), ("W",)),
+    (upper_part, (_normal(3, 4),), ("W",)),
+    (cumulative_return, (0.05 * _normal(6, 3), np.array([0.5, 0.3, 0.2])), ("r", "w")),
+    (survival_probability, (RNG.uniform(0.0, 0.3, size=(2, 5)),), ("hazard",)),
+    (cyclic_shift_loss, (_normal(5), _normal(5)), ("x",)),
+    (torque, (_normal(4, 3), _normal(4, 3)), ("r", "F")),
+    (kronecker_quadratic, (_normal(2, 2), _normal(3, 3), _normal(6)), ("A", "B", "v")),
+    (flip_consistency, (_normal(4, 4), _normal(3, 4)), ("W", "X")),
+    (upsampled_roughness, (_normal(3, 2),), ("x",)),
+    (uneven_repeat, (_normal(3),), ("x",)),
+    (ramp_energy, (0.3, 1.7), ("a", "b")),
+    (standardized_fourth_moment, (_normal(6),), ("x",)),
+    (one_sided_clip, (_normal(6),), ("x",)),
+    (gather_rows, (_normal(4, 3), np.array([0, 2, 2, 3])), ("X",)),
+    (sorted_by_key, (_normal(4), _normal(4)), ("x",)),
+    (batch_axes, (_normal(2, 3, 2),), ("X",)),
+    (promoted, (_normal(3),), ("x",)),
+    (rotated_pattern, (_normal(3, 3),), ("W",)),
+    (method_chain, (_normal(3, 3),), ("X",)),
+    (methods_for_shapes, (_normal(3, 2), np.array([0, 5, 1])), ("X",)),
+    (banded, (_normal(3),), ("v",)),
+    (mean_over_two_axes, (_normal(2, 3, 2),), ("X",)),
+]
