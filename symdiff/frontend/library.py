@@ -21,6 +21,7 @@ from .parse import FunctionRef
 from .scope import module_of, resolve
 from .state import Lowering, emit, error, expr
 from .syntax import describe, is_value
+from .values import ListValue
 
 
 def library_call(st: Lowering, node: ast.Call, name):
@@ -45,8 +46,16 @@ def library_call(st: Lowering, node: ast.Call, name):
         return call(st, node, prim, ns, spelled, args, name, params)
     count = row.arity if row.params else len(positional)
     params = static_params(st, node, row, spelled, positional[count:])
-    args = [expr(st, a) for a in positional[:count]]
+    args = [_argument(st, row, a) for a in positional[:count]]
     return call(st, node, prim, ns, spelled, args, name, params)
+
+
+def _argument(st: Lowering, row, node):
+    """An argument's value: for a row lowered into others, a list written out is its
+    elements (np.select's conditions, np.take's indices)."""
+    if row.lowering is not None and isinstance(node, (ast.List, ast.Tuple)):
+        return ListValue(expr(st, element) for element in node.elts)
+    return expr(st, node)
 
 
 def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
@@ -57,6 +66,8 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
             return row.lowering(Emitter(st, node), *args, **dict(params))
         except ValueError as exc:  # (the arguments or parameters do not fit)
             raise error(st, node, f"{spelled}: {exc}", ShapeError) from None
+    if dict(params).get("initial") is not None:  # np.max(x, initial=0.0): the reduction, then the start value
+        return _with_initial(st, node, prim, ns, spelled, args, name, params)
     if prim == "dim" and len(args) == 1:  # len(x) = x.shape[0]
         return dim(st, node, args[0], 0)
     if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
@@ -73,6 +84,20 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
                     + ("; max/min of an iterable is not supported, list the values" if
                        prim in ("max", "min") and len(args) == 1 else ""))
     return emit(st, node, prim, args, ns, name=name, params=params)
+
+
+_JOIN_INITIAL = {"sum": "add", "prod": "mul", "amax": "max", "amin": "min"}
+
+
+def _with_initial(st: Lowering, node, prim, ns, spelled, args, name, params):
+    """A reduction started from `initial`: the reduction joined with it, as NumPy does."""
+    if prim not in _JOIN_INITIAL:
+        raise error(st, node, f"{spelled} has no parameter initial; add the start value to the result")
+    kept = tuple((k, v) for k, v in params if k != "initial")
+    reduced = emit(st, node, prim, args, ns, params=kept)
+    join = _JOIN_INITIAL[prim]
+    return emit(st, node, join, (reduced, Const(dict(params)["initial"])), "numpy" if join in ("max", "min") else "op",
+                name=name)
 
 
 _CLIP_BOUNDS = {"a_min": 1, "a_max": 2, "min": 1, "max": 2}  # (min=, max=: NumPy 2.1's names)

@@ -113,7 +113,7 @@ def _prod_vjp(b, g, out, x, axis=None, keepdims=False):
 def _reduction(name, vjp, sympy, spelling=None, jvp=None, adjoint_text=()):
     """A reduction along axes: linear (sum, mean) unless it has a tangent rule of its own."""
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
-                params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
+                params=(("axis", None), ("keepdims", False), ("initial", None)), sample=((-2.0, 2.0),),
                 broadcast_cotangent=True, linear=jvp is None, jvp=jvp, adjoint_text=adjoint_text, reduction=True,
                 example=(((3, 4),), (("axis", 1),)))
 

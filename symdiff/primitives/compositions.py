@@ -23,11 +23,12 @@ def _constant(atom) -> bool:
     return hasattr(atom, "value")
 
 
-def _lowered(name, arity, lowering, params=(), **kw):
+def _lowered(name, arity, lowering, params=(), needs_shapes=True, **kw):
     """A row lowered into other rows (see the module docstring)."""
     def lower(b, *args, **given):
-        if any(b.shape(a) is None for a in args if not (_constant(a) or isinstance(a, tuple))):
-            return b.copy(next(a for a in args if not _constant(a)))
+        arrays = [a for a in args if not (_constant(a) or isinstance(a, tuple))]
+        if needs_shapes and any(b.shape(a) is None for a in arrays):
+            return b.copy(arrays[0])
         return lowering(b, *args, **given)
     return Prim(name, arity, {"numpy": name}, None, lowering=lower, params=params,
                 shape=lambda *s, **p: (), **kw)
@@ -195,6 +196,46 @@ def _cross(b, x, y):
     return b.stack(term(1, 2), term(2, 0), term(0, 1), axis=-1)
 
 
+# ---------------------------------------------------------------- several results, several choices
+
+def _pieces(n: int, sections, even: bool) -> list[tuple[int, int]]:
+    """(start, stop) of each piece of an axis of length n, as np.split / np.array_split cut it."""
+    if isinstance(sections, tuple):  # the cut points
+        cuts = [min(max(c if c >= 0 else n + c, 0), n) for c in sections]
+        return list(zip([0, *cuts], [*cuts, n]))
+    if not isinstance(sections, int) or sections < 1:
+        raise ValueError(f"the number of pieces must be a positive int, not {sections!r}")
+    if even and n % sections:
+        raise ValueError(f"an axis of length {n} does not split into {sections} equal pieces; "
+                         "use np.array_split")
+    size, extra = divmod(n, sections)
+    stops = [sum(size + (k < extra) for k in range(i + 1)) for i in range(sections)]
+    return list(zip([0, *stops[:-1]], stops))
+
+
+def _splitter(even: bool):
+    """np.split / np.array_split into a number of pieces known from the call: a tuple of
+    slices (unpacked as a helper's several values are)."""
+    def lowering(b, x, indices_or_sections=None, axis=0):
+        if b.shape(x) is None:  # (no shapes yet: as many placeholders as pieces)
+            count = len(indices_or_sections) + 1 if isinstance(indices_or_sections, tuple) else indices_or_sections
+            return tuple(b.copy(x) for _ in range(count if isinstance(count, int) and count > 0 else 1))
+        along = _axis(axis, len(b.shape(x)))
+        return tuple(b.getitem(x, index=(_ALL,) * along + (("slice", start, stop, None),))
+                     for start, stop in _pieces(b.shape(x)[along], indices_or_sections, even))
+    return lowering
+
+
+def _select(b, conditions, choices, default=0.0):
+    """The first choice whose condition holds, else the default: nested np.where."""
+    if not isinstance(conditions, tuple) or not isinstance(choices, tuple) or len(conditions) != len(choices):
+        raise ValueError("np.select takes a list of conditions and a list of as many choices, written out")
+    result = default
+    for condition, choice in reversed(list(zip(conditions, choices))):
+        result = b.where(condition, choice, result)
+    return result
+
+
 def _linspace(b, start, stop, num=50, endpoint=True):
     if any(b.shape(a) not in ((), None) for a in (start, stop)):
         raise ValueError("np.linspace is supported with number start and stop; for arrays "
@@ -225,4 +266,8 @@ COMPOSED_ROWS = [
     _lowered("kron", 2, _kron),
     _lowered("cross", 2, _cross),
     _lowered("linspace", 2, _linspace, (("num", 50), ("endpoint", True))),
+    _lowered("split", 1, _splitter(even=True), (("indices_or_sections", None), ("axis", 0)), needs_shapes=False),
+    _lowered("array_split", 1, _splitter(even=False), (("indices_or_sections", None), ("axis", 0)),
+             needs_shapes=False),
+    _lowered("select", 2, _select, (("default", 0.0),), needs_shapes=False),
 ]

@@ -157,6 +157,25 @@ def mean_over_two_axes(X):
     return np.sum(np.mean(X, axis=(0, 1)) ** 2) + np.sum(np.sum(X, axis=-1, keepdims=True) * X)
 
 
+def split_halves(x):
+    first, second = np.split(x, 2)
+    head, middle, tail = np.array_split(x, 3)
+    left, right = np.split(x, (1,))
+    return np.sum(first * second) + np.sum(head ** 2) * np.sum(tail) + np.sum(middle) + np.sum(left * right[0])
+
+
+def piecewise_select(x):
+    return np.sum(np.select([x < -0.5, x > 0.5], [x ** 2, np.sin(x)], default=1.0) * x)
+
+
+def picked_by_list(X):
+    return np.sum(np.take(X, [0, 2, 2], axis=0) ** 2)
+
+
+def started_reductions(X):
+    return np.max(X, initial=0.5) + np.sum(np.min(X, axis=0, initial=-0.2)) + np.sum(X, initial=2.0) * np.prod(X, initial=3.0)
+
+
 RNG = np.random.default_rng(16)
 
 
@@ -196,4 +215,8 @@ CASES = [
     (methods_for_shapes, (_normal(3, 2), np.array([0, 5, 1])), ("X",)),
     (banded, (_normal(3),), ("v",)),
     (mean_over_two_axes, (_normal(2, 3, 2),), ("X",)),
+    (split_halves, (_normal(6),), ("x",)),
+    (piecewise_select, (_normal(6),), ("x",)),
+    (picked_by_list, (_normal(3, 2),), ("X",)),
+    (started_reductions, (_normal(2, 2),), ("X",)),
 ]
