@@ -125,8 +125,9 @@ def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
     given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
     for key in given:
         if key not in names:
-            raise error(st, node, f"{spelled} has no parameter {key} symdiff supports; "
-                        f"supported: {', '.join(names) or 'none'}")
+            raise error(st, node, f"{spelled} has no parameter {key} symdiff supports (supported: "
+                        f"{', '.join(names) or 'none'}); leave {key} out, or write what it does "
+                        "with supported functions")
     return tuple((key, literal(st, given[key], key)) for key in names if key in given)
 
 

@@ -163,7 +163,8 @@ def _sympy_extreme(pick):
         result = np.empty(rows.shape[:-1], dtype=object)
         for index in np.ndindex(result.shape):
             result[index] = pick(_sp())(*rows[index])
-        return result.reshape(_reduced_shape(x.shape, axis, keepdims))
+        result = result.reshape(_reduced_shape(x.shape, axis, keepdims))
+        return result[()] if result.shape == () else result  # (an expression, as np.max's number)
 
     return meaning
 

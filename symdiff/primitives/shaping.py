@@ -178,6 +178,8 @@ def _pad_shape(x, pad_width=None, mode="constant", constant_values=0.0) -> tuple
     if mode not in ("constant",) + _FOLDED_MODES:
         raise ValueError(f"np.pad mode {mode!r} is not supported; use 'constant', " + ", ".join(
             repr(m) for m in _FOLDED_MODES))
+    if mode != "constant" and constant_values != 0.0:
+        raise ValueError(f"constant_values applies to mode 'constant' only, not {mode!r}")
     widths = _widths(pad_width, len(x))
     limit = 1 if mode == "reflect" else 0
     for n, (before, after) in zip(x, widths):
