@@ -118,7 +118,7 @@ def test_cross_product_gradients_are_cross_products():
     assert np.allclose(dr, np.cross(F, n), rtol=1e-13) and np.allclose(dF, np.cross(n, r), rtol=1e-13)
 
 
-ORDERING = {cases.trimmed_mean, cases.ordered_weighted_average, cases.sorted_columns}
+ORDERING = {cases.trimmed_mean, cases.ordered_weighted_average, cases.sorted_columns, cases.sort_flattened}
 
 
 @pytest.mark.parametrize("fun,args,wrt", cases.CASES, ids=IDS)
@@ -203,6 +203,7 @@ REFUSED = {
     "np.std(x, ddof=3)": "ddof=3",
     "np.tril(x)": "matrix",
     "np.linspace(x, x + 1.0, 4)": "number start and stop",
+    "np.cross(x[:2], x[1:])": "3-vectors",
 }
 
 

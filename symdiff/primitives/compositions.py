@@ -180,10 +180,10 @@ def _kron(b, x, y):
 
 
 def _cross(b, x, y):
-    """The cross product of 3-vectors (or the z of 2-vectors) along the last axis."""
-    length = b.shape(x)[-1]
-    if length != b.shape(y)[-1] or length not in (2, 3):
-        raise ValueError("np.cross takes two arrays of 3-vectors (or 2-vectors) along the last axis")
+    """The cross product of 3-vectors along the last axis (NumPy 2 deprecates 2-vectors)."""
+    if b.shape(x)[-1:] != (3,) or b.shape(y)[-1:] != (3,):
+        raise ValueError("np.cross is supported for 3-vectors along the last axis; for 2-vectors "
+                         "write x[..., 0] * y[..., 1] - x[..., 1] * y[..., 0]")
 
     def part(a, i):
         return b.getitem(a, index=(("ellipsis",), ("int", i)))
@@ -191,8 +191,6 @@ def _cross(b, x, y):
     def term(i, j):
         return b.sub(b.mul(part(x, i), part(y, j)), b.mul(part(x, j), part(y, i)))
 
-    if length == 2:
-        return term(0, 1)
     return b.stack(term(1, 2), term(2, 0), term(0, 1), axis=-1)
 
 

@@ -176,6 +176,75 @@ def started_reductions(X):
     return np.max(X, initial=0.5) + np.sum(np.min(X, axis=0, initial=-0.2)) + np.sum(X, initial=2.0) * np.prod(X, initial=3.0)
 
 
+# ---------------------------------------------------------------- the parameters, one each
+
+
+def sort_flattened(X):
+    return np.sum(np.sort(X, axis=None) * np.arange(6.0))
+
+
+def take_flattened(X, idx):
+    return np.sum(np.take(X, idx) ** 3)
+
+
+def roll_two_axes(X):
+    return np.sum(np.roll(X, (1, -2), axis=(0, 1)) * np.arange(12.0).reshape(3, 4)) + np.sum(np.roll(X, 5) * X)
+
+
+def flip_everything(X):
+    return np.sum(np.flip(X) * X) + np.sum(np.flip(X, axis=(0, 1)) ** 3)
+
+
+def tile_with_fewer_reps(X):
+    return np.sum(np.tile(X, 2) ** 2 * np.arange(4.0)) + np.sum(np.tile(X[0], (3, 1, 2)) ** 3)
+
+
+def repeat_flattened(X):
+    return np.sum(np.repeat(X, 2) * np.arange(12.0)) + np.sum(np.repeat(X, (2, 1), axis=0) ** 3)
+
+
+def pad_symmetric_and_wrap(x):
+    s = np.pad(x, (2, 3), mode="symmetric")
+    w = np.pad(x, (1, 2), mode="wrap")
+    return np.sum(s ** 2 * np.arange(9.0)) + np.sum(w ** 3)
+
+
+def diagonal_of_a_stack(T):
+    return np.sum(np.diagonal(T, axis1=1, axis2=2) ** 2) + np.sum(np.trace(T, offset=-1, axis1=2, axis2=0) ** 2)
+
+
+def moveaxis_several(T):
+    return np.sum(np.moveaxis(T, (0, 1), (2, 0)) * np.arange(24.0).reshape(3, 4, 2))
+
+
+def squeeze_every_unit_axis(T):
+    return np.sum(np.squeeze(T) * np.arange(3.0))
+
+
+def rotations(W):
+    return np.sum(np.rot90(W, k=2) * W) + np.sum(np.rot90(W, 1, (1, 0)) * np.arange(6.0).reshape(3, 2))
+
+
+def linspace_variants(a, b):
+    return np.sum(np.linspace(a, b, 4, endpoint=False) ** 2) + np.sum(np.linspace(a, 2.0, 1)) * b
+
+
+def broadcast_cross_and_vector_kron(p, q):
+    return np.sum(np.cross(p, q) ** 2) + np.sum(np.kron(p[0], q) ** 2) + np.sum(np.kron(p, q[1]) ** 2)
+
+
+def differences_down_columns(X):
+    return np.sum(np.diff(X, n=2, axis=0) ** 2) + np.sum(np.diff(X) * X[:, 1:])
+
+
+def promoted_matrix(X):
+    return np.sum(np.atleast_3d(X) ** 3) + np.sum(np.atleast_1d(X[0, 0]) ** 2)
+
+
+def cumprod_flattened(X):
+    return np.sum(np.cumprod(X) * np.arange(6.0)) + np.sum(np.cumprod(X, axis=0) ** 2)
+
+
 RNG = np.random.default_rng(16)
 
 
@@ -219,4 +288,20 @@ CASES = [
     (piecewise_select, (_normal(6),), ("x",)),
     (picked_by_list, (_normal(3, 2),), ("X",)),
     (started_reductions, (_normal(2, 2),), ("X",)),
+    (sort_flattened, (_normal(2, 3),), ("X",)),
+    (take_flattened, (_normal(2, 3), np.array([5, 0, 0, 3])), ("X",)),
+    (roll_two_axes, (_normal(3, 4),), ("X",)),
+    (flip_everything, (_normal(2, 3),), ("X",)),
+    (tile_with_fewer_reps, (_normal(2, 2),), ("X",)),
+    (repeat_flattened, (_normal(2, 3),), ("X",)),
+    (pad_symmetric_and_wrap, (_normal(4),), ("x",)),
+    (diagonal_of_a_stack, (_normal(2, 3, 3),), ("T",)),
+    (moveaxis_several, (_normal(2, 3, 4),), ("T",)),
+    (squeeze_every_unit_axis, (_normal(1, 3, 1),), ("T",)),
+    (rotations, (_normal(2, 3),), ("W",)),
+    (linspace_variants, (0.4, -1.1), ("a", "b")),
+    (broadcast_cross_and_vector_kron, (_normal(2, 3), _normal(3)), ("p", "q")),
+    (differences_down_columns, (_normal(4, 3),), ("X",)),
+    (promoted_matrix, (_normal(2, 3),), ("X",)),
+    (cumprod_flattened, (_normal(2, 3),), ("X",)),
 ]
