@@ -322,9 +322,10 @@ def _flip_shape(x, axis=None) -> tuple:
 
 
 def _linear_row(name, vjp, shape, params, example, **kw):
-    """A linear rearrangement spelled as NumPy spells it, its parameters by keyword."""
+    """A linear rearrangement spelled as NumPy spells it, its parameters by keyword; an int
+    array stays one (np.flip of indices indexes)."""
     return Prim(name, 1, {"numpy": name}, None, vjp=(vjp,), shape=shape, params=params, linear=True,
-                sample=((-2.0, 2.0),), example=example, **kw)
+                sample=((-2.0, 2.0),), example=example, kind="promote", **kw)
 
 
 SHAPING_ROWS = [
