@@ -52,7 +52,10 @@ def _sort(b, x, axis=-1, kind=None):
         raise ValueError("np.sort's kind only changes the speed, not the result: leave it out")
     if axis is None:
         x, axis = b.reshape(x, shape=-1), 0
-    return _take_along_axis(b, x, b.argsort(x, axis=axis), axis=axis)
+    order = b.argsort(x, axis=axis)
+    if len(b.shape(x)) == 1:  # a permutation: its adjoint puts each entry back, none twice
+        return b.getitem(x, order, index=(("arg", 0, "distinct"),))
+    return _take_along_axis(b, x, order, axis=axis)
 
 
 def _take_along_axis(b, x, indices, axis=-1):

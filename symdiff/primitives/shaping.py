@@ -57,7 +57,14 @@ def _from_each_on(b, w, along):
 
 
 def _flat(b, x, axis):
-    return (b.reshape(x, shape=-1), 0) if axis is None else (x, axis)
+    """x and the axis to run along: flattened first where axis is None (a vector already is)."""
+    if axis is None and len(b.shape(x)) != 1:
+        return b.reshape(x, shape=-1), 0
+    return x, 0 if axis is None else axis
+
+
+def _unflat(b, g, x, axis):
+    return b.reshape(g, shape=b.shape(x)) if axis is None and len(b.shape(x)) != 1 else g
 
 
 def _cumprod_vjp(b, g, out, x, axis=None):
@@ -67,8 +74,7 @@ def _cumprod_vjp(b, g, out, x, axis=None):
     weighted = b.mul(g, running)
     none = _from_each_on(b, b.where(b.eq(zeros, 0), weighted, 0.0), along)
     one = _from_each_on(b, b.where(b.eq(zeros, 1), weighted, 0.0), along)
-    grad = b.div(b.where(zero, one, none), safe)
-    return b.reshape(grad, shape=b.shape(x)) if axis is None else grad
+    return _unflat(b, b.div(b.where(zero, one, none), safe), x, axis)
 
 
 def _cumprod_jvp(b, eqn, tangents, axis=None):
@@ -141,7 +147,7 @@ def _repeat_vjp(b, g, out, x, repeats=None, axis=None):
     else:  # out viewed with the copies on an axis of their own after `along`
         split = shape[:along] + (shape[along], counts) + shape[along + 1:]
         folded = b.sum(b.reshape(g, shape=split), axis=along + 1)
-    return b.reshape(folded, shape=b.shape(x)) if axis is None else folded
+    return _unflat(b, folded, x, axis)
 
 
 def _segment_shape(x, indices=None, axis=0) -> tuple:
