@@ -23,7 +23,10 @@ from .syntax import is_shape
 
 METHODS = {"sum": "sum", "mean": "mean", "reshape": "reshape", "dot": "dot", "transpose": "transpose",
            "max": "amax", "min": "amin", "var": "var", "std": "std", "clip": "clip", "ravel": "ravel",
-           "prod": "prod"}
+           "prod": "prod", "flatten": "ravel", "squeeze": "squeeze", "astype": "asarray", "copy": "copy",
+           "cumsum": "cumsum", "cumprod": "cumprod", "swapaxes": "swapaxes", "diagonal": "diagonal",
+           "trace": "trace", "repeat": "repeat", "take": "take", "argsort": "argsort"}
+_FLOAT_TYPES = {"float", "float64", "double", "f8", "float_"}
 
 
 def dim(st: Lowering, node, array, axis):
@@ -128,6 +131,9 @@ def _known_int(st: Lowering, node, what: str):
 
 def method(st: Lowering, func: ast.Attribute) -> tuple[str, str, str]:
     """(primitive, namespace, spelling) of the array method `x.sum`."""
+    if func.attr == "sort":
+        raise error(st, func, "x.sort() sorts x in place and returns None; use np.sort(x), "
+                    "which returns the sorted values", UnknownFunctionError)
     if func.attr not in METHODS:
         raise error(st, func, f"the method .{func.attr}() is not supported; supported methods: "
                     f"{', '.join(sorted(METHODS))}", UnknownFunctionError)
@@ -145,14 +151,17 @@ def static_params(st: Lowering, node, row, spelled: str, extra: list) -> tuple:
     given = dict(zip(names, extra)) | {k.arg: k.value for k in node.keywords}
     for key in given:
         if key not in names:
-            raise error(st, node, f"{spelled} has no parameter {key} symdiff supports; "
-                        f"supported: {', '.join(names) or 'none'}")
+            raise error(st, node, f"{spelled} has no parameter {key} symdiff supports (supported: "
+                        f"{', '.join(names) or 'none'}); leave {key} out, or write what it does "
+                        "with supported functions")
     return tuple((key, literal(st, given[key], key)) for key in names if key in given)
 
 
 def literal(st: Lowering, node, key: str):
     """A static parameter: a literal, an int known from the shapes (x.shape[0], n * d),
     or a tuple of them; a list is taken as a tuple (`axes=([1], [0])`)."""
+    if key == "dtype":
+        return _dtype(st, node)
     if isinstance(node, (ast.Tuple, ast.List)):
         items = tuple(literal(st, e, key) for e in node.elts)
         return None if st.code.shapes is None and None in items else items
@@ -175,6 +184,20 @@ def _as_tuples(value):
     """A static parameter written as a list (`axes=[1, 0, 2]`) as the tuple NumPy reads alike
     (parameters are hashed: an equation is numbered by them)."""
     return tuple(map(_as_tuples, value)) if isinstance(value, (list, tuple)) else value
+
+
+def _hashable(value):
+    """A list written as a parameter (np.repeat(x, [1, 2])) as the tuple a parameter is."""
+    return tuple(map(_hashable, value)) if isinstance(value, list) else value
+
+
+def _dtype(st: Lowering, node) -> str:
+    """A dtype: float (np.float64, 'float64') only, the one a gradient flows through."""
+    spelled = node.value if isinstance(node, ast.Constant) else getattr(node, "attr", getattr(node, "id", ""))
+    if spelled in _FLOAT_TYPES:
+        return "float64"
+    raise error(st, node, f"the dtype {ast.unparse(node)} is not supported: only float (np.float64) "
+                "carries a gradient; a cast to int has none (use np.floor or np.round where meant)")
 
 
 class Emitter:

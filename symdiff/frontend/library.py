@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import string
 
-from ..errors import UnknownFunctionError
+from ..errors import ShapeError, UnknownFunctionError
 from ..ir import Const
 from ..primitives import LIBRARY, PRIMS
 from .arrays import Emitter, dim, method, static_params
@@ -22,6 +22,7 @@ from .parse import FunctionRef
 from .scope import module_of, resolve
 from .state import Lowering, emit, error, expr, shape
 from .syntax import describe, is_value
+from .values import ListValue
 
 
 def library_call(st: Lowering, node: ast.Call, name):
@@ -32,6 +33,8 @@ def library_call(st: Lowering, node: ast.Call, name):
     else:
         (prim, ns, spelled), positional = callee(st, node.func), list(node.args)
     row = PRIMS[prim]
+    if prim == "clip":
+        return _clip(st, node, ns, spelled, positional, name)
     if row.params_first:  # np.einsum('ij,jk->ik', a, b): a parameter, then the arrays
         count = 1
         if row.variadic and not (positional and isinstance(positional[0], ast.Constant)
@@ -49,7 +52,7 @@ def library_call(st: Lowering, node: ast.Call, name):
         return call(st, node, prim, ns, spelled, args, name, params)
     count = row.arity if row.params else len(positional)
     params = static_params(st, node, row, spelled, positional[count:])
-    args = [expr(st, a) for a in positional[:count]]
+    args = [_argument(st, row, a) for a in positional[:count]]
     return call(st, node, prim, ns, spelled, args, name, params)
 
 
@@ -84,11 +87,24 @@ def _labels(entry) -> str:
     return letters
 
 
+def _argument(st: Lowering, row, node):
+    """An argument's value: for a row lowered into others, a list written out is its
+    elements (np.select's conditions, np.take's indices)."""
+    if row.lowering is not None and isinstance(node, (ast.List, ast.Tuple)):
+        return ListValue(expr(st, element) for element in node.elts)
+    return expr(st, node)
+
+
 def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
     """The value of the primitive `prim` (spelled `spelled`) of the lowered `args`."""
     row = PRIMS[prim]
     if row.lowering is not None:  # np.var, np.clip, ...: written with other primitives
-        return row.lowering(Emitter(st, node), *args, **dict(params))
+        try:
+            return row.lowering(Emitter(st, node), *args, **dict(params))
+        except ValueError as exc:  # (the arguments or parameters do not fit)
+            raise error(st, node, f"{spelled}: {exc}", ShapeError) from None
+    if dict(params).get("initial") is not None:  # np.max(x, initial=0.0): the reduction, then the start value
+        return _with_initial(st, node, prim, ns, spelled, args, name, params)
     if prim == "dim" and len(args) == 1:  # len(x) = x.shape[0]
         return dim(st, node, args[0], 0)
     if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
@@ -105,6 +121,40 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
                     + ("; max/min of an iterable is not supported, list the values" if
                        prim in ("max", "min") and len(args) == 1 else ""))
     return emit(st, node, prim, args, ns, name=name, params=params)
+
+
+_JOIN_INITIAL = {"sum": "add", "prod": "mul", "amax": "max", "amin": "min"}
+
+
+def _with_initial(st: Lowering, node, prim, ns, spelled, args, name, params):
+    """A reduction started from `initial`: the reduction joined with it, as NumPy does."""
+    if prim not in _JOIN_INITIAL:
+        raise error(st, node, f"{spelled} has no parameter initial; add the start value to the result")
+    kept = tuple((k, v) for k, v in params if k != "initial")
+    reduced = emit(st, node, prim, args, ns, params=kept)
+    join = _JOIN_INITIAL[prim]
+    return emit(st, node, join, (reduced, Const(dict(params)["initial"])), "numpy" if join in ("max", "min") else "op",
+                name=name)
+
+
+_CLIP_BOUNDS = {"a_min": 1, "a_max": 2, "min": 1, "max": 2}  # (min=, max=: NumPy 2.1's names)
+
+
+def _clip(st: Lowering, node: ast.Call, ns, spelled, positional, name):
+    """np.clip(x, lo, hi), bounds by position or keyword, None for no bound."""
+    given = dict(enumerate(positional))
+    for keyword in node.keywords:
+        if keyword.arg not in _CLIP_BOUNDS or _CLIP_BOUNDS[keyword.arg] in given:
+            raise error(st, node, f"{spelled} takes the array and two bounds (a_min=, a_max=), "
+                        f"not {keyword.arg}=; give each bound once")
+        given[_CLIP_BOUNDS[keyword.arg]] = keyword.value
+    if sorted(given) != [0, 1, 2]:
+        raise error(st, node, f"{spelled} needs an array and both bounds, lo and hi (None for no bound)")
+    bounds = [Const(None) if isinstance(given[i], ast.Constant) and given[i].value is None
+              else expr(st, given[i]) for i in (1, 2)]
+    if all(isinstance(b, Const) and b.value is None for b in bounds):
+        raise error(st, node, f"{spelled} needs at least one bound that is not None")
+    return call(st, node, "clip", ns, spelled, [expr(st, given[0]), *bounds], name)
 
 
 def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:

@@ -37,7 +37,7 @@ def _axes(axis, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim for a in axes))
 
 
-def _reduced_shape(shape, axis=None, keepdims=False, ddof=0) -> tuple:
+def _reduced_shape(shape, axis=None, keepdims=False) -> tuple:
     axes = _axes(axis, len(shape))
     if keepdims:
         return tuple(1 if i in axes else n for i, n in enumerate(shape))
@@ -85,7 +85,7 @@ def _prod_vjp(b, g, out, x, axis=None, keepdims=False):
 def _reduction(name, vjp, sympy, spelling=None, jvp=None, adjoint_text=()):
     """A reduction along axes: linear (sum, mean) unless it has a tangent rule of its own."""
     return Prim(name, 1, {"numpy": spelling or name}, sympy, vjp=(vjp,), shape=_reduced_shape,
-                params=(("axis", None), ("keepdims", False)), sample=((-2.0, 2.0),),
+                params=(("axis", None), ("keepdims", False), ("initial", None)), sample=((-2.0, 2.0),),
                 broadcast_cotangent=True, linear=jvp is None, jvp=jvp, adjoint_text=adjoint_text, reduction=True,
                 example=(((3, 4),), (("axis", 1),)))
 
@@ -135,7 +135,8 @@ def _sympy_extreme(pick):
         result = np.empty(rows.shape[:-1], dtype=object)
         for index in np.ndindex(result.shape):
             result[index] = pick(_sp())(*rows[index])
-        return result.reshape(_reduced_shape(x.shape, axis, keepdims))
+        result = result.reshape(_reduced_shape(x.shape, axis, keepdims))
+        return result[()] if result.shape == () else result  # (an expression, as np.max's number)
 
     return meaning
 
@@ -148,24 +149,6 @@ def _transpose_vjp(b, g, out, x, axes=None):
     if axes is None:
         return b.transpose(g)
     return b.transpose(g, axes=tuple(int(i) for i in np.argsort(axes)))
-
-
-def _diag_shape(x) -> tuple:
-    if len(x) == 1:
-        return (x[0], x[0])
-    if len(x) == 2:
-        return (min(x),)
-    raise ValueError(f"np.diag takes a vector or a matrix, not shape {x}")
-
-
-def _diag_vjp(b, g, out, x):
-    if len(b.shape(x)) == 1:  # v -> diag(v): the cotangent's diagonal
-        return b.diag(g)
-    rows, cols = b.shape(x)  # A -> diag(A): a matrix with g on its diagonal
-    if rows == cols:
-        return b.diag(g)
-    indices = b.arange(stop=min(rows, cols))
-    return b.scatter_add(g, indices, indices, index=(("arg", 0), ("arg", 1)), shape=(rows, cols))
 
 
 def _reshape_shape(x, shape=None) -> tuple:
@@ -250,7 +233,10 @@ def _var(b, x, axis=None, keepdims=False, ddof=0):
 
 def _group_size(shape, axis, ddof) -> float:
     """The divisor of np.var and np.std: the entries in each group, less ddof."""
-    return float(math.prod(shape[i] for i in _axes(axis, len(shape))) - ddof)
+    count = math.prod(shape[i] for i in _axes(axis, len(shape)))
+    if count <= ddof:
+        raise ValueError(f"ddof={ddof} leaves no degrees of freedom in {count} value(s)")
+    return float(count - ddof)
 
 
 def _std_slope(b, out, x, axis, keepdims, ddof):
@@ -262,6 +248,11 @@ def _std_slope(b, out, x, axis, keepdims, ddof):
     spread = _restore_axes(b, out, x, axis, keepdims)
     safe = b.where(b.eq(spread, 0.0), 1.0, spread)
     return b.div(centered, b.mul(_group_size(b.shape(x), axis, ddof), safe))
+
+
+def _std_shape(x, axis=None, keepdims=False, ddof=0) -> tuple:
+    _group_size(x, axis, ddof)  # (ddof must leave a degree of freedom)
+    return _reduced_shape(x, axis, keepdims)
 
 
 def _std_vjp(b, g, out, x, axis=None, keepdims=False, ddof=0):
@@ -280,6 +271,14 @@ def _sympy_std(x, axis=None, keepdims=False, ddof=0):
     if np.ndim(squares) == 0:
         return _sp().sqrt(squares[()] if isinstance(squares, np.ndarray) else squares)
     return np.vectorize(_sp().sqrt, otypes=[object])(squares)
+
+
+def _clip(b, x, lo, hi):
+    """np.clip; a bound of None (a Const holding None, from the call) is no bound."""
+    for bound, pick in ((lo, b.max), (hi, b.min)):
+        if getattr(bound, "value", 0.0) is not None:
+            x = pick(x, bound)
+    return x
 
 
 def _composite(name, arity, lowering, **kw):
@@ -336,12 +335,6 @@ def _as_shape(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
 
-def _square_trace(x) -> tuple:
-    if len(x) != 2 or x[0] != x[1]:
-        raise ValueError(f"np.trace of an array of shape {x} is supported only for square matrices")
-    return ()
-
-
 def _expanded_shape(shape, axis) -> tuple:
     axes = axis if isinstance(axis, tuple) else (axis,)
     ndim = len(shape) + len(axes)
@@ -376,11 +369,6 @@ ARRAY_ROWS = [
     Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
          vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),), jvp=_norm_jvp,
          shape=lambda x: (), sample=((-2.0, 2.0),), example=(((3,),), ())),
-    Prim("trace", 1, {"numpy": "trace"}, None,
-         vjp=(lambda b, g, o, x: b.mul(g, b.eye(N=b.shape(x)[0])),), shape=_square_trace,
-         linear=True, sample=((-2.0, 2.0),), example=(((3, 3),), ())),
-    Prim("diag", 1, {"numpy": "diag"}, None, vjp=(_diag_vjp,), shape=_diag_shape, linear=True,
-         sample=((-2.0, 2.0),), example=(((3, 3),), ())),
     Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
          positional=True),
     Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),
@@ -396,10 +384,10 @@ ARRAY_ROWS = [
     _composite("vstack", 1, lambda b, *arrays: _stacked(b, *arrays, vertical=True), sequence=True),
     _composite("var", 1, _var, params=(("axis", None), ("keepdims", False), ("ddof", 0))),
     # its own row, not sqrt(var): sqrt's slope is infinite where the deviation is 0
-    Prim("std", 1, {"numpy": "std"}, _sympy_std, vjp=(_std_vjp,), jvp=_std_jvp, shape=_reduced_shape,
+    Prim("std", 1, {"numpy": "std"}, _sympy_std, vjp=(_std_vjp,), jvp=_std_jvp, shape=_std_shape,
          params=(("axis", None), ("keepdims", False), ("ddof", 0)), sample=((-2.0, 2.0),),
          broadcast_cotangent=True, reduction=True, example=(((3, 4),), (("axis", 1),))),
-    _composite("clip", 3, lambda b, x, lo, hi: b.min(b.max(x, lo), hi)),
+    _composite("clip", 3, _clip),
     _composite("ravel", 1, lambda b, x: b.reshape(x, shape=-1)),
     Prim("arange", 0, {"numpy": "arange"}, None, vjp=(), shape=lambda stop=0: (math.ceil(stop),),
          params=(("stop", 0),), kind="integral", positional=True),

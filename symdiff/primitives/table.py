@@ -11,19 +11,21 @@ import math
 import numpy as np
 
 from .arrays import ARRAY_ROWS
+from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
+from .shaping import SHAPING_ROWS
 from .structured import STRUCTURED_ROWS
 
-ROWS = SCALAR_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + STRUCTURED_ROWS
+ROWS = SCALAR_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS + STRUCTURED_ROWS
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.
 ALIASES = {
     ("numpy", "absolute"): "abs", ("numpy", "fabs"): "abs", ("numpy", "true_divide"): "div",
     ("numpy", "remainder"): "mod", ("numpy", "around"): "round", ("builtins", "len"): "dim",
-    ("numpy", "amax"): "amax", ("numpy", "amin"): "amin",
+    ("numpy", "amax"): "amax", ("numpy", "amin"): "amin", ("numpy", "array"): "copy",
 }
 
 CONSTANTS = {

@@ -79,10 +79,14 @@ def _reference(derivation, shapes: dict, fixed: dict, max_nodes: int, shown: Pro
     if entries <= SYMPY_ENTRIES:
         shown.update("building the closed form entry by entry")
         reference = _sympy_reference(lowered, derivation.wrt, shapes, fixed, max_nodes)
-        if reference is not None:
+        if reference is _UNORDERED:
+            notes.append("the function orders entries (np.sort, np.argsort), which SymPy cannot "
+                         "on symbols: compared with finite differences instead of SymPy")
+        elif reference is not None:
             return reference, "SymPy", notes
-        notes.append(f"the closed form has more than {max_nodes:,} nodes (max_nodes): "
-                     "compared with finite differences instead of SymPy")
+        else:
+            notes.append(f"the closed form has more than {max_nodes:,} nodes (max_nodes): "
+                         "compared with finite differences instead of SymPy")
     return _finite_differences(lowered, derivation.wrt), "finite differences", notes
 
 
@@ -103,6 +107,9 @@ def _compare_points(derivation, samples: list, reference, name: str, rtol: float
     return worst, compared
 
 
+_UNORDERED = "unordered"  # (_sympy_reference: symbolic execution met an order it cannot decide)
+
+
 def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
     """The derivative entry by entry, as a function of the point; None where the closed
     form has more than `max_nodes` nodes."""
@@ -114,6 +121,8 @@ def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
         closed = symbolic.to_sympy(lowered, symbols, limit=SizeLimit(max_nodes))[0]
     except ClosedFormTooLarge:
         return None
+    except TypeError:  # an order SymPy cannot decide on symbols (np.sort): no closed form
+        return _UNORDERED
     grads = [np.vectorize(lambda s: symbolic.differentiate(closed, s), otypes=[object])(
         np.asarray(symbols[i], dtype=object)) for i in wrt]
     drawn = [i for i, p in enumerate(lowered.params) if p.var.name not in fixed]
