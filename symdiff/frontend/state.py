@@ -204,7 +204,8 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
         return emit(st, node, "abs", (_squared(st, args[0]),), ns, name, params)
     code = st.code
     keys = [atom_key(a) for a in args]
-    key = (prim, ns, params, tuple(sorted(keys) if PRIMS[prim].commutative else keys))
+    key = (prim, ns, params, tuple(type(v).__name__ for _, v in params) if prim == "arange" else (),
+           tuple(sorted(keys) if PRIMS[prim].commutative else keys))
     guards = [tuple((atom_key(c), p) for c, p in code.guard[:n]) for n in range(len(code.guard) + 1)]
     for guard in reversed(guards):  # a value computed where this code runs
         if (key, guard) in code.values:

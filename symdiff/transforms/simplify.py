@@ -120,7 +120,7 @@ class _Round:
         if result is not None and not isinstance(result, Eqn):
             return self.copy(eqn.out, result)
         keys = [atom_key(a) for a in eqn.args]
-        key = (eqn.prim, eqn.ns, eqn.params, tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
+        key = (eqn.prim, eqn.ns, eqn.params, _typed(eqn), tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
         guards = [tuple((atom_key(c), p) for c, p in eqn.guard[:n]) for n in range(len(eqn.guard) + 1)]
         for guard in guards:  # computed where this equation runs, outermost first
             if (key, guard) in self.values:
@@ -339,6 +339,12 @@ def _cond(walk, eqn, c, a, b):
     if atom_key(a) == atom_key(b):
         return a
     return None
+
+
+def _typed(eqn) -> tuple:
+    """The types of an array constructor's parameters, which equality ignores: np.arange(2)
+    (ints) is no np.arange(2.0) (floats)."""
+    return tuple(type(v).__name__ for _, v in eqn.params) if eqn.prim == "arange" else ()
 
 
 def _where(walk, eqn, c, a, b):

@@ -55,7 +55,7 @@ def _sum_of(x, params, axis, walk) -> dict:
             scattered = walk.defs[varying.name].args[0]  # one value per row: its sum is the value
             _add(total, _times(coefficient, {(): float(scattered.value)}))
             continue
-        reduced = walk.values.get((("sum", "numpy", params, (atom_key(varying),)), ()))  # unguarded
+        reduced = walk.values.get((("sum", "numpy", params, (), (atom_key(varying),)), ()))  # unguarded
         token = reduced if reduced is not None else ("sum of", atom_key(varying))
         _add(total, _times(coefficient, {((_key(token), 1),): 1.0}))
     return total
