@@ -227,3 +227,21 @@ def integer_params(func: Func, prims=PRIMS) -> set[str]:
         elif eqn.prim == "loop" and dict(eqn.params)["kind"] == "range":
             used.update(a.name for a in eqn.args[:3] if isinstance(a, Var))
     return used & params
+
+
+def integer_only_misuse(func: Func, wrt: tuple[int, ...], prims=PRIMS) -> Eqn | None:
+    """The first equation applying an integer-only function (`Prim.integer_only`:
+    math.factorial) to a value depending on the parameters in `wrt`, in loops too; else None."""
+    active = active_vars(func, wrt, prims)
+    for eqn in func.body:
+        if prims[eqn.prim].integer_only and any(isinstance(a, Var) and a.name in active for a in eqn.args):
+            return eqn
+        if eqn.prim == "loop":
+            params = dict(eqn.params)
+            carried, free = active_in_loop(eqn, active, prims)
+            it = loop_layout(params["kind"])[1]
+            inner = tuple(it + j for j in carried) + tuple(it + params["carried"] + i for i in free)
+            found = integer_only_misuse(params["body"], inner, prims)
+            if found is not None:
+                return found
+    return None

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from .backend.arguments import entry_check, live_check, takes_arrays
 from .backend.emit import compile_source, custom_functions, emit_source
-from .errors import ArgumentCheck, ShapeError, room_for_deep_code
-from .analysis import integer_params, is_array_code
+from .errors import ArgumentCheck, ShapeError, UnsupportedSyntaxError, room_for_deep_code
+from .analysis import integer_only_misuse, integer_params, is_array_code
 from .ir import Func
 from .frontend.lower import lower
 from .frontend.parse import Source
@@ -124,6 +124,12 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
+    misuse = integer_only_misuse(lowered, wrt.indices, prims)
+    if misuse is not None:
+        raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{misuse.prim} is applied to a value "
+                                     "that depends on a differentiated parameter; it takes integers "
+                                     "and has no derivative: differentiate with respect to other "
+                                     "parameters, or give it an integer (a loop counter)")
     return prims, lowered, wrt
 
 

@@ -17,7 +17,7 @@ CASES = [
     ("identity_test", UnsupportedSyntaxError, "identity and membership tests"),
     ("branch_without_return", UnsupportedSyntaxError, "without a return"),
     ("while_true_without_break", UnsupportedSyntaxError, "never ends"),
-    ("loop_over_a_sequence", UnsupportedSyntaxError, "this loop runs over a generator expression"),
+    ("loop_over_a_sequence", UnsupportedSyntaxError, "this loop runs over the result of a call"),
     ("list_in_a_while_loop", UnsupportedSyntaxError, "np.stack(ys): ys is built where its length only the values tell"),
     ("list_grows_in_one_branch", UnsupportedSyntaxError, "symdiff keeps only its sum, last element and length"),
     ("list_as_a_number", UnsupportedSyntaxError, "a list is used as a number"),

@@ -34,6 +34,8 @@ NOT_HERE = {  # row -> why it is not tested here, and where it is
     "attr": "an attribute of a method's object, a constant (test_methods.py)",
     "dim": "a length: an int, no gradient (test_arrays.py)",
     **{name: "no array argument to differentiate" for name in ("eye", "ones", "zeros", "arange")},
+    **{row.name: "integers only, no derivative: evaluation in test_primitives.py, a differentiated "
+       "argument refused in test_iteration.py" for row in ROWS if row.integer_only},
 }
 TESTED = [row for row in ROWS if not row.structured and row.lowering is None and row.name not in NOT_HERE]
 

@@ -62,7 +62,10 @@ def _index_entry(st: Lowering, node, arrays: list) -> tuple:
         return ("none",)
     if isinstance(node, ast.Constant) and node.value is Ellipsis:
         return ("ellipsis",)
-    atom = expr(st, node)
+    if isinstance(node, ast.List):  # x[[0, 2, 1]]: an integer array index
+        atom = _index_list(st, node)
+    else:
+        atom = expr(st, node)
     if isinstance(atom, Const) and isinstance(atom.value, (int, np.integer)) and atom.folds:
         return ("int", int(atom.value))
     if isinstance(atom, Const) and atom.value is None:  # np.newaxis
@@ -76,6 +79,15 @@ def _index_entry(st: Lowering, node, arrays: list) -> tuple:
                     "on the data; use np.where(mask, x, 0.0) instead", ShapeError)
     arrays.append(atom)
     return ("arg", len(arrays) - 1) + (("distinct",) if made and made.prim == "arange" else ())
+
+
+def _index_list(st: Lowering, node: ast.List):
+    """`[0, 2, 1]` in an index: the integer array NumPy makes of it."""
+    values = [expr(st, e) for e in node.elts]
+    if not values or not all(isinstance(v, Const) and type(v.value) is int and v.folds for v in values):
+        raise error(st, node, "a list in an index must hold integers written out (x[[0, 2]]); "
+                    "index with np.arange(...) or an integer array for other indices")
+    return emit(st, node, "stack", values, "numpy", params=(("axis", 0),))
 
 
 def attribute(st: Lowering, node: ast.Attribute, name):

@@ -11,6 +11,7 @@ still point at the user's code):
     reversed_loop   `for T in reversed(seq)`: a loop forwards over the reversed
                     sequence, or a note that seq must be indexed backwards
     indexed         `for T in seq` (and zip, enumerate): a range loop that indexes
+                    (written out where seq is a literal or a local list)
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import ast
 import copy
 
 from .scope import constant_tuple, is_builtin_call
-from .state import Lowering, error
+from .state import Lowering, bind, error, expr
 from .syntax import at, own_nodes, returns_somewhere
+from .values import ListValue
 
 
 def returning_loop(st: Lowering, stmt: ast.For | ast.While, rest: list[ast.stmt]) -> list[ast.stmt]:
@@ -176,7 +178,7 @@ def indexed(st: Lowering, stmt: ast.For, backwards: bool = False) -> tuple[ast.F
     start)` (T = i + start, seq[i]). seq is a tuple or an array (its rows), or
     a literal tuple or list inside zip or enumerate: then the loop must be written out
     (the second result), which makes its index a number and `(0.5, 1.5)[i]` an element."""
-    index = at(ast.Name(f"index@{stmt.lineno}", ast.Load()), stmt.iter)
+    index = at(ast.Name(f"index@{stmt.lineno}:{stmt.col_offset}", ast.Load()), stmt.iter)
     literal: list[ast.expr] = []
     value, sequences = _element(st, stmt.iter, index, stmt, literal)
     lengths = [seq if isinstance(seq, ast.Constant) else ast.Call(ast.Name("len", ast.Load()), [seq], [])
@@ -193,7 +195,7 @@ def indexed(st: Lowering, stmt: ast.For, backwards: bool = False) -> tuple[ast.F
     return loop, bool(literal)
 
 
-def _element(st: Lowering, node: ast.expr, index: ast.Name, stmt: ast.For, literal: list):
+def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, literal: list):
     """The element at `index` of the sequence `node` (in the loop `stmt`), and the sequences
     whose length bounds it; a literal tuple or list met inside zip or enumerate goes to `literal`."""
     if is_builtin_call(st, node, "zip") and node.args and not node.keywords:
@@ -207,18 +209,42 @@ def _element(st: Lowering, node: ast.expr, index: ast.Name, stmt: ast.For, liter
         value, seqs = _element(st, node.args[0], index, stmt, literal)
         count = index if start is None else ast.BinOp(index, ast.Add(), start)
         return ast.Tuple([count, value], ast.Load()), seqs
+    if is_builtin_call(st, node, "reversed") and len(node.args) == 1 and not node.keywords \
+            and node is not stmt.iter:  # zip(xs, reversed(ys)): ys indexed from its end
+        return _reversed_element(st, node.args[0], index, stmt, literal)
     if isinstance(node, (ast.Tuple, ast.List)) and node is not stmt.iter and not any(
             isinstance(e, ast.Starred) for e in node.elts):
         literal.append(node)
         return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
-    if isinstance(node, (ast.Tuple, ast.List, ast.Call, ast.GeneratorExp, ast.ListComp)):
-        what = {ast.GeneratorExp: "a generator expression", ast.ListComp: "a list comprehension",
-                ast.Call: "the result of a call"}.get(type(node), "a tuple or list with starred items")
+    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), ListValue) or \
+            constant_tuple(st, node) is not None:
+        literal.append(node)  # coeffs = [1.0, -2.0]; for c in coeffs: its length is known now
+        return ast.Subscript(node, index, ast.Load()), [node]
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp)):  # for y in (f(v) for v in vs): its elements
+        held = f"items@{node.lineno}:{node.col_offset}"
+        bind(st, held, expr(st, node))  # (a list of a length known now, or a located error)
+        literal.append(node)
+        return _element(st, at(ast.Name(held, ast.Load()), node), index, stmt, literal)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Call)):
+        what = {ast.Call: "the result of a call"}.get(type(node), "a tuple or list with starred items")
         raise error(st, node, f"this loop runs over {what}; symdiff loops over range(...), "
-                    "literal tuples or lists and parameters (tuples, array rows), also "
-                    "through zip, enumerate and reversed: pass the sequence as a "
-                    "parameter, or loop over range(...) and compute each element")
+                    "literal tuples or lists, local lists, comprehensions and parameters "
+                    "(tuples, array rows), also through zip, enumerate and reversed: pass "
+                    "the sequence as a parameter, or loop over range(...) and compute each element")
     return ast.Subscript(node, index, ast.Load()), [node]
+
+
+def _reversed_element(st: Lowering, inner: ast.expr, index: ast.expr, stmt: ast.For, literal: list):
+    """The element at `index` of `reversed(inner)` (inside zip or enumerate), and the
+    sequences whose length bounds it."""
+    if is_builtin_call(st, inner, "zip") or is_builtin_call(st, inner, "enumerate"):
+        raise error(st, inner, "reversed() of zip or enumerate fails in Python (they are not "
+                    "sequences); reverse the sequences inside: zip(reversed(a), reversed(b))")
+    _, sequences = _element(st, inner, index, stmt, literal)
+    length = sequences[0] if isinstance(sequences[0], ast.Constant) else \
+        ast.Call(ast.Name("len", ast.Load()), [sequences[0]], [])
+    backwards = at(ast.BinOp(ast.BinOp(length, ast.Sub(), ast.Constant(1)), ast.Sub(), index), inner)
+    return _element(st, inner, backwards, stmt, literal)[0], sequences
 
 
 def _assignments(target: ast.expr, value: ast.expr, where: ast.AST) -> list[ast.stmt]:

@@ -5,8 +5,8 @@ A call names a row of the table of primitives (through `primitives.LIBRARY`, or
 arguments and the rest its static parameters (`axis=0`). A few calls are
 rewritten on the way: `len(x)` is `x.shape[0]`, `log(x, b)` is `log(x) / log(b)`,
 `max`/`min`/`hypot` of more than two values fold pairwise, `min(len(xs), 3)` of
-ints is a number, and a row with a `lowering` (np.var, np.clip) is written with
-other primitives.
+ints is a number, so is an integer function of ints known now (`math.factorial(3)`),
+and a row with a `lowering` (np.var, np.clip) is written with other primitives.
 """
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
     if prim == "log" and len(args) == 2:  # log(x, base) = log(x) / log(base)
         logs = [emit(st, node, "log", (a,), ns) for a in args]
         return emit(st, node, "div", logs, name=name)
+    if row.integer_only and all(isinstance(a, Const) and a.folds for a in args):
+        return _integer_now(st, node, row, ns, spelled, args)  # math.factorial(3), a written-out k
     if prim in ("max", "min") and all(isinstance(a, Const) and type(a.value) is int for a in args):
         return Const((max if prim == "max" else min)(a.value for a in args))  # min(len(xs), 3)
     if prim in ("max", "min", "hypot") and len(args) > 2:  # fold pairwise
@@ -155,6 +157,23 @@ def _clip(st: Lowering, node: ast.Call, ns, spelled, positional, name):
     if all(isinstance(b, Const) and b.value is None for b in bounds):
         raise error(st, node, f"{spelled} needs at least one bound that is not None")
     return call(st, node, "clip", ns, spelled, [expr(st, given[0]), *bounds], name)
+
+
+def _integer_now(st: Lowering, node, row, ns: str, spelled: str, args) -> Const:
+    """An integer function of ints known now (`math.factorial(k)` with k a written-out
+    loop's index): its value."""
+    if len(args) not in (row.arities or (row.arity,)):
+        raise error(st, node, f"{spelled} takes {' or '.join(map(str, row.arities or (row.arity,)))} "
+                    f"argument(s) here, got {len(args)}")
+    values = [a.value for a in args]
+    if not all(type(v) is int for v in values):
+        raise error(st, node, f"{spelled} takes integers, not {', '.join(map(repr, values))}; "
+                    "give it an int (a loop counter, int(k))")
+    try:
+        return Const(row.impl(ns)(*values))
+    except ValueError as exc:  # math.factorial(-1)
+        raise error(st, node, f"{spelled}({', '.join(map(str, values))}) fails in Python ({exc}); "
+                    "give it the integers it is defined for") from None
 
 
 def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:

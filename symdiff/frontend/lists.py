@@ -1,5 +1,8 @@
 """Lists as accumulators: `ys = []`, `ys.append(y)` in a loop, then `np.stack(ys)`,
-`np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`.
+`np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`; and lists as values: a display or a
+comprehension (comprehensions.py) read by `sum`, `len`, `max`, `min`, `math.fsum`,
+`math.prod`, `np.array` (`np.array([[a, b], [c, d]])`, a stack of stacks), or any
+other NumPy function, which reads it as an array (`np.mean([x, y])`).
 
 While lowering, a list is a `values.ListValue`: the tuple of the values appended
 so far, each an atom of the IR; `append` binds the name to a longer one. No list
@@ -21,12 +24,16 @@ import ast
 import copy
 
 from ..ir import Const
-from ..primitives import PRIMS
+from ..primitives import LIBRARY, PRIMS
 from .arrays import static_params
-from .library import call
+from .library import call, callee, library_call
+from .scope import constant_tuple, is_builtin_call, user_module_attribute
 from .state import Lowering, bind, emit, error, expr
-from .syntax import is_value, own_nodes
+from .syntax import at, is_value, own_nodes
 from .values import ListValue, RunningList
+
+# Rows lowered into others that read a list written out as its elements, not as an array.
+_OWN_LISTS = ("select",)
 
 # NumPy functions that read a list of values as one array: np.stack(ys) and np.array(ys).
 _STACKING = {"stack", "array", "asarray"}
@@ -38,6 +45,9 @@ def append_statement(st: Lowering, stmt: ast.Expr) -> bool:
     if not (isinstance(call_node, ast.Call) and isinstance(call_node.func, ast.Attribute)
             and listed(st, call_node.func.value) is not None):
         return False
+    if getattr(call_node.func.value, "id", None) not in st.env:  # COEFFS.append(x): a module's tuple
+        raise error(st, call_node, f"{ast.unparse(call_node.func.value)} is a module-level tuple, which "
+                    "cannot change; build a list of your own (ys = [...], then ys.append(x))")
     if call_node.func.attr != "append" or len(call_node.args) != 1 or call_node.keywords:
         raise error(st, call_node, f"list.{call_node.func.attr}(...) is not supported; build the list "
                     "with append(value) alone")
@@ -78,9 +88,11 @@ def running_lists(st: Lowering, loop: ast.For | ast.While) -> ast.For | ast.Whil
     return loop
 
 
-def running(st: Lowering, name: str, elements, node=None) -> RunningList:
-    """The list `elements` as running aggregates: those the function reads."""
-    aggregates = {kind: f"{name}_{kind}@list" for kind in sorted(list_reads(st.src.node, name))}
+def running(st: Lowering, name: str, elements, node=None, reads=None) -> RunningList:
+    """The list `elements` as running aggregates: `reads` ('sum', 'last', 'len'), by default
+    those the function reads of `name`."""
+    reads = list_reads(st.src.node, name) if reads is None else reads
+    aggregates = {kind: f"{name}_{kind}@list" for kind in sorted(reads)}
     for kind, held in aggregates.items():
         if kind == "sum":
             bind(st, held, _sum(st, node or st.src.node, elements))
@@ -91,10 +103,11 @@ def running(st: Lowering, name: str, elements, node=None) -> RunningList:
     return RunningList(name, aggregates, empty=not elements)
 
 
-def _sum(st: Lowering, node, elements):
-    total = Const(0)  # (Python's sum starts from the int 0)
+def _sum(st: Lowering, node, elements, prim: str = "add"):
+    """sum(elements) (prim 'add'), or math.prod(elements) ('mul')."""
+    total = Const(0 if prim == "add" else 1)  # (Python's sum starts from the int 0, prod from 1)
     for element in elements:
-        total = emit(st, node, "add", (total, element))
+        total = emit(st, node, prim, (total, element))
     return total
 
 
@@ -129,44 +142,140 @@ def listed(st: Lowering, node) -> ListValue | RunningList | None:
         expr(st, node)
     if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), (ListValue, RunningList)):
         return st.env[node.id]
-    return None
+    constants = constant_tuple(st, node)  # COEFFS = [1.0, -2.0] at module level: its numbers now
+    return ListValue(Const(v) for v in constants) if constants is not None else None
 
 
 def list_call(st: Lowering, node: ast.Call, name):
-    """np.stack(ys), np.array(ys), sum(ys), len(ys) of a list being built, or None."""
-    func = node.func
-    if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) and isinstance(func, ast.Attribute) \
-            and func.attr in ("array", "asarray") and not is_value(func.value, st.env):
-        elements = list_display(st, node.args[0])  # np.array([1.0, 2.0, x])
-    elif node.args and listed(st, node.args[0]) is not None:
-        elements = listed(st, node.args[0])
-    else:
+    """A call that reads a list: np.stack(ys), np.array(ys), sum(ys), len(ys), max(ys) of a
+    list being built, of a list display (`np.array([[a, b], [c, d]])`, `np.mean([x, y])`)
+    or of a comprehension; None if `node` reads no list."""
+    reader = _reader(st, node)
+    elements = _elements(st, node, reader) if reader is not None else None
+    if elements is None:
         return None
-    spelled = ast.unparse(func)
-    sum_or_len = isinstance(func, ast.Name) and func.id in ("sum", "len") and func.id not in st.env \
-        and len(node.args) == 1 and not node.keywords
+    spelled = ast.unparse(node.func)
     if isinstance(elements, RunningList):
-        if sum_or_len and func.id in elements.aggregates:
-            return st.env[elements.aggregates[func.id]]
+        if reader in elements.aggregates and len(node.args) == 1 and not node.keywords:
+            return st.env[elements.aggregates[reader]]
         raise error(st, node, f"{spelled}({elements.name}): " + _advice(elements.name))
-    if sum_or_len:
-        return Const(len(elements)) if func.id == "len" else _sum(st, node, elements)
-    if isinstance(func, ast.Attribute) and func.attr in _STACKING and not is_value(func.value, st.env):
+    if reader in ("sum", "len", "max", "min", "prod") and (node.keywords or len(node.args) > 1):
+        raise error(st, node, f"{spelled} of a list takes no other arguments here")
+    if reader == "len":
+        return Const(len(elements))
+    if reader in ("sum", "prod"):
+        return _sum(st, node, elements, "add" if reader == "sum" else "mul")
+    if reader in ("max", "min"):
+        return _extreme(st, node, spelled, elements, name)
+    if reader == "stack":
         return _stacked(st, node, spelled, elements, name)
-    raise error(st, node, f"{spelled} of a list is not supported; use np.stack(list), "
-                "np.array(list), sum(list), len(list) or list[i]")
+    return _of_array(st, node, _stacked(st, node, spelled, elements, None, "np.array"), name)
 
 
-def _stacked(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
-    """np.stack(ys, ...), np.array(ys): the elements stacked into one array."""
+def _reader(st: Lowering, node: ast.Call) -> str | None:
+    """How the call `node` reads a list given as its first argument: 'sum', 'len', 'max',
+    'min' (builtins; math.fsum is 'sum'), 'prod' (math.prod), 'stack' (np.stack, np.array, np.asarray),
+    'numpy' (another NumPy function: of the list as an array), or None."""
+    func = node.func
+    if not node.args:
+        return None
+    if isinstance(func, ast.Name):
+        return func.id if func.id in ("sum", "len", "max", "min") and is_builtin_call(st, node, func.id) \
+            else None
+    if not isinstance(func, ast.Attribute) or is_value(func.value, st.env) or not isinstance(
+            func.value, (ast.Name, ast.Attribute)) or user_module_attribute(st, func) is not None:
+        return None
+    module = st.src.lookup(func.value.id) if isinstance(func.value, ast.Name) else None
+    if module is not None and getattr(module, "ns", None) == "math":
+        return {"fsum": "sum", "prod": "prod"}.get(func.attr)
+    if func.attr in _STACKING:
+        return "stack"
+    entry = LIBRARY.get(("numpy", _dotted(func)))
+    row = PRIMS[entry[0]] if entry is not None else None
+    if row is None or row.sequence or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
+        return None
+    if row.name in _OWN_LISTS:
+        return None  # np.select([c1, c2], ...): the lowering's own list (library._argument)
+    return "numpy"
+
+
+def _dotted(func: ast.Attribute) -> str:
+    """`linalg.norm` for np.linalg.norm, `sum` for np.sum."""
+    return f"{func.value.attr}.{func.attr}" if isinstance(func.value, ast.Attribute) else func.attr
+
+
+def _elements(st: Lowering, node: ast.Call, reader: str):
+    """The list `node`'s first argument is (its elements, or its running aggregates), or None
+    if it is no list: a display, a comprehension or a name bound to a list."""
+    first = node.args[0]
+    if isinstance(first, (ast.List, ast.Tuple)):
+        if reader == "stack" and node.func.attr == "stack":
+            return None  # np.stack([a, b], axis=1): the row's own list of arrays (library.py)
+        return array_display(st, first) if reader in ("stack", "numpy") else list_display(st, first)
+    if isinstance(first, (ast.ListComp, ast.GeneratorExp)):
+        return expr(st, first)  # (comprehensions.py: its elements, written out)
+    return listed(st, first)
+
+
+def _extreme(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
+    """max(list) or min(list): of its elements, pairwise."""
+    if not elements:
+        raise error(st, node, f"{spelled} of an empty list fails in Python; give it an element")
+    if len(elements) == 1:
+        return elements[0]
+    prim, ns, _ = callee(st, node.func)
+    return call(st, node, prim, ns, spelled, list(elements), name)
+
+
+def _of_array(st: Lowering, node: ast.Call, array, name):
+    """`np.f(list, ...)` as `np.f(np.array(list), ...)`: the call, its list replaced by the
+    stacked array (bound, for the call's lowering to read, to a name no source can write)."""
+    held = f"array@{node.lineno}:{node.col_offset}"
+    bind(st, held, array)
+    rewritten = copy.copy(node)
+    rewritten.args = [at(ast.Name(held, ast.Load()), node.args[0]), *node.args[1:]]
+    try:
+        return library_call(st, rewritten, name)
+    finally:
+        st.env.pop(held, None)
+
+
+def _stacked(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name, reading=None):
+    """np.stack(ys, ...), np.array(ys): the elements stacked into one array (`reading`: the
+    spelling to check the call's other arguments against, np.array's where another
+    NumPy function reads the list)."""
     if not elements:
         raise error(st, node, f"{spelled} of an empty list has no shape to differentiate; "
                     "append to the list at least once")
+    if reading is not None:
+        return call(st, node, "stack", "numpy", reading, list(elements), name, (("axis", 0),))
     if node.func.attr != "stack" and (node.keywords or len(node.args) > 1):
         raise error(st, node, f"{spelled}(list) takes no other arguments here; "
                     "use np.stack(list, axis=...)")
     params = static_params(st, node, PRIMS["stack"], spelled, node.args[1:])
     return call(st, node, "stack", "numpy", spelled, list(elements), name, params)
+
+
+def array_display(st: Lowering, node: ast.List | ast.Tuple) -> ListValue:
+    """The elements of a list display read as an array (`np.array([[a, b], [c, d]])`): a
+    nested display, or a name bound to a list, is stacked into one of them."""
+    elements = []
+    for element in node.elts:
+        if isinstance(element, ast.Starred):
+            raise error(st, element, "a starred element is not supported here; list the elements "
+                        "one by one")
+        if isinstance(element, (ast.List, ast.Tuple)):
+            value = array_display(st, element)
+        else:
+            value = expr(st, element)
+        if isinstance(value, RunningList):
+            raise error(st, element, _advice(value.name))
+        if isinstance(value, ListValue):
+            if not value:
+                raise error(st, element, "an empty list has no shape to differentiate; give it elements")
+            value = call(st, element, "stack", "numpy", "np.array", list(value), None, (("axis", 0),))
+        elements.append(value)
+    return ListValue(elements)
 
 
 def list_item(st: Lowering, node: ast.Subscript):

@@ -263,9 +263,9 @@ def _trip_count(st: Lowering, kind: str, bounds: tuple) -> tuple | None:
 
 
 def _from_shapes(st: Lowering, atoms) -> bool:
-    """Whether the atoms are numbers or come from shapes (len(xs)) alone."""
+    """Whether the atoms come from shapes (len(xs)) and numbers alone, one shape at least."""
     made = {e.out.name: e for e in st.code.eqns}
-    todo = list(atoms)
+    todo, shapes = list(atoms), 0
     while todo:
         atom = todo.pop()
         if isinstance(atom, Const):
@@ -273,9 +273,10 @@ def _from_shapes(st: Lowering, atoms) -> bool:
         eqn = made.get(atom.name)
         if eqn is None:
             return False
+        shapes += eqn.prim == "dim"
         if eqn.prim != "dim":
             todo.extend(eqn.args)
-    return True
+    return shapes > 0
 
 
 def _range_bounds(st: Lowering, node: ast.expr) -> tuple:

@@ -28,11 +28,11 @@ import ast
 from ..generated import is_entry_check
 from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
-from . import arrays, branches, calls, lists, loops, receivers
+from . import arrays, branches, calls, comprehensions, lists, loops, receivers
 from .desugar import returning_loop
 from .library import concatenation, library_call
 from .params import function_params
-from .parse import ConstRef, ModuleRef, Source
+from .parse import ConstRef, ConstTuple, ModuleRef, Source
 from .scope import module_constant, resolve, visible_constant
 from .state import (Grammar, Lowering, NeedsShapes, as_func, begin, bind, emit, error, expr,
                     lower_body, refuse_object, statement)
@@ -260,6 +260,8 @@ def _name(st: Lowering, node: ast.Name, name):
     ref = resolve(st, node, node.id)
     if isinstance(ref, ConstRef):
         return Const(ref.value, ref.label if visible_constant(st, ref) else None)
+    if isinstance(ref, ConstTuple):  # COEFFS = (1.0, -2.0) at module level: its numbers now
+        return ListValue(Const(v) for v in ref.values)
     what = "module" if isinstance(ref, ModuleRef) else "function"
     raise error(st, node, f"the {what} {node.id} is used as a value; call it, or use a number")
 
@@ -289,7 +291,24 @@ def _binop(st: Lowering, node, op, left, right, name):
     if prim is None:
         raise error(st, node, f"the operator {_OP_SYMBOLS.get(type(op), type(op).__name__)} "
                     "cannot be differentiated; use arithmetic operators")
-    return emit(st, node, prim, (expr(st, left), expr(st, right)), name=name)
+    atoms = (expr(st, left), expr(st, right))
+    folded = _integer_arithmetic(prim, atoms)
+    return folded if folded is not None else emit(st, node, prim, atoms, name=name)
+
+
+_INTEGER_OPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+                "floordiv": lambda a, b: a // b, "mod": lambda a, b: a % b}
+
+
+def _integer_arithmetic(prim: str, atoms) -> Const | None:
+    """`len(ws) - 1 - i`, `k // 2`, `k % 2` of ints known now (a written-out loop's index):
+    the int, so that it can index a list or bound a range; else None."""
+    if prim not in _INTEGER_OPS or not all(
+            isinstance(a, Const) and a.folds and type(a.value) is int for a in atoms):
+        return None
+    if prim in ("floordiv", "mod") and atoms[1].value == 0:
+        return None  # (the generated code raises ZeroDivisionError, as Python does)
+    return Const(_INTEGER_OPS[prim](atoms[0].value, atoms[1].value))
 
 
 def _unary(st: Lowering, node: ast.UnaryOp, name):
@@ -313,6 +332,9 @@ def _call(st: Lowering, node: ast.Call, name):
     function of the user's, or of the library, in that order."""
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise error(st, node, "starred arguments cannot be differentiated; pass the arguments one by one")
+    summed = comprehensions.aggregate_call(st, node)  # sum(x ** k for k in range(n))
+    if summed is not None:
+        return summed
     listed = lists.list_call(st, node, name)  # np.stack(ys), sum(ys), ... of a list being built
     if listed is not None:
         return listed
@@ -350,5 +372,7 @@ EXPRESSIONS = {
     ast.IfExp: branches.if_expression,
     ast.BoolOp: branches.bool_op,
     ast.Compare: branches.compare,
+    ast.ListComp: comprehensions.list_value,
+    ast.GeneratorExp: comprehensions.list_value,
 }
 GRAMMAR = Grammar(expr=_expr, statement=_statement, statements=statements, results=results)

@@ -51,7 +51,8 @@ class ConstRef:
 
 @dataclass(frozen=True)
 class ConstTuple:
-    """A module-level tuple of numbers: a loop can run over it (it is written out)."""
+    """A module-level tuple of numbers: a loop can run over it and it can be indexed (it is
+    written out, with the numbers it holds when symdiff transforms the function)."""
 
     values: tuple
     label: str
@@ -224,6 +225,9 @@ def classify(value, name: str) -> Binding:
         return ConstRef(value, name)
     if isinstance(value, tuple) and all(isinstance(v, (bool, numbers.Real)) for v in value):
         return ConstTuple(value, name)
+    if isinstance(value, list) and all(isinstance(v, (bool, numbers.Real)) for v in value):
+        return Unknown("list, which may change after symdiff reads it",  # (a tuple cannot)
+                       "make it a tuple of numbers, or pass it as a parameter")
     if isinstance(value, types.FunctionType) and hasattr(value, "specialized"):
         return Unknown("derivative symdiff generates per argument shape at its first call (array code)",
                        "apply symdiff.jvp, jacobian or hessian to it directly instead of calling it here")

@@ -15,7 +15,7 @@ import ast
 from ..errors import UnknownFunctionError
 from ..ir import Const
 from ..primitives import CONSTANTS
-from .parse import ConstRef, ConstTuple, ModuleRef, Unknown, UserModule
+from .parse import ConstRef, ConstTuple, FunctionRef, ModuleRef, Unknown, UserModule
 from .state import Lowering, error
 from .syntax import describe
 
@@ -94,4 +94,6 @@ def is_builtin_call(st: Lowering, node: ast.expr, name: str) -> bool:
             and name not in st.env):
         return False
     ref = st.src.lookup(name)  # (None from a file read statically: nothing shadows it there)
-    return ref is None or (isinstance(ref, Unknown) and ref.what in (f"type {name}", f"builtin {name}"))
+    return ref is None or (isinstance(ref, Unknown) and ref.what in (
+        f"type {name}", f"builtin {name}", f"builtin_function_or_method {name}")) or (
+        isinstance(ref, FunctionRef) and ref.ns == "builtins")

@@ -102,6 +102,9 @@ class Prim:
         comparison: an order or equality comparison (<, <=, >, >=, ==, !=).
         integral_operands: its operands are seldom floats (`%`, `//`, `==`, `!=`): a
             parameter used as one is taken to hold an int (analysis.integer_params).
+        integer_only: it takes integers only and carries no gradient (math.factorial): a
+            differentiated value given to it is refused (driver.py), as Python refuses
+            a float there.
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
             (ir.evaluate_eqn, analysis.result_shape, symbolic execution run them), not
             evaluated, shaped or given a SymPy meaning by the row.
@@ -138,6 +141,7 @@ class Prim:
     reduction: bool = False
     comparison: bool = False
     integral_operands: bool = False
+    integer_only: bool = False
     structured: bool = False
 
     @property

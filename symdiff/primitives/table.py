@@ -1,7 +1,7 @@
-"""The table of primitives, assembled: every row (scalar.py, arrays.py, contractions.py,
-structured.py) by name in `PRIMS`, and each library's spellings of them (`LIBRARY`:
-(module, attribute) -> (primitive, ns)), its constants (`CONSTANTS`), and the kind
-of a result (`result_kind`).
+"""The table of primitives, assembled: every row (scalar.py, integers.py, arrays.py,
+contractions.py, shaping.py, compositions.py, structured.py) by name in `PRIMS`, and each
+library's spellings of them (`LIBRARY`: (module, attribute) -> (primitive, ns)), its
+constants (`CONSTANTS`), and the kind of a result (`result_kind`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import numpy as np
 from .arrays import ARRAY_ROWS
 from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
+from .integers import INTEGER_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
 from .structured import STRUCTURED_ROWS
 
-ROWS = SCALAR_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS + STRUCTURED_ROWS
+ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
+        + STRUCTURED_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

@@ -34,14 +34,14 @@ def while_true_without_break(x):
 
 
 def loop_over_a_sequence(x, cs):
-    for c in (2.0 * v for v in cs):  # <-
+    for c in sorted(cs):  # <-
         x = x * c
     return x
 
 
-def comprehension(x):
-    y = [x * i for i in range(3)]  # <-
-    return x * y
+def comprehension(x, n):
+    y = np.array([x * i for i in range(n)])  # <- (its length only n tells: no array)
+    return np.sum(y)
 
 
 def unknown_math_function(x):
