@@ -18,9 +18,10 @@ from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
 from .structured import STRUCTURED_ROWS
+from .updates import UPDATE_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + STRUCTURED_ROWS)
+        + STRUCTURED_ROWS + UPDATE_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.
