@@ -25,6 +25,7 @@ from .frontend.parse import Source
 from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
 from .primitives import PRIMS
+from .transforms.accumulate import accumulated_scatters
 from .transforms.adjoints import own_gradients, widen_loop_zeros, with_cotangent_shapes
 from .transforms.forward import forward, narrow_tangents, widen_tangents
 from .transforms.reverse import pullback, reverse
@@ -197,7 +198,8 @@ def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prim
         return widen_tangents(widen_loop_zeros(simplified, shapes, prims), shapes, prims)
     if mode == "vjp":
         shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
-    return own_gradients(widen_loop_zeros(simplified, shapes, prims), indices, prims, shapes)
+    widened = accumulated_scatters(widen_loop_zeros(simplified, shapes, prims), shapes, prims)
+    return own_gradients(widened, indices, prims, shapes)
 
 
 def _grouped(mode: str, simplified: Func, many: bool) -> Func:

@@ -108,17 +108,13 @@ EXPECTED_REFUSED = {
     "heaviside_step": "np.heaviside is not a function symdiff can differentiate",
     "float32_constant": "np.float32 is not a function symdiff can differentiate",
     # realistic_programs
-    "rnn_final_state": "assignment to subscript changes a value in place",
     "kalman_update": "np.linalg.solve is not a function symdiff can differentiate",
     "gp_negative_log_marginal_likelihood": "np.linalg.cholesky is not a function symdiff can differentiate",
     "mlp_loss": "the constant 'W1' is not a real number",
     "fourier_features": "a list is used as a number here",
     "least_squares_residual": "np.linalg.lstsq is not a function symdiff can differentiate",
-    "euler_trajectory": "assignment to subscript changes a value in place",
-    "accumulate_columns": "augmented assignment to an element or attribute changes a value in place",
     "group_lasso": "np.linalg.norm has no parameter ord symdiff supports (supported: none)",
     "linear_tuple_params": "unpacking a value that is not a literal tuple is not supported",
-    "scatter_add": "augmented assignment to an element or attribute changes a value in place",
 }
 
 # Cases whose gradient symdiff gives but whose jvp it refuses, case -> the refusal.
@@ -126,8 +122,6 @@ FORWARD_REFUSED = {}
 
 ISSUE = "issue 16"
 KNOWN_WRONG = {  # case -> (modes it is wrong or crashes in, why)
-    "asarray_of_list": (("reverse",), f"{ISSUE}: np.asarray([x, y]) of floats gives a 0-d array as "
-                        "x's gradient, not a float"),
     "atleast_1d_number": (("reverse",), f"{ISSUE}: np.atleast_1d of a float gives a 0-d array as its "
                           "gradient, not a float"),
 }

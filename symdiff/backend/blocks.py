@@ -66,8 +66,11 @@ class BlockPrinting:
         for param, atom in zip(body.params[count + k:], rest[k:], strict=True):
             if self.name_of(param.var) != self.name_of(atom):  # a renamed free variable
                 outer.append(ast.Assign([self.store(param.var)], self.atom(atom)))
-        for slot, init in zip(slots, rest[:k], strict=True):
-            if self.name_of(init) != slot:
+        for j, (slot, init) in enumerate(zip(slots, rest[:k], strict=True)):
+            if (eqn.out.name, j) in self.copied:  # the body writes into it in place (inplace.py)
+                copy = ast.Call(self.module_attr("numpy", "copy"), [self.atom(init)], [])
+                outer.append(ast.Assign([ast.Name(slot, ast.Store())], copy))
+            elif self.name_of(init) != slot:
                 outer.append(ast.Assign([ast.Name(slot, ast.Store())], self.atom(init)))
         inner: list[ast.stmt] = []
         if record and "tape" in picks:  # (a tape nothing reads, its adjoint simplified away, is not kept)

@@ -50,6 +50,7 @@ from ..generated import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
 from ..ir import Const, Func, NameAllocator, Var, flat_results
 from .blocks import BlockPrinting, blocks, coalesced
+from .inplace import in_place_updates
 from ..primitives import PRIMS
 
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
@@ -65,6 +66,12 @@ def _scatter_add(shape, index, values):
     """Zeros of `shape` with `values` added at `index`: the adjoint of reading x[index]."""
     total = np.zeros(shape)
     np.add.at(total, index, values)
+    return total
+''', "_setitem": '''
+def _setitem(array, index, values):
+    """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
+    total = np.copy(array)
+    total[index] = values
     return total
 ''', "_scatter": '''
 def _scatter(shape, index, values):
@@ -257,6 +264,7 @@ class _Printer(BlockPrinting):
         self.entry: list[ast.stmt] = []  # the check of the arguments, first (arguments.py)
         self.constants: dict[str, object] = {}
         self.uses = _count_uses(func)
+        self.in_place, self.copied, self.copies, self.kept = in_place_updates(func, prims)  # (inplace.py)
         self.inline: dict[str, ast.expr] = {}
         self.names = self._temp_names()
         for block in blocks(func):
@@ -276,7 +284,8 @@ class _Printer(BlockPrinting):
         returning several is kept: it is a target of the call's assignment)."""
         unpacked = {e.out.name for e in self.func.body if e.prim == "call" and _returns_several(e)}
         kept = [e.out.name for e in self.func.body if e.out.temp and (
-            self.uses.get(e.out.name, 0) != 1 or e.prim == "pick" and e.args[0].name in unpacked)]
+            self.uses.get(e.out.name, 0) != 1 or e.out.name in self.kept
+            or e.prim == "pick" and e.args[0].name in unpacked)]
         taken = NameAllocator.for_func(self.func).taken - set(kept)
         fresh = NameAllocator(taken)
         return {name: fresh.temp() for name in kept}
@@ -317,6 +326,9 @@ class _Printer(BlockPrinting):
             if eqn.prim == "cond" and not self.inlined(eqn):
                 self.merge(statements, eqn)
                 continue
+            if eqn.out.name in self.in_place:  # x[index] = v, into the array x names
+                self.update(statements, eqn)
+                continue
             value = self.expression(eqn)
             if self.inlined(eqn):
                 self.inline[eqn.out.name] = value
@@ -324,8 +336,23 @@ class _Printer(BlockPrinting):
                 self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
 
     def inlined(self, eqn) -> bool:
-        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and not (
-            eqn.prim == "call" and _returns_several(eqn))
+        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and eqn.out.name not in self.kept \
+            and not (eqn.prim == "call" and _returns_several(eqn))
+
+    def update(self, statements: list, eqn):
+        """`x[index] = v` for `x_1 = setitem(x, v, ...)` written in place: x_1 names x's array."""
+        x, v, *arrays = eqn.args
+        index = self.index(dict(eqn.params)["index"], [self.atom(a) for a in arrays])
+        target = ast.Subscript(self.atom(x), index, ast.Store())
+        value = self.atom(v)
+        read = ast.dump(ast.Subscript(target.value, target.slice, ast.Load()))
+        if isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) \
+                and ast.dump(value.left) == read:  # x[i] = x[i] + v: x[i] += v
+            update = ast.AugAssign(target, value.op, value.right)
+        else:
+            update = ast.Assign([target], value)
+        self.block(statements, eqn.guard).append(update)
+        self.names[eqn.out.name] = self.name_of(x)
 
     def unused(self) -> str:
         """A name for a value a call returns that nothing reads."""
@@ -405,8 +432,14 @@ class _Printer(BlockPrinting):
         attribute = row.spelling.get("attribute")
         if attribute and not eqn.params:  # x.T
             return ast.Attribute(args[0], attribute, ast.Load())
-        if eqn.prim == "getitem":  # x[index]
-            return ast.Subscript(args[0], self.index(dict(eqn.params)["index"], args[1:]), ast.Load())
+        if eqn.prim == "getitem":  # x[index] (a copy, where x is written in place while it is read)
+            read = ast.Subscript(args[0], self.index(dict(eqn.params)["index"], args[1:]), ast.Load())
+            return ast.Call(ast.Attribute(read, "copy", ast.Load()), [], []) if eqn.out.name in self.copies else read
+        if eqn.prim == "setitem":  # x[index] = v on a copy of x (backend/inplace.py: else in place)
+            self.helpers.add("_setitem")
+            index = ast.Subscript(self.module_attr("numpy", "s_"), self.index(dict(eqn.params)["index"], args[2:]),
+                                  ast.Load())
+            return ast.Call(ast.Name("_setitem", ast.Load()), [args[0], index, args[1]], [])
         if eqn.prim == "scatter_add":  # the adjoint of x[index]
             params = dict(eqn.params)
             helper = "_scatter" if params.get("distinct") else "_scatter_add"

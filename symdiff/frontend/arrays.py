@@ -48,10 +48,15 @@ def subscript(st: Lowering, node: ast.Subscript, name):
             raise error(st, node, "x.shape must be indexed with one integer; use x.shape[0]")
         return dim(st, node, expr(st, node.value.value), axis)
     array = expr(st, node.value)
-    entries = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    arrays: list = []
-    template = tuple(_index_entry(st, e, arrays) for e in entries)
+    template, arrays = index_template(st, node.slice)
     return emit(st, node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
+
+
+def index_template(st: Lowering, index: ast.expr) -> tuple[tuple, list]:
+    """(the template of the index `index` (see primitives/arrays.py), its index arrays)."""
+    entries = index.elts if isinstance(index, ast.Tuple) else [index]
+    arrays: list = []
+    return tuple(_index_entry(st, e, arrays) for e in entries), arrays
 
 
 def _index_entry(st: Lowering, node, arrays: list) -> tuple:

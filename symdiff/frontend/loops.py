@@ -164,6 +164,8 @@ def _carried_loop(st: Lowering, stmt, kind: str, bounds: tuple, target: str | No
     loop = emit(st, stmt, "loop", (*bounds, *inits, *free), "op", name="loop", params=params)
     for k, name in enumerate(carried):
         bind(st, name, emit(st, stmt, "pick", (loop,), "op", name=name, params=(("index", k),)))
+        if isinstance(inits[k], Var):  # (the same array, where the body updates it in place)
+            st.code.origins[st.env[name].name] = (inits[k],)
     for name in assigned:
         if name not in carried:
             st.env.pop(name, None)
@@ -181,6 +183,9 @@ def _body(st: Lowering, stmt, kind: str, target: str | None, carried: list, init
         for var, init in zip(index + inputs, [Const(0)] * len(index) + inits, strict=True):
             st.code.shapes[var.name] = shape(st, init)
     env = {**st.env, **{target: v for v in index}, **dict(zip(carried, inputs, strict=False))}
+    for var, init in zip(inputs, inits, strict=False):  # (an update in place reaches the initial value)
+        if isinstance(init, Var):
+            st.code.origins[var.name] = (init,)
     inner = replace(st, code=replace(st.code, eqns=[], values=dict(st.code.values), guard=()), env=env)
     for each in stmt.body:
         statement(inner, each)
@@ -312,10 +317,17 @@ def _assigned(body: list[ast.stmt]) -> list[str]:
         elif isinstance(node, ast.FunctionDef):
             names[node.name] = None
         for target in targets:
-            for name in ast.walk(target):
+            for name in ast.walk(_written_name(target)):
                 if isinstance(name, ast.Name):
                     names[name.id] = None
     return list(names)
+
+
+def _written_name(target: ast.expr) -> ast.expr:
+    """The name an assignment to `target` rebinds: x for `x[i] = v` (a new version of x)."""
+    while isinstance(target, (ast.Subscript, ast.Attribute)):
+        target = target.value
+    return target
 
 
 def _free_vars(eqns, results, bound: set) -> list[Var]:

@@ -28,7 +28,7 @@ import ast
 from ..generated import is_entry_check
 from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
-from . import arrays, branches, calls, comprehensions, lists, loops, receivers
+from . import arrays, branches, calls, comprehensions, lists, loops, receivers, updates
 from .desugar import returning_loop
 from .library import concatenation, library_call
 from .params import function_params
@@ -160,10 +160,14 @@ def _annotated_assignment(st: Lowering, stmt: ast.AnnAssign):
 
 def _augmented_assignment(st: Lowering, stmt: ast.AugAssign):
     receivers.refuse_change(st, stmt.target)
+    if isinstance(stmt.target, ast.Subscript) and type(stmt.op) in BINOPS:  # x[i] += v
+        updates.augment_item(st, stmt, BINOPS[type(stmt.op)])
+        return
     if not isinstance(stmt.target, ast.Name):
-        raise error(st, stmt, "augmented assignment to an element or attribute changes a "
-                    "value in place; assign to a new name instead")
-    bind(st, stmt.target.id, _binop(st, stmt, stmt.op, stmt.target, stmt.value, stmt.target.id))
+        raise error(st, stmt, "augmented assignment to an attribute changes a value in place; "
+                    "assign to a new name instead")
+    updated = _binop(st, stmt, stmt.op, stmt.target, stmt.value, stmt.target.id)
+    updates.augment_array(st, stmt, updated)  # x += v: in place on an array
 
 
 def _expression_statement(st: Lowering, stmt: ast.Expr):
@@ -192,6 +196,9 @@ def assign(st: Lowering, target: ast.expr, value: ast.expr):
         bind(st, target.id, expr(st, value, target.id))
     else:
         receivers.refuse_change(st, target)
+        if isinstance(target, ast.Subscript):  # x[i] = v: a new version of x
+            updates.assign_item(st, target, value)
+            return
         raise error(st, target, f"assignment to {type(target).__name__.lower()} changes a value "
                     "in place; assign to a new name instead")
 

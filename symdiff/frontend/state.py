@@ -82,6 +82,9 @@ class Code:
     eqns: list[Eqn] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # (computation, guard) -> the variable holding it
     guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
+    # variable -> the atoms whose memory it may share (a view's base, a merge's values,
+    # a loop's initial value): an update in place through one changes the others (aliases.py)
+    origins: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -207,18 +210,38 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
     key = (prim, ns, params, tuple(type(v).__name__ for _, v in params) if prim == "arange" else (),
            tuple(sorted(keys) if PRIMS[prim].commutative else keys))
     guards = [tuple((atom_key(c), p) for c, p in code.guard[:n]) for n in range(len(code.guard) + 1)]
-    for guard in reversed(guards):  # a value computed where this code runs
+    for guard in reversed(guards if prim not in FRESH else ()):  # a value computed where this code runs
         if (key, guard) in code.values:
             return code.values[(key, guard)]
     out = Var(code.names.fresh(name) if name is not None else code.names.letter())
     code.eqns.append(Eqn(out, prim, args, ns, params, st.src.loc(node), code.guard))
     code.values[(key, guards[-1])] = out
+    shared = _shared_memory(prim, args, params)
+    if shared:
+        code.origins[out.name] = shared
     if code.shapes is not None:
         try:
             code.shapes[out.name] = result_shape(prim, [shape(st, a) for a in args], params)
         except ValueError as exc:
             raise error(st, node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
     return out
+
+
+# New arrays: two calls make two arrays, which an update in place tells apart (not value numbered).
+FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "copy", "eye"})
+
+
+def _shared_memory(prim: str, args, params) -> tuple:
+    """The arguments whose memory `prim`'s result may share: a view's array (not that
+    of an index with index arrays, which copies), a merge's two values."""
+    if prim == "cond":
+        return tuple(a for a in args[1:] if isinstance(a, Var))
+    row = PRIMS[prim]
+    if not row.view or not args or not isinstance(args[0], Var):
+        return ()
+    if prim == "getitem" and any(entry[0] == "arg" for entry in dict(params)["index"]):
+        return ()
+    return (args[0],)
 
 
 def refuse_object(st: Lowering, node, values) -> None:

@@ -30,6 +30,7 @@ from ..builder import Builder
 from ..ir import Const, Eqn, Func, Param, Var
 from .adjoints import expand, gradient_of, summed_adjoint
 from .simplify import simplify
+from .write_once import final_reads
 
 
 def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims,
@@ -131,6 +132,11 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
     k = len(body.results)
     skip, it = loop_layout(dict(eqn.params)["kind"])
     names = builder.names
+    finals = {body.params[it + j].var.name: builder.pick(eqn.out, index=j)
+              for j in final_reads(eqn, body, list(range(k)), it)}
+    if finals:  # a buffer written slot by slot: read after the loop, not from a tape (write_once.py)
+        vjp = replace(vjp, body=tuple(e.with_args([finals.get(a.name, a) if isinstance(a, Var) else a
+                                                   for a in e.args]) for e in vjp.body))
     reads = {a.name for e in vjp.body for a in e.reads if isinstance(a, Var)}
     reads |= {r.name for r in vjp.results if isinstance(r, Var)}
     recorded = [p for p in range(it + k) if body.params[p].var.name in reads] or [0]
@@ -159,7 +165,7 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
     sums = [step.add(acc, m(r)) for acc, r in zip(accumulators, vjp.results[nc:], strict=True)]
     iteration = [mapping[body.params[p].var.name] for p in recorded]
     cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
-    outer = [p.var for p in body.params[it + k:] if p.var.name in reads]
+    outer = [p.var for p in body.params[it + k:] if p.var.name in reads] + list(finals.values())
     adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
                         tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
     tape = Var(names.fresh("tape"))

@@ -1,0 +1,133 @@
+"""Lowering of updates in place: `x[index] = v`, `x[index] op= v`, and `x op= v` on arrays.
+
+Each update gives the array a new version (single assignment): `x[index] = v` binds x
+to `setitem(x, v, *index_arrays, index=template)` (primitives/updates.py), so later
+reads of x read the new version and reverse mode sees pure equations. `x[index] += v`
+(and -=, *=, /=, ...) reads x[index], applies the operator and writes the result back;
+`x += v` on an array is `x = x + v` under the same name, where the result keeps x's
+shape (NumPy cannot grow an array in place).
+
+Python changes the array object itself; an update is refused where that would change
+what another name sees (aliases.py): x a view of another array, another name for the
+same array read later, or, in a helper, an array the caller passed (or one of the
+helper's scope): copy it first (`x = x.copy()`). The generated code never changes an
+argument: the emitter writes in place only into arrays of its own (backend/inplace.py).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..errors import ShapeError
+from ..ir import Const, Var
+from .aliases import assigned_before, refuse_shared
+from .arrays import index_template
+from .state import Lowering, bind, emit, error, expr, shape
+from .values import ListValue, RunningList, is_atom
+
+
+def assign_item(st: Lowering, target: ast.Subscript, value: ast.expr) -> None:
+    """`x[index] = value`."""
+    name, old = _written(st, target, "the assignment", value)
+    template, arrays = index_template(st, target.slice)
+    new = expr(st, value)
+    _write(st, target, name, old, new, template, arrays)
+
+
+def augment_item(st: Lowering, stmt: ast.AugAssign, prim: str) -> None:
+    """`x[index] op= value`: x[index] read, `prim` applied with value, written back."""
+    target = stmt.target
+    name, old = _written(st, target, "the augmented assignment", stmt)
+    template, arrays = index_template(st, target.slice)
+    current = emit(st, target, "getitem", (old, *arrays), "numpy", params=(("index", template),))
+    updated = emit(st, stmt, prim, (current, expr(st, stmt.value)))
+    _write(st, stmt, name, old, updated, template, arrays)
+
+
+def augment_array(st: Lowering, stmt: ast.AugAssign, updated) -> None:
+    """`x op= value` with x an array: `updated`, x op value, is x's new version, of x's shape.
+    (On a number, `x op= value` rebinds x, as Python does; lower.py binds it.)"""
+    name, old = stmt.target.id, st.env.get(stmt.target.id)
+    if st.code.shapes is None or not isinstance(old, Var) or shape(st, old) == ():
+        bind(st, name, updated)
+        return
+    refuse_shared(st, name, stmt, f"{name} {_symbol(stmt.op)}= ...", stmt)
+    _refuse_outside(st, name, stmt, f"{name} {_symbol(stmt.op)}= ...")
+    if is_atom(updated) and shape(st, updated) != shape(st, old):
+        raise error(st, stmt, f"{name} {_symbol(stmt.op)}= ... changes {name} in place, which keeps its "
+                    f"shape {shape(st, old)}, but the result has shape {shape(st, updated)}; write "
+                    f"{name} = {name} {_symbol(stmt.op)} ... for a new array", ShapeError)
+    bind(st, name, updated)
+
+
+def _write(st: Lowering, node, name: str, old, new, template: tuple, arrays: list) -> None:
+    _refuse_repeats(st, node, template, arrays)
+    version = emit(st, node, "setitem", (old, new, *arrays), "numpy", name=name,
+                   params=(("index", template),))
+    bind(st, name, version)
+
+
+def _refuse_repeats(st: Lowering, node, template: tuple, arrays: list) -> None:
+    """Refuse an index array that may pick an entry twice: NumPy keeps the last value
+    written there, and the others get no gradient, which setitem's VJP does not know.
+    Distinct are np.arange(...), a list of distinct ints, and one int (a 0-d index)."""
+    if st.code.shapes is None:
+        return  # (array code is lowered again with its shapes)
+    for entry, atom in zip((e for e in template if e[0] == "arg"), arrays, strict=True):
+        if len(entry) > 2 or shape(st, atom) == () or _distinct_literal(st, atom):
+            continue
+        raise error(st, node, f"{ast.unparse(node)} writes at an index array that may repeat an "
+                    "entry, where NumPy keeps only the last value written; write the entries one "
+                    "by one in a loop (for k in range(len(idx)): x[idx[k]] = v[k]), or index with "
+                    "np.arange(...)")
+
+
+def _distinct_literal(st: Lowering, atom) -> bool:
+    """Whether `atom` is a list of ints written out (`x[[0, 2]]`), no two equal."""
+    made = next((e for e in reversed(st.code.eqns) if e.out == atom), None)
+    if made is None or made.prim != "stack" or not all(isinstance(a, Const) for a in made.args):
+        return False
+    values = [a.value for a in made.args]
+    return len(set(values)) == len(values)
+
+
+def _written(st: Lowering, target: ast.Subscript, what: str, after: ast.AST) -> tuple:
+    """(the name of the array `target` writes into, its value now), refusing what cannot be
+    written: an element of an element, of a list, of a number, or of a shared array."""
+    base = target.value
+    if isinstance(base, ast.Subscript):
+        raise error(st, target, f"{what} to {ast.unparse(target)} writes into {ast.unparse(base)}, "
+                    "an element or view of an array; index once: x[i, j] = v")
+    if not isinstance(base, ast.Name):
+        raise error(st, target, f"{what} to {ast.unparse(target)} changes a value that is not a "
+                    "local array; assign to a local name instead")
+    name, value = base.id, st.env.get(base.id)
+    if isinstance(value, (ListValue, RunningList)):
+        raise error(st, target, f"{what} to an element of the list {name} changes it in place, which "
+                    "is not supported; build the list with append or a comprehension, or make it an "
+                    "array first (np.array(...))")
+    if not isinstance(value, Var) or (st.code.shapes is not None and shape(st, value) == ()):
+        kind = "a constant" if isinstance(value, Const) else "not a local array" if value is None \
+            else "a number" if isinstance(value, Var) else "not an array"
+        raise error(st, target, f"{what} to {ast.unparse(target)} writes into {name}, which is {kind}; "
+                    "write into an array (np.zeros(n), x.copy()) or assign to a new name")
+    refuse_shared(st, name, target, f"{what} to {ast.unparse(target)}", after)
+    _refuse_outside(st, name, target, f"{what} to {ast.unparse(target)}")
+    return name, value
+
+
+def _refuse_outside(st: Lowering, name: str, node, what: str) -> None:
+    """In a helper, refuse writing into an array it did not make: its caller's (a parameter)
+    or one of its scope, which the caller would see changed."""
+    if len(st.call_stack) > 1 and not assigned_before(st, name, node):
+        raise error(st, node, f"{what} writes into {name}, which the helper {st.src.name} was given "
+                    f"(a parameter, or a name of the scope around it): the caller's array would "
+                    f"change; copy it first in the helper: {name} = {name}.copy()")
+
+
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+            ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@"}
+
+
+def _symbol(op: ast.operator) -> str:
+    return _SYMBOLS.get(type(op), "?")
