@@ -31,6 +31,8 @@ DIFFERENTIATED = [
     (cases.reads_the_last_slot_first, (X3,)), (cases.updates_a_parameter_in_a_loop, (X4,)),
     (cases.scales_each_entry_by_the_one_before, (X4,)),
     (cases.whole_array_in_a_loop, (X3,)), (cases.update_in_a_branch, (X3,)), (cases.update_in_a_branch, (-X3,)),
+    (cases.named_previous_slot, (0.5 * A33, RNG.normal(size=(4, 3)))), (cases.while_loop_fills, (X4,)),
+    (cases.helper_fills_its_own_buffer, (X3,)), (cases.number_read_before_the_write, (X3,)),
     (cases.branch_in_a_loop, (X4,)), (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
     (cases.alias_not_read_again, (X3,)), (cases.view_of_a_buffer_read_before, (A23,)),
 ]
@@ -106,6 +108,16 @@ def test_hessian_of_an_index_update_has_its_closed_form():
     assert hessian[0, 1] == pytest.approx(3.0 * np.cos(3 * x[0]), rel=1e-10)
 
 
+@pytest.mark.parametrize("fun, args", [
+    (cases.int_index, (X4,)), (cases.row_and_column, (A33, X3)), (cases.whole_array_in_a_loop, (X3,)),
+    (cases.buffer_in_a_loop, (0.5 * A33[:2, :2], RNG.normal(size=(3, 2)))), (cases.update_in_a_branch, (X3,)),
+    (cases.scales_each_entry_by_the_one_before, (X3,)), (cases.mul_into_slice, (X4, 0.3)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_gradient_agrees_with_sympys_closed_form(fun, args):
+    report = symdiff.verify(fun, wrt=tuple(range(len(args))), args=copies(args), points=3)
+    assert "verified" in str(report) and "max relative error" in str(report), str(report)
+
+
 # ---------------------------------------------------------------- the code generated
 
 def source(fun, *args, wrt=0):
@@ -120,6 +132,11 @@ def test_a_buffer_filled_in_a_loop_is_written_in_place_with_no_tape():
     assert re.search(r"^\s+h\w*\[t\] = ", text, re.MULTILINE), text
     assert "tape" not in text and "_setitem" not in text and "np.copy" not in text, text
     assert re.search(r"^\s+h\w*_bar\w*\[\w+\] \+= ", text, re.MULTILINE), text  # (the adjoint, slot by slot)
+
+
+def test_np_empty_is_a_buffer_written_in_place():
+    text = defined(source(cases.named_previous_slot, 0.5 * A33, RNG.normal(size=(4, 3))), "grad_named_previous_slot")
+    assert "h = np.zeros((4, 3))" in text and "tape" not in text and "_setitem" not in text, text
 
 
 def test_an_accumulating_loop_adds_into_its_buffer_in_place():
@@ -162,6 +179,7 @@ REFUSED = [
     (cases.asarray_view_written, (X3,), r"v\[0\] writes into v, and x is the same array.*v = v\.copy\(\)"),
     (cases.transposed_view_written, (A23,), r"T\[0\] writes into T, and B is the same array"),
     (cases.alias_in_a_loop, (X3,), r"y\[i\] writes into y, and z is the same array"),
+    (cases.view_seen_after_a_loop_writes, (X3,), r"s\[i\] writes into s, and first is the same array"),
     (cases.helper_mutates_its_argument, (X3,), r"a\[0\] writes into a, which the helper _helper_that_writes "
      r"was given.*a = a\.copy\(\)"),
     (cases.nested_subscript, (A23,), r"B\[0\]\[1\] writes into B\[0\].*x\[i, j\] = v"),

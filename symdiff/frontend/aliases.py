@@ -43,6 +43,8 @@ def refuse_shared(st: Lowering, name: str, node: ast.AST, what: str, after: ast.
     Raises:
         UnsupportedSyntaxError: the update would change an array another name sees.
     """
+    if st.code.shapes is None:
+        return  # (an update makes array code, lowered again with its shapes: decided then)
     atom = st.env[name]
     if len(st.call_stack) > 1 and isinstance(atom, Var) and st.code.origins.get(atom.name):
         raise error(st, node, f"{what} writes into {name}, which may be a view of another array "

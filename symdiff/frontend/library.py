@@ -25,6 +25,11 @@ from .syntax import describe, is_value
 from .values import ListValue
 
 
+# np.empty's entries are unspecified until written: its zeros are one choice of them (a
+# program that reads an entry before writing it has no derivative to give either way).
+UNINITIALIZED = {("numpy", "empty"): "zeros", ("numpy", "empty_like"): "zeros_like"}
+
+
 def library_call(st: Lowering, node: ast.Call, name):
     """`np.exp(x)`, `max(a, b)`, `x.sum(axis=0)`, `np.einsum('ij,jk->ik', a, b)`, ..."""
     if isinstance(node.func, ast.Attribute) and is_value(node.func.value, st.env):
@@ -189,6 +194,8 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
         spelled = f"{module.alias}.{attr}"
         if (module.ns, attr) in LIBRARY:
             return (*LIBRARY[(module.ns, attr)], spelled)
+        if (module.ns, attr) in UNINITIALIZED:  # a buffer to fill (updates.py)
+            return UNINITIALIZED[(module.ns, attr)], "numpy", spelled
         if attr.startswith("random."):
             raise error(st, func, f"{spelled} draws random numbers, which have no derivative; draw "
                         "them outside the function and pass them as a parameter",

@@ -216,14 +216,14 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
     out = Var(code.names.fresh(name) if name is not None else code.names.letter())
     code.eqns.append(Eqn(out, prim, args, ns, params, st.src.loc(node), code.guard))
     code.values[(key, guards[-1])] = out
-    shared = _shared_memory(prim, args, params)
-    if shared:
-        code.origins[out.name] = shared
     if code.shapes is not None:
         try:
             code.shapes[out.name] = result_shape(prim, [shape(st, a) for a in args], params)
         except ValueError as exc:
             raise error(st, node, f"{prim}: {exc}; check the arguments' shapes", ShapeError) from None
+    shared = _shared_memory(st, prim, args, params)
+    if shared and (code.shapes is None or code.shapes[out.name] != ()):  # (x[0] of a vector: a number)
+        code.origins[out.name] = shared
     return out
 
 
@@ -231,15 +231,17 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
 FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "copy", "eye"})
 
 
-def _shared_memory(prim: str, args, params) -> tuple:
+def _shared_memory(st: Lowering, prim: str, args, params) -> tuple:
     """The arguments whose memory `prim`'s result may share: a view's array (not that
-    of an index with index arrays, which copies), a merge's two values."""
+    of an index with index arrays, which copies; an int, x[t - 1], is no array), a
+    merge's two values."""
     if prim == "cond":
         return tuple(a for a in args[1:] if isinstance(a, Var))
     row = PRIMS[prim]
     if not row.view or not args or not isinstance(args[0], Var):
         return ()
-    if prim == "getitem" and any(entry[0] == "arg" for entry in dict(params)["index"]):
+    if prim == "getitem" and st.code.shapes is not None and any(
+            entry[0] == "arg" and shape(st, args[1 + entry[1]]) != () for entry in dict(params)["index"]):
         return ()
     return (args[0],)
 

@@ -185,6 +185,38 @@ def whole_array_in_a_loop(x):
     return np.sum(y ** 2)
 
 
+def named_previous_slot(W, xs):
+    """h_prev, a view of the slot before, is read before the write and rebound each iteration."""
+    T, n = xs.shape[0], W.shape[0]
+    h = np.empty((T, n))
+    h[0] = xs[0]
+    for t in range(1, T):
+        h_prev = h[t - 1]
+        h[t] = np.tanh(W @ h_prev + xs[t])
+    return np.sum(h ** 2)
+
+
+def while_loop_fills(x):
+    y = np.zeros(4)
+    i = 0
+    while i < 4:
+        y[i] = x[i] * 2.0 + y[i - 1]
+        i += 1
+    return np.sum(y ** 2)
+
+
+def _local_buffer(x):
+    y = np.zeros(3)
+    y[1] = x[0] * x[2]
+    return y
+
+
+def helper_fills_its_own_buffer(x):
+    z = _local_buffer(x)
+    z[0] = x[1]
+    return np.sum(z * x)
+
+
 # ---------------------------------------------------------------- branches
 
 def update_in_a_branch(x):
@@ -228,6 +260,14 @@ def alias_not_read_again(x):
     return np.sum(y ** 2)
 
 
+def number_read_before_the_write(x):
+    """old = y[0] is a number, not a view: the write leaves it as it was."""
+    y = x * 1.0
+    old = y[0]
+    y[0] = 5.0 * x[2]
+    return old * np.sum(y)
+
+
 def view_of_a_buffer_read_before(A):
     B = A * 1.0
     row = B[0]
@@ -269,6 +309,14 @@ def alias_in_a_loop(x):
     for i in range(3):
         y[i] = x[i]
     return np.sum(z * x)
+
+
+def view_seen_after_a_loop_writes(x):
+    s = np.zeros(3)
+    first = s[0:1]
+    for i in range(3):
+        s[i] = x[i]
+    return np.sum(s) + np.sum(first)
 
 
 def _helper_that_writes(a):
