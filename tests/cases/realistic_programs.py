@@ -294,6 +294,25 @@ def reversed_pairs(xs, ys):
     return sum(a * b for a, b in zip(xs, reversed(ys)))
 
 
+def heat_equation_steps(u0, alpha):
+    """Explicit steps of the heat equation, the interior updated in place, ends held."""
+    u = u0.copy()
+    for _ in range(4):
+        laplacian = u[:-2] - 2.0 * u[1:-1] + u[2:]
+        u[1:-1] += alpha * laplacian
+    return np.sum(u ** 2)
+
+
+def kalman_filter_means(x0, F, zs):
+    """A filter's predicted means kept row by row in a preallocated array."""
+    T = zs.shape[0]
+    means = np.empty((T, x0.shape[0]))
+    means[0] = x0
+    for t in range(1, T):
+        means[t] = F @ means[t - 1] + 0.5 * (zs[t] - F @ means[t - 1])
+    return np.sum((means - zs) ** 2)
+
+
 CASES = [
     case(rnn_final_state, "RNN, h[t] = np.tanh(...) into np.zeros((T, H))",
          normal(2, 2), normal(2, 3), fixed_normal(3, 3)),
@@ -339,4 +358,7 @@ CASES = [
          fixed_normal(4, 3), fixed_normal(4, 2)),
     case(scatter_add, "out[idx[k]] += ...", normal(4), fixed([0, 2, 0, 1]), normal()),
     case(reversed_pairs, "sum over zip(xs, reversed(ys))", normal(3), normal(3)),
+    case(heat_equation_steps, "u[1:-1] += ... in a loop", normal(5), at(0.2)),
+    case(kalman_filter_means, "means[t] = F @ means[t - 1] + ... into np.empty", normal(2), normal(2, 2),
+         fixed_normal(4, 2)),
 ]
