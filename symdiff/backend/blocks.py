@@ -64,8 +64,12 @@ class BlockPrinting:
         self.names.update(_coalesced_results(body, carried, slots, self.uses))
         outer = self.block(statements, eqn.guard)
         for param, atom in zip(body.params[count + k:], rest[k:], strict=True):
-            if self.name_of(param.var) != self.name_of(atom):  # a renamed free variable
-                outer.append(ast.Assign([self.store(param.var)], self.atom(atom)))
+            if self.name_of(param.var) == self.name_of(atom):
+                continue
+            if param.var.temp and isinstance(atom, Var) and self.name_of(atom) not in slots:
+                self.names[param.var.name] = self.name_of(atom)  # (a temporary: read under its value's name)
+                continue
+            outer.append(ast.Assign([self.store(param.var)], self.atom(atom)))  # a renamed free variable
         for j, (slot, init) in enumerate(zip(slots, rest[:k], strict=True)):
             if (eqn.out.name, j) in self.copied:  # the body writes into it in place (inplace.py)
                 copy = ast.Call(self.module_attr("numpy", "copy"), [self.atom(init)], [])
