@@ -143,7 +143,11 @@ def test_an_accumulating_loop_adds_into_its_buffer_in_place():
     text = defined(source(cases.accumulate_in_a_loop, RNG.normal(size=5), RNG.normal(size=5)),
                    "grad_accumulate_in_a_loop")
     assert re.search(r"^\s+out\w*\[\w+\] \+= ", text, re.MULTILINE), text
-    assert "tape" not in text and "_setitem" not in text, text
+    assert "tape" not in text and "_setitem" not in text and "_additem" not in text, text
+    # (out[i] += v passes out's adjoint on whole: nothing zeroed, nothing saved; the gradients
+    # of w and x are accumulated entry by entry)
+    assert " = 0.0" not in text and ".copy()" not in text, text
+    assert re.search(r"^\s+w_bar\w*\[k\w*\] \+= ", text, re.MULTILINE), text
 
 
 @pytest.mark.parametrize("fun", [cases.overwritten_slots, cases.scales_each_entry_by_the_one_before])

@@ -50,7 +50,7 @@ from ..generated import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
 from ..ir import Const, Func, NameAllocator, Var, flat_results
 from .blocks import BlockPrinting, blocks, coalesced
-from .inplace import in_place_updates
+from .inplace import UPDATES, in_place_updates
 from ..primitives import PRIMS
 
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
@@ -72,6 +72,12 @@ def _setitem(array, index, values):
     """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
     total = np.copy(array)
     total[index] = values
+    return total
+''', "_additem": '''
+def _additem(array, index, values):
+    """A copy of `array` with `values` added at `index`: x[index] += values, x left as it was."""
+    total = np.copy(array)
+    total[index] += values
     return total
 ''', "_scatter": '''
 def _scatter(shape, index, values):
@@ -340,14 +346,17 @@ class _Printer(BlockPrinting):
             and not (eqn.prim == "call" and _returns_several(eqn))
 
     def update(self, statements: list, eqn):
-        """`x[index] = v` for `x_1 = setitem(x, v, ...)` written in place: x_1 names x's array."""
+        """`x[index] = v` for `x_1 = setitem(x, v, ...)` written in place (`x[index] += v` for
+        additem): x_1 names x's array."""
         x, v, *arrays = eqn.args
         index = self.index(dict(eqn.params)["index"], [self.atom(a) for a in arrays])
         target = ast.Subscript(self.atom(x), index, ast.Store())
         value = self.atom(v)
         read = ast.dump(ast.Subscript(target.value, target.slice, ast.Load()))
-        if isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) \
-                and ast.dump(value.left) == read:  # x[i] = x[i] + v: x[i] += v
+        if eqn.prim == "additem":
+            update = ast.AugAssign(target, ast.Add(), value)
+        elif isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) \
+                and ast.dump(value.left) == read:  # x[i] = x[i] * v: x[i] *= v
             update = ast.AugAssign(target, value.op, value.right)
         else:
             update = ast.Assign([target], value)
@@ -435,11 +444,12 @@ class _Printer(BlockPrinting):
         if eqn.prim == "getitem":  # x[index] (a copy, where x is written in place while it is read)
             read = ast.Subscript(args[0], self.index(dict(eqn.params)["index"], args[1:]), ast.Load())
             return ast.Call(ast.Attribute(read, "copy", ast.Load()), [], []) if eqn.out.name in self.copies else read
-        if eqn.prim == "setitem":  # x[index] = v on a copy of x (backend/inplace.py: else in place)
-            self.helpers.add("_setitem")
+        if eqn.prim in UPDATES:  # x[index] = v, += v on a copy of x (backend/inplace.py: else in place)
+            helper = f"_{eqn.prim}"
+            self.helpers.add(helper)
             index = ast.Subscript(self.module_attr("numpy", "s_"), self.index(dict(eqn.params)["index"], args[2:]),
                                   ast.Load())
-            return ast.Call(ast.Name("_setitem", ast.Load()), [args[0], index, args[1]], [])
+            return ast.Call(ast.Name(helper, ast.Load()), [args[0], index, args[1]], [])
         if eqn.prim == "scatter_add":  # the adjoint of x[index]
             params = dict(eqn.params)
             helper = "_scatter" if params.get("distinct") else "_scatter_add"

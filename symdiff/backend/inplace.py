@@ -1,7 +1,7 @@
 """Which updates the emitter writes in place, and which loops copy an array on entry.
 
-An update `x_1 = setitem(x, v, index=...)` (primitives/updates.py) is a new version
-of x. Printed as a copy, `x_1 = _setitem(x, index, v)`, it costs a copy of x; printed
+An update `x_1 = setitem(x, v, index=...)` (or additem, `x[index] += v`;
+primitives/updates.py) is a new version of x. Printed as a copy, `x_1 = _setitem(x, index, v)`, it costs a copy of x; printed
 in place, `x[index] = v` (x_1 then names the same array), it costs only the entries
 written. It is written in place where that changes nothing anyone reads:
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from ..ir import Func, Var, flat_results, loop_leading_args
 
+UPDATES = ("setitem", "additem")  # (primitives/updates.py)
 _NOT_FRESH = frozenset({"cond", "custom", "attr"})  # (a choice of values, a user's function, an attribute)
 
 
@@ -45,7 +46,7 @@ def _block(func: Func, own: set[str], prims, decided: tuple) -> None:
     for i, eqn in enumerate(func.body):
         if eqn.prim == "loop":
             _loop(eqn, i, own, through, prims, decided)
-        elif eqn.prim == "setitem":
+        elif eqn.prim in UPDATES:
             x = eqn.args[0]
             if isinstance(x, Var) and x.name in own and direct.get(x.name, -1) <= i and x not in eqn.args[1:]:
                 live = [(v, read) for v, read in views.get(x.name, ()) if through.get(v, -1) > i]

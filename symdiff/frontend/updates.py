@@ -39,6 +39,13 @@ def augment_item(st: Lowering, stmt: ast.AugAssign, prim: str) -> None:
     target = stmt.target
     name, old = _written(st, target, "the augmented assignment", stmt)
     template, arrays = index_template(st, target.slice)
+    if prim in ("add", "sub"):  # x[index] += v: v added there, x's adjoint passed on whole
+        value = expr(st, stmt.value)
+        if prim == "sub":
+            value = Const(-value.value) if isinstance(value, Const) and value.folds else \
+                emit(st, stmt, "neg", (value,))
+        _write(st, stmt, name, old, value, template, arrays, "additem")
+        return
     current = emit(st, target, "getitem", (old, *arrays), "numpy", params=(("index", template),))
     updated = emit(st, stmt, prim, (current, expr(st, stmt.value)))
     _write(st, stmt, name, old, updated, template, arrays)
@@ -60,10 +67,9 @@ def augment_array(st: Lowering, stmt: ast.AugAssign, updated) -> None:
     bind(st, name, updated)
 
 
-def _write(st: Lowering, node, name: str, old, new, template: tuple, arrays: list) -> None:
+def _write(st: Lowering, node, name: str, old, new, template: tuple, arrays: list, prim="setitem") -> None:
     _refuse_repeats(st, node, template, arrays)
-    version = emit(st, node, "setitem", (old, new, *arrays), "numpy", name=name,
-                   params=(("index", template),))
+    version = emit(st, node, prim, (old, new, *arrays), "numpy", name=name, params=(("index", template),))
     bind(st, name, version)
 
 

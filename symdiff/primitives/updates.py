@@ -1,4 +1,4 @@
-"""The row of the primitive table for an in-place update, made functional: `setitem`.
+"""The rows of the primitive table for in-place updates, made functional: `setitem`, `additem`.
 
 `x[index] = v` is lowered (frontend/updates.py) to a new version of x,
 
@@ -12,6 +12,10 @@ setitem is linear in (x, v) together, so its tangent is setitem of the tangents
 
     x_bar = g with g[index] set to 0   (those entries of x were overwritten)
     v_bar = g[index], summed over the axes along which v was broadcast
+
+`x[index] += v` is `x_1 = additem(x, v, *index_arrays, index=template)`, x with v
+added at `index`: its VJP passes g to x whole (x_bar = g) and gives v g[index], so the
+adjoint of an accumulation reads nothing of x and zeroes nothing.
 
 Where an index array picks an entry twice, NumPy keeps the last value written; the
 rule would give each copy of v the cotangent, so such an update is refused where the
@@ -34,6 +38,15 @@ def _setitem(x, v, *arrays, index=()):
     dtype = object if np.asarray(v).dtype == object else None
     out = np.array(x, dtype=dtype)
     out[build_index(index, arrays)] = v
+    return out
+
+
+def _additem(x, v, *arrays, index=()):
+    """A copy of x with v added at `index` (as `x[index] += v`: where an index array
+    repeats an entry, NumPy adds one value there, the last)."""
+    dtype = object if np.asarray(v).dtype == object else None
+    out = np.array(x, dtype=dtype)
+    out[build_index(index, arrays)] += v
     return out
 
 
@@ -66,4 +79,8 @@ UPDATE_ROWS = [
          params=(("index", ()),), linear=True, sample=((-2.0, 2.0), (-2.0, 2.0)), evaluate=_setitem,
          adjoint_text=("{g} with the entries written set to 0", "{g} at the entries written"),
          example=(((4, 3), (3,)), (("index", (("int", 1),)),))),
+    Prim("additem", 2, {"numpy": "additem"}, None, vjp=(lambda b, g, out, x, v, *arrays, index=(): g, _v_vjp),
+         shape=_setitem_shape, params=(("index", ()),), linear=True, sample=((-2.0, 2.0), (-2.0, 2.0)),
+         evaluate=_additem, adjoint_text=("{g}", "{g} at the entries added to"),
+         example=(((4, 3), (2, 1)), (("index", (("slice", 1, 3, None), ("slice", None, None, None))),))),
 ]

@@ -5,10 +5,10 @@ y_bar at index, added to x's adjoint, `x_bar = a + scatter_add(y_bar, index)`, w
 costs two arrays of x's size. Where the index picks no entry twice (ints and slices,
 or an index array known to be distinct) and `a` has x's shape, the same sum is
 
-    x_bar = setitem(a, a[index] + y_bar, index)
+    x_bar = additem(a, y_bar, index)      (primitives/updates.py)
 
 which the emitter writes in place where nothing reads `a` after (backend/inplace.py):
-`a[index] = a[index] + y_bar`, a cost of the entries read. In a loop that reads a
+`a[index] += y_bar`, a cost of the entries read. In a loop that reads a
 buffer slot by slot, that is the difference between O(n) and O(n^2).
 
 Input and output: a simplified function specialized to shapes; the same values.
@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..analysis import body_shapes, infer_shapes
-from ..ir import Eqn, Func, NameAllocator, Var, flat_results
+from ..ir import Eqn, Func, Var, flat_results
 
 
 def accumulated_scatters(func: Func, shapes: dict, prims) -> Func:
@@ -30,10 +30,10 @@ def accumulated_scatters(func: Func, shapes: dict, prims) -> Func:
         known = infer_shapes(func, shapes, prims)
     except (ValueError, KeyError):
         return func  # (reported, located, where the shapes are inferred for the user)
-    return _block(func, known, NameAllocator.for_func(func), prims)
+    return _block(func, known, prims)
 
 
-def _block(func: Func, known: dict, names: NameAllocator, prims) -> Func:
+def _block(func: Func, known: dict, prims) -> Func:
     uses: dict[str, int] = {}
     for atom in [a for e in func.body for a in e.reads] + list(flat_results(func.results)):
         if isinstance(atom, Var):
@@ -43,7 +43,7 @@ def _block(func: Func, known: dict, names: NameAllocator, prims) -> Func:
     dropped: set[str] = set()
     for eqn in func.body:
         if eqn.prim == "loop":
-            eqn = _loop(eqn, known, names, prims)
+            eqn = _loop(eqn, known, prims)
         scatter = _scatter_term(eqn, made, uses, known)
         if scatter is None:
             body.append(eqn)
@@ -51,11 +51,7 @@ def _block(func: Func, known: dict, names: NameAllocator, prims) -> Func:
         a, s = scatter
         g, *arrays = s.args
         index = dict(s.params)["index"]
-        read = Var(names.temp(), temp=True)
-        total = Var(names.temp(), temp=True)
-        body += [Eqn(read, "getitem", (a, *arrays), "numpy", (("index", index),), eqn.loc, eqn.guard),
-                 Eqn(total, "add", (read, g), "op", (), eqn.loc, eqn.guard),
-                 Eqn(eqn.out, "setitem", (a, total, *arrays), "numpy", (("index", index),), eqn.loc, eqn.guard)]
+        body.append(Eqn(eqn.out, "additem", (a, g, *arrays), "numpy", (("index", index),), eqn.loc, eqn.guard))
         dropped.add(s.out.name)
     return replace(func, body=tuple(e for e in body if e.out.name not in dropped))
 
@@ -78,7 +74,7 @@ def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict):
     return None
 
 
-def _loop(eqn: Eqn, known: dict, names: NameAllocator, prims) -> Eqn:
+def _loop(eqn: Eqn, known: dict, prims) -> Eqn:
     params = dict(eqn.params)
     body = params["body"]
     try:
@@ -87,7 +83,7 @@ def _loop(eqn: Eqn, known: dict, names: NameAllocator, prims) -> Eqn:
                                             strict=True)), prims)
     except (ValueError, KeyError, TypeError):
         return eqn
-    rewritten = _block(body, inner, names, prims)
+    rewritten = _block(body, inner, prims)
     return Eqn(eqn.out, eqn.prim, eqn.args, eqn.ns,
                tuple((k, rewritten if k == "body" else v) for k, v in eqn.params), eqn.loc, eqn.guard)
 
