@@ -33,7 +33,7 @@ DIFFERENTIATED = [
     (cases.whole_array_in_a_loop, (X3,)), (cases.update_in_a_branch, (X3,)), (cases.update_in_a_branch, (-X3,)),
     (cases.named_previous_slot, (0.5 * A33, RNG.normal(size=(4, 3)))), (cases.while_loop_fills, (X4,)),
     (cases.helper_fills_its_own_buffer, (X3,)), (cases.number_read_before_the_write, (X3,)),
-    (cases.branch_in_a_loop, (X4,)), (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
+    (cases.branch_in_a_loop, (X4,)), (cases.chained_names, (X3,)), (cases.chained_items, (X3,)), (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
     (cases.alias_not_read_again, (X3,)), (cases.view_of_a_buffer_read_before, (A23,)),
 ]
 IDS = [f"{fun.__name__}-{k}" for k, (fun, _) in enumerate(DIFFERENTIATED)]

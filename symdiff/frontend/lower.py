@@ -36,7 +36,7 @@ from .parse import ConstRef, ConstTuple, ModuleRef, Source
 from .scope import module_constant, resolve, visible_constant
 from .state import (Grammar, Lowering, NeedsShapes, as_func, begin, bind, emit, error, expr,
                     lower_body, refuse_object, statement)
-from .syntax import always_returns, describe, is_shape, is_value, returns_somewhere
+from .syntax import always_returns, at, describe, is_shape, is_value, returns_somewhere
 from .values import ListValue, RunningList
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -147,9 +147,15 @@ def _refuse_statement(st: Lowering, stmt: ast.stmt):
 
 
 def _assignment(st: Lowering, stmt: ast.Assign):
-    for target in stmt.targets[:-1]:  # a = b = value
-        assign(st, target, stmt.targets[-1])
-    assign(st, stmt.targets[-1], stmt.value)
+    if len(stmt.targets) == 1:
+        assign(st, stmt.targets[0], stmt.value)
+        return
+    # a = b = value: the value once, then each target in turn from the left, as Python does
+    chained = f"chained@{stmt.lineno}:{stmt.col_offset}"
+    assign(st, at(ast.Name(chained, ast.Store()), stmt), stmt.value)
+    for target in stmt.targets:
+        assign(st, target, at(ast.Name(chained, ast.Load()), stmt.value))
+    st.env.pop(chained, None)
 
 
 def _annotated_assignment(st: Lowering, stmt: ast.AnnAssign):

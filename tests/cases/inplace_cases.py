@@ -363,3 +363,19 @@ def grows_in_place(x, A):
     y = x * 1.0
     y += A
     return np.sum(y)
+
+
+# ---------------------------------------------------------------- chained assignment
+
+def chained_names(x):
+    """a = b = value assigns the value to both (from the left), not b's old value to a."""
+    b = np.zeros(3)
+    a = b = x * 2.0
+    return np.sum(a * b)
+
+
+def chained_items(x):
+    y = np.zeros(3)
+    z = np.zeros(3)
+    y[0] = z[1] = x[0] * x[2]
+    return np.sum(y + z * x)
