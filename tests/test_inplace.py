@@ -23,7 +23,7 @@ DIFFERENTIATED = [
     (cases.int_index, (X4,)), (cases.negative_int_index, (X4,)), (cases.slice_index, (X4,)),
     (cases.stepped_slice, (X4,)), (cases.row_and_column, (A33, X3)), (cases.whole_slice, (X3,)),
     (cases.ellipsis_index, (A23,)), (cases.new_axis_index, (X3,)), (cases.arange_index, (X3,)),
-    (cases.list_index, (X4,)), (cases.scalar_broadcast, (A33, 0.7)), (cases.broadcast_row, (A32, X3[:2])),
+    (cases.list_index, (X4,)), (cases.clamp_at_a_mask, (X4,)), (cases.scale_at_a_named_mask, (X4,)), (cases.scalar_broadcast, (A33, 0.7)), (cases.broadcast_row, (A32, X3[:2])),
     (cases.add_into_item, (X4, 0.3)), (cases.sub_from_slice, (X4, 0.3)), (cases.mul_into_slice, (X4, 0.3)),
     (cases.div_into_item, (X4, 1.3)), (cases.pow_into_item, (X4,)), (cases.whole_array_updates, (X3, X3[::-1])),
     (cases.updates_a_parameter, (X3,)), (cases.buffer_in_a_loop, (0.5 * A33, RNG.normal(size=(4, 3)))),
@@ -190,6 +190,7 @@ REFUSED = [
     (cases.list_element, (X3,), r"element of the list ys.*append"),
     (cases.into_a_number, (X3,), r"s\[0\] writes into s, which is a number"),
     (cases.repeated_index_array, (X3, np.array([0, 0, 1])), r"y\[idx\] writes at an index array that may repeat"),
+    (cases.array_at_a_mask, (X3,), r"writes a value of shape \(3,\) at a boolean mask.*np\.where"),
     (cases.value_does_not_fit, (X3,), r"shape \(3,\) does not broadcast to the place of shape \(2,\)"),
     (cases.grows_in_place, (X3, A23), r"y \+= \.\.\. changes y in place, which keeps its shape \(3,\)"),
 ]

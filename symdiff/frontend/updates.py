@@ -5,7 +5,8 @@ to `setitem(x, v, *index_arrays, index=template)` (primitives/updates.py), so la
 reads of x read the new version and reverse mode sees pure equations. `x[index] += v`
 (and -=, *=, /=, ...) reads x[index], applies the operator and writes the result back;
 `x += v` on an array is `x = x + v` under the same name, where the result keeps x's
-shape (NumPy cannot grow an array in place).
+shape (NumPy cannot grow an array in place). A number written at a boolean mask,
+`x[x < 0] = 0.0`, is `np.where(x < 0, 0.0, x)`.
 
 Python changes the array object itself; an update is refused where that would change
 what another name sees (aliases.py): x a view of another array, another name for the
@@ -22,6 +23,7 @@ from ..errors import ShapeError
 from ..ir import Const, Var
 from .aliases import assigned_before, refuse_shared
 from .arrays import index_template
+from ..primitives import PRIMS
 from .state import Lowering, bind, emit, error, expr, shape
 from .values import ListValue, RunningList, is_atom
 
@@ -29,6 +31,10 @@ from .values import ListValue, RunningList, is_atom
 def assign_item(st: Lowering, target: ast.Subscript, value: ast.expr) -> None:
     """`x[index] = value`."""
     name, old = _written(st, target, "the assignment", value)
+    mask = _mask(st, target.slice)
+    if mask is not None:  # x[x < 0] = 0.0: np.where(mask, value, x)
+        bind(st, name, emit(st, target, "where", (mask, _number(st, value, target), old), "numpy", name=name))
+        return
     template, arrays = index_template(st, target.slice)
     new = expr(st, value)
     _write(st, target, name, old, new, template, arrays)
@@ -38,6 +44,11 @@ def augment_item(st: Lowering, stmt: ast.AugAssign, prim: str) -> None:
     """`x[index] op= value`: x[index] read, `prim` applied with value, written back."""
     target = stmt.target
     name, old = _written(st, target, "the augmented assignment", stmt)
+    mask = _mask(st, target.slice)
+    if mask is not None:  # x[mask] *= 2.0: np.where(mask, x * 2.0, x)
+        updated = emit(st, stmt, prim, (old, _number(st, stmt.value, target)))
+        bind(st, name, emit(st, stmt, "where", (mask, updated, old), "numpy", name=name))
+        return
     template, arrays = index_template(st, target.slice)
     if prim in ("add", "sub"):  # x[index] += v: v added there, x's adjoint passed on whole
         value = expr(st, stmt.value)
@@ -65,6 +76,30 @@ def augment_array(st: Lowering, stmt: ast.AugAssign, updated) -> None:
                     f"shape {shape(st, old)}, but the result has shape {shape(st, updated)}; write "
                     f"{name} = {name} {_symbol(stmt.op)} ... for a new array", ShapeError)
     bind(st, name, updated)
+
+
+def _mask(st: Lowering, index: ast.expr):
+    """The boolean mask `index` is (`x[x < 0]`, a comparison computed here), else None."""
+    if isinstance(index, (ast.Tuple, ast.Slice)):
+        return None
+    if not (isinstance(index, ast.Compare) or isinstance(index, ast.Name) and isinstance(st.env.get(index.id), Var)):
+        return None
+    atom = expr(st, index)
+    made = next((e for e in reversed(st.code.eqns) if e.out == atom), None)
+    if made is None or PRIMS[made.prim].kind != "bool":
+        return None
+    return atom if st.code.shapes is None or shape(st, atom) != () else None
+
+
+def _number(st: Lowering, value: ast.expr, target: ast.Subscript):
+    """The value written at a mask: a number (an array would have to match the entries picked)."""
+    atom = expr(st, value)
+    if st.code.shapes is not None and is_atom(atom) and shape(st, atom) != ():
+        raise error(st, target, f"{ast.unparse(target)} = ... writes a value of shape {shape(st, atom)} "
+                    "at a boolean mask, whose entries only the values tell; write a number there, or "
+                    f"{ast.unparse(target.value)} = np.where(mask, value, {ast.unparse(target.value)})",
+                    ShapeError)
+    return atom
 
 
 def _write(st: Lowering, node, name: str, old, new, template: tuple, arrays: list, prim="setitem") -> None:

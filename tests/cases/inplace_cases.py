@@ -82,6 +82,19 @@ def broadcast_row(A, v):
     return np.sum(B * A)
 
 
+def clamp_at_a_mask(x):
+    y = x * 2.0
+    y[y < 0] = 0.0
+    return np.sum(y ** 2)
+
+
+def scale_at_a_named_mask(x):
+    y = x * 1.0
+    big = x > 0.5
+    y[big] *= 3.0
+    return np.sum(y ** 2)
+
+
 # ---------------------------------------------------------------- augmented
 
 def add_into_item(x, s):
@@ -350,6 +363,12 @@ def into_a_number(x):
 def repeated_index_array(x, idx):
     y = np.zeros(3)
     y[idx] = x
+    return np.sum(y)
+
+
+def array_at_a_mask(x):
+    y = x * 1.0
+    y[y < 0] = x
     return np.sum(y)
 
 
