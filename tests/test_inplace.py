@@ -29,7 +29,7 @@ DIFFERENTIATED = [
     (cases.updates_a_parameter, (X3,)), (cases.buffer_in_a_loop, (0.5 * A33, RNG.normal(size=(4, 3)))),
     (cases.accumulate_in_a_loop, (RNG.normal(size=5), RNG.normal(size=5))), (cases.overwritten_slots, (X4,)),
     (cases.reads_the_last_slot_first, (X3,)), (cases.updates_a_parameter_in_a_loop, (X4,)),
-    (cases.scales_each_entry_by_the_one_before, (X4,)),
+    (cases.scales_each_entry_by_the_one_before, (X4,)), (cases.reads_its_own_slot_first, (X4, X4[::-1])),
     (cases.whole_array_in_a_loop, (X3,)), (cases.update_in_a_branch, (X3,)), (cases.update_in_a_branch, (-X3,)),
     (cases.named_previous_slot, (0.5 * A33, RNG.normal(size=(4, 3)))), (cases.while_loop_fills, (X4,)),
     (cases.helper_fills_its_own_buffer, (X3,)), (cases.number_read_before_the_write, (X3,)),
@@ -160,6 +160,14 @@ def test_a_parameter_written_in_a_loop_is_copied_once_on_entry():
     text = defined(source(cases.updates_a_parameter_in_a_loop, X4), "grad_updates_a_parameter_in_a_loop")
     assert re.search(r"= np\.copy\(x\)", text), text
     assert "_setitem" not in text, text
+
+
+def test_a_slot_read_before_it_is_written_is_read_from_the_array_before_the_loop():
+    text = defined(source(cases.reads_its_own_slot_first, X4, X4[::-1]), "grad_reads_its_own_slot_first")
+    assert "tape" not in text and "_setitem" not in text, text
+    assert text.count("np.copy(x)") == 1, text  # (the caller's x, read by the adjoint, stays as it was)
+    backwards = text[text.index("backwards"):]
+    assert re.search(r"= x\[i_1\]", backwards) and re.search(r"= x_\d+\[b_1\]", backwards), text
 
 
 def test_a_parameter_written_outside_loops_is_updated_on_a_copy():

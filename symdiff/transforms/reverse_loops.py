@@ -30,7 +30,7 @@ from ..builder import Builder
 from ..ir import Const, Eqn, Func, Param, Var
 from .adjoints import expand, gradient_of, summed_adjoint
 from .simplify import simplify
-from .write_once import final_reads
+from .write_once import buffer_reads
 
 
 def loop_adjoint(builder: Builder, eqn: Eqn, loop_terms: list, active: set, terms: dict, prims,
@@ -128,15 +128,28 @@ def _body_vjp(builder: Builder, body: Func, carried: list, free_active: list, sh
     return simplify(vjp, prims)
 
 
+def _buffers_read_elsewhere(builder, eqn, body, vjp, skip: int, it) -> tuple[Func, list]:
+    """`vjp` reading the slots of buffers written slot by slot from the buffer after the
+    loop or before it, not from a tape (write_once.py); the variables it reads them from."""
+    reads = buffer_reads(eqn, body, it)
+    sources: dict[tuple, Var] = {}
+    for where, j in sorted(set(reads.values())):
+        init = eqn.args[skip + j]
+        if where == "initial" and not isinstance(init, Var):
+            return vjp, []
+        sources[(where, j)] = builder.pick(eqn.out, index=j) if where == "final" else init
+    if not reads:
+        return vjp, []
+    body_eqns = tuple(e.with_args((sources[reads[e.out.name]], *e.args[1:])) if e.out.name in reads else e
+                      for e in vjp.body)
+    return replace(vjp, body=body_eqns), list(dict.fromkeys(sources.values()))
+
+
 def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, terms, active) -> list:
     k = len(body.results)
     skip, it = loop_layout(dict(eqn.params)["kind"])
     names = builder.names
-    finals = {body.params[it + j].var.name: builder.pick(eqn.out, index=j)
-              for j in final_reads(eqn, body, list(range(k)), it)}
-    if finals:  # a buffer written slot by slot: read after the loop, not from a tape (write_once.py)
-        vjp = replace(vjp, body=tuple(e.with_args([finals.get(a.name, a) if isinstance(a, Var) else a
-                                                   for a in e.args]) for e in vjp.body))
+    vjp, elsewhere = _buffers_read_elsewhere(builder, eqn, body, vjp, skip, it)
     reads = {a.name for e in vjp.body for a in e.reads if isinstance(a, Var)}
     reads |= {r.name for r in vjp.results if isinstance(r, Var)}
     recorded = [p for p in range(it + k) if body.params[p].var.name in reads] or [0]
@@ -165,7 +178,8 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
     sums = [step.add(acc, m(r)) for acc, r in zip(accumulators, vjp.results[nc:], strict=True)]
     iteration = [mapping[body.params[p].var.name] for p in recorded]
     cotangents = [mapping[p.var.name] for p in vjp.params[len(body.params):]]
-    outer = [p.var for p in body.params[it + k:] if p.var.name in reads] + list(finals.values())
+    outer = [p.var for p in body.params[it + k:] if p.var.name in reads]
+    outer += [v for v in elsewhere if v not in outer]
     adjoint_body = Func(f"{body.name}_adjoint", tuple(Param(v) for v in (*iteration, *cotangents, *accumulators, *outer)),
                         tuple(eqns) + tuple(step.eqns), tuple(m(r) for r in vjp.results[:nc]) + tuple(sums), body.loc)
     tape = Var(names.fresh("tape"))

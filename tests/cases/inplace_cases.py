@@ -190,6 +190,14 @@ def scales_each_entry_by_the_one_before(x):
     return np.sum(x)
 
 
+def reads_its_own_slot_first(x, w):
+    """x[i] is read before it is written: at iteration i it still holds its value before
+    the loop; x[i - 1] was written by the iteration before."""
+    for i in range(1, len(x)):
+        x[i] = x[i] * np.tanh(x[i - 1] + w[i])
+    return np.sum(x ** 2)
+
+
 def whole_array_in_a_loop(x):
     y = np.zeros(3)
     for k in range(3):
