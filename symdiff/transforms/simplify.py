@@ -9,7 +9,8 @@ Each round, in one forward walk:
     `g / y`. An identity that would change a value's type (`1.0 * (x > 0)` is
     a float, `x > 0` a bool) is not applied;
   * common-subexpression elimination by value numbering (commutative
-    arguments sorted);
+    arguments sorted), except of new arrays (np.zeros, ...): two of them stay two,
+    so that each may be updated in place (backend/inplace.py);
   * copy propagation: an equation that reduces to an existing atom disappears
     and its uses read that atom; a temporary that stands for a named value
     (`x_bar`) takes the name;
@@ -37,6 +38,9 @@ from ..primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
+
+
+FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "eye"})  # new arrays
 
 
 def simplify(func: Func, prims=PRIMS, floats=None) -> Func:
@@ -122,7 +126,7 @@ class _Round:
         keys = [atom_key(a) for a in eqn.args]
         key = (eqn.prim, eqn.ns, eqn.params, _typed(eqn), tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
         guards = [tuple((atom_key(c), p) for c, p in eqn.guard[:n]) for n in range(len(eqn.guard) + 1)]
-        for guard in guards:  # computed where this equation runs, outermost first
+        for guard in guards if eqn.prim not in FRESH else ():  # computed where this runs, outermost first
             if (key, guard) in self.values:
                 return self.copy(eqn.out, self.values[(key, guard)])
         self.values[(key, guards[-1])] = eqn.out
