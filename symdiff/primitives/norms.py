@@ -88,16 +88,14 @@ def _matrix_norm(b, x, ord, axes, axis, keepdims):
     if ord in ("nuc", 2, -2):
         others = tuple(i for i in range(len(shape)) if i not in (rows, cols))
         values = b.svdvals(b.transpose(x, axes=others + (rows, cols)), compute_uv=False)
-        reduce = {"nuc": b.sum, 2: b.amax, -2: b.amin}[ord]
-        result = reduce(values, axis=-1)
-    elif ord in (1, -1, math.inf, -math.inf):
-        summed, across = (rows, cols) if ord in (1, -1) else (cols, rows)
+        result = {"nuc": b.sum, 2: b.amax, -2: b.amin}[ord](values, axis=-1)
+        return b.reshape(result, shape=_reduced(shape, (rows, cols), True)) if keepdims else result
+    if ord in (1, -1, math.inf, -math.inf):
+        summed = rows if ord in (1, -1) else cols
         sums = b.sum(b.abs(x), axis=summed, keepdims=True)
-        result = (b.amax if ord > 0 else b.amin)(sums, axis=across, keepdims=True)
-    else:
-        raise ValueError(f"ord={ord!r} of a matrix is not a norm NumPy computes; use None, 'fro', "
-                         "'nuc', 1, -1, 2, -2, inf or -inf")
-    return b.reshape(result, shape=_reduced(shape, (rows, cols), keepdims))
+        return (b.amax if ord > 0 else b.amin)(sums, axis=(rows, cols), keepdims=keepdims)
+    raise ValueError(f"ord={ord!r} of a matrix is not a norm NumPy computes; use None, 'fro', "
+                     "'nuc', 1, -1, 2, -2, inf or -inf")
 
 
 def _linalg_norm(b, x, ord=None, axis=None, keepdims=False):
