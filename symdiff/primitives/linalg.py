@@ -1,5 +1,5 @@
 """Rows of the primitive table for np.linalg: inverses, solves, determinants, Cholesky,
-the pseudo-inverse, least squares, matrix powers (here), the eigen-, singular value and
+the pseudo-inverse, least squares, matrix powers and multi_dot (here), the eigen-, singular value and
 QR decompositions (factorizations.py) and norms (norms.py), gathered in `LINALG_ROWS`.
 
 Every row works on stacks of matrices (the last two axes) where NumPy does. The rules
@@ -244,6 +244,14 @@ def _matrix_power(b, a, n=None):
     return result
 
 
+def _multi_dot(b, *arrays):
+    """np.linalg.multi_dot([a, b, c]): the products in turn (the same value in any order)."""
+    product = arrays[0]
+    for array_ in arrays[1:]:
+        product = b.matmul(product, array_)
+    return product
+
+
 _SQUARE = (("square", (3, 3)),)
 _STACK = (("square", (2, 3, 3)),)
 
@@ -276,6 +284,8 @@ OWN_ROWS = [
          output=(0, 4), example=(((4, 3), (4,)), ())),
     Prim("matrix_power", 1, {"numpy": "linalg.matrix_power"}, None, lowering=_matrix_power,
          shape=lambda *s, **p: (), params=(("n", None),)),
+    Prim("multi_dot", 1, {"numpy": "linalg.multi_dot"}, None, lowering=_multi_dot, sequence=True,
+         shape=lambda *s, **p: ()),
 ]
 
 LINALG_ROWS = OWN_ROWS + FACTORIZATION_ROWS + NORM_ROWS

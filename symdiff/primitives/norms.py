@@ -13,6 +13,7 @@ lowered (`linalg_norm`) into it or into other rows, as NumPy defines each `ord`:
 
 so the rules of sums, abs, max and the singular values (factorizations.py) give the
 derivatives. Other `ord`s (0, p < 1 for vectors; others for matrices) are refused.
+NumPy 2's np.linalg.vector_norm, matrix_norm and svdvals are lowered the same way.
 """
 
 from __future__ import annotations
@@ -114,6 +115,30 @@ def _linalg_norm(b, x, ord=None, axis=None, keepdims=False):
                      f"of the shape {shape}")
 
 
+def _vector_norm_call(b, x, axis=None, keepdims=False, ord=2):
+    """np.linalg.vector_norm: the entries along `axis` (all of them, flattened, for None;
+    several, flattened together, for a tuple) taken as one vector."""
+    shape = b.shape(x)
+    if shape is None:  # (shapes not yet known: lowered again)
+        return b.norm(x, axis=axis, keepdims=keepdims)
+    axes = tuple(range(len(shape))) if axis is None else axis if isinstance(axis, tuple) else (axis,)
+    axes = tuple(a % len(shape) for a in axes)
+    if len(axes) == 1:
+        return _vector_norm(b, x, ord, axes[0], keepdims)
+    others = tuple(i for i in range(len(shape)) if i not in axes)
+    moved = b.transpose(x, axes=others + axes) if others + axes != tuple(range(len(shape))) else x
+    flat = b.reshape(moved, shape=tuple(shape[i] for i in others) + (-1,))
+    value = _vector_norm(b, flat, ord, -1, False)
+    return b.reshape(value, shape=_reduced(shape, axes, True)) if keepdims else value
+
+
+def _matrix_norm_call(b, x, keepdims=False, ord="fro"):
+    """np.linalg.matrix_norm: the norm of each matrix of a stack (the last two axes)."""
+    if b.shape(x) is None:  # (shapes not yet known: lowered again)
+        return b.norm(x, axis=(-2, -1), keepdims=keepdims)
+    return _matrix_norm(b, x, ord, (-2, -1), (-2, -1), keepdims)
+
+
 NORM_ROWS = [
     # the Euclidean norm along axes (np.linalg.norm with ord=None)
     Prim("norm", 1, {"numpy": "linalg.norm"}, _sympy_norm, vjp=(_norm_vjp,), jvp=_norm_jvp,
@@ -123,4 +148,11 @@ NORM_ROWS = [
     # after `norm`: the library's np.linalg.norm is this row (primitives.LIBRARY)
     Prim("linalg_norm", 1, {"numpy": "linalg.norm"}, None, lowering=_linalg_norm,
          shape=lambda *s, **p: (), params=(("ord", None), ("axis", None), ("keepdims", False))),
+    Prim("vector_norm", 1, {"numpy": "linalg.vector_norm"}, None, lowering=_vector_norm_call,
+         shape=lambda *s, **p: (), params=(("axis", None), ("keepdims", False), ("ord", 2))),
+    Prim("matrix_norm", 1, {"numpy": "linalg.matrix_norm"}, None, lowering=_matrix_norm_call,
+         shape=lambda *s, **p: (), params=(("keepdims", False), ("ord", "fro"))),
+    # np.linalg.svdvals (NumPy 2), printed as np.linalg.svd(x, compute_uv=False)
+    Prim("linalg_svdvals", 1, {"numpy": "linalg.svdvals"}, None, shape=lambda *s, **p: (),
+         lowering=lambda b, x: b.svdvals(x, compute_uv=False)),
 ]

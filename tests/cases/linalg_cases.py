@@ -168,6 +168,26 @@ def inverse_then_det(a):
     return np.linalg.det(np.linalg.inv(a)) + np.trace(np.linalg.inv(a))
 
 
+def vector_norm_of_matrix(x):
+    return np.linalg.vector_norm(x, ord=3) + np.sum(np.linalg.vector_norm(x, axis=0, keepdims=True))
+
+
+def vector_norm_of_axis_pair(x):
+    return np.sum(np.sin(np.linalg.vector_norm(x, axis=(0, 2), ord=np.inf)))
+
+
+def matrix_norm_of_stack(x):
+    return np.sum(np.sin(np.linalg.matrix_norm(x, ord="nuc"))) + np.sum(np.linalg.matrix_norm(x, keepdims=True))
+
+
+def svdvals_of_stack(x):
+    return np.sum(np.linalg.svdvals(x) ** 3)
+
+
+def chain_of_products(a, b, c):
+    return np.sum(np.sin(np.linalg.multi_dot([a, b, c])))
+
+
 CASES = [
     case(norm_vector_inf, "np.linalg.norm", normal(5)),
     case(norm_vector_minus_inf, "np.linalg.norm", normal(5)),
@@ -206,4 +226,9 @@ CASES = [
     case(lstsq_indexed, "np.linalg.lstsq", normal(5, 3), fixed_normal(5)),
     case(solve_vector_for_stack, "np.linalg.solve", well_conditioned(3, 2), normal(3)),
     case(inverse_then_det, "np.linalg.inv, np.linalg.det", well_conditioned(3)),
+    case(vector_norm_of_matrix, "np.linalg.vector_norm", normal(3, 2)),
+    case(vector_norm_of_axis_pair, "np.linalg.vector_norm", normal(2, 3, 2)),
+    case(matrix_norm_of_stack, "np.linalg.matrix_norm", normal(2, 3, 2)),
+    case(svdvals_of_stack, "np.linalg.svdvals", normal(2, 2, 3)),
+    case(chain_of_products, "np.linalg.multi_dot", normal(3), normal(3, 4), normal(4, 2)),
 ]
