@@ -257,7 +257,8 @@ _STACK = (("square", (2, 3, 3)),)
 
 OWN_ROWS = [
     Prim("det", 1, {"numpy": "linalg.det"}, _sympy_det, vjp=(_det_vjp,), jvp=_det_jvp,
-         shape=lambda a: _square(a, "np.linalg.det")[:-2], sample=((-2.0, 2.0),), example=(_STACK, ())),
+         shape=lambda a: _square(a, "np.linalg.det")[:-2], sample=((-2.0, 2.0),), example=(_STACK, ()),
+         adjoint_text=("{g} · det({0}) · {0}⁻ᵀ",)),
     Prim("slogdet_sign", 1, {"numpy": "linalg.slogdet"}, lambda a: each_matrix(
          lambda m: _sp().sign(matrix(m).det(method="berkowitz")), a), vjp=(None,), jvp=lambda b, e, t: None,
          shape=lambda a: _square(a, "np.linalg.slogdet")[:-2], sample=((-2.0, 2.0),), output=(0, 2),
@@ -265,12 +266,13 @@ OWN_ROWS = [
     Prim("slogdet", 1, {"numpy": "linalg.slogdet"}, lambda a: each_matrix(
          lambda m: _sp().log(abs(matrix(m).det(method="berkowitz"))), a), vjp=(_logdet_vjp,), jvp=_logdet_jvp,
          shape=lambda a: _square(a, "np.linalg.slogdet")[:-2], sample=((-2.0, 2.0),), output=(1, 2),
-         example=(_STACK, ())),
+         example=(_STACK, ()), adjoint_text=("{g} · {0}⁻ᵀ",)),
     Prim("inv", 1, {"numpy": "linalg.inv"}, lambda a: each_matrix(lambda m: array(matrix(m).inv()), a),
          vjp=(_inv_vjp,), jvp=_inv_jvp, shape=lambda a: _square(a, "np.linalg.inv"), sample=((-2.0, 2.0),),
          adjoint_text=("-{0}⁻ᵀ · {g} · {0}⁻ᵀ",), example=(_STACK, ())),
     Prim("solve", 2, {"numpy": "linalg.solve"}, _sympy_solve, vjp=(_solve_vjp_matrix, _solve_vjp_right),
          jvp=_solve_jvp, shape=_solve_shape, sample=((-2.0, 2.0), (-2.0, 2.0)),
+         adjoint_text=("-({0}⁻ᵀ · {g}) · ({0}⁻¹ · {1})ᵀ", "{0}⁻ᵀ · {g}"),
          example=((("square", (2, 3, 3)), (3, 2)), ())),
     Prim("cholesky", 1, {"numpy": "linalg.cholesky"}, _sympy_cholesky, vjp=(_cholesky_vjp,),
          jvp=_cholesky_jvp, shape=lambda a: _square(a, "np.linalg.cholesky"), sample=((-2.0, 2.0),),
