@@ -22,7 +22,8 @@ import numpy as np
 from .factorizations import FACTORIZATION_ROWS
 from .norms import NORM_ROWS
 from .row import Prim
-from .stacks import array, column, each_matrix, identity, matrix, mT, symmetric_input, triangle_adjoint, uncolumn
+from .stacks import (array, column, each_matrix, identity, matrix, mT, row, symmetric_input, triangle_adjoint,
+                     uncolumn)
 
 
 def _sp():
@@ -93,34 +94,42 @@ def _solve_shape(a, y) -> tuple:
     return tuple(np.broadcast_shapes(a[:-2], y[:-2])) + y[-2:]
 
 
-def _columns(b, y, vector: bool):
-    return column(b, y) if vector else y
+def _stacked_vector(b, a, y) -> bool:
+    """A vector right side for a stack of matrices: solved as a stack of columns (NumPy 2
+    takes a right side of more than one axis for a stack of matrices)."""
+    return len(b.shape(y)) == 1 and len(b.shape(a)) > 2
+
+
+def _solved(b, a, y, vector: bool):
+    """solve(a, y), a stack of vectors y solved as columns where `vector`."""
+    return uncolumn(b, b.solve(a, column(b, y))) if vector else b.solve(a, y)
 
 
 def _solve_vjp_right(b, g, out, a, y):
     # X = A^-1 Y: Y_bar = A^-T X_bar
-    vector = len(b.shape(y)) == 1
-    solved = b.solve(mT(b, a), _columns(b, g, vector))
-    return uncolumn(b, solved) if vector else solved
+    return _solved(b, mT(b, a), g, _stacked_vector(b, a, y))
 
 
 def _solve_vjp_matrix(b, g, out, a, y):
     # A_bar = -Y_bar X^T
-    vector = len(b.shape(y)) == 1
-    right = _columns(b, _solve_vjp_right(b, g, out, a, y), vector)
-    return b.neg(b.matmul(right, mT(b, _columns(b, out, vector))))
+    right = _solve_vjp_right(b, g, out, a, y)
+    if len(b.shape(y)) > 1:
+        return b.neg(b.matmul(right, mT(b, out)))
+    if len(b.shape(a)) > 2:
+        return b.neg(b.mul(column(b, right), row(b, out)))
+    return b.neg(b.outer(right, out))
 
 
 def _solve_jvp(b, eqn, tangents):
     # dX = A^-1 (dY - dA X)
     a, y = eqn.args
-    vector = len(b.shape(y)) == 1
-    change = _columns(b, tangents[1], vector) if tangents[1] is not None else None
+    vector = _stacked_vector(b, a, y)
+    change = tangents[1]
     if tangents[0] is not None:
-        moved = b.matmul(tangents[0], _columns(b, eqn.out, vector))
+        moved = uncolumn(b, b.matmul(tangents[0], column(b, eqn.out))) if vector else \
+            b.matmul(tangents[0], eqn.out)
         change = b.neg(moved) if change is None else b.sub(change, moved)
-    solved = b.solve(a, change)
-    return uncolumn(b, solved) if vector else solved
+    return _solved(b, a, change, vector)
 
 
 def _sympy_solve(a, y):
