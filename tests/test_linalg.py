@@ -219,3 +219,33 @@ def test_at_repeated_eigenvalues_the_vectors_gradient_is_not_a_number_not_a_wron
     with np.errstate(divide="ignore", invalid="ignore"):
         got = symdiff.grad(vectors)(np.eye(3))
     assert not np.all(np.isfinite(got)), got
+
+
+# ---------------------------------------------------------------- second order
+
+def eigvalsh_cubes(a):
+    return np.sum(np.linalg.eigvalsh(a) ** 3)
+
+
+def cholesky_cubes(a):
+    return np.sum(np.linalg.cholesky(a) ** 3)
+
+
+def qr_powers(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(q ** 3) + np.sum(r ** 2)
+
+
+@pytest.mark.parametrize("fun,shape", [(eigvalsh_cubes, (3, 3)), (cholesky_cubes, (3, 3)), (qr_powers, (3, 2))],
+                         ids=["eigvalsh", "cholesky", "qr"])
+def test_hessian_is_the_central_difference_of_the_gradient(fun, shape):
+    # the rules are IR, so they are differentiated again like any code
+    m = np.random.default_rng(4).normal(size=shape)
+    a = m @ m.T + 3 * np.eye(3) if shape == (3, 3) else m
+    gradient = symdiff.grad(fun)
+    expected = np.empty(shape + shape)
+    for index in np.ndindex(shape):
+        step = np.zeros(shape)
+        step[index] = 1e-5
+        expected[index] = (gradient(a + step) - gradient(a - step)) / 2e-5
+    assert np.allclose(symdiff.hessian(fun)(a), expected, rtol=1e-5, atol=1e-6)
