@@ -5,7 +5,9 @@ Each value is a row of its own (`Prim.output`: value i of n); a call lowers to o
 equation per value, on the same arguments and parameters, and its result is the
 tuple of them (values.py), which `s, ld = np.linalg.slogdet(a)` unpacks and
 `np.linalg.slogdet(a)[1]` indexes (`item`). The values nothing reads are removed
-with the dead code; those read are printed as one call (backend/emit.py).
+with the dead code; those read are printed as one call (backend/emit.py). The
+singular values alone (`compute_uv=False`) are those of the reduced svd: its vectors
+are what their derivatives read, and so it is computed once.
 
 Refused, with what to write instead: svd's vectors with full_matrices=True of a
 non-square matrix (the extra vectors are not unique, they have no derivative), qr
@@ -64,8 +66,8 @@ def several(st: Lowering, node: ast.Call, name):
         raise error(st, node, f"{spelled} takes {row.arity} array argument(s), got {len(positional)}")
     args = [expr(st, a) for a in positional[:row.arity]]
     if rows[0].name == "svd_u":
-        if params.pop("compute_uv", True) is False:  # the singular values alone
-            return call(st, node, "svdvals", ns, spelled, args, name, (("compute_uv", False),))
+        if params.pop("compute_uv", True) is False:  # the values alone: of the svd the derivatives need
+            return call(st, node, "svd_s", ns, spelled, args, name, (("full_matrices", False),))
         _refuse_full_matrices(st, node, spelled, args[0], params)
     if rows[0].name == "qr_q":
         _refuse_qr(st, node, spelled, args[0], params)

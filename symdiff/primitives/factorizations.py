@@ -1,5 +1,5 @@
-"""Rows of the primitive table for np.linalg's decompositions: eigh (and eigvalsh), svd
-(and its singular values alone), qr. Each value the function returns is a row
+"""Rows of the primitive table for np.linalg's decompositions: eigh (and eigvalsh), svd,
+qr. Each value the function returns is a row
 (`output`); the rows of one call are one computation (backend/emit.py prints them as
 one tuple assignment), and a rule that needs another value of the same call (the
 eigenvectors, for the eigenvalues' adjoint) builds that row again on the same
@@ -181,14 +181,6 @@ def _svd_vh_jvp(b, eqn, tangents, **params):
     return mT(b, dv)
 
 
-def _svdvals_vjp(b, g, out, a, compute_uv=True):
-    return _svd_s_vjp(b, g, out, a, full_matrices=False)
-
-
-def _svdvals_jvp(b, eqn, tangents, compute_uv=True):
-    return diagonal(b, _svd_rotated(b, eqn.args[0], tangents[0], {"full_matrices": False}))
-
-
 def _sympy_svd(index):
     def meaning(a, full_matrices=True, compute_uv=True):
         def one(m):
@@ -278,11 +270,6 @@ FACTORIZATION_ROWS = [
     Prim("eigvalsh", 1, {"numpy": "linalg.eigvalsh"}, _sympy_eigh(0), vjp=(_eigh_values_vjp,),
          jvp=_eigh_values_jvp, shape=lambda a, UPLO="L": _square_shape(a, "np.linalg.eigvalsh")[:-1],
          params=_EIGH, sample=((-2.0, 2.0),), example=((("spd", (3, 3)),), (("UPLO", "U"),))),
-    Prim("svdvals", 1, {"numpy": "linalg.svd"}, lambda a, compute_uv=True: _sympy_svd(1)(a),
-         vjp=(_svdvals_vjp,), jvp=_svdvals_jvp, shape=lambda a, compute_uv=True: _svd_shapes(a, False)[1],
-         params=(("compute_uv", True),), sample=((-2.0, 2.0),),
-         evaluate=lambda a, compute_uv=True: np.linalg.svd(a, compute_uv=False),
-         example=(((2, 3, 2),), (("compute_uv", False),))),
     Prim("svd_u", 1, {"numpy": "linalg.svd"}, _sympy_svd(0), vjp=(_svd_u_vjp,), jvp=_svd_u_jvp,
          shape=lambda a, **p: _svd_shapes(a, p.get("full_matrices", True))[0], params=_SVD,
          sample=((-2.0, 2.0),), output=(0, 3), example=(((2, 4, 3),), (("full_matrices", False),))),

@@ -88,7 +88,7 @@ def _matrix_norm(b, x, ord, axes, axis, keepdims):
         return b.norm(x, axis=axis, keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         others = tuple(i for i in range(len(shape)) if i not in (rows, cols))
-        values = b.svdvals(b.transpose(x, axes=others + (rows, cols)), compute_uv=False)
+        values = b.svd_s(b.transpose(x, axes=others + (rows, cols)), full_matrices=False)
         result = {"nuc": b.sum, 2: b.amax, -2: b.amin}[ord](values, axis=-1)
         return b.reshape(result, shape=_reduced(shape, (rows, cols), True)) if keepdims else result
     if ord in (1, -1, math.inf, -math.inf):
@@ -152,7 +152,7 @@ NORM_ROWS = [
          shape=lambda *s, **p: (), params=(("axis", None), ("keepdims", False), ("ord", 2))),
     Prim("matrix_norm", 1, {"numpy": "linalg.matrix_norm"}, None, lowering=_matrix_norm_call,
          shape=lambda *s, **p: (), params=(("keepdims", False), ("ord", "fro"))),
-    # np.linalg.svdvals (NumPy 2), printed as np.linalg.svd(x, compute_uv=False)
+    # np.linalg.svdvals (NumPy 2): the singular values of the svd its derivatives need anyway
     Prim("linalg_svdvals", 1, {"numpy": "linalg.svdvals"}, None, shape=lambda *s, **p: (),
-         lowering=lambda b, x: b.svdvals(x, compute_uv=False)),
+         lowering=lambda b, x: b.svd_s(x, full_matrices=False)),
 ]
