@@ -193,6 +193,22 @@ def test_an_array_recurrence_matches_central_differences():
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("wrt", [("shift",), ("y", "decay", "shift"), ("decay", "shift")])
+def test_an_outer_array_whose_cotangent_is_the_carried_one(wrt):
+    rng = np.random.default_rng(2)
+    args = {"y": rng.normal(size=3), "decay": rng.uniform(0.5, 0.9, size=3), "shift": rng.normal(size=3)}
+    grads = symdiff.grad(cases.decaying_shift, wrt=wrt)(*args.values(), 3)
+    for name, got in zip(wrt, grads, strict=True):
+        expected = np.zeros(3)
+        for i in range(3):
+            up, down = dict(args), dict(args)
+            up[name], down[name] = args[name].copy(), args[name].copy()
+            up[name][i] += H
+            down[name][i] -= H
+            expected[i] = (cases.decaying_shift(*up.values(), 3) - cases.decaying_shift(*down.values(), 3)) / (2 * H)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+
+
 def test_a_loop_changing_a_shape_is_refused():
     def grows(x, n):
         for i in range(n):
@@ -340,8 +356,10 @@ def test_block_comments_name_source_lines_and_only_the_printed_text_has_them():
 
     gradient = symdiff.grad(cases.last_index_used)
     lines = gradient.source.splitlines()
-    assert lines.count("    # line 146: for k in range(1, n):") == 1, gradient.source
-    assert "    # line 146, backwards: for k in range(1, n):" in lines, gradient.source
+    source, first = inspect.getsourcelines(cases.last_index_used)
+    line = first + next(i for i, text in enumerate(source) if "for k in range(1, n):" in text)
+    assert lines.count(f"    # line {line}: for k in range(1, n):") == 1, gradient.source
+    assert f"    # line {line}, backwards: for k in range(1, n):" in lines, gradient.source
     module = ast.unparse(ast.fix_missing_locations(emit_module(gradient.derivation.derivative)))
     assert "__symdiff_comment" not in module and "# line" not in module
 
@@ -372,3 +390,16 @@ def test_code_a_loop_body_does_not_use_is_not_generated():
     gradient = symdiff.grad(cases.dead_in_body)
     assert "exp" not in inspect.getsource(gradient), gradient.source
     assert gradient(0.3, 4) == 0.5 ** 4
+
+
+def test_an_adjoint_seed_that_stays_constant_folds_into_the_loop_body():
+    def rosenbrock(x):
+        s = 0.0
+        for i in range(len(x) - 1):
+            s = s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+        return s
+
+    gradient = symdiff.grad(rosenbrock)
+    x = np.array([0.5, 1.0, 1.5])
+    np.testing.assert_allclose(gradient(x), [-151.0, -50.0, 100.0], rtol=1e-12)
+    assert "200.0 * " in gradient.source and "1.0 * " not in gradient.source, gradient.source

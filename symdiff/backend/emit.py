@@ -48,9 +48,9 @@ import numpy as np
 
 from ..generated import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
-from ..ir import Const, Func, NameAllocator, Var, flat_results
+from ..ir import Const, Func, NameAllocator, Var, atom_key, flat_results
 from .blocks import BlockPrinting, blocks, coalesced
-from .inplace import UPDATES, in_place_updates
+from .inplace import UPDATE_HELPERS, UPDATES, in_place_updates, update_statement
 from ..primitives import PRIMS
 
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
@@ -67,25 +67,13 @@ def _scatter_add(shape, index, values):
     total = np.zeros(shape)
     np.add.at(total, index, values)
     return total
-''', "_setitem": '''
-def _setitem(array, index, values):
-    """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
-    total = np.copy(array)
-    total[index] = values
-    return total
-''', "_additem": '''
-def _additem(array, index, values):
-    """A copy of `array` with `values` added at `index`: x[index] += values, x left as it was."""
-    total = np.copy(array)
-    total[index] += values
-    return total
 ''', "_scatter": '''
 def _scatter(shape, index, values):
     """Zeros of `shape` with `values` at `index`, which picks no entry twice."""
     total = np.zeros(shape)
     total[index] = values
     return total
-'''}
+''', **UPDATE_HELPERS}
 
 
 def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
@@ -284,6 +272,7 @@ class _Printer(BlockPrinting):
         self.comments: list[str] = []  # the text of each comment marker (see emit_source)
         self.loop_lines: list = []  # the source lines of the loops being printed
         self.where = {e.out.name: e.loc for block in blocks(func) for e in block.body}
+        self.printed_calls: set = set()  # the calls returning several values printed (several)
 
     def _temp_names(self) -> dict[str, str]:
         """Kept temporaries renamed t0, t1, ... in order of appearance (a value of a call
@@ -291,7 +280,7 @@ class _Printer(BlockPrinting):
         unpacked = {e.out.name for e in self.func.body if e.prim == "call" and _returns_several(e)}
         kept = [e.out.name for e in self.func.body if e.out.temp and (
             self.uses.get(e.out.name, 0) != 1 or e.out.name in self.kept
-            or e.prim == "pick" and e.args[0].name in unpacked)]
+            or e.prim == "pick" and e.args[0].name in unpacked or self.prims[e.prim].output)]
         taken = NameAllocator.for_func(self.func).taken - set(kept)
         fresh = NameAllocator(taken)
         return {name: fresh.temp() for name in kept}
@@ -332,6 +321,9 @@ class _Printer(BlockPrinting):
             if eqn.prim == "cond" and not self.inlined(eqn):
                 self.merge(statements, eqn)
                 continue
+            if self.prims[eqn.prim].output:  # sign, logdet = np.linalg.slogdet(a)
+                self.several(statements, eqn, eqns)
+                continue
             if eqn.out.name in self.in_place:  # x[index] = v, into the array x names
                 self.update(statements, eqn)
                 continue
@@ -341,26 +333,31 @@ class _Printer(BlockPrinting):
             else:
                 self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
 
+    def several(self, statements: list, eqn, eqns):
+        """The values of one call of a function returning several (`Prim.output`), the
+        rows of the same call in `eqns` included, as one tuple assignment where the
+        first of them is; nothing for the others."""
+        key = (id(eqns), _call_key(self.prims, eqn))
+        if key in self.printed_calls:
+            return
+        self.printed_calls.add(key)
+        values = {self.prims[e.prim].output[0]: e.out for e in eqns
+                  if self.prims[e.prim].output and _call_key(self.prims, e) == key[1]}
+        targets = [self.store(values[j]) if j in values else ast.Name(self.unused(), ast.Store())
+                   for j in range(self.prims[eqn.prim].output[1])]
+        self.block(statements, eqn.guard).append(ast.Assign([ast.Tuple(targets, ast.Store())],
+                                                            self.expression(eqn)))
+
     def inlined(self, eqn) -> bool:
         return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and eqn.out.name not in self.kept \
-            and not (eqn.prim == "call" and _returns_several(eqn))
+            and not (eqn.prim == "call" and _returns_several(eqn)) and not self.prims[eqn.prim].output
 
     def update(self, statements: list, eqn):
-        """`x[index] = v` for `x_1 = setitem(x, v, ...)` written in place (`x[index] += v` for
-        additem): x_1 names x's array."""
+        """`x[index] = v` for `x_1 = setitem(x, v, ...)` written in place: x_1 names x's array."""
         x, v, *arrays = eqn.args
         index = self.index(dict(eqn.params)["index"], [self.atom(a) for a in arrays])
         target = ast.Subscript(self.atom(x), index, ast.Store())
-        value = self.atom(v)
-        read = ast.dump(ast.Subscript(target.value, target.slice, ast.Load()))
-        if eqn.prim == "additem":
-            update = ast.AugAssign(target, ast.Add(), value)
-        elif isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) \
-                and ast.dump(value.left) == read:  # x[i] = x[i] * v: x[i] *= v
-            update = ast.AugAssign(target, value.op, value.right)
-        else:
-            update = ast.Assign([target], value)
-        self.block(statements, eqn.guard).append(update)
+        self.block(statements, eqn.guard).append(update_statement(target, self.atom(v), eqn.prim))
         self.names[eqn.out.name] = self.name_of(x)
 
     def unused(self) -> str:
@@ -410,6 +407,10 @@ class _Printer(BlockPrinting):
         return ast.Constant(value)
 
     def expression(self, eqn) -> ast.expr:
+        if self._repeated_product(eqn):  # x ** 3 as x * x * x
+            base = eqn.args[0]
+            return functools.reduce(lambda product, _: ast.BinOp(product, ast.Mult(), self.atom(base)),
+                                    range(eqn.args[1].value - 1), self.atom(base))
         args = [self.atom(a) for a in eqn.args]
         if eqn.prim == "call":  # a function of the module's own (see _module)
             return ast.Call(ast.Name(self.functions[id(dict(eqn.params)["callee"])], ast.Load()), args, [])
@@ -477,6 +478,16 @@ class _Printer(BlockPrinting):
                     or k not in defaults]
         return ast.Call(func, args, keywords)
 
+    def _repeated_product(self, eqn) -> bool:
+        """Whether `eqn` is a named value to the power 2 or 3, written faster as a product
+        (x * x: 19 ns against 62 for x ** 2; 1.9 against 18 us for a NumPy array cubed)
+        with the same type: an int power of an int stays an int."""
+        if eqn.prim != "pow" or eqn.ns != "op":
+            return False
+        base, power = eqn.args
+        return isinstance(base, Var) and base.name not in self.inline and isinstance(power, Const) \
+            and type(power.value) is int and power.value in (2, 3) and not power.label
+
     def module_attr(self, ns: str, attr: str) -> ast.expr:
         self.imports.add(ns)
         return ast.Attribute(ast.Name(self.aliases[ns], ast.Load()), attr, ast.Load())
@@ -521,6 +532,13 @@ def _header(printers: list, aliases: dict) -> list[ast.stmt]:
         helper = ast.parse(HELPERS[name]).body[0]
         lines.append(_rename(helper, "np", aliases["numpy"]))
     return lines
+
+
+def _call_key(prims, eqn) -> tuple:
+    """What makes equations of rows returning one of several values one call: the
+    function, its arguments, parameters and guard."""
+    return (prims[eqn.prim].spelling[eqn.ns], eqn.ns, tuple(atom_key(a) for a in eqn.args), eqn.params,
+            tuple((atom_key(c), p) for c, p in eqn.guard))
 
 
 def _returns_several(eqn) -> bool:

@@ -22,10 +22,37 @@ place with no copy per iteration, and the generated code never changes an argume
 
 from __future__ import annotations
 
+import ast
+
 from ..ir import Func, Var, flat_results, loop_leading_args
 
 UPDATES = ("setitem", "additem")  # (primitives/updates.py)
 _NOT_FRESH = frozenset({"cond", "custom", "attr"})  # (a choice of values, a user's function, an attribute)
+UPDATE_HELPERS = {"_setitem": '''
+def _setitem(array, index, values):
+    """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
+    total = np.copy(array)
+    total[index] = values
+    return total
+''', "_additem": '''
+def _additem(array, index, values):
+    """A copy of `array` with `values` added at `index`: x[index] += values, x left as it was."""
+    total = np.copy(array)
+    total[index] += values
+    return total
+'''}  # (the updates printed as copies, emit.py)
+_AUGMENTED = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def update_statement(target: ast.Subscript, value: ast.expr, prim: str) -> ast.stmt:
+    """The statement of an update written in place: `x[index] = v`, `x[index] += v` for
+    additem, and `x[index] op= v` for `x[index] = x[index] op v`."""
+    if prim == "additem":
+        return ast.AugAssign(target, ast.Add(), value)
+    read = ast.dump(ast.Subscript(target.value, target.slice, ast.Load()))
+    if isinstance(value, ast.BinOp) and isinstance(value.op, _AUGMENTED) and ast.dump(value.left) == read:
+        return ast.AugAssign(target, value.op, value.right)
+    return ast.Assign([target], value)
 
 
 def in_place_updates(func: Func, prims) -> tuple[set[str], set[tuple[str, int]], set[str], set[str]]:

@@ -95,7 +95,9 @@ class Prim:
             adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).
         example: the arguments' shapes and the static parameters of a call the table's
             tests make (tests/test_every_row.py), `((shape, ...), ((key, value), ...))`,
-            where an operation needs arrays; a shape may be `("bool", shape)`.
+            where an operation needs arrays; a shape may be `(kind, shape)`, a kind of
+            tests/test_every_row.py's MATRICES: "bool", "spd" (symmetric positive definite),
+            "square" (invertible, well-conditioned).
         never_raises: it cannot raise on numbers (a condition built from such
             operations needs no guard where it is short-circuited).
         reduction: it reduces along axes (`axis`, `keepdims`).
@@ -108,6 +110,11 @@ class Prim:
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
             (ir.evaluate_eqn, analysis.result_shape, symbolic execution run them), not
             evaluated, shaped or given a SymPy meaning by the row.
+        output: `(i, n)`: the row is value i of the n that its library function returns
+            as a tuple (np.linalg.slogdet's sign and log|det|, 0 and 1 of 2). Each value
+            is a row of its own, with its own rules; the rows of one call on the same
+            arguments and parameters are one computation, emitted as one tuple
+            assignment (`sign, logdet = np.linalg.slogdet(a)`, backend/emit.py).
     """
 
     name: str
@@ -143,6 +150,7 @@ class Prim:
     integral_operands: bool = False
     integer_only: bool = False
     structured: bool = False
+    output: tuple[int, int] = ()
 
     @property
     def infix(self) -> str | None:
@@ -174,7 +182,11 @@ class Prim:
             return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
-        return resolve_attribute(MODULES[ns], self.spelling[ns])
+        function = resolve_attribute(MODULES[ns], self.spelling[ns])
+        if self.output:  # one of the values the function returns
+            index = self.output[0]
+            return lambda *args, **params: function(*args, **params)[index]
+        return function
 
 
 def resolve_attribute(module, dotted: str):

@@ -14,6 +14,7 @@ from .arrays import ARRAY_ROWS
 from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
 from .integers import INTEGER_ROWS
+from .linalg import LINALG_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
@@ -21,7 +22,7 @@ from .structured import STRUCTURED_ROWS
 from .updates import UPDATE_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + STRUCTURED_ROWS + UPDATE_ROWS)
+        + STRUCTURED_ROWS + LINALG_ROWS + UPDATE_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

@@ -43,18 +43,21 @@ MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards ag
 FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "eye"})  # new arrays
 
 
-def simplify(func: Func, prims=PRIMS, floats=None) -> Func:
+def simplify(func: Func, prims=PRIMS, floats=None, sure=()) -> Func:
     """Simplify `func` to a fixed point.
 
     The parameters named in `floats` (all of them by default) are taken to hold
     floats, which lets `1.0 * x` become `x`; the others may be ints (a function's
     `n` that is not differentiated), so `1.0 * n` stays a float (`float(n)` where n
     is surely a Python int). Values derived from them get their kinds from the
-    primitive table.
+    primitive table. Those named in `sure` (differentiated parameters, cotangents)
+    surely hold floats: an int literal meeting a value derived from them becomes a
+    float (`2.0 * x`), which would turn a range bound or an index into a float if
+    it were taken from `floats`, a guess.
     """
     floats = {p.var.name for p in func.params} if floats is None else set(floats)
     for _ in range(MAX_ROUNDS):
-        new = dead_code(_rewrite(func, prims, floats))
+        new = dead_code(_rewrite(func, prims, floats, set(sure)), prims)
         if new == func:
             break
         func = new
@@ -64,11 +67,12 @@ def simplify(func: Func, prims=PRIMS, floats=None) -> Func:
 class _Round:
     """One forward walk: substitutions, definitions, kinds and value numbers so far."""
 
-    def __init__(self, func: Func, prims, floats: set):
+    def __init__(self, func: Func, prims, floats: set, sure: set):
         self.prims = prims
         self.sub: dict[str, object] = {}
         self.defs: dict[str, Eqn] = {}
         self.kinds = {p.var.name: "float" if p.var.name in floats else "any" for p in func.params}
+        self.sure = {p.var.name: "float" if p.var.name in sure else "any" for p in func.params}
         self.values: dict[tuple, Var] = {}
         self.rename: dict[str, str] = {}
         self.body: list[Eqn] = []
@@ -93,6 +97,10 @@ class _Round:
 
     def kind(self, atom):
         return self.kinds.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
+
+    def surely(self, atom):
+        """The kind of `atom` as far as it follows from the parameters in `sure`."""
+        return self.sure.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
 
     def keeps_type(self, x, unit) -> bool:
         """Whether `x op unit` has x's type, so that it may be replaced by x."""
@@ -132,6 +140,7 @@ class _Round:
         self.values[(key, guards[-1])] = eqn.out
         self.defs[eqn.out.name] = eqn
         self.kinds[eqn.out.name] = self.result_kind(eqn)
+        self.sure[eqn.out.name] = eqn_kind(eqn, [self.surely(a) for a in eqn.args])
         self.body.append(eqn)
 
     def result_kind(self, eqn: Eqn):
@@ -157,8 +166,8 @@ class _Round:
         return replace(func, body=body, results=tuple(map(named, func.results)))
 
 
-def _rewrite(func: Func, prims, floats: set) -> Func:
-    walk = _Round(func, prims, floats)
+def _rewrite(func: Func, prims, floats: set, sure: set) -> Func:
+    walk = _Round(func, prims, floats, sure)
     for eqn in func.body:
         walk.add(eqn)
     return walk.finish(func)
@@ -190,8 +199,24 @@ def _identity(walk: _Round, eqn: Eqn):
     A rule may also return (first, rewritten): an equation to compute first
     and the rewritten equation that reads it.
     """
+    floated = _float_literals(walk, eqn)
+    if floated is not None:
+        return floated
     rule = _RULES.get(eqn.prim)
     return rule(walk, eqn, *eqn.args) if rule else None
+
+
+def _int_literal(atom) -> bool:
+    return isinstance(atom, Const) and atom.folds and not atom.label and type(atom.value) is int
+
+
+def _float_literals(walk: _Round, eqn: Eqn):
+    """`2 * x` as `2.0 * x` where x is a float: the same number (NumPy's too), but Python
+    multiplies two floats in about half the time it takes to convert the int first."""
+    if eqn.ns != "op" or eqn.prim not in ("add", "sub", "mul", "div") \
+            or not any(map(_int_literal, eqn.args)) or not any(walk.surely(a) == "float" for a in eqn.args):
+        return None
+    return eqn.with_args(Const(float(a.value)) if _int_literal(a) else a for a in eqn.args)
 
 
 def _make(eqn: Eqn, prim: str, *args) -> Eqn:
@@ -365,9 +390,10 @@ _RULES = {"cond": _cond, "where": _where, "add": _add, "sub": _sub, "mul": _mul,
           "transpose": _transpose, "sum": _sum}
 
 
-def dead_code(func: Func) -> Func:
+def dead_code(func: Func, prims=PRIMS) -> Func:
     """`func` without the equations its results do not read (in loop bodies too), and
-    its loops without the carried values nothing after them reads."""
+    its loops without the carried values nothing after them reads (a constant one,
+    such as an adjoint's seed 1.0, becomes a constant of the body, simplified again)."""
     live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
     picked: dict[str, set] = {}  # loop -> the indices of its picks that are kept
@@ -376,7 +402,7 @@ def dead_code(func: Func) -> Func:
             if eqn.prim == "pick":
                 picked.setdefault(eqn.args[0].name, set()).add(dict(eqn.params)["index"])
             if eqn.prim == "loop":
-                eqn, moved = _pruned_loop(eqn, picked.get(eqn.out.name, set()))
+                eqn, moved = _pruned_loop(eqn, picked.get(eqn.out.name, set()), prims)
                 if moved:  # renumber the picks read after it
                     kept = [replace(e, params=(("index", moved[dict(e.params)["index"]]),))
                             if e.prim == "pick" and e.args[0] == eqn.out and dict(e.params)["index"] != "tape"
@@ -389,7 +415,7 @@ def dead_code(func: Func) -> Func:
                     if not dict(eqn.params)["carried"]:
                         continue
                     eqn = replace(eqn, params=tuple((k, () if k == "record" else v) for k, v in eqn.params))
-                eqn = replace(eqn, params=tuple((k, dead_code(v) if k == "body" else v)
+                eqn = replace(eqn, params=tuple((k, dead_code(v, prims) if k == "body" else v)
                                                 for k, v in eqn.params))
             kept.append(eqn)
             live.update(a.name for a in eqn.reads if isinstance(a, Var))
@@ -403,7 +429,7 @@ def _recountable(eqn: Eqn) -> bool:
     return params["kind"] == "range" and params.get("record") == (0,) and params.get("stop") is None
 
 
-def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
+def _pruned_loop(eqn: Eqn, picked: set, prims) -> tuple[Eqn, dict | None]:
     """The loop without the carried values that no pick reads and that no value still
     carried (nor its condition, break flag or tape) needs; with the new index of each
     carried value kept, or None if none is dropped."""
@@ -444,6 +470,8 @@ def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
     new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in keep) + tuple(frees),
                        body=tuple(_renamed(e, mapping) for e in body.body),
                        results=tuple(_renamed_atom(body.results[j], mapping) for j in keep))
+    if any(isinstance(value, Const) for value in mapping.values()):  # (1.0 * 100.0 folds now)
+        new_body = simplify(new_body, prims, floats=())  # (assuming no parameter holds floats)
     changed = {"body": new_body, "carried": len(keep), "record": tuple(
         p if p < it else it + moved[p - it] for p in record)}
     changed.update({key: moved[params[key]] for key in ("cond", "stop") if params.get(key) is not None})
