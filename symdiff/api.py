@@ -17,7 +17,8 @@ import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
-from .errors import ShapeError, SymdiffError
+from . import pytrees
+from .errors import NeedsContainers, ShapeError, SymdiffError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
@@ -41,7 +42,11 @@ def _derivative(fun, wrt, kind: str):
     if key not in per_fun:
         source = method_source(fun)
         resolved = resolve_wrt(source, wrt)  # once, and first: even if the body would fail
-        lowered = lower(source)
+        try:
+            lowered = lower(source)
+        except NeedsContainers:  # params["W"]: code generated for the arguments' structure
+            per_fun[key] = pytrees.specializing(fun, source, resolved, kind)
+            return mark(per_fun[key], receiver_of(fun))
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
         if is_array_code(lowered) or kind == "vjp":

@@ -82,6 +82,7 @@ class Code:
     eqns: list[Eqn] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # (computation, guard) -> the variable holding it
     guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
+    trees: dict = field(default_factory=dict)  # container parameter -> (trees.Tree, its leaves' shapes)
 
 
 @dataclass
@@ -100,9 +101,12 @@ class Lowering:
     returned_shapes: dict = field(default_factory=dict)  # the shape each value returned in a loop had
 
 
-def begin(src: Source, shapes: dict | None, grammar: Grammar) -> Lowering:
-    """The state for lowering `src`, the function to differentiate."""
-    return Lowering(src, Unit(grammar, src.lookup), _fresh_code(src, shapes), _result_name(src), (src.key,))
+def begin(src: Source, shapes: dict | None, grammar: Grammar, trees: dict | None = None) -> Lowering:
+    """The state for lowering `src`, the function to differentiate (`trees`: its container
+    parameters, see Code)."""
+    code = _fresh_code(src, shapes)
+    code.trees = dict(trees or {})
+    return Lowering(src, Unit(grammar, src.lookup), code, _result_name(src), (src.key,))
 
 
 def separately(st: Lowering, src: Source, shapes: dict | None, key) -> Lowering:
