@@ -99,8 +99,12 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     check = argument_check(source, names)
     specialized = {}
     reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
+    # (arguments that are containers other than a flat tuple of numbers: code for their structure)
+    of_containers = pytrees.specializing(fun, source, wrt, kind) if receiver is None else None
 
     def specializing(*args, **kwargs):
+        if of_containers is not None and pytrees.any_tree(args[:len(names)], kwargs):
+            return of_containers(*args, **kwargs)
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
 
@@ -140,7 +144,9 @@ def _specializing(fun, source, lowered, wrt, kind: str):
 
     specializing.__name__ = f"{kind}_{lowered.name}"
     specializing.specializations = specialized
-    specializing.specialized = lambda *args, **kwargs: specialized_for(args, kwargs)[0]
+    specializing.specialized = lambda *args, **kwargs: of_containers.specialized(*args, **kwargs) \
+        if of_containers is not None and pytrees.any_tree(args[:len(names)], kwargs) else \
+        specialized_for(args, kwargs)[0]
     specializing.arity = len(names) + tangents  # (the arguments its generated code takes)
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
@@ -315,10 +321,12 @@ def jacobian(fun, wrt=0, mode: str | None = None):
         raise ValueError(f"mode={mode!r}: use 'forward', 'reverse' or None (chosen by the sizes)")
     many = isinstance(wrt, (tuple, list))
     tangent, cotangent = jvp(fun, wrt), vjp(fun, wrt)
+    _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
 
     def jacobian_of(*args):
+        _refuse_containers(fun, "jacobian", tangent, args)
         return assemble(tangent, cotangent, args, indices, fun(*args), mode, many)
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
@@ -337,10 +345,12 @@ def hessian(fun, wrt=0):
     """
     many = isinstance(wrt, (tuple, list))
     gradient = grad(fun, wrt)
+    _refuse_containers(fun, "hessian", gradient)
     names = [p.var.name for p in gradient.lowered.params]
     indices = [names.index(w) for w in gradient.wrt]
 
     def hessian_of(*args):
+        _refuse_containers(fun, "hessian", gradient, args)
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
         try:
@@ -351,6 +361,17 @@ def hessian(fun, wrt=0):
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of
+
+
+def _refuse_containers(fun, what: str, derivative, args=()):
+    """Refuse a Jacobian or Hessian where a parameter is a container: its blocks would be
+    containers of containers. `derivative` is the jvp or grad it is built from."""
+    if getattr(derivative, "containers", False) or pytrees.any_tree(args, {}):
+        raise ShapeError(method_source(fun).loc(),
+                         f"symdiff.{what} of {fun.__qualname__} with a container argument (a dict, a "
+                         "list, a tuple of arrays) is not supported; flatten it first (one array of "
+                         "its leaves: np.concatenate([W.ravel(), b])), or use symdiff.jvp or "
+                         "symdiff.vjp, which take containers")
 
 
 def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES,

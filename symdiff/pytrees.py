@@ -70,6 +70,16 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
     return containers_of
 
 
+def any_tree(args: tuple, kwargs: dict) -> bool:
+    """Whether any of `args` or `kwargs` is a container that array code does not take as an
+    array: a dict, a list, or a tuple not of numbers alone."""
+    for value in (*args, *kwargs.values()):
+        if type(value) in (dict, list) or type(value) is tuple and not all(
+                type(v) in (float, int, bool) or isinstance(v, np.number) for v in value):
+            return True
+    return False
+
+
 def _split(signature: inspect.Signature, names: list, kind: str, count: int, args: tuple, kwargs: dict):
     """(the function's arguments in order, the tangents or cotangents that follow)."""
     extra = count if kind == "jvp" else max(len(args) - len(names), 0) if kind == "vjp" else 0

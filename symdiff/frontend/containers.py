@@ -23,10 +23,10 @@ import ast
 
 from ..errors import NeedsContainers
 from ..ir import Const, Param, Var
-from ..trees import Tree, leaf_name, paths, unflatten
+from ..trees import LEAF, Tree, leaf_name, paths, unflatten
 from .scope import is_builtin_call
 from .state import Lowering, bind, error, expr
-from .values import DictValue, ListValue, RunningList, is_container
+from .values import DictValue, ListValue, RunningList, is_atom, is_container
 
 
 def tree_params(st: Lowering, arg: str, tree: Tree, shapes=None) -> list[Param]:
@@ -39,6 +39,20 @@ def tree_params(st: Lowering, arg: str, tree: Tree, shapes=None) -> list[Param]:
         st.code.shapes.update((v.name, tuple(s)) for v, s in zip(leaves, shapes, strict=True))
     st.env[arg] = unflatten(tree, leaves, DictValue, ListValue)
     return [Param(v) for v in leaves]
+
+
+def value_tree(st: Lowering, node, value) -> tuple[Tree, list]:
+    """(the structure of the value `value`, its leaves: atoms); a value that is neither an
+    atom nor a container of them (a function, a list built in a loop) is refused at `node`."""
+    if is_atom(value):
+        return LEAF, [value]
+    if not is_container(value):
+        raise error(st, node, "a container here holds a value that is not a number or an array "
+                    "(a function, a list built in a loop); keep numbers and arrays in it")
+    keys = tuple(value) if isinstance(value, DictValue) else tuple(range(len(value)))
+    parts = [value_tree(st, node, value[k]) for k in keys]
+    kind = "dict" if isinstance(value, DictValue) else "list" if isinstance(value, ListValue) else "tuple"
+    return Tree(kind, keys, tuple(t for t, _ in parts)), [leaf for _, leaves in parts for leaf in leaves]
 
 
 # ---------------------------------------------------------------- displays
