@@ -45,8 +45,10 @@ DIFFERENTIATED = [
     (cases.tuple_local, (0.4, 0.9), (0, 1)),
     (cases.indexed_tuple, ((normal(3), 1.5), normal(3)), (0, 1)),
     (cases.swaps_in_a_loop, (0.8, -1.3, 3), (0, 1)),
+    (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, 0.5), (0, 1)),
+    (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, -0.5), (0, 1)),
 ]
-IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}" for f, _, wrt in DIFFERENTIATED]
+IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}-{k}" for k, (f, _, wrt) in enumerate(DIFFERENTIATED)]
 
 
 def expected_gradients(fun, args, wrt) -> tuple:
@@ -126,6 +128,9 @@ def test_generated_code_unpacks_leaves_at_entry_and_packs_the_gradient():
     assert "def grad_mlp_dict(params, x, y):" in gradient.source
     assert "    W1 = params['W1']\n" in gradient.source
     assert "return {'W1': W1_bar, 'b1': " in gradient.source
+    unpacked = symdiff.grad(cases.linear_tuple_params)
+    unpacked((normal(3, 2), normal(2)), normal(4, 3), normal(4, 2))
+    assert "    W = params[0]\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source
     tangent = symdiff.jvp(cases.mlp_dict)
     tangent(MLP, X, Y, MLP)
     assert "def jvp_mlp_dict(params, x, y, params_dot):" in tangent.source
@@ -162,6 +167,7 @@ def _refusal(cls, call) -> str:
     (cases.reads_a_number_as_dict, (1.0,), NeedsContainers, "which is not a dict here"),
     (cases.unpacks_a_dict, ({"W": normal(2), "b": normal(2)},), UnsupportedSyntaxError, "gives its keys"),
     (cases.too_many_names, ((1.0, 2.0),), UnsupportedSyntaxError, "2 value(s) into 3 name(s)"),
+    (cases.other_structure_in_each_branch, (1.0,), UnsupportedSyntaxError, "another structure in each branch"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_refused_containers_are_located_errors(fun, args, cls, says):
     assert says in _refusal(cls, lambda: symdiff.grad(fun)(*args))

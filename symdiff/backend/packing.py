@@ -60,6 +60,7 @@ def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, man
     """
     ranges = spans(names, trees)
     params = func.params
+    func = replace(func, doc=_doc(func, names, ranges, wrt))
     signature = [Slot(n, trees[n][0], params[a:b]) if n in trees else params[a]
                  for n, (a, b) in zip(names, ranges, strict=True)]
     count = ranges[-1][1] if ranges else 0
@@ -84,6 +85,16 @@ def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, man
         start += width
     grouped = tuple(groups) if many else groups[0]
     return replace(func, results=(*value, grouped)), tuple(signature)
+
+
+def _doc(func: Func, names: list[str], ranges: list, wrt: tuple) -> str:
+    """The docstring naming the containers differentiated, not their leaves ("with respect
+    to params", not "to W1, b1, W2, b2")."""
+    leaves = [func.params[k].var.name for i in wrt for k in range(*ranges[i])]
+    doc = func.doc
+    for suffix in ("_bar", ""):  # (vjp's docstring names the cotangents)
+        doc = doc.replace(", ".join(f"{n}{suffix}" for n in leaves), ", ".join(f"{names[i]}{suffix}" for i in wrt))
+    return doc
 
 
 def arguments(signature) -> ast.arguments:

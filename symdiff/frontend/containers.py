@@ -33,12 +33,32 @@ def tree_params(st: Lowering, arg: str, tree: Tree, shapes=None) -> list[Param]:
     """The parameters of the leaves of the container parameter `arg` (of structure
     `tree`; `shapes` its leaves' shapes, where known), which is bound to them."""
     sources = {a.arg for a in st.src.params}  # (a leaf named after a key must not take a parameter's name)
-    names = [leaf_name(arg, path) for path in paths(tree)]
+    unpacked = _unpacked_names(st.src.node, arg)  # W, b = params: the leaves are W and b
+    names = [unpacked.get(path) or leaf_name(arg, path) for path in paths(tree)]
     leaves = [Var(st.code.names.fresh(n if n not in sources else f"{arg}_{n}")) for n in names]
     if st.code.shapes is not None and shapes is not None:
         st.code.shapes.update((v.name, tuple(s)) for v, s in zip(leaves, shapes, strict=True))
     st.env[arg] = unflatten(tree, leaves, DictValue, ListValue)
     return [Param(v) for v in leaves]
+
+
+def _unpacked_names(node, arg: str) -> dict:
+    """path -> name, for the names a statement of the function's body unpacks the parameter
+    `arg` into (`(W, b), c = arg` gives (0, 0) -> W, (0, 1) -> b, (1,) -> c)."""
+    names = {}
+
+    def visit(target, path):
+        if isinstance(target, ast.Name):
+            names[path] = target.id
+        elif isinstance(target, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            for k, element in enumerate(target.elts):
+                visit(element, path + (k,))
+
+    for stmt in getattr(node, "body", []):
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id == arg:
+            visit(stmt.targets[-1], ())
+    names.pop((), None)
+    return names
 
 
 def value_tree(st: Lowering, node, value) -> tuple[Tree, list]:

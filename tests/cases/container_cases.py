@@ -131,3 +131,27 @@ def grows_in_a_loop_of_values(x, y, n):
     for _ in range(n):
         pair = (pair, x)
     return x
+
+
+def chosen_in_a_branch(p, x):
+    """A dict chosen by an if, merged key by key."""
+    if x > 0.0:
+        q = {"a": p["a"] * x, "b": p["b"]}
+    else:
+        q = {"a": p["b"], "b": p["a"] * 2.0}
+    return q["a"] * q["b"] ** 2
+
+
+def other_structure_in_each_branch(x):
+    if x > 0.0:
+        pair = (x, x)
+    else:
+        pair = (x, x, x)
+    return pair[0]
+
+
+def linear_tuple_params(params, X, y):
+    """Least squares whose parameters come as a (W, b) tuple, unpacked in the body."""
+    W, b = params
+    residual = X @ W + b - y
+    return np.mean(residual ** 2)
