@@ -18,7 +18,7 @@ import numpy as np
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from . import pytrees
-from .errors import NeedsContainers, ShapeError, SymdiffError
+from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
@@ -37,6 +37,10 @@ def _derivative(fun, wrt, kind: str):
     wrt = own_wrt(fun, wrt)  # (a method's: the parameters after self, by name)
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
+    if getattr(fun, "containers", False):  # (its code takes containers, and returns one)
+        raise UnsupportedSyntaxError(method_source(fun.fun).loc(), f"symdiff.{kind} of {fun.__qualname__}, "
+                                     "a derivative of a function taking containers, is not supported; "
+                                     "differentiate a function of the leaves (W, b) instead")
     if key not in per_fun and hasattr(fun, "specialized"):  # a derivative of array code, again
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:

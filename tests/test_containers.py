@@ -47,6 +47,7 @@ DIFFERENTIATED = [
     (cases.swaps_in_a_loop, (0.8, -1.3, 3), (0, 1)),
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, 0.5), (0, 1)),
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, -0.5), (0, 1)),
+    (cases.list_readers, ([normal(3), normal(3), normal(3)], normal(3)), (0, 1)),
 ]
 IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}-{k}" for k, (f, _, wrt) in enumerate(DIFFERENTIATED)]
 
@@ -168,6 +169,9 @@ def _refusal(cls, call) -> str:
     (cases.unpacks_a_dict, ({"W": normal(2), "b": normal(2)},), UnsupportedSyntaxError, "gives its keys"),
     (cases.too_many_names, ((1.0, 2.0),), UnsupportedSyntaxError, "2 value(s) into 3 name(s)"),
     (cases.other_structure_in_each_branch, (1.0,), UnsupportedSyntaxError, "another structure in each branch"),
+    (cases.dict_as_number, ({"W": normal(2)},), UnsupportedSyntaxError, "a dict is used as a number"),
+    (cases.loops_over_a_dict, ({"W": normal(2)},), UnsupportedSyntaxError, "runs over a dict"),
+    (cases.list_readers, (normal(3, 3), normal(3)), NeedsContainers, "as a list or tuple"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_refused_containers_are_located_errors(fun, args, cls, says):
     assert says in _refusal(cls, lambda: symdiff.grad(fun)(*args))
@@ -183,6 +187,11 @@ def test_jacobian_and_hessian_of_a_container_say_to_flatten_it(transform):
     assert "flatten it first" in _refusal(ShapeError, lambda: transform(cases.mlp_dict)(MLP, X, Y))
     assert "flatten it first" in _refusal(
         ShapeError, lambda: transform(cases.indexed_tuple)((normal(3), 1.5), normal(3)))
+
+
+def test_a_derivative_of_container_code_is_not_differentiated_again():
+    gradient = symdiff.grad(cases.mlp_dict)
+    assert "taking containers" in _refusal(UnsupportedSyntaxError, lambda: symdiff.jvp(gradient))
 
 
 # ---------------------------------------------------------------- helpers

@@ -130,7 +130,7 @@ def item(st: Lowering, node: ast.Subscript):
         return _sliced(st, node, held)
     index = expr(st, node.slice)
     if not (isinstance(index, Const) and type(index.value) is int and -len(held) <= index.value < len(held)):
-        raise error(st, node.slice, f"a tuple of {len(held)} item(s) is indexed with "
+        raise error(st, node.slice, f"a tuple or list of {len(held)} item(s) is indexed with "
                     f"{ast.unparse(node.slice)}, which symdiff cannot check here; index it with an "
                     "integer constant in range")
     return held[index.value]
@@ -211,6 +211,19 @@ def assign_value(st: Lowering, target: ast.expr, value, node: ast.expr):
     else:
         raise error(st, target, "unpacking into an element or attribute is not supported; "
                     "unpack into plain names")
+
+
+def parameter(st: Lowering, node: ast.expr) -> bool:
+    """Whether `node` names a parameter bound to a number or an array (not to a container)."""
+    return isinstance(node, ast.Name) and isinstance(st.env.get(node.id), Var) \
+        and node.id in {a.arg for a in st.src.params}
+
+
+def needs_sequence(st: Lowering, node: ast.Call, arg: ast.expr) -> NeedsContainers:
+    """The error for `node`, which reads the parameter `arg` as a list or tuple it is not."""
+    return _needs(st, node, f"{ast.unparse(node.func)}({arg.id}) reads {arg.id} as a list or tuple "
+                  f"of values, which it is not here; pass a list or tuple of arrays (an array's "
+                  "entries: np.sum)")
 
 
 def _needs(st: Lowering, node, detail: str) -> NeedsContainers:

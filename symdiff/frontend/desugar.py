@@ -22,7 +22,7 @@ import copy
 from .scope import constant_tuple, is_builtin_call
 from .state import Lowering, bind, error, expr
 from .syntax import at, own_nodes, returns_somewhere
-from .values import ListValue
+from .values import DictValue
 
 
 def returning_loop(st: Lowering, stmt: ast.For | ast.While, rest: list[ast.stmt]) -> list[ast.stmt]:
@@ -216,7 +216,12 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
             isinstance(e, ast.Starred) for e in node.elts):
         literal.append(node)
         return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
-    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), ListValue) or \
+    if _is_dict(st, node) or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("items", "keys", "values") and _is_dict(st, node.func.value):
+        raise error(st, node, "this loop runs over a dict (its keys, values or items), which symdiff "
+                    "does not write out; read each value by key (params['W']), or keep the values "
+                    "in a list or tuple and loop over that")
+    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), tuple) or \
             constant_tuple(st, node) is not None:
         literal.append(node)  # coeffs = [1.0, -2.0]; for c in coeffs: its length is known now
         return ast.Subscript(node, index, ast.Load()), [node]
@@ -232,6 +237,10 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
                     "(tuples, array rows), also through zip, enumerate and reversed: pass "
                     "the sequence as a parameter, or loop over range(...) and compute each element")
     return ast.Subscript(node, index, ast.Load()), [node]
+
+
+def _is_dict(st: Lowering, node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and isinstance(st.env.get(node.id), DictValue)
 
 
 def _reversed_element(st: Lowering, inner: ast.expr, index: ast.expr, stmt: ast.For, literal: list):

@@ -126,6 +126,7 @@ def _loop_once(st: Lowering, stmt, kind: str, bounds: tuple, target: str | None,
     if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
         bind(st, jumps.broke, Const(False))
     stmt = jumps.rewritten()
+    written = written or _indexes_container(st, stmt.body, target)  # layers[i]: i must be known
     if (written or _appends(st, stmt.body)) and (written or _trip_count(st, kind, bounds) is not None):
         _written_out(st, stmt, kind, bounds, target)
     else:
@@ -254,6 +255,16 @@ def _appends(st: Lowering, body: list[ast.stmt]) -> bool:
                and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
                and isinstance(st.env.get(node.func.value.id), (ListValue, RunningList))
                for node in own_nodes(body, into_loops=True))
+
+
+def _indexes_container(st: Lowering, body: list[ast.stmt], target: str | None) -> bool:
+    """Whether `body` indexes a tuple, list or dict bound before it with the loop's
+    variable (`layers[i]`), which only a known index can read (containers.py)."""
+    return target is not None and any(
+        isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+        and is_container(st.env.get(node.value.id))
+        and any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.slice))
+        for node in own_nodes(body, into_loops=True))
 
 
 def _written_out(st: Lowering, stmt, kind: str, bounds: tuple, target: str | None):

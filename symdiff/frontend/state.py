@@ -36,7 +36,7 @@ from ..errors import ShapeError, UnsupportedSyntaxError
 from ..ir import Const, Eqn, Func, NameAllocator, Var, atom_key
 from ..primitives import PRIMS
 from .parse import Source
-from .values import ListValue, LocalFunction, ObjectValue, RunningList, is_atom
+from .values import DictValue, ListValue, LocalFunction, ObjectValue, RunningList, is_atom
 
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
@@ -239,6 +239,8 @@ def _refuse_non_numbers(st: Lowering, node, args: tuple) -> None:
     if any(isinstance(a, (ListValue, RunningList)) for a in args):
         raise error(st, node, "a list is used as a number here; read it with np.stack(list), "
                     "np.array(list), sum(list) or list[i]")
+    if any(isinstance(a, DictValue) for a in args):
+        raise error(st, node, "a dict is used as a number here; read its values by key (params['W'])")
     if any(isinstance(a, (tuple, LocalFunction)) for a in args):
         raise error(st, node, "a function, or a call returning several values, is used as a "
                     "number here; call the function, or unpack the values first")

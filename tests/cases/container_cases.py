@@ -155,3 +155,26 @@ def linear_tuple_params(params, X, y):
     W, b = params
     residual = X @ W + b - y
     return np.mean(residual ** 2)
+
+
+def list_readers(ws, x):
+    """A list parameter read by np.stack, sum, np.concatenate, zip, enumerate and range(len)."""
+    total = np.sum(np.stack(ws) * x) + np.sum(sum(ws) ** 2) + np.sum(np.concatenate(ws) ** 3)
+    for i, w in enumerate(ws):
+        total = total + i * np.sum(w * x)
+    for i in range(len(ws)):
+        total = total + np.sum(np.sin(ws[i]))
+    for w, v in zip(ws, ws[1:]):
+        total = total + np.sum(w * v)
+    return total
+
+
+def dict_as_number(params):
+    return np.sum(params) * 2.0
+
+
+def loops_over_a_dict(params):
+    total = 0.0
+    for key in params:
+        total = total + np.sum(params[key])
+    return total
