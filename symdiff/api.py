@@ -372,8 +372,8 @@ def _refuse_containers(fun, what: str, derivative, args=()):
     containers of containers. `derivative` is the jvp or grad it is built from."""
     if getattr(derivative, "containers", False) or pytrees.any_tree(args, {}):
         raise ShapeError(method_source(fun).loc(),
-                         f"symdiff.{what} of {fun.__qualname__} with a container argument (a dict, a "
-                         "list, a tuple of arrays) is not supported; flatten it first (one array of "
+                         f"symdiff.{what} of {fun.__qualname__} with a container argument or result (a "
+                         "dict, a list, a tuple of arrays) is not supported; flatten it first (one array of "
                          "its leaves: np.concatenate([W.ravel(), b])), or use symdiff.jvp or "
                          "symdiff.vjp, which take containers")
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from .backend.arguments import entry_check, live_check, takes_arrays
 from .backend.emit import compile_source, custom_functions, emit_source
 from .backend.packing import packed, spans
-from .errors import ArgumentCheck, ShapeError, UnsupportedSyntaxError, room_for_deep_code
+from .errors import ArgumentCheck, NonScalarOutputError, ShapeError, UnsupportedSyntaxError, room_for_deep_code
 from .analysis import integer_only_misuse, integer_params, is_array_code
 from .ir import Func
-from .frontend.lower import lower
+from .frontend.lower import lower, lower_with_result
 from .frontend.parse import Source
 from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
@@ -52,6 +52,7 @@ class Derivation:
     stages: dict = field(repr=False)
     source: str
     function: object = field(repr=False)
+    result: object = None  # the trees.Tree of a result that is a container (the container path)
 
     @property
     def derivative(self) -> Func:
@@ -119,20 +120,32 @@ def _deep(derive_function):
 
 
 def _prepared(source: Source, wrt, prims, shapes, lowered, trees=None):
-    """(prims, the lowered function, the resolved `Wrt`) for a derivation."""
+    """(prims, the lowered function, the resolved `Wrt`) for a derivation; given `trees`
+    (the container path), the lowered function is (it, the tree of its result)."""
     prims = prims or PRIMS
     wrt = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
-    lowered = lower(source, shapes, trees) if shapes is not None or lowered is None else lowered
+    result = None
+    if trees is not None:
+        lowered, result = lower_with_result(source, shapes, trees)
+    elif shapes is not None or lowered is None:
+        lowered = lower(source, shapes)
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
-    misuse = integer_only_misuse(lowered, wrt.indices, prims)
+    if trees is not None:  # (checked for the leaves: _of_containers)
+        return prims, (lowered, result), wrt
+    _refuse_misuse(lowered, wrt.indices, prims)
+    return prims, lowered, wrt
+
+
+def _refuse_misuse(lowered: Func, indices, prims) -> None:
+    """Refuse an integer-only function applied to a value differentiated (`indices`)."""
+    misuse = integer_only_misuse(lowered, indices, prims)
     if misuse is not None:
         raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{misuse.prim} is applied to a value "
                                      "that depends on a differentiated parameter; it takes integers "
                                      "and has no derivative: differentiate with respect to other "
                                      "parameters, or give it an integer (a loop counter)")
-    return prims, lowered, wrt
 
 
 def _ints(lowered: Func, indices, ints) -> set:
@@ -171,7 +184,7 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
     prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered, trees)
-    if trees:
+    if trees is not None:
         return _of_containers(source, mode, prims, shapes, lowered, (indices, many), trees, ints)
     raw = _transformed(mode, lowered, indices, prims, shapes)
     ints = _ints(lowered, indices, ints)
@@ -220,19 +233,25 @@ def _grouped(mode: str, simplified: Func, many: bool) -> Func:
     return replace(simplified, results=(tuple(results),))
 
 
-def _of_containers(source: Source, mode: str, prims, shapes, lowered: Func, wrt, trees: dict, ints) -> tuple:
-    """`derive` for a function some of whose parameters are containers: differentiated
-    with respect to the leaves of those in `wrt`, its gradients packed as the containers
-    are (backend/packing.py)."""
+def _of_containers(source: Source, mode: str, prims, shapes, lowered: tuple, wrt, trees: dict, ints) -> tuple:
+    """`derive` for a function some of whose parameters (or its result) are containers:
+    differentiated with respect to the leaves of those in `wrt`, its gradients packed as
+    the containers are (backend/packing.py). `lowered`: (the function, its result's tree)."""
+    lowered, result = lowered
+    if result is not None and mode in ("grad", "value_and_grad"):
+        raise NonScalarOutputError(lowered.loc, f"{lowered.name} returns a container (a dict, or a "
+                                   "tuple or list inside its result); grad needs one number: use "
+                                   "symdiff.jvp or symdiff.vjp, or return a number")
     names = [a.arg for a in source.params]
     indices, many = wrt
     ranges = spans(names, trees)
     leaves = tuple(k for i in indices for k in range(*ranges[i]))
+    _refuse_misuse(lowered, leaves, prims)
     shapes = dict(shapes) | {lowered.params[k].var.name: tuple(shape) for name, (a, b) in zip(names, ranges)
                              if name in trees for k, shape in zip(range(a, b), trees[name][1], strict=True)}
     raw = _transformed(mode, lowered, leaves, prims, shapes)
     floats = {p.var.name for p in raw.params} - _ints(lowered, leaves, ints)
     simplified = _fitted(mode, lowered, raw, simplify(raw, prims, floats), leaves, prims, shapes)
-    simplified, signature = packed(simplified, mode, names, trees, indices, many)
+    simplified, signature = packed(simplified, mode, names, trees, indices, many, result)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
-    return _compiled(source, leaves, stages, prims, None, signature), many
+    return replace(_compiled(source, leaves, stages, prims, None, signature), result=result), many

@@ -34,7 +34,7 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
     names = [a.arg for a in source.params]
     signature = inspect.signature(fun)
     check = argument_check(source, names)
-    specialized = {}
+    specialized, results = {}, {}  # (the results' trees, where they are containers)
 
     def containers_of(*args, **kwargs):
         generated, args = specialized_for(args, kwargs)
@@ -56,8 +56,12 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
             ints = {n for n, v in zip(names, head) if n not in trees and _integral(v)}
             derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints, trees=leaves)
             generated = specialized[key] = derivation.function
+            results[key] = derivation.result
             containers_of.source, containers_of.derivation = derivation.source, derivation
             containers_of.lowered = derivation.lowered
+        if kind == "vjp" and results[key] is not None and (len(tail) != 1 or not _fits(tail[0], results[key])):
+            check.refuse(None, f"{containers_of.__name__}: {source.name} returns a container; pass one "
+                         "cotangent of its structure (same keys, same lengths) after the arguments")
         return generated, (*head, *tail)
 
     containers_of.__name__ = f"{kind}_{source.name}"
@@ -110,10 +114,17 @@ def _check_tangents(check: ArgumentCheck, name: str, names: list, wrt: Wrt, tree
     """Refuse a tangent whose structure is not that of its parameter."""
     for i, tangent in zip(wrt.indices, tangents, strict=True):
         expected = trees.get(names[i])
-        given = structure(tangent, f"{names[i]}'s tangent") if is_container(tangent) else None
-        if given != expected:
+        if not (_fits(tangent, expected) if expected is not None else not is_container(tangent)):
             check.refuse(names[i], f"{name}: the tangent of {names[i]} has another structure than "
                          f"{names[i]}; pass a tangent of the same structure (same keys, same lengths)")
+
+
+def _fits(value, tree: Tree) -> bool:
+    """Whether `value` is a container of the structure `tree`."""
+    try:
+        return is_container(value) and structure(value) == tree
+    except StructureError:
+        return False
 
 
 def _signature(value, tree: Tree | None) -> tuple:

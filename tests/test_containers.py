@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 import symdiff
-from symdiff.errors import ArgumentError, NeedsContainers, ShapeError, UnsupportedSyntaxError
+from symdiff.errors import ArgumentError, NeedsContainers, NonScalarOutputError, ShapeError, UnsupportedSyntaxError
 
 from .cases import container_cases as cases
 from .support import surface
@@ -163,7 +163,7 @@ def _refusal(cls, call) -> str:
     (cases.keyed_by_number, ({0: 1.0}, 2.0), ArgumentError, "not a string"),
     (cases.mlp_dict, ({"W1": "W"}, X, Y), ArgumentError, "holds a str"),
     (cases.grows_in_a_loop_of_values, (1.0, 2.0, 3), UnsupportedSyntaxError, "structure this loop changes"),
-    (cases.returns_a_dict, (1.0,), UnsupportedSyntaxError, "returns a container"),
+    (cases.returns_a_dict, (1.0,), NonScalarOutputError, "returns a container"),
     (cases.missing_key, ({"W": normal(2)},), UnsupportedSyntaxError, "has no key 'W3'"),
     (cases.reads_a_number_as_dict, (1.0,), NeedsContainers, "which is not a dict here"),
     (cases.unpacks_a_dict, ({"W": normal(2), "b": normal(2)},), UnsupportedSyntaxError, "gives its keys"),
@@ -189,6 +189,33 @@ def test_jacobian_and_hessian_of_a_container_say_to_flatten_it(transform):
         ShapeError, lambda: transform(cases.indexed_tuple)((normal(3), 1.5), normal(3)))
 
 
+RESULTS = [(cases.polar_tree, ((1.7, 0.4),)), (cases.layer_outputs, (SMALL, X))]
+
+
+@pytest.mark.parametrize("fun,args", RESULTS, ids=[f.__name__ for f, _ in RESULTS])
+def test_a_container_result_gets_tangents_and_takes_cotangents_of_its_structure(fun, args):
+    direction = surface.directions_for(_named(fun), [args[0]])[0]
+    value, tangent = symdiff.jvp(fun)(*args, direction)
+    moved = lambda t: fun(surface.along(args[0], direction, t), *args[1:])
+    ahead, behind = moved(surface.STEP), moved(-surface.STEP)
+    expected = _combined(ahead, behind, 1 / (2 * surface.STEP))
+    assert surface.mismatch(value, fun(*args), "jvp's value") is None
+    assert surface.mismatch(tangent, expected, "jvp's tangent") is None
+    cotangent = _scaled(value, 0.5)  # (a cotangent of the result's structure)
+    value_again, pulled = symdiff.vjp(fun)(*args, cotangent)
+    assert surface.mismatch(value_again, value, "vjp's value") is None
+    assert surface.inner(pulled, direction) == pytest.approx(surface.inner(cotangent, tangent), rel=1e-9)
+
+
+def test_a_container_result_has_no_gradient_and_its_cotangent_must_fit():
+    assert "grad needs one number" in _refusal(NonScalarOutputError, lambda: symdiff.grad(cases.polar_tree)((1.0, 0.5)))
+    assert "cotangent of its structure" in _refusal(
+        ArgumentError, lambda: symdiff.vjp(cases.polar_tree)((1.0, 0.5), {"x": 1.0}))
+    tangent = symdiff.jvp(cases.polar_tree)
+    tangent((1.0, 0.5), (1.0, 0.0))
+    assert "return {'x': " in tangent.source and "}, {'x': " in tangent.source
+
+
 def test_a_derivative_of_container_code_is_not_differentiated_again():
     gradient = symdiff.grad(cases.mlp_dict)
     assert "taking containers" in _refusal(UnsupportedSyntaxError, lambda: symdiff.jvp(gradient))
@@ -199,6 +226,15 @@ def test_a_derivative_of_container_code_is_not_differentiated_again():
 def _named(fun):
     """A stand-in for a surface case (surface.directions_for draws per case name)."""
     return type("Case", (), {"name": fun.__name__, "wrt": (0,)})()
+
+
+def _combined(a, b, k: float):
+    """(a - b) * k, leaf by leaf, for two values of one structure."""
+    if isinstance(a, dict):
+        return {key: _combined(a[key], b[key], k) for key in a}
+    if isinstance(a, (tuple, list)):
+        return type(a)(_combined(x, y, k) for x, y in zip(a, b, strict=True))
+    return (a - b) * k
 
 
 def _scaled(value, k: float):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, replace
 
-from ..ir import Func, NameAllocator, Param
+from ..ir import Func, NameAllocator, Param, flat_results
 from ..trees import Packed, Tree, paths
 
 
@@ -46,7 +46,7 @@ def spans(names: list[str], trees: dict) -> list[tuple[int, int]]:
     return out
 
 
-def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, many: bool):
+def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, many: bool, result=None):
     """(`func` with its gradients grouped, the signature as params and `Slot`s) for the
     derivative of a function with container parameters.
 
@@ -57,6 +57,8 @@ def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, man
         names: the source parameters, in order; `trees` those that are containers.
         wrt: the indices of the parameters differentiated, among `names`; `many`: a
             tuple of gradients was asked for.
+        result: the `Tree` of the function's result where it is a container (jvp's
+            value and tangent, vjp's value and cotangent take its structure), or None.
     """
     ranges = spans(names, trees)
     params = func.params
@@ -73,8 +75,18 @@ def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, man
             leaves = tuple(next(tangents) for _ in range(b - a))
             signature.append(Slot(taken.fresh(f"{names[i]}_dot"), trees[names[i]][0], leaves)
                              if names[i] in trees else leaves[0])
+        if result is not None:
+            value, tangent = func.results
+            func = replace(func, results=tuple(Packed(result, flat_results((r,))) for r in (value, tangent)))
         return func, tuple(signature)
-    signature += params[count:]  # (vjp's cotangents, one per result)
+    if result is not None:  # vjp: a cotangent per leaf of the result, in a container of its structure
+        cotangents = NameAllocator.for_func(func)
+        cotangents.taken |= set(names)
+        slot = Slot(cotangents.fresh("out_bar"), result, params[count:])
+        signature.append(slot)
+        func = replace(func, doc=func.doc.replace(", ".join(p.var.name for p in slot.leaves), slot.name), results=(Packed(result, flat_results(func.results[:1])), *func.results[1:]))
+    else:
+        signature += params[count:]  # (vjp's cotangents, one per result)
     results = func.results
     value, grads = (results[:1], results[1:]) if mode != "grad" else ((), results)
     groups, start = [], 0

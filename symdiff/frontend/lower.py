@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 
 from ..generated import is_entry_check
-from ..errors import room_for_deep_code
+from ..errors import NeedsContainers, room_for_deep_code
 from ..ir import Const, Func, Var
 from . import arrays, branches, calls, comprehensions, containers, lists, loops, receivers
 from .desugar import returning_loop
@@ -37,7 +37,7 @@ from .scope import module_constant, resolve, visible_constant
 from .state import (Grammar, Lowering, NeedsShapes, as_func, begin, bind, emit, error, expr,
                     lower_body, refuse_object, statement)
 from .syntax import always_returns, describe, is_shape, is_value, returns_somewhere
-from .values import DictValue, ListValue, RunningList
+from .values import ListValue, RunningList, is_container
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
@@ -73,12 +73,24 @@ def lower(src: Source, shapes: dict | None = None, trees: dict | None = None) ->
     Raises:
         SymdiffError: the function uses a construct symdiff cannot differentiate
             (the message is located and says what to write instead).
+        NeedsContainers: it returns a container, and `trees` is None (see `lower_with_result`).
     """
+    func, result = lower_with_result(src, shapes, trees)
+    if result is not None and trees is None:
+        raise NeedsContainers(func.loc, f"{func.name} returns a container (a dict, or a tuple or list "
+                              "inside its result); its derivatives are generated for the arguments "
+                              "at their first call, and only jvp and vjp take such a result")
+    return func
+
+
+def lower_with_result(src: Source, shapes: dict | None = None, trees: dict | None = None) -> tuple:
+    """(`lower(src, shapes, trees)`, the `trees.Tree` of its result, or None where the
+    result is atoms): a function returning a container returns its leaves, in order."""
     with room_for_deep_code(src.loc()):
         return _function(begin(src, shapes, GRAMMAR, trees))
 
 
-def _function(st: Lowering) -> Func:
+def _function(st: Lowering) -> tuple:
     if isinstance(st.src.node, ast.AsyncFunctionDef):
         raise error(st, st.src.node, f"async def {st.src.name} is a coroutine function, which "
                     "symdiff cannot differentiate; define it with def")
@@ -89,10 +101,10 @@ def _function(st: Lowering) -> Func:
     except NeedsShapes as exc:  # (only the shapes' `dim` equations: array code, shapes needed)
         eqns = tuple(e for e in st.code.eqns if e.prim == "dim")
         found = tuple(b for b in exc.bounds if isinstance(b, Var)) or (Const(0),)
-    if any(isinstance(r, (tuple, DictValue)) for r in found):
-        raise error(st, st.src.node, f"{st.src.name} returns a container (a dict, or a tuple or list "
-                    "inside its result); return numbers and arrays: one, or a flat tuple of them")
-    return as_func(st, params, eqns, found)
+    tree = None
+    if any(is_container(r) for r in found):  # {"y": y}, or (a, b), c: its leaves, and its tree
+        tree, found = containers.value_tree(st, st.src.node, found[0] if len(found) == 1 else tuple(found))
+    return as_func(st, params, eqns, tuple(found)), tree
 
 
 # ---------------------------------------------------------------- statements

@@ -34,7 +34,7 @@ def function_params(st: Lowering, args: ast.arguments) -> tuple[Param, ...]:
     kinds += [(a, "kwonly") for a in args.kwonlyargs]
     params = []
     for arg, kind in kinds:
-        if arg.arg in st.code.trees:  # a container: a parameter per leaf
+        if arg.arg in (st.code.trees or {}):  # a container: a parameter per leaf
             params += containers.tree_params(st, arg.arg, *st.code.trees[arg.arg])
             continue
         var = Var(st.code.names.fresh(arg.arg))

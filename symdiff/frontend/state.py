@@ -82,7 +82,7 @@ class Code:
     eqns: list[Eqn] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # (computation, guard) -> the variable holding it
     guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
-    trees: dict = field(default_factory=dict)  # container parameter -> (trees.Tree, its leaves' shapes)
+    trees: dict | None = None  # container parameter -> (trees.Tree, its leaves' shapes); None: no container
 
 
 @dataclass
@@ -105,7 +105,7 @@ def begin(src: Source, shapes: dict | None, grammar: Grammar, trees: dict | None
     """The state for lowering `src`, the function to differentiate (`trees`: its container
     parameters, see Code)."""
     code = _fresh_code(src, shapes)
-    code.trees = dict(trees or {})
+    code.trees = trees
     return Lowering(src, Unit(grammar, src.lookup), code, _result_name(src), (src.key,))
 
 

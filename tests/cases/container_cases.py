@@ -178,3 +178,15 @@ def loops_over_a_dict(params):
     for key in params:
         total = total + np.sum(params[key])
     return total
+
+
+def polar_tree(p):
+    """A tuple in, a dict holding a tuple out."""
+    r, t = p
+    return {"x": r * np.cos(t), "y": (r * np.sin(t), r * r)}
+
+
+def layer_outputs(params, x):
+    """A dict of arrays in, a dict of an array and a number out."""
+    h = np.tanh(params["W"] @ x + params["b"])
+    return {"h": h, "norm": np.sum(h * h)}
