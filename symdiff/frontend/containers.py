@@ -34,7 +34,8 @@ def tree_params(st: Lowering, arg: str, tree: Tree, shapes=None) -> list[Param]:
     `tree`; `shapes` its leaves' shapes, where known), which is bound to them."""
     sources = {a.arg for a in st.src.params}  # (a leaf named after a key must not take a parameter's name)
     unpacked = _unpacked_names(st.src.node, arg)  # W, b = params: the leaves are W and b
-    names = [unpacked.get(path) or leaf_name(arg, path) for path in paths(tree)]
+    items = _unpacked_names(st.src.node, arg, loops=True)  # for W, b in layers: each layer's are W, b
+    names = [unpacked.get(path) or items.get(path[1:]) or leaf_name(arg, path) for path in paths(tree)]
     leaves = [Var(st.code.names.fresh(n if n not in sources else f"{arg}_{n}")) for n in names]
     if st.code.shapes is not None and shapes is not None:
         st.code.shapes.update((v.name, tuple(s)) for v, s in zip(leaves, shapes, strict=True))
@@ -42,9 +43,10 @@ def tree_params(st: Lowering, arg: str, tree: Tree, shapes=None) -> list[Param]:
     return [Param(v) for v in leaves]
 
 
-def _unpacked_names(node, arg: str) -> dict:
+def _unpacked_names(node, arg: str, loops: bool = False) -> dict:
     """path -> name, for the names a statement of the function's body unpacks the parameter
-    `arg` into (`(W, b), c = arg` gives (0, 0) -> W, (0, 1) -> b, (1,) -> c)."""
+    `arg` into (`(W, b), c = arg` gives (0, 0) -> W, (0, 1) -> b, (1,) -> c); with `loops`,
+    those a loop over it unpacks each item into (`for W, b in arg` gives (0,) -> W, (1,) -> b)."""
     names = {}
 
     def visit(target, path):
@@ -54,8 +56,13 @@ def _unpacked_names(node, arg: str) -> dict:
             for k, element in enumerate(target.elts):
                 visit(element, path + (k,))
 
-    for stmt in getattr(node, "body", []):
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id == arg:
+    for stmt in ast.walk(node) if loops else getattr(node, "body", []):
+        if loops and isinstance(stmt, ast.For):
+            sequence = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
+            if isinstance(sequence, ast.Name) and sequence.id == arg:
+                visit(stmt.target, ())
+        elif not loops and isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) \
+                and stmt.value.id == arg:
             visit(stmt.targets[-1], ())
     names.pop((), None)
     return names

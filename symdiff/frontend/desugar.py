@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from . import containers
 from .scope import constant_tuple, is_builtin_call
 from .state import Lowering, bind, error, expr
 from .syntax import at, own_nodes, returns_somewhere
@@ -221,6 +222,11 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
         raise error(st, node, "this loop runs over a dict (its keys, values or items), which symdiff "
                     "does not write out; read each value by key (params['W']), or keep the values "
                     "in a list or tuple and loop over that")
+    if isinstance(node, ast.Subscript) and containers.container(st, node) is not None:
+        held = f"items@{node.lineno}:{node.col_offset}"  # for W, b in layers[:-1]: its items now
+        bind(st, held, containers.container(st, node))
+        literal.append(node)
+        return _element(st, at(ast.Name(held, ast.Load()), node), index, stmt, literal)
     if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), tuple) or \
             constant_tuple(st, node) is not None:
         literal.append(node)  # coeffs = [1.0, -2.0]; for c in coeffs: its length is known now
