@@ -48,6 +48,7 @@ DIFFERENTIATED = [
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, 0.5), (0, 1)),
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, -0.5), (0, 1)),
     (cases.list_readers, ([normal(3), normal(3), normal(3)], normal(3)), (0, 1)),
+    (cases.indexes_a_call, (0.4, 0.9), (0, 1)),
 ]
 IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}-{k}" for k, (f, _, wrt) in enumerate(DIFFERENTIATED)]
 
@@ -115,6 +116,11 @@ def test_wrt_names_a_container_parameter():
     assert isinstance(by_name, dict) and surface.mismatch(by_name, by_index, "wrt='params'") is None
     both = symdiff.grad(cases.mlp_dict, wrt=("params", "x"))(MLP, X, Y)
     assert isinstance(both, tuple) and isinstance(both[0], dict) and both[1].shape == X.shape
+
+
+def test_containers_may_be_passed_by_keyword():
+    by_keyword = symdiff.grad(cases.mlp_dict)(x=X, y=Y, params=MLP)
+    assert surface.mismatch(by_keyword, symdiff.grad(cases.mlp_dict)(MLP, X, Y), "by keyword") is None
 
 
 def test_a_list_of_pairs_gets_a_list_of_pairs():
