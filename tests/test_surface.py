@@ -64,7 +64,6 @@ EXPECTED_REFUSED = {
     "rollaxis_to_front": "np.rollaxis is not a function symdiff can differentiate",
     "gradient_vector": "np.gradient is not a function symdiff can differentiate",
     "gradient_axis0": "np.gradient is not a function symdiff can differentiate",
-    "split_first": "a function, or a call returning several values, is used as a number here",
     "vsplit_rows": "np.vsplit is not a function symdiff can differentiate",
     "hsplit_columns": "np.hsplit is not a function symdiff can differentiate",
     "dsplit_depth": "np.dsplit is not a function symdiff can differentiate",

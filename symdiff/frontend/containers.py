@@ -115,7 +115,7 @@ def container(st: Lowering, node: ast.expr):
     if isinstance(node, ast.Subscript) and container(st, node.value) is not None:
         found = item(st, node)
         return found if is_container(found) else None
-    if isinstance(node, ast.Call) and not isinstance(node.func, ast.Attribute):  # helper(x)[1]
+    if isinstance(node, ast.Call):  # helper(x)[1], np.split(x, 2)[0]
         found = expr(st, node)  # (lowered again if it is no container: the same equations, numbered once)
         return found if is_container(found) else None
     return None

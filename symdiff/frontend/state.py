@@ -241,9 +241,11 @@ def _refuse_non_numbers(st: Lowering, node, args: tuple) -> None:
                     "np.array(list), sum(list) or list[i]")
     if any(isinstance(a, DictValue) for a in args):
         raise error(st, node, "a dict is used as a number here; read its values by key (params['W'])")
-    if any(isinstance(a, (tuple, LocalFunction)) for a in args):
-        raise error(st, node, "a function, or a call returning several values, is used as a "
-                    "number here; call the function, or unpack the values first")
+    if any(isinstance(a, tuple) for a in args):
+        raise error(st, node, "a tuple (a tuple value, or what a call returning several values gives) "
+                    "is used as a number here; unpack it (a, b = ...) or read one item (pair[0])")
+    if any(isinstance(a, LocalFunction) for a in args):
+        raise error(st, node, "a function is used as a number here; call it")
     static = next((a for a in args if isinstance(a, Const) and isinstance(a.value, (str, tuple, type(None)))), None)
     if static is not None:
         raise error(st, node, f"{static.value!r} is used as a number here; None, a string or a "
