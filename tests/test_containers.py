@@ -49,6 +49,7 @@ DIFFERENTIATED = [
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, -0.5), (0, 1)),
     (cases.list_readers, ([normal(3), normal(3), normal(3)], normal(3)), (0, 1)),
     (cases.indexes_a_call, (0.4, 0.9), (0, 1)),
+    (cases.zipped_layers, ([(normal(3, 2), normal(3)), (normal(2, 3), normal(2))], (0.7, 1.3), normal(2)), (0, 1, 2)),
 ]
 IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}-{k}" for k, (f, _, wrt) in enumerate(DIFFERENTIATED)]
 
@@ -135,6 +136,10 @@ def test_generated_code_unpacks_leaves_at_entry_and_packs_the_gradient():
     assert "def grad_mlp_dict(params, x, y):" in gradient.source
     assert "    W1 = params['W1']\n" in gradient.source
     assert "return {'W1': W1_bar, 'b1': " in gradient.source
+    assert '"""Gradient of mlp_dict with respect to params."""' in gradient.source
+    numbers = symdiff.grad(cases.pair_of_numbers, wrt=(0, 1))
+    numbers((0.3, 0.7), 2.0)  # (leaves a and b: the docstring names pair, and keeps its other words)
+    assert '"""Gradient of pair_of_numbers with respect to pair, k."""' in numbers.source
     unpacked = symdiff.grad(cases.linear_tuple_params)
     unpacked((normal(3, 2), normal(2)), normal(4, 3), normal(4, 2))
     assert "    W = params[0]\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source

@@ -84,7 +84,8 @@ def packed(func: Func, mode: str, names: list[str], trees: dict, wrt: tuple, man
         cotangents.taken |= set(names)
         slot = Slot(cotangents.fresh("out_bar"), result, params[count:])
         signature.append(slot)
-        func = replace(func, doc=func.doc.replace(", ".join(p.var.name for p in slot.leaves), slot.name), results=(Packed(result, flat_results(func.results[:1])), *func.results[1:]))
+        doc = _renamed(func.doc, " given ", ", ".join(p.var.name for p in slot.leaves), slot.name, ".")
+        func = replace(func, doc=doc, results=(Packed(result, flat_results(func.results[:1])), *func.results[1:]))
     else:
         signature += params[count:]  # (vjp's cotangents, one per result)
     results = func.results
@@ -104,9 +105,16 @@ def _doc(func: Func, names: list[str], ranges: list, wrt: tuple) -> str:
     to params", not "to W1, b1, W2, b2")."""
     leaves = [func.params[k].var.name for i in wrt for k in range(*ranges[i])]
     doc = func.doc
-    for suffix in ("_bar", ""):  # (vjp's docstring names the cotangents)
-        doc = doc.replace(", ".join(f"{n}{suffix}" for n in leaves), ", ".join(f"{names[i]}{suffix}" for i in wrt))
+    for marker, suffix, end in ((" with respect to ", "", "."), (" along ", "", "."), (": ", "_bar", " given ")):
+        doc = _renamed(doc, marker, ", ".join(f"{n}{suffix}" for n in leaves),
+                       ", ".join(f"{names[i]}{suffix}" for i in wrt), end)
     return doc
+
+
+def _renamed(doc: str, marker: str, old: str, new: str, end: str) -> str:
+    """`doc` with `old` replaced by `new` where it follows `marker` and precedes `end`."""
+    head, found, tail = doc.partition(marker)
+    return head + found + new + tail[len(old):] if found and tail.startswith(old + end) else doc
 
 
 def arguments(signature) -> ast.arguments:

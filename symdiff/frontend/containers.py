@@ -152,8 +152,9 @@ def _dict_item(st: Lowering, node: ast.Subscript, held: DictValue):
         raise error(st, key, f"a dict is indexed with {ast.unparse(key)}; index it with a "
                     "string constant (params['W'])")
     if key.value not in held:
-        raise error(st, key, f"the dict {ast.unparse(node.value)} has no key {key.value!r} "
-                    f"(its keys: {', '.join(map(repr, held))}); use one of them")
+        keys = f"its keys: {', '.join(map(repr, held))}" if held else "it has none"
+        raise error(st, key, f"the dict {ast.unparse(node.value)} has no key {key.value!r} ({keys}); "
+                    "use one of its keys, or pass a dict that has it")
     return held[key.value]
 
 
