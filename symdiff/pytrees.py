@@ -44,16 +44,16 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
         """The code generated for the structure and shapes of `args` (generating it now
         if new), and the arguments as it takes them (by position)."""
         head, tail = _split(signature, names, kind, len(wrt.indices), args, kwargs)
-        trees = {n: _tree(check, containers_of.__name__, n, v) for n, v in zip(names, head) if is_container(v)}
+        given = dict(zip(names, head, strict=True))
+        trees = {n: t for n, v in given.items() if (t := _tree(check, containers_of.__name__, n, v)) is not None}
         if kind == "jvp":
             _check_tangents(check, containers_of.__name__, names, wrt, trees, tail)
         key = tuple(_signature(v, trees.get(n)) for n, v in zip(names, head))
         generated = specialized.get(key)
         if generated is None:
-            shapes = {n: np.shape(v) for n, v in zip(names, head) if n not in trees}
-            leaves = {n: (t, [np.shape(leaf) for leaf in flatten(v, t)]) for (n, t), v in
-                      zip(trees.items(), (head[names.index(n)] for n in trees), strict=True)}
-            ints = {n for n, v in zip(names, head) if n not in trees and _integral(v)}
+            shapes = {n: np.shape(v) for n, v in given.items() if n not in trees}
+            leaves = {n: (t, [np.shape(leaf) for leaf in flatten(given[n], t)]) for n, t in trees.items()}
+            ints = {n for n, v in given.items() if n not in trees and _integral(v)}
             derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints, trees=leaves)
             generated = specialized[key] = derivation.function
             results[key] = derivation.result
@@ -95,8 +95,9 @@ def _split(signature: inspect.Signature, names: list, kind: str, count: int, arg
     return tuple(bound.arguments[n] for n in names), tuple(tail)
 
 
-def _tree(check: ArgumentCheck, name: str, parameter: str, value) -> Tree:
-    """The structure of the container `value` given as `parameter`, its leaves checked."""
+def _tree(check: ArgumentCheck, name: str, parameter: str, value) -> Tree | None:
+    """The structure of `value` given as `parameter` (None where it is no container), its
+    leaves checked: real numbers and arrays."""
     try:
         tree = structure(value, parameter)
     except StructureError as exc:
@@ -104,10 +105,10 @@ def _tree(check: ArgumentCheck, name: str, parameter: str, value) -> Tree:
     for leaf in flatten(value, tree):
         letter = getattr(getattr(leaf, "dtype", None), "kind", "O")
         if not isinstance(leaf, (int, float)) and letter not in "biuf":
-            check.refuse(parameter, f"{name}: {parameter} holds a {type(leaf).__name__}; a container "
-                         "symdiff differentiates holds real numbers and NumPy arrays (nested "
-                         "tuples, lists and dicts of them)")
-    return tree
+            check.refuse(parameter, f"{name}: {parameter} {'is' if tree.is_leaf else 'holds'} a "
+                         f"{type(leaf).__name__}; {name} takes real numbers and NumPy arrays, and "
+                         "tuples, lists and dicts of them: pass those")
+    return None if tree.is_leaf else tree
 
 
 def _check_tangents(check: ArgumentCheck, name: str, names: list, wrt: Wrt, trees: dict, tangents: tuple):

@@ -172,7 +172,8 @@ def _refusal(cls, call) -> str:
 
 @pytest.mark.parametrize("fun,args,cls,says", [
     (cases.keyed_by_number, ({0: 1.0}, 2.0), ArgumentError, "not a string"),
-    (cases.mlp_dict, ({"W1": "W"}, X, Y), ArgumentError, "holds a str"),
+    (cases.mlp_dict, ({"W1": "W"}, X, Y), ArgumentError, "params holds a str"),
+    (cases.mlp_dict, (MLP, "x", Y), ArgumentError, "x is a str"),
     (cases.grows_in_a_loop_of_values, (1.0, 2.0, 3), UnsupportedSyntaxError, "structure this loop changes"),
     (cases.returns_a_dict, (1.0,), NonScalarOutputError, "returns a container"),
     (cases.missing_key, ({"W": normal(2)},), UnsupportedSyntaxError, "has no key 'W3'"),
