@@ -48,7 +48,11 @@ def _derivative(fun, wrt, kind: str):
         resolved = resolve_wrt(source, wrt)  # once, and first: even if the body would fail
         try:
             lowered = lower(source)
-        except NeedsContainers:  # params["W"]: code generated for the arguments' structure
+        except NeedsContainers as exc:  # params["W"]: code generated for the arguments' structure
+            if source.receiver is not None:
+                raise UnsupportedSyntaxError(exc.loc, f"{exc.detail.partition(';')[0]}: a method taking "
+                                             "containers is not supported; make it a function of the "
+                                             "containers and the object's attributes") from None
             per_fun[key] = pytrees.specializing(fun, source, resolved, kind)
             return mark(per_fun[key], receiver_of(fun))
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even

@@ -189,6 +189,10 @@ def test_refused_containers_are_located_errors(fun, args, cls, says):
     assert says in _refusal(cls, lambda: symdiff.grad(fun)(*args))
 
 
+def test_a_method_taking_containers_is_refused():
+    assert "a method taking containers" in _refusal(UnsupportedSyntaxError, lambda: symdiff.grad(cases.Model().loss))
+
+
 def test_a_tangent_of_another_structure_is_refused():
     message = _refusal(ArgumentError, lambda: symdiff.jvp(cases.mlp_dict)(MLP, X, Y, {"W1": MLP["W1"]}))
     assert "same structure" in message
