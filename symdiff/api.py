@@ -50,9 +50,8 @@ def _derivative(fun, wrt, kind: str):
             lowered = lower(source)
         except NeedsContainers as exc:  # params["W"]: code generated for the arguments' structure
             if source.receiver is not None:
-                raise UnsupportedSyntaxError(exc.loc, f"{exc.detail.partition(';')[0]}: a method taking "
-                                             "containers is not supported; make it a function of the "
-                                             "containers and the object's attributes") from None
+                raise _without_containers(exc, "a method taking containers is not supported; make it a "
+                                          "function of the containers and the object's attributes") from None
             per_fun[key] = pytrees.specializing(fun, source, resolved, kind)
             return mark(per_fun[key], receiver_of(fun))
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
@@ -371,6 +370,11 @@ def hessian(fun, wrt=0):
     return hessian_of
 
 
+def _without_containers(exc: NeedsContainers, refusal: str) -> UnsupportedSyntaxError:
+    """The error for code reading containers where they are not taken: where (`exc`), and why."""
+    return UnsupportedSyntaxError(exc.loc, f"{exc.detail.partition(';')[0]}: {refusal}")
+
+
 def _refuse_containers(fun, what: str, derivative, args=()):
     """Refuse a Jacobian or Hessian where a parameter is a container: its blocks would be
     containers of containers. `derivative` is the jvp or grad it is built from."""
@@ -489,7 +493,11 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     indices = own_wrt(fun, tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,))  # (names, for a method)
     source = method_source(fun)
     resolve_wrt(source, indices)  # (before lowering, which may fail on the body)
-    lowered = lower(source)
+    try:
+        lowered = lower(source)
+    except NeedsContainers as exc:
+        raise _without_containers(exc, "verify does not take containers; check a function of their "
+                                  "leaves (W, b), or compare symdiff.grad with central differences") from None
     names = [p.var.name for p in lowered.params]
     receiver = source.receiver
     if receiver is not None:  # a method: its object fixed, the arguments after it drawn or given

@@ -237,6 +237,11 @@ def test_a_derivative_of_container_code_is_not_differentiated_again():
     assert "taking containers" in _refusal(UnsupportedSyntaxError, lambda: symdiff.jvp(gradient))
 
 
+def test_verify_says_it_does_not_take_containers():
+    assert "verify does not take containers" in _refusal(
+        UnsupportedSyntaxError, lambda: symdiff.verify(cases.mlp_dict, args=(MLP, X, Y)))
+
+
 # ---------------------------------------------------------------- helpers
 
 def _named(fun):
