@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 import symdiff
+from symdiff import cli
 from symdiff.errors import ArgumentError, NeedsContainers, NonScalarOutputError, ShapeError, UnsupportedSyntaxError
 
 from .cases import container_cases as cases
@@ -240,6 +241,13 @@ def test_a_derivative_of_container_code_is_not_differentiated_again():
 def test_verify_says_it_does_not_take_containers():
     assert "verify does not take containers" in _refusal(
         UnsupportedSyntaxError, lambda: symdiff.verify(cases.mlp_dict, args=(MLP, X, Y)))
+
+
+def test_the_cli_says_it_cannot_know_the_structure(capsys):
+    assert cli.main([f"{cases.__file__}:mlp_dict"]) == 2
+    printed = capsys.readouterr().err
+    assert printed.startswith(f"{cases.__file__}:") and "cannot know the containers' structure" in printed
+    assert len(printed.strip().splitlines()) == 1
 
 
 # ---------------------------------------------------------------- helpers
