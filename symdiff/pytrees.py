@@ -34,7 +34,7 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
     names = [a.arg for a in source.params]
     signature = inspect.signature(fun)
     check = argument_check(source, names)
-    specialized, results = {}, {}  # (the results' trees, where they are containers)
+    specialized, known = {}, {}  # key -> the generated code; and (the containers' trees, the result's)
 
     def containers_of(*args, **kwargs):
         generated, args = specialized_for(args, kwargs)
@@ -44,22 +44,23 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
         """The code generated for the structure and shapes of `args` (generating it now
         if new), and the arguments as it takes them (by position)."""
         head, tail = _split(signature, names, kind, len(wrt.indices), args, kwargs)
-        given = dict(zip(names, head, strict=True))
-        trees = {n: t for n, v in given.items() if (t := _tree(check, containers_of.__name__, n, v)) is not None}
-        if kind == "jvp":
-            _check_tangents(check, containers_of.__name__, names, wrt, trees, tail)
-        key = tuple(_signature(v, trees.get(n)) for n, v in zip(names, head))
+        key = tuple(map(_key, head))  # (what every call costs: one walk over the arguments)
         generated = specialized.get(key)
         if generated is None:
+            given = dict(zip(names, head, strict=True))
+            trees = {n: t for n, v in given.items() if (t := _tree(check, containers_of.__name__, n, v)) is not None}
             shapes = {n: np.shape(v) for n, v in given.items() if n not in trees}
             leaves = {n: (t, [np.shape(leaf) for leaf in flatten(given[n], t)]) for n, t in trees.items()}
             ints = {n for n, v in given.items() if n not in trees and _integral(v)}
             derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints, trees=leaves)
             generated = specialized[key] = derivation.function
-            results[key] = derivation.result
+            known[key] = (trees, derivation.result)
             containers_of.source, containers_of.derivation = derivation.source, derivation
             containers_of.lowered = derivation.lowered
-        if kind == "vjp" and results[key] is not None and (len(tail) != 1 or not _fits(tail[0], results[key])):
+        trees, result = known[key]
+        if kind == "jvp":
+            _check_tangents(check, containers_of.__name__, names, wrt, trees, tail)
+        if kind == "vjp" and result is not None and (len(tail) != 1 or not _fits(tail[0], result)):
             check.refuse(None, f"{containers_of.__name__}: {source.name} returns a container; pass one "
                          "cotangent of its structure (same keys, same lengths) after the arguments")
         return generated, (*head, *tail)
@@ -90,6 +91,8 @@ def _split(signature: inspect.Signature, names: list, kind: str, count: int, arg
     if kind == "jvp" and len(args) < count:
         raise TypeError(f"{kind} of {signature} takes the arguments, then {count} tangent(s)")
     head, tail = (args[:len(args) - extra], args[len(args) - extra:]) if extra else (args, ())
+    if not kwargs and len(head) == len(names):  # (every argument by position: what most calls do)
+        return tuple(head), tuple(tail)
     bound = signature.bind(*head, **kwargs)
     bound.apply_defaults()
     return tuple(bound.arguments[n] for n in names), tuple(tail)
@@ -128,10 +131,17 @@ def _fits(value, tree: Tree) -> bool:
         return False
 
 
-def _signature(value, tree: Tree | None) -> tuple:
-    """What a specialization depends on: the structure, and each leaf's shape and kind."""
-    leaves = flatten(value, tree) if tree is not None else [value]
-    return (tree, tuple((np.shape(v), _integral(v)) for v in leaves))
+def _key(value):
+    """What a specialization depends on, cheap to compute: the structure (types, keys,
+    lengths), and each leaf's type, shape and dtype kind."""
+    kind = type(value)
+    if kind is dict:
+        return dict, tuple((k, _key(v)) for k, v in value.items())
+    if kind is tuple or kind is list:
+        return kind, tuple(map(_key, value))
+    if kind is float or kind is int or kind is bool:
+        return kind
+    return kind, getattr(value, "shape", None), getattr(getattr(value, "dtype", None), "kind", None)
 
 
 def _integral(value) -> bool:
