@@ -109,8 +109,11 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     # (arguments that are containers other than a flat tuple of numbers: code for their structure)
     of_containers = pytrees.specializing(fun, source, wrt, kind) if receiver is None else None
 
+    def containers_given(args, kwargs) -> bool:
+        return of_containers is not None and not all_taken(args, kwargs) and pytrees.any_tree(args[:len(names)], kwargs)
+
     def specializing(*args, **kwargs):
-        if of_containers is not None and pytrees.any_tree(args[:len(names)], kwargs):
+        if containers_given(args, kwargs):  # (numbers and arrays only: one type test per argument)
             return of_containers(*args, **kwargs)
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
@@ -152,8 +155,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     specializing.__name__ = f"{kind}_{lowered.name}"
     specializing.specializations = specialized
     specializing.specialized = lambda *args, **kwargs: of_containers.specialized(*args, **kwargs) \
-        if of_containers is not None and pytrees.any_tree(args[:len(names)], kwargs) else \
-        specialized_for(args, kwargs)[0]
+        if containers_given(args, kwargs) else specialized_for(args, kwargs)[0]
     specializing.arity = len(names) + tangents  # (the arguments its generated code takes)
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
