@@ -50,6 +50,7 @@ DIFFERENTIATED = [
     (cases.chosen_in_a_branch, ({"a": 0.7, "b": -1.1}, -0.5), (0, 1)),
     (cases.list_readers, ([normal(3), normal(3), normal(3)], normal(3)), (0, 1)),
     (cases.indexes_a_call, (0.4, 0.9), (0, 1)),
+    (cases.l2_regularized, (MLP, X, Y), (0,)),
     (cases.zipped_layers, ([(normal(3, 2), normal(3)), (normal(2, 3), normal(2))], (0.7, 1.3), normal(2)), (0, 1, 2)),
 ]
 IDS = [f"{f.__name__}-{'-'.join(map(str, wrt))}-{k}" for k, (f, _, wrt) in enumerate(DIFFERENTIATED)]
@@ -183,7 +184,6 @@ def _refusal(cls, call) -> str:
     (cases.too_many_names, ((1.0, 2.0),), UnsupportedSyntaxError, "2 value(s) into 3 name(s)"),
     (cases.other_structure_in_each_branch, (1.0,), UnsupportedSyntaxError, "another structure in each branch"),
     (cases.dict_as_number, ({"W": normal(2)},), UnsupportedSyntaxError, "a dict is used as a number"),
-    (cases.loops_over_a_dict, ({"W": normal(2)},), UnsupportedSyntaxError, "runs over a dict"),
     (cases.list_readers, (normal(3, 3), normal(3)), NeedsContainers, "as a list or tuple"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_refused_containers_are_located_errors(fun, args, cls, says):

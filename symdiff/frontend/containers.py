@@ -148,14 +148,35 @@ def item(st: Lowering, node: ast.Subscript):
 
 def _dict_item(st: Lowering, node: ast.Subscript, held: DictValue):
     key = node.slice
-    if not (isinstance(key, ast.Constant) and type(key.value) is str):
+    value = key.value if isinstance(key, ast.Constant) else getattr(expr(st, key), "value", None)
+    if type(value) is not str:  # (a name bound to a key: for k in params)
         raise error(st, key, f"a dict is indexed with {ast.unparse(key)}; index it with a "
-                    "string constant (params['W'])")
-    if key.value not in held:
+                    "string constant (params['W']) or a key it gave (for k in params)")
+    if value not in held:
         keys = f"its keys: {', '.join(map(repr, held))}" if held else "it has none"
-        raise error(st, key, f"the dict {ast.unparse(node.value)} has no key {key.value!r} ({keys}); "
+        raise error(st, key, f"the dict {ast.unparse(node.value)} has no key {value!r} ({keys}); "
                     "use one of its keys, or pass a dict that has it")
-    return held[key.value]
+    return held[value]
+
+
+VIEWS = ("keys", "values", "items")
+
+
+def dict_view(st: Lowering, node: ast.Call):
+    """`params.keys()`, `.values()`, `.items()` of a dict: the tuple of its keys (string
+    constants), values or (key, value) pairs; None if `node` is no such call."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in VIEWS and not node.args and not node.keywords):
+        return None
+    held = container(st, func.value)
+    if held is None and parameter(st, func.value):
+        raise _needs(st, node, f"{ast.unparse(node)} reads {func.value.id} as a dict, which it is not "
+                     "here; pass a dict of numbers and arrays")
+    if not isinstance(held, DictValue):
+        return None
+    keys = tuple(Const(k) for k in held)
+    return {"keys": keys, "values": tuple(held.values()),
+            "items": tuple(zip(keys, held.values(), strict=True))}[func.attr]
 
 
 def _sliced(st: Lowering, node: ast.Subscript, held: tuple):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from ..ir import Const
 from . import containers
 from .scope import constant_tuple, is_builtin_call
 from .state import Lowering, bind, error, expr
@@ -217,11 +218,14 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
             isinstance(e, ast.Starred) for e in node.elts):
         literal.append(node)
         return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
-    if _is_dict(st, node) or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr in ("items", "keys", "values") and _is_dict(st, node.func.value):
-        raise error(st, node, "this loop runs over a dict (its keys, values or items), which symdiff "
-                    "does not write out; read each value by key (params['W']), or keep the values "
-                    "in a list or tuple and loop over that")
+    if isinstance(node, (ast.Subscript, ast.Name)) and isinstance(containers.container(st, node), DictValue) \
+            or isinstance(node, ast.Call) and containers.dict_view(st, node) is not None:
+        held = f"items@{node.lineno}:{node.col_offset}"  # for k in params, params.items(): written out
+        viewed = containers.dict_view(st, node) if isinstance(node, ast.Call) else \
+            tuple(map(Const, containers.container(st, node)))  # (a dict's keys)
+        bind(st, held, viewed)
+        literal.append(node)
+        return _element(st, at(ast.Name(held, ast.Load()), node), index, stmt, literal)
     if isinstance(node, ast.Subscript) and containers.container(st, node) is not None:
         held = f"items@{node.lineno}:{node.col_offset}"  # for W, b in layers[:-1]: its items now
         bind(st, held, containers.container(st, node))
@@ -243,10 +247,6 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
                     "(tuples, array rows), also through zip, enumerate and reversed: pass "
                     "the sequence as a parameter, or loop over range(...) and compute each element")
     return ast.Subscript(node, index, ast.Load()), [node]
-
-
-def _is_dict(st: Lowering, node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and isinstance(st.env.get(node.id), DictValue)
 
 
 def _reversed_element(st: Lowering, inner: ast.expr, index: ast.expr, stmt: ast.For, literal: list):

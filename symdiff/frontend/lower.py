@@ -340,6 +340,9 @@ def _call(st: Lowering, node: ast.Call, name):
     counted = containers.length(st, node)  # len(layers)
     if counted is not None:
         return counted
+    viewed = containers.dict_view(st, node)  # params.values()
+    if viewed is not None:
+        return viewed
     summed = comprehensions.aggregate_call(st, node)  # sum(x ** k for k in range(n))
     if summed is not None:
         return summed
