@@ -151,6 +151,15 @@ def test_generated_code_unpacks_leaves_at_entry_and_packs_the_gradient():
     assert "    W1_dot = params_dot['W1']\n" in tangent.source
 
 
+def test_generated_code_runs_without_symdiff():
+    gradient = symdiff.grad(cases.mlp_layers)
+    expected = gradient(LAYERS, X, Y)
+    namespace = {}
+    exec(compile(gradient.source, "saved.py", "exec"), namespace)  # noqa: S102 (the module as saved)
+    saved = namespace["grad_mlp_layers"](LAYERS, X, Y)
+    assert surface.mismatch(saved, expected, "the saved module") is None
+
+
 def test_code_is_generated_once_per_structure():
     gradient = symdiff.grad(cases.mlp_layers)
     gradient(LAYERS, X, Y)
