@@ -17,7 +17,8 @@ import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
-from .errors import ShapeError, SymdiffError
+from . import pytrees
+from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
@@ -36,12 +37,23 @@ def _derivative(fun, wrt, kind: str):
     wrt = own_wrt(fun, wrt)  # (a method's: the parameters after self, by name)
     per_fun = _CACHE.setdefault(fun, {}) if _weakrefable(fun) else {}
     key = (kind, tuple(wrt) if isinstance(wrt, list) else wrt)
+    if getattr(fun, "containers", False):  # (its code takes containers, and returns one)
+        raise UnsupportedSyntaxError(method_source(fun.fun).loc(), f"symdiff.{kind} of {fun.__qualname__}, "
+                                     "a derivative of a function taking containers, is not supported; "
+                                     "differentiate a function of the leaves (W, b) instead")
     if key not in per_fun and hasattr(fun, "specialized"):  # a derivative of array code, again
         per_fun[key] = _of_specializing(fun, wrt, kind)
     if key not in per_fun:
         source = method_source(fun)
         resolved = resolve_wrt(source, wrt)  # once, and first: even if the body would fail
-        lowered = lower(source)
+        try:
+            lowered = lower(source)
+        except NeedsContainers as exc:  # params["W"]: code generated for the arguments' structure
+            if source.receiver is not None:
+                raise _without_containers(exc, "a method taking containers is not supported; make it a "
+                                          "function of the containers and the object's attributes") from None
+            per_fun[key] = pytrees.specializing(fun, source, resolved, kind)
+            return mark(per_fun[key], receiver_of(fun))
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
         if is_array_code(lowered) or kind == "vjp":
@@ -94,8 +106,15 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     check = argument_check(source, names)
     specialized = {}
     reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
+    # (arguments that are containers other than a flat tuple of numbers: code for their structure)
+    of_containers = pytrees.specializing(fun, source, wrt, kind) if receiver is None else None
+
+    def containers_given(args, kwargs) -> bool:
+        return of_containers is not None and not all_taken(args, kwargs) and pytrees.any_tree(args[:len(names)], kwargs)
 
     def specializing(*args, **kwargs):
+        if containers_given(args, kwargs):  # (numbers and arrays only: one type test per argument)
+            return of_containers(*args, **kwargs)
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
 
@@ -135,7 +154,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
 
     specializing.__name__ = f"{kind}_{lowered.name}"
     specializing.specializations = specialized
-    specializing.specialized = lambda *args, **kwargs: specialized_for(args, kwargs)[0]
+    specializing.specialized = lambda *args, **kwargs: of_containers.specialized(*args, **kwargs) \
+        if containers_given(args, kwargs) else specialized_for(args, kwargs)[0]
     specializing.arity = len(names) + tangents  # (the arguments its generated code takes)
     specializing.source = (f"# {kind}({lowered.name}) is generated for the arguments' shapes "
                            "at its first call; call it, then read .source\n")
@@ -310,10 +330,12 @@ def jacobian(fun, wrt=0, mode: str | None = None):
         raise ValueError(f"mode={mode!r}: use 'forward', 'reverse' or None (chosen by the sizes)")
     many = isinstance(wrt, (tuple, list))
     tangent, cotangent = jvp(fun, wrt), vjp(fun, wrt)
+    _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
 
     def jacobian_of(*args):
+        _refuse_containers(fun, "jacobian", tangent, args)
         return assemble(tangent, cotangent, args, indices, fun(*args), mode, many)
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
@@ -332,10 +354,12 @@ def hessian(fun, wrt=0):
     """
     many = isinstance(wrt, (tuple, list))
     gradient = grad(fun, wrt)
+    _refuse_containers(fun, "hessian", gradient)
     names = [p.var.name for p in gradient.lowered.params]
     indices = [names.index(w) for w in gradient.wrt]
 
     def hessian_of(*args):
+        _refuse_containers(fun, "hessian", gradient, args)
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
         try:
@@ -346,6 +370,22 @@ def hessian(fun, wrt=0):
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of
+
+
+def _without_containers(exc: NeedsContainers, refusal: str) -> UnsupportedSyntaxError:
+    """The error for code reading containers where they are not taken: where (`exc`), and why."""
+    return UnsupportedSyntaxError(exc.loc, f"{exc.detail.partition(';')[0]}: {refusal}")
+
+
+def _refuse_containers(fun, what: str, derivative, args=()):
+    """Refuse a Jacobian or Hessian where a parameter is a container: its blocks would be
+    containers of containers. `derivative` is the jvp or grad it is built from."""
+    if getattr(derivative, "containers", False) or pytrees.any_tree(args, {}):
+        raise ShapeError(method_source(fun).loc(),
+                         f"symdiff.{what} of {fun.__qualname__} with a container argument or result (a "
+                         "dict, a list, a tuple of arrays) is not supported; flatten it first (one array of "
+                         "its leaves: np.concatenate([W.ravel(), b])), or use symdiff.jvp or "
+                         "symdiff.vjp, which take containers")
 
 
 def explain(fun, *args, wrt=0, mode: str = "reverse", max_nodes: int = MAX_NODES,
@@ -455,7 +495,11 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
     indices = own_wrt(fun, tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,))  # (names, for a method)
     source = method_source(fun)
     resolve_wrt(source, indices)  # (before lowering, which may fail on the body)
-    lowered = lower(source)
+    try:
+        lowered = lower(source)
+    except NeedsContainers as exc:
+        raise _without_containers(exc, "verify does not take containers; check a function of their "
+                                  "leaves (W, b), or compare symdiff.grad with central differences") from None
     names = [p.var.name for p in lowered.params]
     receiver = source.receiver
     if receiver is not None:  # a method: its object fixed, the arguments after it drawn or given

@@ -17,7 +17,7 @@ import os
 import sys
 
 from .driver import STAGES, derive, is_array_code, resolve_wrt
-from .errors import Loc, SymdiffError
+from .errors import Loc, NeedsContainers, SymdiffError
 from .explanations.explanation import explain
 from .frontend.lower import lower
 from .frontend.parse import parse_file
@@ -70,6 +70,11 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         text = highlighted(run(args), sys.stdout)
+    except NeedsContainers as exc:  # (the structure is known only from the arguments, at a call)
+        print(f"{exc.loc}: {exc.detail.partition(';')[0]}; the CLI reads the source without calling it, "
+              "so it cannot know the containers' structure: call symdiff.grad from Python, then read "
+              ".source", file=sys.stderr)
+        return 2
     except SymdiffError as exc:
         print(exc, file=sys.stderr)
         return 2

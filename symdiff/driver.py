@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 
 from .backend.arguments import entry_check, live_check, takes_arrays
 from .backend.emit import compile_source, custom_functions, emit_source
-from .errors import ArgumentCheck, ShapeError, UnsupportedSyntaxError, room_for_deep_code
+from .backend.packing import packed, spans
+from .errors import ArgumentCheck, NonScalarOutputError, ShapeError, UnsupportedSyntaxError, room_for_deep_code
 from .analysis import integer_only_misuse, integer_params, is_array_code
 from .ir import Func
-from .frontend.lower import lower
+from .frontend.lower import lower, lower_with_result
 from .frontend.parse import Source
 from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
@@ -54,6 +55,7 @@ class Derivation:
     stages: dict = field(repr=False)
     source: str
     function: object = field(repr=False)
+    result: object = None  # the trees.Tree of a result that is a container (the container path)
 
     @property
     def derivative(self) -> Func:
@@ -70,13 +72,14 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
-def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None) -> Derivation:
+def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None, signature=None) -> Derivation:
     """The derivation whose IR after each pass is `stages`: its simplified function
     emitted and compiled, beginning with the entry check `checked` if given
-    (`_entry_check`: None for code specialized to shapes)."""
+    (`_entry_check`: None for code specialized to shapes), taking containers where
+    `signature` says (backend/packing.py)."""
     simplified = stages["simplified"]
     check, located = checked or (None, None)
-    text = emit_source(simplified, prims, check)
+    text = emit_source(simplified, prims, check, signature)
     function = mark(compile_source(text, simplified.name, _live(source, simplified), located), source.receiver)
     return Derivation(stages["lowered"], indices, stages, text, function)
 
@@ -135,21 +138,33 @@ def _deep(derive_function):
     return deep
 
 
-def _prepared(source: Source, wrt, prims, shapes, lowered):
-    """(prims, the lowered function, the resolved `Wrt`) for a derivation."""
+def _prepared(source: Source, wrt, prims, shapes, lowered, trees=None):
+    """(prims, the lowered function, the resolved `Wrt`) for a derivation; given `trees`
+    (the container path), the lowered function is (it, the tree of its result)."""
     prims = prims or PRIMS
     wrt = resolve_wrt(source, wrt)  # (before lowering, which may fail on the body)
-    lowered = lower(source, shapes) if shapes is not None or lowered is None else lowered
+    result = None
+    if trees is not None:
+        lowered, result = lower_with_result(source, shapes, trees)
+    elif shapes is not None or lowered is None:
+        lowered = lower(source, shapes)
     if shapes is None and is_array_code(lowered, prims):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
-    misuse = integer_only_misuse(lowered, wrt.indices, prims)
+    if trees is not None:  # (checked for the leaves: _of_containers)
+        return prims, (lowered, result), wrt
+    _refuse_misuse(lowered, wrt.indices, prims)
+    return prims, lowered, wrt
+
+
+def _refuse_misuse(lowered: Func, indices, prims) -> None:
+    """Refuse an integer-only function applied to a value differentiated (`indices`)."""
+    misuse = integer_only_misuse(lowered, indices, prims)
     if misuse is not None:
         raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{misuse.prim} is applied to a value "
                                      "that depends on a differentiated parameter; it takes integers "
                                      "and has no derivative: differentiate with respect to other "
                                      "parameters, or give it an integer (a loop counter)")
-    return prims, lowered, wrt
 
 
 def _ints(lowered: Func, indices, ints) -> set:
@@ -166,7 +181,7 @@ def _ints(lowered: Func, indices, ints) -> set:
 
 @_deep
 def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
-           lowered: Func | None = None, ints=None) -> tuple[Derivation, bool]:
+           lowered: Func | None = None, ints=None, trees=None) -> tuple[Derivation, bool]:
     """Differentiate `source`; returns the derivation and whether wrt was a tuple.
 
     Args:
@@ -181,10 +196,15 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
             with shapes, lowering makes `x.shape` constants).
         ints: the parameters known to hold ints or booleans (the others floats);
             None when the arguments are not known (see `_ints`).
+        trees: the parameters given as containers: name -> (trees.Tree, the leaves'
+            shapes); needs `shapes` (of the others). The derivation's `wrt` are then
+            the indices of the leaves differentiated.
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
-    prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered)
+    prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered, trees)
+    if trees is not None:
+        return _of_containers(source, mode, prims, shapes, lowered, (indices, many), trees, ints)
     raw = _transformed(mode, lowered, indices, prims, shapes)
     ints = _ints(lowered, indices, ints)
     floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
@@ -232,3 +252,27 @@ def _grouped(mode: str, simplified: Func, many: bool) -> Func:
     if mode == "value_and_grad":
         return replace(simplified, results=(results[0], tuple(results[1:])))
     return replace(simplified, results=(tuple(results),))
+
+
+def _of_containers(source: Source, mode: str, prims, shapes, lowered: tuple, wrt, trees: dict, ints) -> tuple:
+    """`derive` for a function some of whose parameters (or its result) are containers:
+    differentiated with respect to the leaves of those in `wrt`, its gradients packed as
+    the containers are (backend/packing.py). `lowered`: (the function, its result's tree)."""
+    lowered, result = lowered
+    if result is not None and mode in ("grad", "value_and_grad"):
+        raise NonScalarOutputError(lowered.loc, f"{lowered.name} returns a container (a dict, or a "
+                                   "tuple or list inside its result); grad needs one number: use "
+                                   "symdiff.jvp or symdiff.vjp, or return a number")
+    names = [a.arg for a in source.params]
+    indices, many = wrt
+    ranges = spans(names, trees)
+    leaves = tuple(k for i in indices for k in range(*ranges[i]))
+    _refuse_misuse(lowered, leaves, prims)
+    shapes = dict(shapes) | {lowered.params[k].var.name: tuple(shape) for name, (a, b) in zip(names, ranges)
+                             if name in trees for k, shape in zip(range(a, b), trees[name][1], strict=True)}
+    raw = _transformed(mode, lowered, leaves, prims, shapes)
+    floats = {p.var.name for p in raw.params} - _ints(lowered, leaves, ints)
+    simplified = _fitted(mode, lowered, raw, simplify(raw, prims, floats), leaves, prims, shapes)
+    simplified, signature = packed(simplified, mode, names, trees, indices, many, result)
+    stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
+    return replace(_compiled(source, leaves, stages, prims, None, signature), result=result), many

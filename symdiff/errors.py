@@ -42,6 +42,13 @@ class UnsupportedSyntaxError(SymdiffError):
     """A Python construct symdiff cannot differentiate (yet)."""
 
 
+class NeedsContainers(UnsupportedSyntaxError):
+    """The function reads a parameter as a container (`params["W"]`, `W, b = params`)
+    that it was not given as one: its code is generated for the structure of the
+    arguments at their first call (api.py), and the error stands if they are no
+    containers then."""
+
+
 class UnknownFunctionError(SymdiffError):
     """A call or name that resolves to nothing symdiff knows how to differentiate."""
 

@@ -46,7 +46,7 @@ CASES = [
     ("coroutine", UnsupportedSyntaxError, "async def coroutine"),
     ("class_inside", UnsupportedSyntaxError, "classdef statement"),
     ("nonlocal_mutation", UnsupportedSyntaxError, "nonlocal"),
-    ("dict_state", UnsupportedSyntaxError, "a dict"),
+    ("dict_state", UnsupportedSyntaxError, "dict key 1 is not a string"),
     ("star_call", UnsupportedSyntaxError, "starred arguments"),
     ("random_numbers", UnknownFunctionError, "np.random.normal draws random numbers"),
     ("assertion", UnsupportedSyntaxError, "assert"),

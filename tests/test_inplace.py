@@ -23,7 +23,8 @@ DIFFERENTIATED = [
     (cases.int_index, (X4,)), (cases.negative_int_index, (X4,)), (cases.slice_index, (X4,)),
     (cases.stepped_slice, (X4,)), (cases.row_and_column, (A33, X3)), (cases.whole_slice, (X3,)),
     (cases.ellipsis_index, (A23,)), (cases.new_axis_index, (X3,)), (cases.arange_index, (X3,)),
-    (cases.list_index, (X4,)), (cases.clamp_at_a_mask, (X4,)), (cases.scale_at_a_named_mask, (X4,)), (cases.scalar_broadcast, (A33, 0.7)), (cases.broadcast_row, (A32, X3[:2])),
+    (cases.list_index, (X4,)), (cases.clamp_at_a_mask, (X4,)), (cases.scale_at_a_named_mask, (X4,)),
+    (cases.scalar_broadcast, (A33, 0.7)), (cases.broadcast_row, (A32, X3[:2])),
     (cases.add_into_item, (X4, 0.3)), (cases.sub_from_slice, (X4, 0.3)), (cases.mul_into_slice, (X4, 0.3)),
     (cases.div_into_item, (X4, 1.3)), (cases.pow_into_item, (X4,)), (cases.whole_array_updates, (X3, X3[::-1])),
     (cases.updates_a_parameter, (X3,)), (cases.buffer_in_a_loop, (0.5 * A33, RNG.normal(size=(4, 3)))),
@@ -33,7 +34,8 @@ DIFFERENTIATED = [
     (cases.whole_array_in_a_loop, (X3,)), (cases.update_in_a_branch, (X3,)), (cases.update_in_a_branch, (-X3,)),
     (cases.named_previous_slot, (0.5 * A33, RNG.normal(size=(4, 3)))), (cases.while_loop_fills, (X4,)),
     (cases.helper_fills_its_own_buffer, (X3,)), (cases.number_read_before_the_write, (X3,)),
-    (cases.branch_in_a_loop, (X4,)), (cases.chained_names, (X3,)), (cases.chained_items, (X3,)), (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
+    (cases.branch_in_a_loop, (X4,)), (cases.chained_names, (X3,)), (cases.chained_items, (X3,)),
+    (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
     (cases.alias_not_read_again, (X3,)), (cases.view_of_a_buffer_read_before, (A23,)),
 ]
 IDS = [f"{fun.__name__}-{k}" for k, (fun, _) in enumerate(DIFFERENTIATED)]
@@ -41,7 +43,8 @@ IDS = [f"{fun.__name__}-{k}" for k, (fun, _) in enumerate(DIFFERENTIATED)]
 
 def copies(args) -> list:
     """Fresh copies: the functions change their array arguments in place."""
-    return [np.array(a, dtype=float) if np.ndim(a) else float(a) for a in args]
+    return [{k: np.array(v) for k, v in a.items()} if isinstance(a, dict)
+            else np.array(a, dtype=float) if np.ndim(a) else float(a) for a in args]
 
 
 def central(fun, args, index):
@@ -196,6 +199,9 @@ REFUSED = [
      r"was given.*a = a\.copy\(\)"),
     (cases.nested_subscript, (A23,), r"B\[0\]\[1\] writes into B\[0\].*x\[i, j\] = v"),
     (cases.list_element, (X3,), r"element of the list ys.*append"),
+    (cases.dict_entry, ({"W": X3},), r"params\['W'\] changes the dict params in place.*\{\*\*params"),
+    (cases.entry_of_a_dict_entry, ({"W": X3},), r"writes into params\['W'\], an entry of params.*"
+     r"w = params\['W'\]\.copy\(\)"),
     (cases.into_a_number, (X3,), r"s\[0\] writes into s, which is a number"),
     (cases.repeated_index_array, (X3, np.array([0, 0, 1])), r"y\[idx\] writes at an index array that may repeat"),
     (cases.array_at_a_mask, (X3,), r"writes a value of shape \(3,\) at a boolean mask.*np\.where"),

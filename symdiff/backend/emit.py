@@ -47,11 +47,13 @@ import astor
 import numpy as np
 
 from ..generated import HELPERS as CHECK_HELPERS
+from . import packing
 from .arguments import EntryCheck, check_statements
 from ..ir import Const, Func, NameAllocator, Var, atom_key, flat_results
 from .blocks import BlockPrinting, blocks, coalesced
 from .inplace import UPDATE_HELPERS, UPDATES, in_place_updates, update_statement
 from ..primitives import PRIMS
+from ..trees import Packed
 
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
            "//": ast.FloorDiv, "%": ast.Mod}
@@ -83,15 +85,16 @@ def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
     return tree
 
 
-def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None) -> str:
+def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None, signature=None) -> str:
     """The Python source text of a module defining `func`, beginning with the entry
-    check `check` (arguments.py) if one is given.
+    check `check` (arguments.py) if one is given; `signature` (packing.py) says which
+    of its parameters come in containers, unpacked at its entry.
 
     Each block (a loop, its adjoint, an if) is preceded by a comment naming the
     source line it comes from: the tree holds a marker statement there (a name,
     `__symdiff_comment_3__`), which the printed text replaces by the comment.
     """
-    module, comments = _module(func, prims, check)
+    module, comments = _module(func, prims, check, signature)
     # One statement per line: astor's default would wrap long lines mid-expression.
     text = astor.to_source(module, pretty_source="".join)
     return _MARKER.sub(lambda m: f"{m[1]}# {comments[int(m[2])]}\n", text)
@@ -111,7 +114,7 @@ def emit_module(func: Func, prims=PRIMS, check: EntryCheck | None = None) -> ast
     return module
 
 
-def _module(func: Func, prims, check: EntryCheck | None) -> tuple[ast.Module, list[str]]:
+def _module(func: Func, prims, check: EntryCheck | None, signature=None) -> tuple[ast.Module, list[str]]:
     """The module: the header, each function `func` calls (callees first), then `func`.
 
     Callees that print the same (one helper lowered for two shapes) are defined once.
@@ -122,6 +125,8 @@ def _module(func: Func, prims, check: EntryCheck | None) -> tuple[ast.Module, li
     checked = check is not None and bool(func.params)  # (only `func` is called from outside)
     if checked:
         printers[-1].entry = check_statements(func, check)
+    if signature is not None:
+        printers[-1].entry = packing.unpacking(signature) + printers[-1].entry
     taken = {func.name, "_symdiff_factory", *HELPERS, *CHECK_HELPERS}
     for printer in printers:
         taken |= NameAllocator.for_func(printer.func).taken | set(printer.names.values())
@@ -133,6 +138,7 @@ def _module(func: Func, prims, check: EntryCheck | None) -> tuple[ast.Module, li
                                      decorator_list=[], returns=None)
         if callee is None:
             definition.name = func.name
+            definition.args = definition.args if signature is None else packing.arguments(signature)
         else:  # its function's name, unless a variable of any printed function has it
             text = ast.dump(definition)
             if text in printed:
@@ -371,6 +377,8 @@ class _Printer(BlockPrinting):
         return None
 
     def result(self, result) -> ast.expr:
+        if isinstance(result, Packed):  # the gradient of a container: {'W': W_bar, 'b': b_bar}
+            return packing.display(result.tree, iter([self.result(r) for r in result]))
         if isinstance(result, tuple):  # a nested group of results: (value, (x_bar, y_bar))
             return ast.Tuple([self.result(r) for r in result], ast.Load())
         return self.atom(result)

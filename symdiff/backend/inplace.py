@@ -1,9 +1,9 @@
 """Which updates the emitter writes in place, and which loops copy an array on entry.
 
 An update `x_1 = setitem(x, v, index=...)` (or additem, `x[index] += v`;
-primitives/updates.py) is a new version of x. Printed as a copy, `x_1 = _setitem(x, index, v)`, it costs a copy of x; printed
-in place, `x[index] = v` (x_1 then names the same array), it costs only the entries
-written. It is written in place where that changes nothing anyone reads:
+primitives/updates.py) is a new version of x. Printed as a copy,
+`x_1 = _setitem(x, index, v)`, it costs a copy of x; printed in place, `x[index] = v`
+(x_1 then names the same array), it costs only the entries written. It is written in place where that changes nothing anyone reads:
 
   * nothing after it reads x (no equation, guard or result of its block);
   * x is an array of the block's own: made in the block by an operation that returns

@@ -23,10 +23,12 @@ import contextlib
 
 from ..ir import Const, atom_key
 from ..primitives import PRIMS
+from ..trees import unflatten
+from . import containers
 from .lists import running
 from .state import Lowering, bind, emit, error, expr, statement, statements
 from .syntax import always_returns
-from .values import ListValue, RunningList, is_atom
+from .values import DictValue, ListValue, RunningList, is_atom
 
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 
@@ -75,7 +77,9 @@ def _merge_name(st: Lowering, stmt: ast.If, cond, name: str, envs: list):
     """Bind `name` after the if to its merged value, or unbind it, saying why."""
     a, b = envs[0].get(name), envs[1].get(name)
     lists = (ListValue, RunningList)
-    if isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
+    if _fixed_container(a) and _fixed_container(b):
+        _merge_containers(st, stmt, cond, name, a, b)
+    elif isinstance(a, ListValue) and isinstance(b, ListValue) and len(a) == len(b):
         bind(st, name, ListValue(merge(st, stmt, cond, x, y) for x, y in zip(a, b, strict=True)))
     elif isinstance(a, lists) and isinstance(b, lists):  # grown differently: running aggregates
         bind(st, name, _merged_list(st, stmt, cond, name, (a, b), envs))
@@ -95,6 +99,23 @@ def _merge_name(st: Lowering, stmt: ast.If, cond, name: str, envs: list):
                             "assign it before the if, or in both branches")
     else:
         bind(st, name, merge(st, stmt, cond, a, b, name))
+
+
+def _fixed_container(value) -> bool:
+    """Whether `value` is a tuple or a dict of values (not a list, which may grow)."""
+    return isinstance(value, (tuple, DictValue)) and not isinstance(value, ListValue)
+
+
+def _merge_containers(st: Lowering, stmt: ast.If, cond, name: str, a, b):
+    """A tuple or dict bound in both branches: merged leaf by leaf, if both have one structure."""
+    (tree, left), (other, right) = containers.value_tree(st, stmt, a), containers.value_tree(st, stmt, b)
+    if tree != other:
+        st.env.pop(name, None)
+        st.unbound[name] = (f"is a container of another structure in each branch of the if on line "
+                            f"{stmt.lineno}; give it the same items (keys, lengths) in both")
+        return
+    merged = [merge(st, stmt, cond, x, y) for x, y in zip(left, right, strict=True)]
+    bind(st, name, unflatten(tree, merged, DictValue, ListValue))
 
 
 def _merged_list(st: Lowering, stmt: ast.If, cond, name: str, sides: tuple, envs: list) -> RunningList:

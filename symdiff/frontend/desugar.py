@@ -19,10 +19,12 @@ from __future__ import annotations
 import ast
 import copy
 
+from ..ir import Const
+from . import containers
 from .scope import constant_tuple, is_builtin_call
 from .state import Lowering, bind, error, expr
 from .syntax import at, own_nodes, returns_somewhere
-from .values import ListValue
+from .values import DictValue
 
 
 def returning_loop(st: Lowering, stmt: ast.For | ast.While, rest: list[ast.stmt]) -> list[ast.stmt]:
@@ -216,7 +218,20 @@ def _element(st: Lowering, node: ast.expr, index: ast.expr, stmt: ast.For, liter
             isinstance(e, ast.Starred) for e in node.elts):
         literal.append(node)
         return ast.Subscript(node, index, ast.Load()), [ast.Constant(len(node.elts))]
-    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), ListValue) or \
+    if isinstance(node, (ast.Subscript, ast.Name)) and isinstance(containers.container(st, node), DictValue) \
+            or isinstance(node, ast.Call) and containers.dict_view(st, node) is not None:
+        held = f"items@{node.lineno}:{node.col_offset}"  # for k in params, params.items(): written out
+        viewed = containers.dict_view(st, node) if isinstance(node, ast.Call) else \
+            tuple(map(Const, containers.container(st, node)))  # (a dict's keys)
+        bind(st, held, viewed)
+        literal.append(node)
+        return _element(st, at(ast.Name(held, ast.Load()), node), index, stmt, literal)
+    if isinstance(node, ast.Subscript) and containers.container(st, node) is not None:
+        held = f"items@{node.lineno}:{node.col_offset}"  # for W, b in layers[:-1]: its items now
+        bind(st, held, containers.container(st, node))
+        literal.append(node)
+        return _element(st, at(ast.Name(held, ast.Load()), node), index, stmt, literal)
+    if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), tuple) or \
             constant_tuple(st, node) is not None:
         literal.append(node)  # coeffs = [1.0, -2.0]; for c in coeffs: its length is known now
         return ast.Subscript(node, index, ast.Load()), [node]

@@ -17,6 +17,7 @@ import string
 from ..errors import ShapeError, UnknownFunctionError
 from ..ir import Const
 from ..primitives import LIBRARY, PRIMS
+from . import containers
 from .arrays import Emitter, dim, method, static_params
 from .parse import FunctionRef
 from .scope import module_of, resolve
@@ -49,6 +50,12 @@ def library_call(st: Lowering, node: ast.Call, name):
         args = [expr(st, a) for a in positional[count:]]
         return call(st, node, prim, ns, spelled, args, name, params)
     if row.sequence:  # np.concatenate([a, b], axis=0): the list holds the arrays
+        held = containers.container(st, positional[0]) if positional else None
+        if held is not None:  # np.concatenate(ws) of a list or tuple of arrays
+            params = static_params(st, node, row, spelled, positional[1:])
+            return call(st, node, prim, ns, spelled, list(held), name, params)
+        if positional and containers.parameter(st, positional[0]):
+            raise containers.needs_sequence(st, node, positional[0])
         if not positional or not isinstance(positional[0], (ast.List, ast.Tuple)):
             raise error(st, node, f"{spelled} takes a list of arrays written out: "
                         f"{spelled}([a, b], ...)")

@@ -25,6 +25,7 @@ import copy
 
 from ..ir import Const
 from ..primitives import LIBRARY, PRIMS
+from . import containers
 from .arrays import static_params
 from .library import call, callee, library_call
 from .scope import constant_tuple, is_builtin_call, user_module_attribute
@@ -142,6 +143,8 @@ def listed(st: Lowering, node) -> ListValue | RunningList | None:
         expr(st, node)
     if isinstance(node, ast.Name) and isinstance(st.env.get(node.id), (ListValue, RunningList)):
         return st.env[node.id]
+    if isinstance(node, ast.Name) and type(st.env.get(node.id)) is tuple:  # a tuple: read as a list
+        return ListValue(st.env[node.id])
     constants = constant_tuple(st, node)  # COEFFS = [1.0, -2.0] at module level: its numbers now
     return ListValue(Const(v) for v in constants) if constants is not None else None
 
@@ -152,6 +155,9 @@ def list_call(st: Lowering, node: ast.Call, name):
     or of a comprehension; None if `node` reads no list."""
     reader = _reader(st, node)
     elements = _elements(st, node, reader) if reader is not None else None
+    if elements is None and (reader == "sum" or reader == "stack" and node.func.attr == "stack") \
+            and containers.parameter(st, node.args[0]):
+        raise containers.needs_sequence(st, node, node.args[0])  # sum(ws): ws is to be a list
     if elements is None:
         return None
     spelled = ast.unparse(node.func)

@@ -24,13 +24,15 @@ from dataclasses import replace
 
 from ..errors import ShapeError
 from ..ir import Const, Func, Param, Var
+from ..trees import unflatten
+from . import containers
 from .desugar import Jumps, indexed, reversed_loop
 from .lists import running_lists
 from .parse import ConstRef, ConstTuple, FunctionRef, UserFunction
 from .scope import constant_tuple, is_builtin_call, user_module_attribute
 from .state import Lowering, NeedsShapes, bind, emit, error, expr, shape, statement
 from .syntax import at, is_value, own_nodes
-from .values import ListValue, LocalFunction, RunningList, is_atom
+from .values import DictValue, ListValue, LocalFunction, RunningList, is_atom, is_container
 
 
 def for_loop(st: Lowering, stmt: ast.For):
@@ -124,6 +126,7 @@ def _loop_once(st: Lowering, stmt, kind: str, bounds: tuple, target: str | None,
     if jumps.broke:  # (the continue flag is set anew at the start of each iteration)
         bind(st, jumps.broke, Const(False))
     stmt = jumps.rewritten()
+    written = written or _indexes_container(st, stmt.body, target)  # layers[i]: i must be known
     if (written or _appends(st, stmt.body)) and (written or _trip_count(st, kind, bounds) is not None):
         _written_out(st, stmt, kind, bounds, target)
     else:
@@ -151,13 +154,19 @@ def _carried_loop(st: Lowering, stmt, kind: str, bounds: tuple, target: str | No
     loop that breaks stops after the iteration that sets `broke`)."""
     assigned = _assigned(stmt.body)
     carried = [n for n in assigned if n in st.env and is_atom(st.env[n]) and n != target]
+    boxes = {n: containers.value_tree(st, stmt, st.env[n]) for n in assigned
+             if n in st.env and is_container(st.env[n]) and n != target}  # (carried leaf by leaf)
+    for n, (_, leaves) in boxes.items():
+        for k, leaf in enumerate(leaves):
+            st.env[f"{n}@{k}"] = leaf
+        carried += [f"{n}@{k}" for k in range(len(leaves))]
     inits = [st.env[n] for n in carried]
     if kind == "while":
         test = expr(st, stmt.test)
         if isinstance(test, Const) and test.folds and not test.value:
             return  # never runs
         inits.append(test)
-    body, free = _body(st, stmt, kind, target, carried, inits)
+    body, free = _body(st, stmt, kind, target, carried, inits, boxes)
     params = (("body", body), ("carried", len(inits)), ("kind", kind))  # (inits: one per input)
     params += (("cond", len(carried)),) if kind == "while" else ()
     params += (("stop", carried.index(broke)),) if kind == "range" and broke in carried else ()
@@ -166,16 +175,20 @@ def _carried_loop(st: Lowering, stmt, kind: str, bounds: tuple, target: str | No
         bind(st, name, emit(st, stmt, "pick", (loop,), "op", name=name, params=(("index", k),)))
         if isinstance(inits[k], Var):  # (the same array, where the body updates it in place)
             st.code.origins[st.env[name].name] = (inits[k],)
+    for n, (tree, leaves) in boxes.items():
+        bind(st, n, unflatten(tree, [st.env.pop(f"{n}@{k}") for k in range(len(leaves))], DictValue, ListValue))
     for name in assigned:
-        if name not in carried:
+        if name not in carried and name not in boxes:
             st.env.pop(name, None)
             st.unbound[name] = (f"is assigned only inside the loop on line {stmt.lineno}, so its "
                                 "value after it depends on the trip count; assign it before the loop")
 
 
-def _body(st: Lowering, stmt, kind: str, target: str | None, carried: list, inits: list) -> tuple:
+def _body(st: Lowering, stmt, kind: str, target: str | None, carried: list, inits: list, boxes: dict) -> tuple:
     """(the loop's body as a function of the index, the carried values (and, for a while
-    loop, the condition) and the outer variables it reads; those outer variables)."""
+    loop, the condition) and the outer variables it reads; those outer variables). The
+    containers `boxes` (name -> their tree and leaves) are carried as their leaves
+    (named `name@k` in `carried`): each iteration must leave them of the same structure."""
     index = [Var(st.code.names.fresh(target))] if target is not None else []
     inputs = [Var(st.code.names.fresh(n)) for n in carried]
     inputs += [Var(st.code.names.fresh("looping"))] if kind == "while" else []
@@ -186,9 +199,17 @@ def _body(st: Lowering, stmt, kind: str, target: str | None, carried: list, init
     for var, init in zip(inputs, inits, strict=False):  # (an update in place reaches the initial value)
         if isinstance(init, Var):
             st.code.origins[var.name] = (init,)
+    for n, (tree, leaves) in boxes.items():
+        env[n] = unflatten(tree, [env[f"{n}@{k}"] for k in range(len(leaves))], DictValue, ListValue)
     inner = replace(st, code=replace(st.code, eqns=[], values=dict(st.code.values), guard=()), env=env)
     for each in stmt.body:
         statement(inner, each)
+    for n, (tree, _) in boxes.items():
+        found, leaves = containers.value_tree(inner, stmt, inner.env.get(n))
+        if found != tree:
+            raise error(st, stmt, f"{n} is a container whose structure this loop changes (its "
+                        "items, keys or length); keep its structure the same in every iteration")
+        inner.env.update((f"{n}@{k}", leaf) for k, leaf in enumerate(leaves))
     results = tuple(inner.env[n] for n in carried)
     results += (expr(inner, stmt.test),) if kind == "while" else ()
     eqns = tuple(inner.code.eqns)
@@ -239,6 +260,16 @@ def _appends(st: Lowering, body: list[ast.stmt]) -> bool:
                and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
                and isinstance(st.env.get(node.func.value.id), (ListValue, RunningList))
                for node in own_nodes(body, into_loops=True))
+
+
+def _indexes_container(st: Lowering, body: list[ast.stmt], target: str | None) -> bool:
+    """Whether `body` indexes a tuple, list or dict bound before it with the loop's
+    variable (`layers[i]`), which only a known index can read (containers.py)."""
+    return target is not None and any(
+        isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+        and is_container(st.env.get(node.value.id))
+        and any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.slice))
+        for node in own_nodes(body, into_loops=True))
 
 
 def _written_out(st: Lowering, stmt, kind: str, bounds: tuple, target: str | None):

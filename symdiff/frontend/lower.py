@@ -26,9 +26,9 @@ from __future__ import annotations
 import ast
 
 from ..generated import is_entry_check
-from ..errors import room_for_deep_code
+from ..errors import NeedsContainers, room_for_deep_code
 from ..ir import Const, Func, Var
-from . import arrays, branches, calls, comprehensions, linalg, lists, loops, receivers, updates
+from . import arrays, branches, calls, comprehensions, containers, linalg, lists, loops, receivers, updates
 from .desugar import returning_loop
 from .library import concatenation, library_call
 from .params import function_params
@@ -37,7 +37,7 @@ from .scope import module_constant, resolve, visible_constant
 from .state import (Grammar, Lowering, NeedsShapes, as_func, begin, bind, emit, error, expr,
                     lower_body, refuse_object, statement)
 from .syntax import always_returns, at, describe, is_shape, is_value, returns_somewhere
-from .values import ListValue, RunningList
+from .values import ListValue, RunningList, is_container
 
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
           ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.MatMult: "matmul"}
@@ -60,23 +60,37 @@ _OP_SYMBOLS = {ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^
                ast.LShift: "<<", ast.RShift: ">>"}
 
 
-def lower(src: Source, shapes: dict | None = None) -> Func:
+def lower(src: Source, shapes: dict | None = None, trees: dict | None = None) -> Func:
     """Lower `src` to an `ir.Func` (see the module docstring).
 
     Args:
         shapes: the parameters' shapes by name, for array code: then `x.shape`,
             `len(x)` and `x.ndim` are constants; without them they are `dim`
             equations, which mark the function as array code.
+        trees: the container parameters: name -> (its `trees.Tree`, its leaves' shapes
+            or None); each becomes a parameter per leaf (containers.py).
 
     Raises:
         SymdiffError: the function uses a construct symdiff cannot differentiate
             (the message is located and says what to write instead).
+        NeedsContainers: it returns a container, and `trees` is None (see `lower_with_result`).
     """
+    func, result = lower_with_result(src, shapes, trees)
+    if result is not None and trees is None:
+        raise NeedsContainers(func.loc, f"{func.name} returns a container (a dict, or a tuple or list "
+                              "inside its result); its derivatives are generated for the arguments "
+                              "at their first call, and only jvp and vjp take such a result")
+    return func
+
+
+def lower_with_result(src: Source, shapes: dict | None = None, trees: dict | None = None) -> tuple:
+    """(`lower(src, shapes, trees)`, the `trees.Tree` of its result, or None where the
+    result is atoms): a function returning a container returns its leaves, in order."""
     with room_for_deep_code(src.loc()):
-        return _function(begin(src, shapes, GRAMMAR))
+        return _function(begin(src, shapes, GRAMMAR, trees))
 
 
-def _function(st: Lowering) -> Func:
+def _function(st: Lowering) -> tuple:
     if isinstance(st.src.node, ast.AsyncFunctionDef):
         raise error(st, st.src.node, f"async def {st.src.name} is a coroutine function, which "
                     "symdiff cannot differentiate; define it with def")
@@ -87,7 +101,10 @@ def _function(st: Lowering) -> Func:
     except NeedsShapes as exc:  # (only the shapes' `dim` equations: array code, shapes needed)
         eqns = tuple(e for e in st.code.eqns if e.prim == "dim")
         found = tuple(b for b in exc.bounds if isinstance(b, Var)) or (Const(0),)
-    return as_func(st, params, eqns, found)
+    tree = None
+    if any(is_container(r) for r in found):  # {"y": y}, or (a, b), c: its leaves, and its tree
+        tree, found = containers.value_tree(st, st.src.node, found[0] if len(found) == 1 else tuple(found))
+    return as_func(st, params, eqns, tuple(found)), tree
 
 
 # ---------------------------------------------------------------- statements
@@ -210,37 +227,23 @@ def assign(st: Lowering, target: ast.expr, value: ast.expr):
 
 
 def _unpack(st: Lowering, target: ast.Tuple | ast.List, value: ast.expr):
-    """`a, b = value`: a shape, a helper's several values, or a literal tuple."""
+    """`a, b = value`: a shape, a helper's several values, a literal tuple, or any value
+    that is a tuple or list (containers.py)."""
     if is_shape(value, st.env):  # n, d = X.shape
         for axis, element in enumerate(target.elts):
-            _assign_atom(st, element, arrays.dim(st, value, expr(st, value.value), axis))
+            containers.assign_value(st, element, arrays.dim(st, value, expr(st, value.value), axis), value)
         return
     if isinstance(value, ast.Call):
         st.unpacked = [t.id if isinstance(t, ast.Name) else None for t in target.elts]
-        atoms = expr(st, value)  # a helper returning several values
+        held = expr(st, value)  # a helper returning several values
         st.unpacked = []
-        if not isinstance(atoms, tuple) or len(atoms) != len(target.elts):
-            count = len(atoms) if isinstance(atoms, tuple) else 1
-            raise error(st, target, f"unpacking {count} value(s) into {len(target.elts)} "
-                        "names; make the counts match")
-    elif isinstance(value, (ast.Tuple, ast.List)):
-        if len(target.elts) != len(value.elts) or any(isinstance(t, ast.Starred) for t in target.elts):
-            raise error(st, target, f"unpacking {len(value.elts)} values into "
-                        f"{len(target.elts)} names; make the counts match")
-        atoms = [expr(st, v, t.id if isinstance(t, ast.Name) else None)
-                 for t, v in zip(target.elts, value.elts, strict=True)]
+    elif isinstance(value, (ast.Tuple, ast.List)) and len(target.elts) == len(value.elts) \
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
+        held = tuple(expr(st, v, t.id if isinstance(t, ast.Name) else None)  # (each named as its target)
+                     for t, v in zip(target.elts, value.elts, strict=True))
     else:
-        raise error(st, value, "unpacking a value that is not a literal tuple is not supported; "
-                    "assign each name on its own")
-    for t, atom in zip(target.elts, atoms, strict=True):
-        _assign_atom(st, t, atom)
-
-
-def _assign_atom(st: Lowering, target, atom):
-    if not isinstance(target, ast.Name):
-        raise error(st, target, "unpacking into an element or attribute is not supported; "
-                    "unpack into plain names")
-    bind(st, target.id, atom)
+        held = expr(st, value)
+    containers.unpack(st, target, held, value)
 
 
 def _is_docstring(stmt) -> bool:
@@ -289,11 +292,13 @@ def _attribute(st: Lowering, node: ast.Attribute, name):
 
 
 def _subscript(st: Lowering, node: ast.Subscript, name):
-    item = lists.list_item(st, node)  # ys[-1] of a list being built
+    item = linalg.item(st, node)  # np.linalg.slogdet(a)[1] (lstsq's [1] refused there)
+    if item is None:
+        item = containers.item(st, node)  # params["W"], pair[0]
+    if item is None:
+        item = lists.list_item(st, node)  # ys[-1] of a list being built
     if item is None:
         item = concatenation(st, node, name)  # np.r_[a, b]
-    if item is None:
-        item = linalg.item(st, node)  # np.linalg.slogdet(a)[1]
     return item if item is not None else arrays.subscript(st, node, name)
 
 
@@ -347,6 +352,12 @@ def _call(st: Lowering, node: ast.Call, name):
     function of the user's, or of the library, in that order."""
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise error(st, node, "starred arguments cannot be differentiated; pass the arguments one by one")
+    counted = containers.length(st, node)  # len(layers)
+    if counted is not None:
+        return counted
+    viewed = containers.dict_view(st, node)  # params.values()
+    if viewed is not None:
+        return viewed
     summed = comprehensions.aggregate_call(st, node)  # sum(x ** k for k in range(n))
     if summed is not None:
         return summed
@@ -391,6 +402,8 @@ EXPRESSIONS = {
     ast.BoolOp: branches.bool_op,
     ast.Compare: branches.compare,
     ast.ListComp: comprehensions.list_value,
+    ast.Tuple: containers.tuple_display,
+    ast.Dict: containers.dict_display,
     ast.GeneratorExp: comprehensions.list_value,
 }
 GRAMMAR = Grammar(expr=_expr, statement=_statement, statements=statements, results=results)

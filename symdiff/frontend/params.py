@@ -14,6 +14,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Param, Var
+from . import containers
 from .parse import Source, refuse_star_params
 from .receivers import receiver_params
 from .state import Lowering, error, expr
@@ -33,6 +34,9 @@ def function_params(st: Lowering, args: ast.arguments) -> tuple[Param, ...]:
     kinds += [(a, "kwonly") for a in args.kwonlyargs]
     params = []
     for arg, kind in kinds:
+        if arg.arg in (st.code.trees or {}):  # a container: a parameter per leaf
+            params += containers.tree_params(st, arg.arg, *st.code.trees[arg.arg])
+            continue
         var = Var(st.code.names.fresh(arg.arg))
         st.env[arg.arg] = var
         default = st.src.defaults.get(arg.arg, _NO_DEFAULT)

@@ -37,7 +37,7 @@ from ..errors import ShapeError, UnsupportedSyntaxError
 from ..ir import Const, Eqn, Func, NameAllocator, Var, atom_key
 from ..primitives import PRIMS
 from .parse import Source
-from .values import ListValue, LocalFunction, ObjectValue, RunningList, is_atom
+from .values import DictValue, ListValue, LocalFunction, ObjectValue, RunningList, is_atom
 
 # Names generated code may read from outside: never bound by generated code.
 OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
@@ -83,6 +83,7 @@ class Code:
     eqns: list[Eqn] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # (computation, guard) -> the variable holding it
     guard: tuple = ()  # the guard of the equations lowered now (see ir.py)
+    trees: dict | None = None  # container parameter -> (trees.Tree, its leaves' shapes); None: no container
     # variable -> the atoms whose memory it may share (a view's base, a merge's values,
     # a loop's initial value): an update in place through one changes the others (aliases.py)
     origins: dict = field(default_factory=dict)
@@ -104,9 +105,12 @@ class Lowering:
     returned_shapes: dict = field(default_factory=dict)  # the shape each value returned in a loop had
 
 
-def begin(src: Source, shapes: dict | None, grammar: Grammar) -> Lowering:
-    """The state for lowering `src`, the function to differentiate."""
-    return Lowering(src, Unit(grammar, src.lookup), _fresh_code(src, shapes), _result_name(src), (src.key,))
+def begin(src: Source, shapes: dict | None, grammar: Grammar, trees: dict | None = None) -> Lowering:
+    """The state for lowering `src`, the function to differentiate (`trees`: its container
+    parameters, see Code)."""
+    code = _fresh_code(src, shapes)
+    code.trees = trees
+    return Lowering(src, Unit(grammar, src.lookup), code, _result_name(src), (src.key,))
 
 
 def separately(st: Lowering, src: Source, shapes: dict | None, key) -> Lowering:
@@ -261,9 +265,13 @@ def _refuse_non_numbers(st: Lowering, node, args: tuple) -> None:
     if any(isinstance(a, (ListValue, RunningList)) for a in args):
         raise error(st, node, "a list is used as a number here; read it with np.stack(list), "
                     "np.array(list), sum(list) or list[i]")
-    if any(isinstance(a, (tuple, LocalFunction)) for a in args):
-        raise error(st, node, "a function, or a call returning several values, is used as a "
-                    "number here; call the function, or unpack the values first")
+    if any(isinstance(a, DictValue) for a in args):
+        raise error(st, node, "a dict is used as a number here; read its values by key (params['W'])")
+    if any(isinstance(a, tuple) for a in args):
+        raise error(st, node, "a tuple (a tuple value, or what a call returning several values gives) "
+                    "is used as a number here; unpack it (a, b = ...) or read one item (pair[0])")
+    if any(isinstance(a, LocalFunction) for a in args):
+        raise error(st, node, "a function is used as a number here; call it")
     static = next((a for a in args if isinstance(a, Const) and isinstance(a.value, (str, tuple, type(None)))), None)
     if static is not None:
         raise error(st, node, f"{static.value!r} is used as a number here; None, a string or a "

@@ -25,7 +25,7 @@ from .aliases import assigned_before, refuse_shared
 from .arrays import index_template
 from ..primitives import PRIMS
 from .state import Lowering, bind, emit, error, expr, shape
-from .values import ListValue, RunningList, is_atom
+from .values import ListValue, RunningList, is_atom, is_container
 
 
 def assign_item(st: Lowering, target: ast.Subscript, value: ast.expr) -> None:
@@ -136,6 +136,20 @@ def _written(st: Lowering, target: ast.Subscript, what: str, after: ast.AST) -> 
     """(the name of the array `target` writes into, its value now), refusing what cannot be
     written: an element of an element, of a list, of a number, or of a shared array."""
     base = target.value
+    root = base
+    while isinstance(root, ast.Subscript):
+        root = root.value
+    keyed = any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant)
+                and isinstance(n.slice.value, str) for n in ast.walk(target))  # (params['W']: a dict's entry)
+    if keyed and not isinstance(base, ast.Subscript):
+        raise error(st, target, f"{what} to {ast.unparse(target)} changes the dict {ast.unparse(base)} "
+                    f"in place, which symdiff does not do; build a new one ({{**{ast.unparse(base)}, "
+                    "'key': v}) or use a name of its own")
+    held = isinstance(root, ast.Name) and is_container(st.env.get(root.id))
+    if isinstance(base, ast.Subscript) and (keyed or held):
+        raise error(st, target, f"{what} to {ast.unparse(target)} writes into {ast.unparse(base)}, an "
+                    f"entry of {root.id}, which symdiff does not change in place; take the entry out as "
+                    f"an array of its own first: w = {ast.unparse(base)}.copy(); w[...] = v")
     if isinstance(base, ast.Subscript):
         raise error(st, target, f"{what} to {ast.unparse(target)} writes into {ast.unparse(base)}, "
                     "an element or view of an array; index once: x[i, j] = v")
@@ -147,6 +161,11 @@ def _written(st: Lowering, target: ast.Subscript, what: str, after: ast.AST) -> 
         raise error(st, target, f"{what} to an element of the list {name} changes it in place, which "
                     "is not supported; build the list with append or a comprehension, or make it an "
                     "array first (np.array(...))")
+    if is_container(value):
+        new = f"{{**{name}, 'key': v}}" if isinstance(value, dict) else "a tuple of the new values"
+        raise error(st, target, f"{what} to {ast.unparse(target)} changes the "
+                    f"{'dict' if isinstance(value, dict) else 'tuple'} {name} in place, which symdiff "
+                    f"does not do; build a new one ({new})")
     if not isinstance(value, Var) or (st.code.shapes is not None and shape(st, value) == ()):
         kind = "a constant" if isinstance(value, Const) else "not a local array" if value is None \
             else "a number" if isinstance(value, Var) else "not an array"

@@ -9,7 +9,9 @@ equation that would read it is emitted.
     RunningList   a list whose length only the values tell: its running aggregates
     LocalFunction a `def` nested in the function, or a lambda bound to a name
     ObjectValue   a method's receiver (`self`): its attributes are read, never it
-    tuple         the several values a call of a helper returned, to be unpacked
+    tuple         a tuple of values: the several values a call of a helper returned,
+                  a tuple display, or a tuple parameter (containers.py)
+    DictValue     a dict of values with string keys: a display, or a dict parameter
 
 Every construct's module may import this one; it imports none of them.
 """
@@ -30,6 +32,16 @@ def is_atom(value) -> bool:
 
 class ListValue(tuple):
     """A list being built: its elements so far (atoms)."""
+
+
+class DictValue(dict):
+    """A dict whose keys are strings and whose values are atoms or values of this
+    module (containers.py); never changed once built."""
+
+
+def is_container(value) -> bool:
+    """Whether `value` is a tuple, a list of known length or a dict of values."""
+    return isinstance(value, (tuple, DictValue))
 
 
 class RunningList:

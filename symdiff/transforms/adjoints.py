@@ -256,7 +256,8 @@ def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | 
                 body.append(Eqn(widened, "broadcast_to", (atom,), "numpy", (("shape", tuple(want)),), func.loc))
             defined[widened.name], atom = body[-1], widened
         eqn = defined.get(atom.name) if isinstance(atom, Var) else None
-        if isinstance(atom, Var) and (atom.name in params or (eqn and prims[eqn.prim].view and want != ())):
+        # (a number is no view: np.copy would make a float's gradient a 0-d array)
+        if isinstance(atom, Var) and want != () and (atom.name in params or (eqn and prims[eqn.prim].view)):
             copied = Var(names.fresh(f"{name}_bar"))
             body.append(Eqn(copied, "copy", (atom,), "numpy", (), func.loc))
             atom = copied

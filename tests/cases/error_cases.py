@@ -197,8 +197,8 @@ def nonlocal_mutation(x):
 
 
 def dict_state(x):
-    state = {"x": x}  # <-
-    return state["x"] * 2.0
+    state = {1: x}  # <-
+    return state[1] * 2.0
 
 
 def star_call(x):

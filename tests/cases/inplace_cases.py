@@ -362,6 +362,16 @@ def list_element(x):
     return ys[0] + ys[1]
 
 
+def dict_entry(params):
+    params["W"] = params["W"] * 2.0
+    return np.sum(params["W"])
+
+
+def entry_of_a_dict_entry(params):
+    params["W"][0] = 1.0
+    return np.sum(params["W"])
+
+
 def into_a_number(x):
     s = np.sum(x)
     s[0] = 1.0

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from .surface.table import (at, case, dict_of, fixed, fixed_normal, labels, normal, positions, spd,
-                            tuple_of, within)
+from .surface.table import (at, case, dict_of, fixed, fixed_normal, labels, list_of, normal, positions,
+                            spd, tuple_of, within)
 
 try:
     from scipy.optimize import rosen
@@ -281,6 +281,31 @@ def linear_tuple_params(params, X, y):
     return np.mean(residual ** 2)
 
 
+def deep_mlp(layers, x, y):
+    """A perceptron of any depth: a list of (W, b) layers, softplus between them."""
+    h = x
+    for W, b in layers[:-1]:
+        h = np.logaddexp(0.0, W @ h + b)
+    W_out, b_out = layers[-1]
+    return np.sum((W_out @ h + b_out - y) ** 2)
+
+
+def _rnn_cell(params, h, x):
+    """One step of an Elman cell whose weights come in a dict: the new state and its output."""
+    h_new = np.tanh(params["W"] @ h + params["U"] @ x)
+    return h_new, params["V"] @ h_new
+
+
+def rnn_params_dict(params, xs):
+    """An RNN over the rows of xs, a helper taking the params dict and returning a tuple."""
+    h = np.zeros(params["W"].shape[0])
+    total = 0.0
+    for x in xs:
+        h, out = _rnn_cell(params, h, x)
+        total = total + np.sum(out ** 2)
+    return total
+
+
 def scatter_add(w, idx, x):
     """Contributions added into bins by index, `out[idx[k]] += ...`."""
     out = np.zeros(3)
@@ -379,6 +404,11 @@ CASES = [
     case(mixture_with_logsumexp, "scipy.special.logsumexp", normal(3), fixed_normal(4), needs="scipy"),
     case(linear_tuple_params, "(W, b) tuple of parameters", tuple_of(normal(3, 2), normal(2)),
          fixed_normal(4, 3), fixed_normal(4, 2)),
+    case(deep_mlp, "a list of (W, b) layers, for W, b in layers[:-1]",
+         list_of(tuple_of(normal(3, 2), normal(3)), tuple_of(normal(2, 3), normal(2)), tuple_of(normal(1, 2), normal(1))),
+         fixed_normal(2), fixed_normal(1)),
+    case(rnn_params_dict, "RNN whose cell takes a params dict and returns a tuple",
+         dict_of(W=normal(2, 2), U=normal(2, 3), V=normal(1, 2)), fixed_normal(4, 3)),
     case(scatter_add, "out[idx[k]] += ...", normal(4), fixed([0, 2, 0, 1]), normal()),
     case(reversed_pairs, "sum over zip(xs, reversed(ys))", normal(3), normal(3)),
     case(gaussian_log_density, "multivariate normal log-density, cholesky and solve",

@@ -125,6 +125,11 @@ def tuple_of(*parts: Arg) -> Arg:
     return Arg(lambda rng: tuple(arg.draw(rng) for arg in parts), True)
 
 
+def list_of(*parts: Arg) -> Arg:
+    """A list of arguments (a list of layers): differentiated as a whole, leaf by leaf."""
+    return Arg(lambda rng: [arg.draw(rng) for arg in parts], True)
+
+
 def positions(n: int, dim: int, spacing: float) -> Arg:
     """n points in `dim` dimensions on a jittered grid, at least about `spacing` apart:
     particles that do not overlap."""
