@@ -3,7 +3,7 @@
 Lowering gives every update of an array a new version (updates.py), so only the name
 written is rebound. Python changes the array object itself, and every other name bound
 to it sees the change: `y = x` then `x[0] = 1`, a view `row = A[0]` then `row[:] = 0`,
-a parameter of a helper the caller still holds. Versioning the one name would give the
+a parameter of a helper the caller still holds, a tuple or dict holding it. Versioning the one name would give the
 others the old value, a wrong number no one sees; so such an update is refused, located,
 saying to copy the array first, where another name that shares its memory is read later
 (in a helper, also where the array may be a view at all: its base may be the caller's).
@@ -53,11 +53,23 @@ def refuse_shared(st: Lowering, name: str, node: ast.AST, what: str, after: ast.
                     f"{name} = {name}.copy() (or np.array({name}))")
     mine = sharing(st, atom)
     for other, value in st.env.items():
-        if other != name and is_atom(value) and mine & sharing(st, value) and read_later(st, other, after):
-            raise error(st, node, f"{what} writes into {name}, and {other} is the same array (or a "
-                        f"view of it or its base), read later, which the write would change too; copy "
+        shared = any(mine & sharing(st, leaf) for leaf in _leaves(value))
+        if other != name and shared and read_later(st, other, after):
+            raise error(st, node, f"{what} writes into {name}, and {other} is (or holds) the same array "
+                        f"(or a view of it or its base), read later, which the write would change too; copy "
                         f"it first: {name} = {name}.copy() (or np.array({name})) before writing, or "
                         f"{other} = {other}.copy() where {other} is bound")
+
+
+def _leaves(value) -> list:
+    """The atoms of a name's value: itself, or those a tuple, list or dict holds."""
+    if is_atom(value):
+        return [value]
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, tuple):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return []
 
 
 def read_later(st: Lowering, name: str, after: ast.AST) -> bool:

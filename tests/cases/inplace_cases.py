@@ -372,6 +372,19 @@ def entry_of_a_dict_entry(params):
     return np.sum(params["W"])
 
 
+def leaf_of_a_dict_written(params, x):
+    W = params["W"]
+    W[0] = x[0]
+    return np.sum(params["W"] * x)
+
+
+def array_held_by_a_tuple_written(x):
+    y = x * 1.0
+    t = (y, 2.0)
+    y[0] = 5.0
+    return np.sum(t[0])
+
+
 def into_a_number(x):
     s = np.sum(x)
     s[0] = 1.0
