@@ -204,6 +204,8 @@ REFUSED = [
      r"w = params\['W'\]\.copy\(\)"),
     (cases.leaf_of_a_dict_written, ({"W": X3}, X3), r"W\[0\] writes into W, and params is \(or holds\) the same"),
     (cases.array_held_by_a_tuple_written, (X3,), r"y\[0\] writes into y, and t is \(or holds\) the same"),
+    (cases.helper_returns_its_argument, (X3,), r"y\[0\] writes into y, and x is \(or holds\) the same"),
+    (cases.Model().loss, (X3,), r"w\[0\] writes into w, an array of the method's object.*w = w\.copy\(\)"),
     (cases.into_a_number, (X3,), r"s\[0\] writes into s, which is a number"),
     (cases.repeated_index_array, (X3, np.array([0, 0, 1])), r"y\[idx\] writes at an index array that may repeat"),
     (cases.array_at_a_mask, (X3,), r"writes a value of shape \(3,\) at a boolean mask.*np\.where"),
@@ -212,7 +214,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("fun, args, message", REFUSED, ids=[f.__name__ for f, _, _ in REFUSED])
+@pytest.mark.parametrize("fun, args, message", REFUSED, ids=[f.__qualname__ for f, _, _ in REFUSED])
 def test_updates_another_name_would_see_are_refused_where_they_are_written(fun, args, message):
     with pytest.raises(symdiff.SymdiffError) as caught:
         symdiff.grad(fun)(*copies(args))

@@ -10,7 +10,8 @@ saying to copy the array first, where another name that shares its memory is rea
 
 Memory is shared along `Code.origins` (state.py): a view with its base (x[0], x.T,
 np.reshape(x, ...), np.asarray(x): the rows marked `view`), a merge of branches with its
-two values, a loop's carried value with its initial value. Value numbering never merges
+two values, a loop's carried value with its initial value, a helper's value with its
+arguments (it may return one), an attribute of a method's object with that object. Value numbering never merges
 two new arrays (state.FRESH), so `a = np.zeros(3)` and `b = np.zeros(3)` stay apart.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import ast
 
 from ..ir import Var
-from .state import Lowering, error
+from .state import OUTSIDE_ARRAY, Lowering, error
 from .values import is_atom
 
 
@@ -52,6 +53,10 @@ def refuse_shared(st: Lowering, name: str, node: ast.AST, what: str, after: ast.
                     f"caller of {st.src.name} may hold: the write would change it too; copy it first: "
                     f"{name} = {name}.copy() (or np.array({name}))")
     mine = sharing(st, atom)
+    if OUTSIDE_ARRAY.name in mine:
+        raise error(st, node, f"{what} writes into {name}, an array of the method's object (self.w): "
+                    "a function symdiff differentiates must not change its object; copy it first: "
+                    f"{name} = {name}.copy()")
     for other, value in st.env.items():
         shared = any(mine & sharing(st, leaf) for leaf in _leaves(value))
         if other != name and shared and read_later(st, other, after):

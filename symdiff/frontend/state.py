@@ -34,7 +34,7 @@ import numpy as np
 
 from ..analysis import result_shape
 from ..errors import ShapeError, UnsupportedSyntaxError
-from ..ir import Const, Eqn, Func, NameAllocator, Var, atom_key
+from ..ir import Const, Eqn, Func, NameAllocator, Var, atom_key, flat_results
 from ..primitives import PRIMS
 from .parse import Source
 from .values import DictValue, ListValue, LocalFunction, ObjectValue, RunningList, is_atom
@@ -232,6 +232,7 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
     return out
 
 
+OUTSIDE_ARRAY = Var("object@")  # what an attribute of a method's object shares memory with (aliases.py)
 # New arrays: two calls make two arrays, which an update in place tells apart (not value numbered).
 FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "copy", "eye"})
 
@@ -242,6 +243,13 @@ def _shared_memory(st: Lowering, prim: str, args, params) -> tuple:
     merge's two values."""
     if prim == "cond":
         return tuple(a for a in args[1:] if isinstance(a, Var))
+    if prim == "call":  # a helper's value may be one of its arguments, or a view of one
+        returned = _returned_params(dict(params)["callee"].func)
+        return tuple(a for i, a in enumerate(args) if isinstance(a, Var) and i in returned)
+    if prim in ("custom", "pick"):  # (a user's function, a value of a helper's several)
+        return tuple(a for a in args if isinstance(a, Var))
+    if prim == "attr":  # self.w: the object's own array
+        return (OUTSIDE_ARRAY,)
     row = PRIMS[prim]
     if not row.view or not args or not isinstance(args[0], Var):
         return ()
@@ -249,6 +257,31 @@ def _shared_memory(st: Lowering, prim: str, args, params) -> tuple:
             entry[0] == "arg" and shape(st, args[1 + entry[1]]) != () for entry in dict(params)["index"]):
         return ()
     return (args[0],)
+
+
+def _returned_params(func: Func) -> set[int]:
+    """The indices of `func`'s parameters whose memory its results may share: returned
+    as they are, or through views, branch merges, loops or calls of them."""
+    made = {e.out.name: e for e in func.body}
+    params = {p.var.name: i for i, p in enumerate(func.params)}
+    found, seen, todo = set(), set(), [r for r in flat_results(func.results) if isinstance(r, Var)]
+    while todo:
+        var = todo.pop()
+        if var.name in seen:
+            continue
+        seen.add(var.name)
+        if var.name in params:
+            found.add(params[var.name])
+        eqn = made.get(var.name)
+        if eqn is not None and (eqn.prim == "loop" or _shared_memory_of_prim(eqn)):
+            todo += [a for a in eqn.args if isinstance(a, Var)]
+    return found
+
+
+def _shared_memory_of_prim(eqn: Eqn) -> bool:
+    """Whether `eqn`'s result may share memory with its arguments (not a new array)."""
+    row = PRIMS[eqn.prim]
+    return row.view or row.structured or eqn.prim in ("cond", "custom", "attr")
 
 
 def refuse_object(st: Lowering, node, values) -> None:

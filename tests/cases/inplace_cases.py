@@ -385,6 +385,28 @@ def array_held_by_a_tuple_written(x):
     return np.sum(t[0])
 
 
+def _same(a):
+    return a
+
+
+def helper_returns_its_argument(x):
+    y = _same(x)
+    y[0] = 5.0
+    return np.sum(x * y)
+
+
+class Model:
+    """A method that would change its object's array through a local name."""
+
+    def __init__(self):
+        self.w = np.ones(3)
+
+    def loss(self, x):
+        w = self.w
+        w[0] = x[0]
+        return np.sum(w * x)
+
+
 def into_a_number(x):
     s = np.sum(x)
     s[0] = 1.0
