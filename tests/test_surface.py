@@ -124,13 +124,7 @@ EXPECTED_REFUSED = {
 # Cases whose gradient symdiff gives but whose jvp it refuses, case -> the refusal.
 FORWARD_REFUSED = {}
 
-ISSUE = "issue 16"
-KNOWN_WRONG = {  # case -> (modes it is wrong or crashes in, why)
-    "asarray_of_list": (("reverse",), f"{ISSUE}: np.asarray([x, y]) of floats gives a 0-d array as "
-                        "x's gradient, not a float"),
-    "atleast_1d_number": (("reverse",), f"{ISSUE}: np.atleast_1d of a float gives a 0-d array as its "
-                          "gradient, not a float"),
-}
+KNOWN_WRONG = {}  # case -> (modes it is wrong or crashes in, why)
 
 
 def _marked(cases, mode: str) -> list:
