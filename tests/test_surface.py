@@ -99,7 +99,6 @@ EXPECTED_REFUSED = {
     "kalman_update": "np.linalg.solve is not a function symdiff can differentiate",
     "gp_negative_log_marginal_likelihood": "np.linalg.cholesky is not a function symdiff can differentiate",
     "mlp_loss": "the constant 'W1' is not a real number",
-    "fourier_features": "a list is used as a number here",
     "least_squares_residual": "np.linalg.lstsq is not a function symdiff can differentiate",
     "euler_trajectory": "assignment to subscript changes a value in place",
     "accumulate_columns": "augmented assignment to an element or attribute changes a value in place",

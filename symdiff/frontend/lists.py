@@ -123,6 +123,41 @@ def list_reads(tree: ast.AST, name: str) -> set[str]:
     return reads
 
 
+def list_operand(st: Lowering, node: ast.expr):
+    """An operand of + or *: a list or tuple display as its elements, else its value."""
+    return list_display(st, node) if isinstance(node, (ast.List, ast.Tuple)) else expr(st, node)
+
+
+def list_arithmetic(st: Lowering, node, prim: str, sides: tuple, left, right) -> ListValue | None:
+    """`xs + ys` of lists (one list: xs's elements, then ys's) and `xs * k`, `k * xs` for a
+    constant int k (xs's elements k times), as Python has them (`sides`: the operands'
+    nodes); None where neither operand is a list. Other arithmetic on a list is refused with what to write."""
+    if not any(isinstance(v, (tuple, RunningList)) for v in (left, right)):
+        return None
+    if {type(side) for side in sides} == {ast.List, ast.Tuple}:
+        raise error(st, node, "a list and a tuple are joined with +, which fails in Python; "
+                    "write both as lists ([a] + [b]) or both as tuples")
+    for value in (left, right):
+        if isinstance(value, RunningList):
+            raise error(st, node, _advice(value.name))
+    if prim == "add" and all(isinstance(v, tuple) for v in (left, right)):
+        return ListValue((*left, *right))
+    if prim == "mul":
+        items, count = (left, right) if isinstance(left, tuple) else (right, left)
+        if isinstance(count, Const) and type(count.value) is int and count.folds:
+            return ListValue(tuple(items) * count.value)
+        if isinstance(count, Const) and type(count.value) is float:
+            raise error(st, node, f"a list is used as a number here (times {count.value!r}); Python repeats "
+                        "a list by an int only (xs * 2); for elementwise products write np.array(xs) * v")
+        raise error(st, node, "a list is repeated by a count symdiff cannot know now; repeat it "
+                    "a constant int number of times (xs * 2), or for elementwise products write "
+                    "np.array(xs) * v")
+    symbol = {"add": "+", "sub": "-", "div": "/", "pow": "**", "matmul": "@"}.get(prim, prim)
+    other = "a list" if all(isinstance(v, tuple) for v in (left, right)) else "a number"
+    raise error(st, node, f"{symbol} of a list and {other} is not list arithmetic (Python has xs + ys "
+                f"and xs * k only); for elementwise arithmetic write np.array(xs) {symbol} ...")
+
+
 def list_display(st: Lowering, node: ast.List | ast.Tuple) -> ListValue:
     """`[a, b]` assigned to a name (a list to append to), or given to np.array."""
     elements = []
@@ -212,9 +247,19 @@ def _elements(st: Lowering, node: ast.Call, reader: str):
         if reader == "stack" and node.func.attr == "stack":
             return None  # np.stack([a, b], axis=1): the row's own list of arrays (library.py)
         return array_display(st, first) if reader in ("stack", "numpy") else list_display(st, first)
-    if isinstance(first, (ast.ListComp, ast.GeneratorExp)):
-        return expr(st, first)  # (comprehensions.py: its elements, written out)
+    if isinstance(first, (ast.ListComp, ast.GeneratorExp)) or is_list_arithmetic(st, first):
+        return expr(st, first)  # (comprehensions.py: its elements, written out; xs + ys: joined)
     return listed(st, first)
+
+
+def is_list_arithmetic(st: Lowering, node) -> bool:
+    """Whether `node` is `xs + ys` or `xs * k` with a list operand (a display, a
+    comprehension, a name bound to a list), seen from its form alone."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult))):
+        return False
+    return any(isinstance(side, (ast.List, ast.Tuple, ast.ListComp)) or is_list_arithmetic(st, side)
+               or isinstance(side, ast.Name) and isinstance(st.env.get(side.id), (ListValue, RunningList))
+               for side in (node.left, node.right))
 
 
 def _extreme(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
