@@ -128,6 +128,9 @@ REFUSED = [
     ("np.split(x, 2)[k]", "x = np.ones(4)", "constant int in range"),
     ("np.gradient(x, np.arange(4.0))", "x = np.ones(4)", "give one number as the spacing"),
     ("np.gradient(x, edge_order=3)", "x = np.ones(4)", "edge_order must be 1 or 2"),
+    ("np.gradient(x, 1.0, 2.0)", "x = np.ones((2, 2))", "one spacing per axis is not supported"),
+    ("np.gradient(x, 1, 2)", "x = np.ones((2, 2, 3))", "one spacing per axis is not supported"),
+    ("np.gradient(x)", "x = 1.5", "needs an array of 1 or more dimensions"),
     ("np.gradient(x, edge_order=2)", "x = np.ones(2)", "at least 3 entries"),
     ("np.partition(x, 5)", "x = np.ones(4)", "kth 5 is not an entry"),
     ("np.append(x, np.ones(2), axis=0)", "x = np.ones((2, 2))", "need the array's 2 dimension(s)"),
@@ -143,3 +146,9 @@ def test_what_is_refused_is_refused_with_a_location_and_advice(call, point, frag
     with pytest.raises(SymdiffError, match=LOCATED) as caught:
         symdiff.grad(module.f)(x)
     assert fragment in str(caught.value), str(caught.value)
+
+
+def test_a_call_of_numbers_alone_is_lowered_too(tmp_path):
+    module = module_from_text(tmp_path, "numbers", "import numpy as np\n\n\ndef f(x):\n"
+                              "    return np.sum(np.append(1.0, 2.0) * x)\n")
+    assert symdiff.grad(module.f)(1.5) == 3.0

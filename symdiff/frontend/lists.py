@@ -1,8 +1,9 @@
-"""Lists as accumulators: `ys = []`, `ys.append(y)` in a loop, then `np.stack(ys)`,
-`np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`; and lists as values: a display or a
-comprehension (comprehensions.py) read by `sum`, `len`, `max`, `min`, `math.fsum`,
-`math.prod`, `np.array` (`np.array([[a, b], [c, d]])`, a stack of stacks), or any
-other NumPy function, which reads it as an array (`np.mean([x, y])`).
+"""Lists as accumulators: `ys = []`, `ys.append(y)` (or `ys += [y]`) in a loop, then
+`np.stack(ys)`, `np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`; and lists as values: a
+display or a comprehension (comprehensions.py), joined (`xs + ys`) or repeated (`xs * 2`),
+read by `sum`, `len`, `max`, `min`, `math.fsum`, `math.prod`, `np.array`
+(`np.array([[a, b], [c, d]])`, a stack of stacks), or any other NumPy function, which
+reads it as an array (`np.mean([x, y])`).
 
 While lowering, a list is a `values.ListValue`: the tuple of the values appended
 so far, each an atom of the IR; `append` binds the name to a longer one. No list

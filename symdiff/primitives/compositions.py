@@ -2,7 +2,8 @@
 
 Each row has a `lowering`, `(b, *args, **params) -> atom`, run while the user's code
 is lowered: np.sort is np.argsort and indexing, np.diff differences of slices,
-np.kron a product of reshaped arrays, np.moveaxis a transpose. Such a row never
+np.kron a product of reshaped arrays, np.moveaxis a transpose, np.cross (along any
+axisa, axisb, axisc) products of entries moved to the last axis. Such a row never
 reaches a derivative rule; the rows it is written with have theirs.
 
 A lowering needs the arguments' shapes, which the builder `b` knows only when the

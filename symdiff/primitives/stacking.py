@@ -31,9 +31,9 @@ def _is_constant(atom) -> bool:
 def _composed(name, arity, lowering, params=(), sequence=False):
     """A row lowered into other rows; a placeholder while the shapes are not known."""
     def lower(b, *args, **given):
-        arrays = [a for a in args if not (_is_constant(a) or isinstance(a, tuple))]
-        if any(b.shape(a) is None for a in arrays):
-            return b.copy(arrays[0]) if arrays else b.copy(args[0][0])
+        atoms = [a for a in args if not isinstance(a, tuple)] + [e for a in args if isinstance(a, tuple) for e in a]
+        if atoms and b.shape(atoms[0]) is None:
+            return b.copy(atoms[0])
         return lowering(b, *args, **given)
     return Prim(name, arity, {"numpy": name}, None, lowering=lower, params=params,
                 shape=lambda *s, **p: (), sequence=sequence)
@@ -130,15 +130,18 @@ def _argpartition_shape(x, kth=None, axis=-1) -> tuple:
 
 # ---------------------------------------------------------------- np.gradient
 
-def _gradient(b, f, spacing=None, axis=None, edge_order=1):
+def _gradient(b, f, spacing=None, varargs=None, axis=None, edge_order=1):
     """Central differences inside, one-sided ones at the two ends (to `edge_order`), along
-    each axis asked for: one array, or several values for several axes."""
+    each axis asked for: one array, or several values for several axes. (`varargs`: a
+    second spacing given, as NumPy's signature `np.gradient(f, *varargs, ...)` names them.)"""
     if b.shape(f) is None:  # (a placeholder per value: one per axis, or per name unpacked)
         count = len(axis) if isinstance(axis, tuple) else 1 if axis is not None else b.values_wanted()
         copies = tuple(b.copy(f) for _ in range(max(count or 1, 1)))
         return copies[0] if len(copies) == 1 else copies
     ndim = len(b.shape(f))
-    if spacing is not None and (isinstance(spacing, tuple) or b.shape(spacing) != ()):
+    if ndim == 0:
+        raise ValueError("np.gradient needs an array of 1 or more dimensions, not a number")
+    if varargs is not None or spacing is not None and (isinstance(spacing, tuple) or b.shape(spacing) != ()):
         raise ValueError("np.gradient with coordinates or one spacing per axis is not supported; "
                          "give one number as the spacing, or divide by the spacings yourself")
     if edge_order not in (1, 2):
@@ -187,7 +190,7 @@ STACKING_ROWS = [
     _split_along("dsplit", 3, lambda ndim: 2),
     _composed("rollaxis", 1, _rollaxis, (("axis", None), ("start", 0))),
     Prim("gradient", 2, {"numpy": "gradient"}, None, lowering=_gradient,
-         params=(("axis", None), ("edge_order", 1)), shape=lambda *s, **p: ()),
+         params=(("varargs", None), ("axis", None), ("edge_order", 1)), shape=lambda *s, **p: ()),
     _composed("partition", 1, _partition, (("kth", None), ("axis", -1), ("kind", "introselect"))),
     # the order that partitions x at kth: an integer result, no gradient
     Prim("argpartition", 1, {"numpy": "argpartition"}, None, shape=_argpartition_shape,
