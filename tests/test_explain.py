@@ -134,6 +134,13 @@ def test_explanation_of_integer_array_indexing_keeps_the_indices_integers(fun, a
     _agrees_with(explanation, fun, args, 0, False, mode)
 
 
+@pytest.mark.parametrize("point", [[0.3, -1.2, 0.8], (0.3, -1.2, 0.8), [0, 1, 2]], ids=["list", "tuple", "ints"])
+def test_explanation_at_a_point_given_as_a_list_or_tuple_reads_it_as_an_array(point):
+    for mode in ("reverse", "forward"):
+        explanation = symdiff.explain(picked_by_a_list, point, mode=mode)
+        _agrees_with(explanation, picked_by_a_list, (np.asarray(point, dtype=float),), 0, False, mode)
+
+
 def test_cli_reads_a_list_of_ints_for_an_index_parameter_as_ints(capsys):
     code, out, err = run_explain([f"{__file__}:picked_by_indices", "--at", "x=[0.3,-1.2,0.8],i=[2,0,2]"], capsys)
     assert code == 0, err
