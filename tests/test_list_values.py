@@ -1,7 +1,7 @@
 """Lists as values (frontend/lists.py): `xs + ys`, `xs * k` for a constant int k, `ys +=
 [y]` and `ys = ys + [y]` in a loop of known trip count, reads by index (also of a
-comprehension or of a joined list), and `np.array`, `np.stack`, `sum` and `len` of
-any of them. Each program is checked against SymPy's closed form (symdiff.verify),
+comprehension or of a joined list), and `np.array`, `np.stack`, `np.concatenate`,
+`np.column_stack`, `sum` and `len` of any of them. Each program is checked against SymPy's closed form (symdiff.verify),
 central differences, and forward mode; what stays refused says what to write.
 """
 
@@ -73,6 +73,22 @@ def vectors_joined(u, v):
     return np.sum(np.arange(3.0) @ np.stack(rows)) + np.sum((rows + [v])[3])
 
 
+def pieces_concatenated(x):
+    parts = []
+    for k in range(3):
+        parts.append(np.sin(x * k))
+    return np.sum(np.concatenate(parts) * np.arange(6.0))
+
+
+def columns_of_a_list(x, y):
+    cols = [x, y] + [x * y]
+    return np.sum(np.column_stack(cols) ** 2 * np.arange(3.0))
+
+
+def stacked_comprehension(x):
+    return np.sum(np.hstack([x ** k for k in range(3)]) * np.arange(6.0))
+
+
 SCALAR = [
     (harmonics, (0.4,), 0),
     (joined_displays, (0.7, -1.3), (0, 1)),
@@ -84,7 +100,10 @@ SCALAR = [
     (joined_inline, (0.2,), 0),
     (item_of_a_comprehension, (0.8,), 0),
 ]
-ARRAYS = [(vectors_joined, (np.array([0.5, -1.0]), np.array([1.5, 0.25])), (0, 1))]
+ARRAYS = [(vectors_joined, (np.array([0.5, -1.0]), np.array([1.5, 0.25])), (0, 1)),
+          (pieces_concatenated, (np.array([0.5, -1.0]),), 0),
+          (columns_of_a_list, (np.array([0.5, -1.0]), np.array([1.5, 0.25])), (0, 1)),
+          (stacked_comprehension, (np.array([0.5, -1.0]),), 0)]
 
 
 def _each(wrt, gradient):

@@ -118,6 +118,25 @@ def test_the_generated_code_spells_the_operations_as_numpy_does():
     assert "losses[a]" in grad.source  # (the entries picked in that order)
 
 
+def constant_piece_by_zero(x):
+    return np.sum(np.concatenate([np.sin(x * 0), np.sin(x)]) * np.arange(4.0))
+
+
+def constant_piece_by_power(x):
+    return np.sum(np.hstack([x ** 0, x]) * np.arange(4.0))
+
+
+@pytest.mark.parametrize("fun", [constant_piece_by_zero, constant_piece_by_power])
+def test_a_joined_piece_that_is_constant_keeps_its_shape(fun):
+    # simplification once made sin(x * 0) the number 0.0, which np.concatenate cannot join
+    x = np.array([0.4, -1.1])
+    value, tangent = symdiff.jvp(fun)(x, np.ones(2))
+    gradient = symdiff.grad(fun)(x)
+    assert math.isclose(value, fun(x), rel_tol=1e-15)
+    assert np.allclose(gradient, central_differences(fun, (x,), 0), rtol=RTOL, atol=ATOL)
+    assert math.isclose(tangent, float(np.sum(gradient)), rel_tol=1e-13)
+
+
 # ---------------------------------------------------------------- refused, located
 
 REFUSED = [

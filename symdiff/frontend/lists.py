@@ -205,13 +205,16 @@ def list_call(st: Lowering, node: ast.Call, name):
         return _extreme(st, node, spelled, elements, name)
     if reader == "stack":
         return _stacked(st, node, spelled, elements, name)
+    if reader == "sequence":
+        return _joined(st, node, spelled, elements, name)
     return _of_array(st, node, _stacked(st, node, spelled, elements, None, "np.array"), name)
 
 
 def _reader(st: Lowering, node: ast.Call) -> str | None:
     """How the call `node` reads a list given as its first argument: 'sum', 'len', 'max',
     'min' (builtins; math.fsum is 'sum'), 'prod' (math.prod), 'stack' (np.stack, np.array, np.asarray),
-    'numpy' (another NumPy function: of the list as an array), or None."""
+    'sequence' (np.concatenate and others that take a list of arrays), 'numpy' (another NumPy
+    function: of the list as an array), or None."""
     func = node.func
     if not node.args:
         return None
@@ -228,7 +231,9 @@ def _reader(st: Lowering, node: ast.Call) -> str | None:
         return "stack"
     entry = LIBRARY.get(("numpy", _dotted(func)))
     row = PRIMS[entry[0]] if entry is not None else None
-    if row is None or row.sequence or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
+    if row is not None and row.sequence:  # np.concatenate(parts): the arrays are the list's elements
+        return "sequence"
+    if row is None or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
         return None
     if row.name in _OWN_LISTS:
         return None  # np.select([c1, c2], ...): the lowering's own list (library._argument)
@@ -245,7 +250,7 @@ def _elements(st: Lowering, node: ast.Call, reader: str):
     if it is no list: a display, a comprehension or a name bound to a list."""
     first = node.args[0]
     if isinstance(first, (ast.List, ast.Tuple)):
-        if reader == "stack" and node.func.attr == "stack":
+        if reader == "sequence" or reader == "stack" and node.func.attr == "stack":
             return None  # np.stack([a, b], axis=1): the row's own list of arrays (library.py)
         return array_display(st, first) if reader in ("stack", "numpy") else list_display(st, first)
     if isinstance(first, (ast.ListComp, ast.GeneratorExp)) or is_list_arithmetic(st, first):
@@ -300,6 +305,17 @@ def _stacked(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, na
                     "use np.stack(list, axis=...)")
     params = static_params(st, node, PRIMS["stack"], spelled, node.args[1:])
     return call(st, node, "stack", "numpy", spelled, list(elements), name, params)
+
+
+def _joined(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
+    """np.concatenate(parts, ...), np.hstack(parts), np.column_stack(parts), ... of a list:
+    the function of its elements, as of a list written out."""
+    if not elements:
+        raise error(st, node, f"{spelled} of an empty list has no shape to differentiate; "
+                    "append to the list at least once")
+    prim, ns, _ = callee(st, node.func)
+    params = static_params(st, node, PRIMS[prim], spelled, node.args[1:])
+    return call(st, node, prim, ns, spelled, list(elements), name, params)
 
 
 def array_display(st: Lowering, node: ast.List | ast.Tuple) -> ListValue:
