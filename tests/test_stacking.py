@@ -118,6 +118,17 @@ def test_the_generated_code_spells_the_operations_as_numpy_does():
     assert "losses[a]" in grad.source  # (the entries picked in that order)
 
 
+def cross_with_a_written_list(x):
+    return np.sum(np.cross(x, [0.0, 0.0, 1.0]) * np.arange(3.0)) + np.sum(np.kron(x, [1.0, -2.0]) ** 2)
+
+
+def test_a_list_written_out_as_a_second_argument_is_read_as_an_array():
+    # (np.cross(x, [0, 0, 1]) once raised AttributeError: the lowering got the list itself)
+    x = np.array([0.3, -1.2, 0.8])
+    gradient = symdiff.grad(cross_with_a_written_list)(x)
+    assert np.allclose(gradient, central_differences(cross_with_a_written_list, (x,), 0), rtol=RTOL, atol=ATOL)
+
+
 def constant_piece_by_zero(x):
     return np.sum(np.concatenate([np.sin(x * 0), np.sin(x)]) * np.arange(4.0))
 
@@ -155,6 +166,7 @@ REFUSED = [
     ("np.append(x, np.ones(2), axis=0)", "x = np.ones((2, 2))", "need the array's 2 dimension(s)"),
     ("np.cross(x, x, axisa=0, axisb=0)", "x = np.ones((2, 3))", "for 2-vectors write"),
     ("np.rollaxis(x, 3)", "x = np.ones((2, 2))", "is not an axis"),
+    ("np.cross(x, [])", "x = np.ones(3)", "give it numbers or arrays of one shape"),
 ]
 
 

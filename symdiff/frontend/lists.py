@@ -33,8 +33,6 @@ from .state import Lowering, bind, emit, error, expr
 from .syntax import at, is_value, own_nodes
 from .values import ListValue, RunningList
 
-# Rows lowered into others that read a list written out as its elements, not as an array.
-_OWN_LISTS = ("select",)
 
 # NumPy functions that read a list of values as one array: np.stack(ys) and np.array(ys).
 _STACKING = {"stack", "array", "asarray"}
@@ -235,8 +233,8 @@ def _reader(st: Lowering, node: ast.Call) -> str | None:
         return "sequence"
     if row is None or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
         return None
-    if row.name in _OWN_LISTS:
-        return None  # np.select([c1, c2], ...): the lowering's own list (library._argument)
+    if row.name == "select":
+        return None  # np.select([c1, c2], ...): the lowering's own lists (library._argument)
     return "numpy"
 
 

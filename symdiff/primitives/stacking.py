@@ -52,14 +52,9 @@ def _along(axis: int, start, stop) -> tuple:
 
 # ---------------------------------------------------------------- joining
 
-def _values(b, values):
-    """A list written out (np.append(x, [a, b])) as one array; an array as it is."""
-    return b.stack(*values, axis=0) if isinstance(values, tuple) else values
-
-
 def _append(b, arr, values, axis=None):
-    """np.append: both flattened and joined (axis None), or joined along the axis."""
-    values = _values(b, values)
+    """np.append: both flattened and joined (axis None), or joined along the axis (a list
+    written out comes stacked into an array: frontend/library.py)."""
     if axis is None:
         return b.concatenate(b.reshape(arr, shape=-1), b.reshape(values, shape=-1), axis=0)
     if len(b.shape(arr)) != len(b.shape(values)):
@@ -102,7 +97,7 @@ def _rollaxis(b, x, axis=None, start=0):
     axis = _axis(axis, ndim)
     if type(start) is not int or not -ndim <= start <= ndim:
         raise ValueError(f"start {start!r} is not a position in an array with {ndim} dimension(s)")
-    start %= ndim + 1
+    start = start + ndim if start < 0 else start  # (as NumPy reads it: -1 is before the last axis)
     order = [i for i in range(ndim) if i != axis]
     order.insert(start - 1 if axis < start else start, axis)
     return x if order == list(range(ndim)) else b.transpose(x, axes=tuple(order))

@@ -99,6 +99,10 @@ def rollaxis_to_a_start(T):
     return np.sum(np.cos(np.rollaxis(T, 0, 3)) * np.arange(24.0).reshape(3, 4, 2))
 
 
+def rollaxis_before_the_last(T):
+    return np.sum(np.tanh(np.rollaxis(T, 0, -1)) * np.arange(24.0).reshape(3, 2, 4))
+
+
 def rollaxis_back(T):
     return np.sum(np.rollaxis(T, -1, 1) ** 2 * np.arange(24.0).reshape(2, 4, 3))
 
@@ -183,6 +187,7 @@ CASES = [  # (row, function, arguments, parameters differentiated)
     ("rollaxis", rollaxis_last_to_front, (_normal(2, 3, 4),), ("T",)),
     ("rollaxis", rollaxis_to_a_start, (_normal(2, 3, 4),), ("T",)),
     ("rollaxis", rollaxis_back, (_normal(2, 3, 4),), ("T",)),
+    ("rollaxis", rollaxis_before_the_last, (_normal(2, 3, 4),), ("T",)),
     ("gradient", curvature_penalty, (_normal(6), _normal(6)), ("f",)),
     ("gradient", gradient_with_spacing, (_normal(5),), ("f",)),
     ("gradient", gradient_second_order_edges, (_normal(4),), ("f",)),
