@@ -60,23 +60,10 @@ EXPECTED_REFUSED = {
     "op_mod": "operator is a module operator, which symdiff cannot differentiate through",
     "op_pow": "operator is a module operator, which symdiff cannot differentiate through",
     "op_neg": "operator is a module operator, which symdiff cannot differentiate through",
-    "cross_rows": "np.cross has no parameter axisa symdiff supports (supported: none)",
-    "rollaxis_to_front": "np.rollaxis is not a function symdiff can differentiate",
-    "gradient_vector": "np.gradient is not a function symdiff can differentiate",
-    "gradient_axis0": "np.gradient is not a function symdiff can differentiate",
-    "vsplit_rows": "np.vsplit is not a function symdiff can differentiate",
-    "hsplit_columns": "np.hsplit is not a function symdiff can differentiate",
-    "dsplit_depth": "np.dsplit is not a function symdiff can differentiate",
-    "append_number": "np.append is not a function symdiff can differentiate",
-    "append_rows": "np.append is not a function symdiff can differentiate",
-    "column_stack_vectors": "np.column_stack is not a function symdiff can differentiate",
-    "dstack_matrices": "np.dstack is not a function symdiff can differentiate",
-    "partition_kth": "np.partition is not a function symdiff can differentiate",
     "heaviside_step": "np.heaviside is not a function symdiff can differentiate",
     "float32_constant": "np.float32 is not a function symdiff can differentiate",
     # realistic_programs
     "rnn_final_state": "assignment to subscript changes a value in place",
-    "fourier_features": "a list is used as a number here",
     "euler_trajectory": "assignment to subscript changes a value in place",
     "accumulate_columns": "augmented assignment to an element or attribute changes a value in place",
     "scatter_add": "augmented assignment to an element or attribute changes a value in place",
@@ -85,11 +72,7 @@ EXPECTED_REFUSED = {
 # Cases whose gradient symdiff gives but whose jvp it refuses, case -> the refusal.
 FORWARD_REFUSED = {}
 
-ISSUE = "issue 16"
-KNOWN_WRONG = {  # case -> (modes it is wrong or crashes in, why)
-    "atleast_1d_number": (("reverse",), f"{ISSUE}: np.atleast_1d of a float gives a 0-d array as its "
-                          "gradient, not a float"),
-}
+KNOWN_WRONG = {}  # case -> (modes it is wrong or crashes in, why)
 
 
 def _marked(cases, mode: str) -> list:

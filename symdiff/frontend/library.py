@@ -94,12 +94,23 @@ def _labels(entry) -> str:
     return letters
 
 
+# Rows lowered into others that read a list written out as its elements, not as an array.
+_OWN_LISTS = ("select", "take")
+
+
 def _argument(st: Lowering, row, node):
     """An argument's value: for a row lowered into others, a list written out is its
-    elements (np.select's conditions, np.take's indices)."""
-    if row.lowering is not None and isinstance(node, (ast.List, ast.Tuple)):
-        return ListValue(expr(st, element) for element in node.elts)
-    return expr(st, node)
+    elements (np.select's conditions, np.take's indices), or else the array they stack
+    into (np.cross(x, [0.0, 0.0, 1.0]))."""
+    if row.lowering is None or not isinstance(node, (ast.List, ast.Tuple)):
+        return expr(st, node)
+    elements = ListValue(expr(st, element) for element in node.elts)
+    if row.name in _OWN_LISTS:
+        return elements
+    if not elements or any(isinstance(e, tuple) for e in elements):
+        raise error(st, node, "a list given here is read as an array: give it numbers or arrays "
+                    "of one shape (a nested list: build it with np.array first)")
+    return call(st, node, "stack", "numpy", "np.array", list(elements), None, (("axis", 0),))
 
 
 def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):

@@ -18,10 +18,11 @@ from .linalg import LINALG_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
+from .stacking import STACKING_ROWS
 from .structured import STRUCTURED_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + STRUCTURED_ROWS + LINALG_ROWS)
+        + STRUCTURED_ROWS + LINALG_ROWS + STACKING_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

@@ -81,6 +81,27 @@ def fourier_features(w, x):
     return np.dot(w, np.array(features))
 
 
+def spline_regression(w, x):
+    """Truncated-power spline features appended in a loop, one per knot, then a dot product."""
+    basis = [1.0, x]
+    for knot in (-1.0, 0.0, 1.0):
+        basis.append(max(x - knot, 0.0) ** 3)
+    return np.dot(w, np.array(basis))
+
+
+def flat_parameter_mlp(theta, X, y):
+    """A one-layer network whose parameters come as one flat vector (an optimizer's
+    interface), cut apart with np.split and np.reshape."""
+    W, b = np.split(theta, [6])
+    hidden = np.tanh(X @ W.reshape(3, 2) + b)
+    return np.mean((hidden.sum(axis=1) - y) ** 2)
+
+
+def smoothed_fit(f, y, lam):
+    """A fit to noisy samples with a penalty on its slope by np.gradient (central differences)."""
+    return np.sum((f - y) ** 2) + lam * np.sum(np.gradient(f, 0.1) ** 2)
+
+
 def logistic_nll(w, X, y):
     """Logistic regression's negative log-likelihood, the stable way: log(1 + e^z) = logaddexp(0, z)."""
     z = X @ w
@@ -354,6 +375,10 @@ CASES = [
     case(horner, "Horner's rule over a local coefficient list", normal()),
     case(taylor_exp, "Taylor series with math.factorial", within(-1.0, 1.0)),
     case(fourier_features, "features built by a list comprehension", normal(6), normal()),
+    case(spline_regression, "features appended in a loop, then np.array(list)", normal(5), normal()),
+    case(flat_parameter_mlp, "a flat parameter vector cut by np.split", normal(8), fixed_normal(4, 3),
+         fixed_normal(4)),
+    case(smoothed_fit, "a slope penalty with np.gradient", normal(5), fixed_normal(5), at(0.3)),
     case(logistic_nll, "logistic NLL with np.logaddexp", normal(3), fixed_normal(4, 3), fixed([1.0, 0.0, 1.0, 1.0])),
     case(black_scholes_call, "Black-Scholes call price, math.erf",
          at(100.0), fixed(95.0), fixed(0.5), fixed(0.03), at(0.25)),
