@@ -125,6 +125,13 @@ def _prepared(source: Source, wrt, prims, shapes, lowered):
         raise ShapeError(lowered.loc, f"{lowered.name} uses array operations, so its derivative "
                          "depends on the arguments' shapes; give them (the CLI's --shape x=3x4)")
     misuse = integer_only_misuse(lowered, wrt.indices, prims)
+    if misuse is not None and prims[misuse.prim].fixed:
+        row = prims[misuse.prim]
+        what = " or ".join(what for _, what in row.fixed)
+        raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{row.spelling.get(misuse.ns, row.name)} is not "
+                                     f"differentiated in {what}, which here depends on a differentiated "
+                                     "parameter; differentiate with respect to other parameters, or "
+                                     "give it a constant")
     if misuse is not None:
         raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{misuse.prim} is applied to a value "
                                      "that depends on a differentiated parameter; it takes integers "

@@ -35,24 +35,6 @@ IDENTITY_RTOL = 1e-9
 # What main refuses today, case -> the refusal (its message without the location).
 EXPECTED_REFUSED = {
     # autograd_surface
-    "scalar_reciprocal": "np.reciprocal is not a function symdiff can differentiate",
-    "scalar_rad2deg": "np.rad2deg is not a function symdiff can differentiate",
-    "scalar_deg2rad": "np.deg2rad is not a function symdiff can differentiate",
-    "scalar_radians": "np.radians is not a function symdiff can differentiate",
-    "scalar_degrees": "np.degrees is not a function symdiff can differentiate",
-    "scalar_sinc": "np.sinc is not a function symdiff can differentiate",
-    "ufunc_reciprocal": "np.reciprocal is not a function symdiff can differentiate",
-    "ufunc_deg2rad": "np.deg2rad is not a function symdiff can differentiate",
-    "ufunc_radians": "np.radians is not a function symdiff can differentiate",
-    "ufunc_rad2deg": "np.rad2deg is not a function symdiff can differentiate",
-    "ufunc_degrees": "np.degrees is not a function symdiff can differentiate",
-    "ufunc_sinc": "np.sinc is not a function symdiff can differentiate",
-    "ufunc_rint": "np.rint is not a function symdiff can differentiate",
-    "ufunc_fix": "np.fix is not a function symdiff can differentiate",
-    "ufunc_nan_to_num": "np.nan_to_num is not a function symdiff can differentiate",
-    "fmax_arrays": "np.fmax is not a function symdiff can differentiate",
-    "fmin_arrays": "np.fmin is not a function symdiff can differentiate",
-    "logaddexp2_arrays": "np.logaddexp2 is not a function symdiff can differentiate",
     "op_add": "operator is a module operator, which symdiff cannot differentiate through",
     "op_sub": "operator is a module operator, which symdiff cannot differentiate through",
     "op_mul": "operator is a module operator, which symdiff cannot differentiate through",
@@ -105,8 +87,6 @@ EXPECTED_REFUSED = {
     "svd_tall": "np.linalg.svd is not a function symdiff can differentiate",
     "svd_stack": "np.linalg.svd is not a function symdiff can differentiate",
     "svd_values_only": "np.linalg.svd is not a function symdiff can differentiate",
-    "heaviside_step": "np.heaviside is not a function symdiff can differentiate",
-    "float32_constant": "np.float32 is not a function symdiff can differentiate",
     # realistic_programs
     "rnn_final_state": "assignment to subscript changes a value in place",
     "kalman_update": "np.linalg.solve is not a function symdiff can differentiate",

@@ -108,6 +108,10 @@ class Prim:
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
             (ir.evaluate_eqn, analysis.result_shape, symbolic execution run them), not
             evaluated, shaped or given a SymPy meaning by the row.
+        fixed: the arguments it is not differentiated in, `((index, what it is), ...)`
+            (polygamma's order n, gammainc's a, what np.float32 rounds): a value depending
+            on a differentiated parameter there is refused (driver.py), never given a
+            zero gradient; their partials are None.
     """
 
     name: str
@@ -143,6 +147,7 @@ class Prim:
     integral_operands: bool = False
     integer_only: bool = False
     structured: bool = False
+    fixed: tuple[tuple[int, str], ...] = ()
 
     @property
     def infix(self) -> str | None:

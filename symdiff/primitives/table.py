@@ -13,6 +13,7 @@ import numpy as np
 from .arrays import ARRAY_ROWS
 from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
+from .elementwise import ELEMENTWISE_ROWS
 from .integers import INTEGER_ROWS
 from .row import MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
@@ -20,7 +21,7 @@ from .shaping import SHAPING_ROWS
 from .structured import STRUCTURED_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + STRUCTURED_ROWS)
+        + ELEMENTWISE_ROWS + STRUCTURED_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.
