@@ -35,13 +35,6 @@ IDENTITY_RTOL = 1e-9
 # What main refuses today, case -> the refusal (its message without the location).
 EXPECTED_REFUSED = {
     # autograd_surface
-    "op_add": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_sub": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_mul": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_truediv": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_mod": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_pow": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_neg": "operator is a module operator, which symdiff cannot differentiate through",
     "cross_rows": "np.cross has no parameter axisa symdiff supports (supported: none)",
     "rollaxis_to_front": "np.rollaxis is not a function symdiff can differentiate",
     "gradient_vector": "np.gradient is not a function symdiff can differentiate",

@@ -321,12 +321,15 @@ def _builtin_binding(name: str) -> Binding | None:
     return Unknown(f"builtin {name}") if hasattr(builtins, name) else None
 
 
+_STATIC_MODULES = ("math", "numpy", "operator")  # the library modules an import statement names
+
+
 def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
     bindings: dict[str, Binding] = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                if alias.name in ("math", "numpy"):
+                if alias.name in _STATIC_MODULES:
                     bindings[alias.asname or alias.name] = ModuleRef(alias.name, alias.asname or alias.name)
                 else:
                     bindings[alias.asname or alias.name.split(".")[0]] = Unknown(f"module {alias.name}")
@@ -372,7 +375,7 @@ def _custom_partials(node: ast.FunctionDef) -> tuple[str, ...] | None:
 
 
 def _from_import(module: str, name: str, local: str) -> Binding:
-    ns = {"math": "math", "numpy": "numpy"}.get(module)
+    ns = module if module in _STATIC_MODULES else None
     if ns is None:
         return Unknown(f"{module}.{name}")
     if (ns, name) in LIBRARY:

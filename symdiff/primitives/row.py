@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-MODULES = {"math": math, "numpy": np, "builtins": builtins}
+MODULES = {"math": math, "numpy": np, "builtins": builtins, "operator": operator}
 
 _OPERATORS = {
     ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
@@ -152,6 +152,14 @@ class Prim:
     @property
     def infix(self) -> str | None:
         return self.spelling.get("op")
+
+    @property
+    def operator_name(self) -> str | None:
+        """The operator module's name for this operation (`operator.truediv` for `/`), if any."""
+        if "op" not in self.spelling or (self.spelling["op"], self.arity) not in _OPERATORS:
+            return None
+        name = _OPERATORS[(self.spelling["op"], self.arity)].__name__
+        return name if name.isidentifier() and hasattr(operator, name) else None
 
     @property
     def differentiable(self) -> bool:

@@ -55,6 +55,9 @@ def library() -> dict[tuple[str, str], tuple[str, str]]:
         for ns, spelled in row.spelling.items():
             if ns in MODULES and _has(MODULES[ns], spelled):
                 table[(ns, spelled)] = (row.name, ns)
+    for row in ROWS:  # operator.add(x, y) is x + y
+        if row.operator_name is not None:
+            table[("operator", row.operator_name)] = (row.name, "op")
     for (ns, attr), prim in ALIASES.items():
         if hasattr(MODULES[ns], attr):
             table[(ns, attr)] = (prim, ns)
