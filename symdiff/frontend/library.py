@@ -12,6 +12,7 @@ and a row with a `lowering` (np.var, np.clip) is written with other primitives.
 from __future__ import annotations
 
 import ast
+import difflib
 import string
 
 from ..errors import ShapeError, UnknownFunctionError
@@ -194,15 +195,19 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
                         "them outside the function and pass them as a parameter",
                         UnknownFunctionError)
         raise error(st, func, f"{spelled} is not a function symdiff can differentiate; "
-                    f"supported {module.ns} functions: {_supported(module.ns)}",
+                    f"{_closest(module, attr)}give it a derivative with symdiff.custom_derivative",
                     UnknownFunctionError)
     raise error(st, func, f"calling {describe(func)} is not supported; call math or NumPy "
                 "functions, or functions of yours written in Python (def or lambda)",
                 UnknownFunctionError)
 
 
-def _supported(ns: str) -> str:
-    return ", ".join(sorted(attr for (space, attr) in LIBRARY if space == ns))
+def _closest(module, attr: str) -> str:
+    """"did you mean np.tanh? or " for a name close to one of the module's functions
+    (np.tanhh), else "", so that the message stays one short line."""
+    spellings = sorted(spelled for (space, spelled) in LIBRARY if space == module.ns)
+    close = difflib.get_close_matches(attr, spellings, n=1, cutoff=0.75)
+    return f"did you mean {module.alias}.{close[0]}? or " if close else ""
 
 
 def concatenation(st: Lowering, node: ast.Subscript, name):

@@ -240,7 +240,8 @@ def classify(value, name: str) -> Binding:
     if not callable(value):
         return Unknown(f"{type(value).__name__}, not a number or a tuple of numbers",
                        "pass it as a parameter (a NumPy array, or numbers)")
-    return Unknown(f"{type(value).__name__} {name}")
+    return Unknown(f"{type(value).__name__} {name}", "give it a derivative with symdiff.custom_derivative, "
+                   "or use math/NumPy functions")
 
 
 def _is_saved_check(value) -> bool:
