@@ -23,10 +23,12 @@ import sympy
 
 from symdiff.errors import Loc
 from symdiff.ir import Eqn, Func, Param, Var, evaluate_ir
-from symdiff.primitives import MODULES, PRIMS, ROWS
+from symdiff.primitives import LAZY_MODULES, MODULES, PRIMS, ROWS
 from symdiff.transforms.forward import forward
 from symdiff.transforms.reverse import pullback
 from symdiff.verification.symbolic import to_sympy
+
+from .support.libraries import skip_where_missing
 
 NOT_HERE = {  # row -> why it is not tested here, and where it is
     "cond": "the merge of a branch: reverse and forward mode handle it themselves (test_branches.py)",
@@ -52,12 +54,20 @@ def _spelled(row, ns) -> bool:
 def _spellings(row) -> list[str]:
     """The libraries to test `row` in: every one that spells it, for a scalar row; NumPy
     (or the operator) for an array one."""
-    spellings = [ns for ns in row.spelling if (ns == "op" or ns in MODULES) and _spelled(row, ns)]
+    spellings = [ns for ns in row.spelling if ns in LAZY_MODULES or (ns == "op" or ns in MODULES) and _spelled(row, ns)]
     return spellings if row.elementwise else spellings[:1]
 
 
 CASES = [(row, ns) for row in TESTED for ns in _spellings(row)]
 IDS = [f"{row.name}-{ns}" for row, ns in CASES]
+
+
+@pytest.fixture(autouse=True)
+def _library_installed(request):
+    """Skip a row that needs SciPy where it is not installed (tests/support/libraries.py)."""
+    params = request.node.callspec.params if hasattr(request.node, "callspec") else {}
+    if "ns" in params:
+        skip_where_missing(params["row"], params["ns"])
 
 
 def example(row):

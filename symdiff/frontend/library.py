@@ -52,7 +52,8 @@ def library_call(st: Lowering, node: ast.Call, name):
         args = [expr(st, a) for a in positional[0].elts]
         return call(st, node, prim, ns, spelled, args, name, params)
     count = row.arity if row.params else len(positional)
-    params = static_params(st, node, row, spelled, positional[count:])
+    node, arrays = _array_keywords(st, node, row)
+    params = static_params(st, node, row, spelled, positional[count:]) + arrays
     args = [_argument(st, row, a) for a in positional[:count]]
     return call(st, node, prim, ns, spelled, args, name, params)
 
@@ -86,6 +87,16 @@ def _labels(entry) -> str:
         else:
             raise ValueError("not a label")
     return letters
+
+
+def _array_keywords(st: Lowering, node: ast.Call, row) -> tuple[ast.Call, tuple]:
+    """The call without the keywords that give arrays (`Prim.array_params`: logsumexp's b=),
+    and (name, value) pairs of those."""
+    taken = [k for k in node.keywords if k.arg in row.array_params]
+    if not taken:
+        return node, ()
+    rest = ast.Call(node.func, node.args, [k for k in node.keywords if k not in taken])
+    return ast.copy_location(rest, node), tuple((k.arg, expr(st, k.value)) for k in taken)
 
 
 def _argument(st: Lowering, row, node):
@@ -188,6 +199,7 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
         module = module_of(st, inner or func)
         attr = f"{inner.attr}.{func.attr}" if inner else func.attr
         spelled = f"{module.alias}.{attr}"
+        attr = module.prefix + attr  # (sps.expit, sps being scipy.special: special.expit)
         if (module.ns, attr) in LIBRARY:
             return (*LIBRARY[(module.ns, attr)], spelled)
         if attr.startswith("random."):
@@ -205,8 +217,9 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
 def _closest(module, attr: str) -> str:
     """"did you mean np.tanh? or " for a name close to one of the module's functions
     (np.tanhh), else "", so that the message stays one short line."""
-    spellings = sorted(spelled for (space, spelled) in LIBRARY if space == module.ns)
-    close = difflib.get_close_matches(attr, spellings, n=1, cutoff=0.75)
+    spellings = sorted(spelled[len(module.prefix):] for (space, spelled) in LIBRARY
+                       if space == module.ns and spelled.startswith(module.prefix))
+    close = difflib.get_close_matches(attr[len(module.prefix):], spellings, n=1, cutoff=0.75)
     return f"did you mean {module.alias}.{close[0]}? or " if close else ""
 
 

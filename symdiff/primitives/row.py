@@ -15,14 +15,28 @@ and returns None for a symbolic zero. So a derivative is itself IR.
 from __future__ import annotations
 
 import builtins
+import importlib
 import math
 import operator
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
 
 MODULES = {"math": math, "numpy": np, "builtins": builtins, "operator": operator}
+# Libraries imported only where they are used (the base install has none of them): namespace ->
+# the module to import, whose top-level package the namespace names (`scipy.special.expit`
+# is spelled "special.expit" in "scipy").
+LAZY_MODULES = {"scipy": "scipy.special"}
+
+
+def library_module(ns: str):
+    """The module of namespace `ns`, a lazy one imported now (ImportError if not installed)."""
+    if ns in MODULES:
+        return MODULES[ns]
+    importlib.import_module(LAZY_MODULES[ns])
+    return sys.modules[ns]
 
 _OPERATORS = {
     ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
@@ -112,6 +126,8 @@ class Prim:
             (polygamma's order n, gammainc's a, what np.float32 rounds): a value depending
             on a differentiated parameter there is refused (driver.py), never given a
             zero gradient; their partials are None.
+        array_params: the `params` of a row with a `lowering` that take arrays when given
+            by keyword (scipy.special.logsumexp's b=): they reach the lowering as atoms.
     """
 
     name: str
@@ -148,6 +164,7 @@ class Prim:
     integer_only: bool = False
     structured: bool = False
     fixed: tuple[tuple[int, str], ...] = ()
+    array_params: tuple[str, ...] = ()
 
     @property
     def infix(self) -> str | None:
@@ -187,7 +204,7 @@ class Prim:
             return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
-        return resolve_attribute(MODULES[ns], self.spelling[ns])
+        return resolve_attribute(library_module(ns), self.spelling[ns])
 
 
 def resolve_attribute(module, dotted: str):
