@@ -169,3 +169,30 @@ def test_the_cli_reads_scipy_imports_without_running_the_file(tmp_path, capsys):
     code = cli.main([f"{module.__file__}:f"])
     out = capsys.readouterr().out
     assert code == 0 and "scipy.special.digamma(x)" in out and "scipy.special.expit(x)" in out
+
+
+def misspelled_through_an_alias(x):
+    return sps.expitt(x)
+
+
+def misspelled_through_the_package(x):
+    return scipy_special.gamaln(x)
+
+
+def test_a_misspelled_scipy_function_gets_the_closest_name_as_it_was_spelled():
+    with pytest.raises(symdiff.UnknownFunctionError) as info:
+        symdiff.grad(misspelled_through_an_alias)
+    assert "sps.expitt is not a function symdiff can differentiate; did you mean sps.expit?" in str(info.value)
+    with pytest.raises(symdiff.UnknownFunctionError, match="did you mean scipy_special.gammaln?"):
+        symdiff.grad(misspelled_through_the_package)
+
+
+def second_derivatives(x):
+    return gammaln(x) + special.j0(x) + special.expit(x)
+
+
+def test_second_derivatives_are_written_with_scipy_too():
+    x = 1.3
+    expected = polygamma(1, x) - 0.5 * (special.j0(x) - special.jv(2, x)) \
+        + special.expit(x) * (1 - special.expit(x)) * (1 - 2 * special.expit(x))
+    assert math.isclose(symdiff.hessian(second_derivatives)(x), expected, rel_tol=1e-10)
