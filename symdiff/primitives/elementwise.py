@@ -37,8 +37,11 @@ def _sp():
 
 
 def _choose(b, condition, a, other):
-    """`a` where `condition` holds, else `other`, elementwise in NumPy code."""
-    return b.where(condition, a, other) if b.ns == "numpy" else b.cond(condition, a, other)
+    """`a` where `condition` holds, else `other`: np.where on arrays, `a if condition else
+    other` on numbers (code without shapes is code for numbers), which stay floats."""
+    if b.shapes is not None and b.shape(condition) != ():
+        return b.where(condition, a, other)
+    return b.cond(condition, a, other)
 
 
 def _sinc_partial(b, o, x):
