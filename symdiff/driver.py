@@ -11,7 +11,9 @@ compiled function, for one of the `MODES`: 'grad', 'value_and_grad', 'jvp' or
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import types
 from dataclasses import dataclass, field, replace
 
@@ -107,11 +109,27 @@ def argument_check(source: Source, names, tangents=()) -> ArgumentCheck:
     return live_check(dict(zip(names[:len(spots)], spots, strict=True)), source.loc())
 
 
+@contextlib.contextmanager
+def _without_cyclic_gc():
+    """Pause Python's cyclic garbage collector. A derivation allocates many small,
+    acyclic IR objects that live until it ends; the collector's full passes over
+    them made generation time grow faster than the program (bench_scale.py). Their
+    memory is still freed by reference counting; the collector resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _deep(derive_function):
-    """`derive_function` with room to recurse through deeply nested source (errors.py)."""
+    """`derive_function` with room to recurse through deeply nested source (errors.py),
+    and without the cyclic garbage collector's passes while it runs."""
     @functools.wraps(derive_function)
     def deep(source: Source, *args, **kwargs):
-        with room_for_deep_code(source.loc()):
+        with room_for_deep_code(source.loc()), _without_cyclic_gc():
             return derive_function(source, *args, **kwargs)
     return deep
 

@@ -193,6 +193,22 @@ def test_an_array_recurrence_matches_central_differences():
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("wrt", [("shift",), ("y", "decay", "shift"), ("decay", "shift")])
+def test_an_outer_array_whose_cotangent_is_the_carried_one(wrt):
+    rng = np.random.default_rng(2)
+    args = {"y": rng.normal(size=3), "decay": rng.uniform(0.5, 0.9, size=3), "shift": rng.normal(size=3)}
+    grads = symdiff.grad(cases.decaying_shift, wrt=wrt)(*args.values(), 3)
+    for name, got in zip(wrt, grads, strict=True):
+        expected = np.zeros(3)
+        for i in range(3):
+            up, down = dict(args), dict(args)
+            up[name], down[name] = args[name].copy(), args[name].copy()
+            up[name][i] += H
+            down[name][i] -= H
+            expected[i] = (cases.decaying_shift(*up.values(), 3) - cases.decaying_shift(*down.values(), 3)) / (2 * H)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+
+
 def test_a_loop_changing_a_shape_is_refused():
     def grows(x, n):
         for i in range(n):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from symdiff.driver import derive
-from symdiff.errors import VerificationError
+from symdiff.errors import VerificationError, WrtError
 from symdiff.ir import Const, Var, evaluate_ir, flat_results
 from symdiff.frontend.parse import parse_function
 from symdiff.primitives import PRIMS
@@ -132,3 +132,26 @@ def test_a_power_of_two_meets_the_first_factor_exactly():
     rng = np.random.default_rng(0)
     for lam_value, w in zip(rng.normal(size=50) * 1e3, rng.normal(size=(50, 7)) * 1e-3):
         assert np.array_equal(evaluate_ir(simplify(func), lam_value, w), 2.0 * (lam_value * w))
+
+
+def test_the_cyclic_garbage_collector_pauses_while_deriving_and_resumes(monkeypatch):
+    # Its full passes over the growing IR made generation superlinear (bench_scale.py).
+    import gc
+
+    from symdiff import driver
+
+    seen = []
+    real = driver.simplify
+    monkeypatch.setattr(driver, "simplify", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    assert gc.isenabled()
+    derive(parse_function(lecture))
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(WrtError):
+        derive(parse_function(lecture), wrt=5)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        derive(parse_function(lecture))
+        assert not gc.isenabled()  # (a caller's choice is kept)
+    finally:
+        gc.enable()

@@ -167,6 +167,23 @@ def test_forward_mode_matches_central_differences_and_reverse_mode(case):
     assert abs(result[1] - expected) <= IDENTITY_RTOL * max(1.0, abs(expected)), (case.name, result[1], expected)
 
 
+# The realistic programs also against SymPy's closed form (symdiff.verify: symbolic,
+# then at 3 random points; a closed form too large for SymPy falls back, as verify
+# documents, to 30-digit central differences). Attention's softmax takes SymPy ~20 s.
+SLOW_TO_VERIFY = {"attention"}
+REALISTIC = [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.name in SLOW_TO_VERIFY else [])
+             for case in realistic_programs.CASES if case.name not in EXPECTED_REFUSED]
+
+
+@pytest.mark.parametrize("case", REALISTIC)
+def test_realistic_programs_agree_with_sympy(case):
+    args = arguments(case)
+    with np.errstate(all="ignore"):
+        report = symdiff.verify(case.fun, wrt=case.wrt, args=args, points=3, seconds=None)
+    assert report.complete and report.points == 3, (case.name, report)
+    assert report.max_error <= 1e-7, (case.name, report)
+
+
 @pytest.mark.parametrize("case,mode", REFUSED, ids=[f"{case.name}-{mode}" for case, mode in REFUSED])
 def test_refused_cases_are_refused_with_a_location(case, mode):
     args = arguments(case)

@@ -152,6 +152,10 @@ def _adjoint_loop(builder, eqn, body, vjp, carried, free_active, seeds, shapes, 
         for var, original in mapping.items():
             if var in shapes:
                 step.shapes[original.name] = shapes[var]
+        # A carried value's cotangent has its shape (the body may hand it on unchanged:
+        # `y = y * decay + shift` gives shift's cotangent y's).
+        for cbar, j in zip(vjp.params[len(body.params):], carried, strict=True):
+            step.shapes[mapping[cbar.var.name].name] = shapes[body.params[it + j].var.name]
         for acc, i in zip(accumulators, free_active, strict=True):
             step.shapes[acc.name] = builder.shape(eqn.args[skip + k + i])
         for e in eqns:

@@ -28,6 +28,13 @@ def recurrent_tanh(W, h0, x, steps):
     return np.sum(h * h)
 
 
+def decaying_shift(y, decay, shift, steps):
+    """The shift's cotangent is the carried y's, handed on unchanged by the body."""
+    for t in range(steps):
+        y = y * decay + shift
+    return np.sum(y * y)
+
+
 def loop_in_a_branch(x, n):
     if x > 0:
         for i in range(n):
