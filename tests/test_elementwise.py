@@ -58,7 +58,8 @@ def angles(x):
 def test_sinc_at_zero_is_one_with_slope_zero_and_the_limit_curvature():
     assert symdiff.grad(sinc_of)(0.0) == 0.0
     slope = symdiff.grad(sinc_of)(0.5)
-    assert isinstance(slope, float) and np.ndim(slope) == 0 and math.isclose(slope, (math.cos(math.pi / 2) - np.sinc(0.5)) / 0.5, rel_tol=1e-12)
+    assert isinstance(slope, float) and np.ndim(slope) == 0  # (a float in, a float out)
+    assert math.isclose(slope, (math.cos(math.pi / 2) - np.sinc(0.5)) / 0.5, rel_tol=1e-12)
     assert symdiff.jvp(sinc_of)(0.0, 1.0) == (1.0, 0.0)
     curvature = symdiff.hessian(sinc_of)(0.0)
     assert math.isclose(curvature, -math.pi**2 / 3.0, rel_tol=1e-12), curvature

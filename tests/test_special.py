@@ -136,7 +136,7 @@ def test_multigammaln_with_d_written_out_and_refused_with_d_a_parameter():
     a = 2.4
     expected = sum(digamma(a - j / 2.0) for j in range(3))
     assert math.isclose(symdiff.grad(multivariate_log_gamma)(a), expected, rel_tol=1e-12)
-    with pytest.raises(ShapeError, match="multigammaln: d must be a positive int written in the call"):
+    with pytest.raises(ShapeError, match="multigammaln: write d as a positive int in the call"):
         symdiff.grad(multivariate_log_gamma_of_d)(a, 3)
 
 

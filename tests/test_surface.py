@@ -80,7 +80,7 @@ EXPECTED_REFUSED = {
     "svd_tall": "np.linalg.svd is not a function symdiff can differentiate",
     "svd_stack": "np.linalg.svd is not a function symdiff can differentiate",
     "svd_values_only": "np.linalg.svd is not a function symdiff can differentiate",
-    "multigammaln_in_a": "scipy.special.multigammaln: d must be a positive int written in the call (multigammaln(a, 2))",
+    "multigammaln_in_a": "scipy.special.multigammaln: write d as a positive int in the call, multigammaln(a, 2)",
     # realistic_programs
     "rnn_final_state": "assignment to subscript changes a value in place",
     "kalman_update": "np.linalg.solve is not a function symdiff can differentiate",

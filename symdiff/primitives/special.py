@@ -159,7 +159,7 @@ def _multigammaln(b, a, d):
     """log of the multivariate gamma function: d (d - 1) / 4 log(pi) + sum_j gammaln(a - j / 2)."""
     count = getattr(d, "value", None)
     if type(count) is not int or count < 1:
-        raise ValueError("d must be a positive int written in the call (multigammaln(a, 2))")
+        raise ValueError("write d as a positive int in the call, multigammaln(a, 2)")
     total = count * (count - 1) / 4.0 * math.log(math.pi)
     for j in range(count):
         total = b.add(total, b.loggamma(b.sub(a, j / 2.0) if j else a))
