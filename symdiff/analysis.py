@@ -105,6 +105,8 @@ def eqn_kind(eqn: Eqn, kinds: list):
         return _loop_kinds(dict(eqn.params), kinds)
     if eqn.prim == "attr":  # (a method's object's attribute: as its value was, or a float)
         return dict(eqn.params).get("kind", "float")
+    if eqn.prim == "arange":  # np.arange(2) holds ints, np.arange(2.0) floats
+        return const_kind(dict(eqn.params)["stop"])
     if eqn.prim == "pick" and isinstance(kinds[0], tuple):
         index = dict(eqn.params)["index"]
         return "any" if index == "tape" else kinds[0][index]

@@ -194,7 +194,8 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     raw = _transformed(mode, lowered, indices, prims, shapes)
     ints = _ints(lowered, indices, ints)
     floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
-    simplified = simplify(raw, prims, floats)
+    sure = {lowered.params[i].var.name for i in indices} | {p.var.name for p in raw.params[len(lowered.params):]}
+    simplified = simplify(raw, prims, floats, sure)
     if shapes is not None:
         simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes)
     simplified = _grouped(mode, simplified, many)

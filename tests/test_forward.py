@@ -27,8 +27,8 @@ def test_the_lecture_function_gets_the_tangents_of_its_wengert_list():
     """Value of f and its directional derivative along x."""
     if not type(x) is type(x_dot) is float:
         _check_arguments('jvp_f', 'numbers', x=x, x_dot=x_dot)
-    a = x ** 2
-    a_dot = 2 * x * x_dot
+    a = x * x
+    a_dot = 2.0 * x * x_dot
     b = math.exp(a)
     b_dot = b * a_dot
     c = a + b
