@@ -78,13 +78,33 @@ def example(row):
     return list(row.example[0]), tuple(row.example[1])
 
 
+def _spd(rng, shape):
+    """Symmetric positive definite matrices, eigenvalues apart from 0 and (almost surely) from
+    each other."""
+    m = rng.normal(size=shape)
+    return m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+MATRICES = {  # the kinds of arrays an `example` may ask for, (kind, shape)
+    "bool": lambda rng, shape: rng.uniform(size=shape) > 0.5,
+    "spd": _spd,
+    # square, invertible and well-conditioned: the diagonal pushed out
+    "square": lambda rng, shape: rng.uniform(-1.0, 1.0, size=shape) + 3.0 * np.eye(shape[-1]),
+}
+
+
+def _kind(shape):
+    """The kind of an example's argument, ('spd', (3, 3)) -> 'spd'; None for a plain shape."""
+    return shape[0] if isinstance(shape, tuple) and shape[:1] and isinstance(shape[0], str) else None
+
+
 def draw(row, rng, shapes):
     """Arguments from the row's sample intervals (off its domain's edges), of `shapes`."""
     for _ in range(1000):
         values = []
         for i, shape in enumerate(shapes):
-            if isinstance(shape, tuple) and shape[:1] == ("bool",):
-                values.append(rng.uniform(size=shape[1]) > 0.5)
+            if _kind(shape) is not None:
+                values.append(MATRICES[shape[0]](rng, shape[1]))
                 continue
             low, high = row.sample[min(i, len(row.sample) - 1)] if row.sample else (-2.0, 2.0)
             value = rng.uniform(low, high, size=shape)
@@ -101,15 +121,14 @@ def one_equation(row, ns, shapes, params) -> tuple[Func, dict]:
     eqn = Eqn(out, row.name, tuple(Var(n) for n in names), ns, params)
     func = Func("f", tuple(Param(Var(n)) for n in names), (eqn,), (out,), Loc("test", 1, 1),
                 modules=(("numpy", "np"),) if ns == "numpy" else ())
-    given = {n: (s[1] if isinstance(s, tuple) and s[:1] == ("bool",) else s) for n, s in zip(names, shapes)}
+    given = {n: (s[1] if _kind(s) is not None else s) for n, s in zip(names, shapes)}
     return func, given
 
 
 def differentiated(row, shapes) -> tuple[int, ...]:
     """The arguments to differentiate in: not masks, and not those the row refuses (`fixed`)."""
     fixed = {i for i, _ in row.fixed}
-    return tuple(i for i, s in enumerate(shapes)
-                 if not (isinstance(s, tuple) and s[:1] == ("bool",)) and i not in fixed)
+    return tuple(i for i, s in enumerate(shapes) if _kind(s) != "bool" and i not in fixed)
 
 
 def inner(a, b) -> float:

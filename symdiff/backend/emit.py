@@ -48,7 +48,7 @@ import numpy as np
 
 from ..generated import HELPERS as CHECK_HELPERS
 from .arguments import EntryCheck, check_statements
-from ..ir import Const, Func, NameAllocator, Var, flat_results
+from ..ir import Const, Func, NameAllocator, Var, atom_key, flat_results
 from .blocks import BlockPrinting, blocks, coalesced
 from ..primitives import PRIMS
 
@@ -270,13 +270,15 @@ class _Printer(BlockPrinting):
         self.comments: list[str] = []  # the text of each comment marker (see emit_source)
         self.loop_lines: list = []  # the source lines of the loops being printed
         self.where = {e.out.name: e.loc for block in blocks(func) for e in block.body}
+        self.printed_calls: set = set()  # the calls returning several values printed (several)
 
     def _temp_names(self) -> dict[str, str]:
         """Kept temporaries renamed t0, t1, ... in order of appearance (a value of a call
         returning several is kept: it is a target of the call's assignment)."""
         unpacked = {e.out.name for e in self.func.body if e.prim == "call" and _returns_several(e)}
         kept = [e.out.name for e in self.func.body if e.out.temp and (
-            self.uses.get(e.out.name, 0) != 1 or e.prim == "pick" and e.args[0].name in unpacked)]
+            self.uses.get(e.out.name, 0) != 1 or e.prim == "pick" and e.args[0].name in unpacked
+            or self.prims[e.prim].output)]
         taken = NameAllocator.for_func(self.func).taken - set(kept)
         fresh = NameAllocator(taken)
         return {name: fresh.temp() for name in kept}
@@ -317,15 +319,33 @@ class _Printer(BlockPrinting):
             if eqn.prim == "cond" and not self.inlined(eqn):
                 self.merge(statements, eqn)
                 continue
+            if self.prims[eqn.prim].output:  # sign, logdet = np.linalg.slogdet(a)
+                self.several(statements, eqn, eqns)
+                continue
             value = self.expression(eqn)
             if self.inlined(eqn):
                 self.inline[eqn.out.name] = value
             else:
                 self.block(statements, eqn.guard).append(ast.Assign([self.store(eqn.out)], value))
 
+    def several(self, statements: list, eqn, eqns):
+        """The values of one call of a function returning several (`Prim.output`), the
+        rows of the same call in `eqns` included, as one tuple assignment where the
+        first of them is; nothing for the others."""
+        key = (id(eqns), _call_key(self.prims, eqn))
+        if key in self.printed_calls:
+            return
+        self.printed_calls.add(key)
+        values = {self.prims[e.prim].output[0]: e.out for e in eqns
+                  if self.prims[e.prim].output and _call_key(self.prims, e) == key[1]}
+        targets = [self.store(values[j]) if j in values else ast.Name(self.unused(), ast.Store())
+                   for j in range(self.prims[eqn.prim].output[1])]
+        self.block(statements, eqn.guard).append(ast.Assign([ast.Tuple(targets, ast.Store())],
+                                                            self.expression(eqn)))
+
     def inlined(self, eqn) -> bool:
         return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and not (
-            eqn.prim == "call" and _returns_several(eqn))
+            eqn.prim == "call" and _returns_several(eqn)) and not self.prims[eqn.prim].output
 
     def unused(self) -> str:
         """A name for a value a call returns that nothing reads."""
@@ -492,6 +512,13 @@ def _header(printers: list, aliases: dict) -> list[ast.stmt]:
         helper = ast.parse(HELPERS[name]).body[0]
         lines.append(_rename(helper, "np", aliases["numpy"]))
     return lines
+
+
+def _call_key(prims, eqn) -> tuple:
+    """What makes equations of rows returning one of several values one call: the
+    function, its arguments, parameters and guard."""
+    return (prims[eqn.prim].spelling[eqn.ns], eqn.ns, tuple(atom_key(a) for a in eqn.args), eqn.params,
+            tuple((atom_key(c), p) for c, p in eqn.guard))
 
 
 def _returns_several(eqn) -> bool:

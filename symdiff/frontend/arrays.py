@@ -186,10 +186,23 @@ def literal(st: Lowering, node, key: str):
         return st.env[node.id].value  # a helper's `axis=None`, bound to its default or argument
     if isinstance(node, (ast.Name, ast.Subscript, ast.Call, ast.Attribute, ast.BinOp, ast.UnaryOp)):
         value = _known_int(st, node, f"parameter {key}")
+        if value is None:
+            value = _library_number(st, node)
         if value is not None or st.code.shapes is None:
             return value
     raise error(st, node, f"the parameter {key} must be a constant (an int, a tuple of ints, "
                 "+ - * // of ints such as len(x) or x.shape[0], True or False) so that shapes are known")
+
+
+def _library_number(st: Lowering, node):
+    """A float constant of a library, or its negative (`ord=np.inf`, `-np.inf`); else None."""
+    negated = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+    if not isinstance(node.operand if negated else node, ast.Attribute):
+        return None
+    atom = expr(st, node.operand if negated else node)
+    if isinstance(atom, Const) and type(atom.value) is float and atom.label and "." in atom.label:
+        return -atom.value if negated else atom.value
+    return None
 
 
 def _as_tuples(value):

@@ -28,7 +28,7 @@ import ast
 from ..generated import is_entry_check
 from ..errors import room_for_deep_code
 from ..ir import Const, Func, Var
-from . import arrays, branches, calls, comprehensions, lists, loops, receivers
+from . import arrays, branches, calls, comprehensions, linalg, lists, loops, receivers
 from .desugar import returning_loop
 from .library import concatenation, library_call
 from .params import function_params
@@ -279,6 +279,8 @@ def _subscript(st: Lowering, node: ast.Subscript, name):
     item = lists.list_item(st, node)  # ys[-1] of a list being built
     if item is None:
         item = concatenation(st, node, name)  # np.r_[a, b]
+    if item is None:
+        item = linalg.item(st, node)  # np.linalg.slogdet(a)[1]
     return item if item is not None else arrays.subscript(st, node, name)
 
 
@@ -347,6 +349,9 @@ def _call(st: Lowering, node: ast.Call, name):
     target = calls.user_function(st, node.func)
     if target is not None:
         return calls.user_call(st, node, target, name)
+    values = linalg.several(st, node, name)  # sign, logdet = np.linalg.slogdet(a)
+    if values is not None:
+        return values
     return library_call(st, node, name)
 
 

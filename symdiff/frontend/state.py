@@ -26,6 +26,7 @@ recurse into one another without importing it.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -127,10 +128,10 @@ def _result_name(src: Source) -> str | None:
     return src.name if src.name.isidentifier() and src.name not in _names_in(src.node) else None
 
 
-def _names_in(node: ast.AST) -> set[str]:
-    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    names.update(a.arg for a in ast.walk(node) if isinstance(a, ast.arg))
-    return names
+@functools.lru_cache(maxsize=64)  # (asked twice per lowering of a function; a walk of a big one is slow)
+def _names_in(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id if isinstance(n, ast.Name) else n.arg
+                     for n in ast.walk(node) if isinstance(n, (ast.Name, ast.arg)))
 
 
 # ---------------------------------------------------------------- recursion, through the grammar

@@ -105,12 +105,6 @@ def _where_jvp(b, eqn, tangents):
                    tangents[2] if tangents[2] is not None else 0.0)
 
 
-def _norm_jvp(b, eqn, tangents):
-    x, = eqn.args
-    # d|x| = <x, dx> / |x|, and 0 at x = 0 (the convention the gradient follows)
-    return b.div(b.sum(b.mul(x, tangents[0])), b.where(b.eq(eqn.out, 0.0), 1.0, eqn.out))
-
-
 def _extreme_jvp(b, eqn, tangents, axis=None, keepdims=False):
     """amax / amin: the mean of the tangents where the extreme is attained (ties share)."""
     x, = eqn.args
@@ -364,11 +358,6 @@ ARRAY_ROWS = [
          vjp=(None, lambda b, g, o, c, x, y: b.where(c, g, 0.0),
               lambda b, g, o, c, x, y: b.where(c, 0.0, g)), jvp=_where_jvp,
          sample=((-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)), broadcast_cotangent=True, example=((("bool", (3,)), (3,), (3,)), ())),
-    # the 2-norm of a vector, the Frobenius norm of a matrix; at 0 the gradient
-    # is 0, the minimum-norm subgradient
-    Prim("norm", 1, {"numpy": "linalg.norm"}, lambda x: _sp().sqrt(np.sum(x * x)),
-         vjp=(lambda b, g, o, x: b.mul(g, b.div(x, b.where(b.eq(o, 0.0), 1.0, o))),), jvp=_norm_jvp,
-         shape=lambda x: (), sample=((-2.0, 2.0),), example=(((3,),), ())),
     Prim("eye", 0, {"numpy": "eye"}, None, vjp=(), shape=lambda N=0: (N, N), params=(("N", 0),),
          positional=True),
     Prim("ones", 0, {"numpy": "ones"}, None, vjp=(), shape=lambda shape=None: _as_shape(shape),

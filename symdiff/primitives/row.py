@@ -109,7 +109,9 @@ class Prim:
             adjoint, `{0}`, `{1}` the arguments ("{g} · {1}ᵀ" for `A @ B`'s A).
         example: the arguments' shapes and the static parameters of a call the table's
             tests make (tests/test_every_row.py), `((shape, ...), ((key, value), ...))`,
-            where an operation needs arrays; a shape may be `("bool", shape)`.
+            where an operation needs arrays; a shape may be `(kind, shape)`, a kind of
+            tests/test_every_row.py's MATRICES: "bool", "spd" (symmetric positive definite),
+            "square" (invertible, well-conditioned).
         never_raises: it cannot raise on numbers (a condition built from such
             operations needs no guard where it is short-circuited).
         reduction: it reduces along axes (`axis`, `keepdims`).
@@ -128,6 +130,11 @@ class Prim:
             zero gradient; their partials are None.
         array_params: the `params` of a row with a `lowering` that take arrays when given
             by keyword (scipy.special.logsumexp's b=): they reach the lowering as atoms.
+        output: `(i, n)`: the row is value i of the n that its library function returns
+            as a tuple (np.linalg.slogdet's sign and log|det|, 0 and 1 of 2). Each value
+            is a row of its own, with its own rules; the rows of one call on the same
+            arguments and parameters are one computation, emitted as one tuple
+            assignment (`sign, logdet = np.linalg.slogdet(a)`, backend/emit.py).
     """
 
     name: str
@@ -165,6 +172,7 @@ class Prim:
     structured: bool = False
     fixed: tuple[tuple[int, str], ...] = ()
     array_params: tuple[str, ...] = ()
+    output: tuple[int, int] = ()
 
     @property
     def infix(self) -> str | None:
@@ -204,7 +212,11 @@ class Prim:
             return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
-        return resolve_attribute(library_module(ns), self.spelling[ns])
+        function = resolve_attribute(library_module(ns), self.spelling[ns])
+        if self.output:  # one of the values the function returns
+            index = self.output[0]
+            return lambda *args, **params: function(*args, **params)[index]
+        return function
 
 
 def resolve_attribute(module, dotted: str):

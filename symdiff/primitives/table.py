@@ -15,6 +15,7 @@ from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
 from .elementwise import ELEMENTWISE_ROWS
 from .integers import INTEGER_ROWS
+from .linalg import LINALG_ROWS
 from .row import LAZY_MODULES, MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
@@ -22,7 +23,7 @@ from .special import SPECIAL_ROWS
 from .structured import STRUCTURED_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + ELEMENTWISE_ROWS + SPECIAL_ROWS + STRUCTURED_ROWS)
+        + ELEMENTWISE_ROWS + SPECIAL_ROWS + STRUCTURED_ROWS + LINALG_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.

@@ -53,7 +53,7 @@ def simplify(func: Func, prims=PRIMS, floats=None, sure=()) -> Func:
     """
     floats = {p.var.name for p in func.params} if floats is None else set(floats)
     for _ in range(MAX_ROUNDS):
-        new = dead_code(_rewrite(func, prims, floats, set(sure)))
+        new = dead_code(_rewrite(func, prims, floats, set(sure)), prims)
         if new == func:
             break
         func = new
@@ -386,9 +386,10 @@ _RULES = {"cond": _cond, "where": _where, "add": _add, "sub": _sub, "mul": _mul,
           "transpose": _transpose, "sum": _sum}
 
 
-def dead_code(func: Func) -> Func:
+def dead_code(func: Func, prims=PRIMS) -> Func:
     """`func` without the equations its results do not read (in loop bodies too), and
-    its loops without the carried values nothing after them reads."""
+    its loops without the carried values nothing after them reads (a constant one,
+    such as an adjoint's seed 1.0, becomes a constant of the body, simplified again)."""
     live = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
     kept = []
     picked: dict[str, set] = {}  # loop -> the indices of its picks that are kept
@@ -397,7 +398,7 @@ def dead_code(func: Func) -> Func:
             if eqn.prim == "pick":
                 picked.setdefault(eqn.args[0].name, set()).add(dict(eqn.params)["index"])
             if eqn.prim == "loop":
-                eqn, moved = _pruned_loop(eqn, picked.get(eqn.out.name, set()))
+                eqn, moved = _pruned_loop(eqn, picked.get(eqn.out.name, set()), prims)
                 if moved:  # renumber the picks read after it
                     kept = [replace(e, params=(("index", moved[dict(e.params)["index"]]),))
                             if e.prim == "pick" and e.args[0] == eqn.out and dict(e.params)["index"] != "tape"
@@ -410,7 +411,7 @@ def dead_code(func: Func) -> Func:
                     if not dict(eqn.params)["carried"]:
                         continue
                     eqn = replace(eqn, params=tuple((k, () if k == "record" else v) for k, v in eqn.params))
-                eqn = replace(eqn, params=tuple((k, dead_code(v) if k == "body" else v)
+                eqn = replace(eqn, params=tuple((k, dead_code(v, prims) if k == "body" else v)
                                                 for k, v in eqn.params))
             kept.append(eqn)
             live.update(a.name for a in eqn.reads if isinstance(a, Var))
@@ -424,7 +425,7 @@ def _recountable(eqn: Eqn) -> bool:
     return params["kind"] == "range" and params.get("record") == (0,) and params.get("stop") is None
 
 
-def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
+def _pruned_loop(eqn: Eqn, picked: set, prims) -> tuple[Eqn, dict | None]:
     """The loop without the carried values that no pick reads and that no value still
     carried (nor its condition, break flag or tape) needs; with the new index of each
     carried value kept, or None if none is dropped."""
@@ -465,6 +466,8 @@ def _pruned_loop(eqn: Eqn, picked: set) -> tuple[Eqn, dict | None]:
     new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in keep) + tuple(frees),
                        body=tuple(_renamed(e, mapping) for e in body.body),
                        results=tuple(_renamed_atom(body.results[j], mapping) for j in keep))
+    if any(isinstance(value, Const) for value in mapping.values()):  # (1.0 * 100.0 folds now)
+        new_body = simplify(new_body, prims, floats=())  # (assuming no parameter holds floats)
     changed = {"body": new_body, "carried": len(keep), "record": tuple(
         p if p < it else it + moved[p - it] for p in record)}
     changed.update({key: moved[params[key]] for key in ("cond", "stop") if params.get(key) is not None})

@@ -80,8 +80,9 @@ def _reference(derivation, shapes: dict, fixed: dict, max_nodes: int, shown: Pro
         shown.update("building the closed form entry by entry")
         reference = _sympy_reference(lowered, derivation.wrt, shapes, fixed, max_nodes)
         if reference is _UNORDERED:
-            notes.append("the function orders entries (np.sort, np.argsort), which SymPy cannot "
-                         "on symbols: compared with finite differences instead of SymPy")
+            notes.append("the function orders entries (np.sort, np.argsort) or decomposes a matrix "
+                         "(np.linalg.eigh, svd, qr), which SymPy cannot on symbols: compared "
+                         "with finite differences instead of SymPy")
         elif reference is not None:
             return reference, "SymPy", notes
         else:
@@ -121,7 +122,7 @@ def _sympy_reference(lowered: Func, wrt, shapes, fixed: dict, max_nodes: int):
         closed = symbolic.to_sympy(lowered, symbols, limit=SizeLimit(max_nodes))[0]
     except ClosedFormTooLarge:
         return None
-    except TypeError:  # an order SymPy cannot decide on symbols (np.sort): no closed form
+    except TypeError:  # an order SymPy cannot decide on symbols (np.sort), a decomposition: no closed form
         return _UNORDERED
     grads = [np.vectorize(lambda s: symbolic.differentiate(closed, s), otypes=[object])(
         np.asarray(symbols[i], dtype=object)) for i in wrt]

@@ -306,6 +306,29 @@ def reversed_pairs(xs, ys):
     return sum(a * b for a, b in zip(xs, reversed(ys)))
 
 
+def gaussian_log_density(mean, cov, x):
+    """A multivariate normal's log-density, through the Cholesky factor of the covariance."""
+    L = np.linalg.cholesky(cov)
+    z = np.linalg.solve(L, x - mean)
+    return -0.5 * z @ z - np.sum(np.log(np.diag(L))) - 0.5 * len(x) * np.log(2 * np.pi)
+
+
+def pca_reconstruction_error(X):
+    """The error of the rank-1 PCA reconstruction of centred data, through np.linalg.svd."""
+    Xc = X - np.mean(X, axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    approx = s[0] * np.outer(U[:, 0], Vt[0])
+    return np.sum((Xc - approx) ** 2)
+
+
+def spectral_embedding_energy(W):
+    """The two smallest eigenvalues of a graph Laplacian and how its Fiedler vector spreads."""
+    A = 0.5 * (W + W.T)
+    laplacian = np.diag(np.sum(A, axis=1)) - A
+    w, v = np.linalg.eigh(laplacian)
+    return w[1] + np.sum(v[:, 1] ** 4)
+
+
 CASES = [
     case(rnn_final_state, "RNN, h[t] = np.tanh(...) into np.zeros((T, H))",
          normal(2, 2), normal(2, 3), fixed_normal(3, 3)),
@@ -355,4 +378,8 @@ CASES = [
          fixed_normal(4, 3), fixed_normal(4, 2)),
     case(scatter_add, "out[idx[k]] += ...", normal(4), fixed([0, 2, 0, 1]), normal()),
     case(reversed_pairs, "sum over zip(xs, reversed(ys))", normal(3), normal(3)),
+    case(gaussian_log_density, "multivariate normal log-density, cholesky and solve",
+         normal(3), spd(3), fixed_normal(3)),
+    case(pca_reconstruction_error, "rank-1 PCA reconstruction, np.linalg.svd", normal(5, 3)),
+    case(spectral_embedding_energy, "graph Laplacian spectrum, np.linalg.eigh", within(0.2, 1.0, 4, 4)),
 ]
