@@ -16,9 +16,9 @@ from .surface.table import (at, case, dict_of, fixed, fixed_normal, labels, list
 
 try:
     from scipy.optimize import rosen
-    from scipy.special import expit, logsumexp
+    from scipy.special import expit, gammaln, log_softmax, logsumexp, xlogy
 except ImportError:  # the cases need="scipy": skipped without it
-    rosen = expit = logsumexp = None
+    rosen = expit = gammaln = log_softmax = logsumexp = xlogy = None
 
 
 def rnn_final_state(W, U, xs):
@@ -295,6 +295,18 @@ def mixture_with_logsumexp(logits, x):
     return np.sum(logsumexp(log_w[None, :] - 0.5 * (x[:, None] - np.arange(3.0)[None, :]) ** 2, axis=1))
 
 
+def softmax_regression_with_log_softmax(W, X, Y):
+    """Multinomial logistic regression: one-hot labels against scipy.special.log_softmax, L2."""
+    log_p = log_softmax(X @ W, axis=1)
+    return -np.sum(Y * log_p) / X.shape[0] + 0.01 * np.sum(W ** 2)
+
+
+def poisson_regression_nll(w, X, counts):
+    """Poisson regression's negative log-likelihood, log(k!) as gammaln(k + 1), k log rate by xlogy."""
+    rate = np.exp(X @ w)
+    return np.sum(rate - xlogy(counts, rate) + gammaln(counts + 1.0))
+
+
 def linear_tuple_params(params, X, y):
     """Least squares whose parameters come as a (W, b) tuple, unpacked in the body."""
     W, b = params
@@ -408,6 +420,10 @@ CASES = [
     case(logistic_with_expit, "scipy.special.expit", normal(3), fixed_normal(4, 3), fixed([1.0, 0.0, 1.0, 0.0]),
          needs="scipy"),
     case(mixture_with_logsumexp, "scipy.special.logsumexp", normal(3), fixed_normal(4), needs="scipy"),
+    case(softmax_regression_with_log_softmax, "scipy.special.log_softmax(axis=1)", normal(3, 2),
+         fixed_normal(4, 3), fixed([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]), needs="scipy"),
+    case(poisson_regression_nll, "scipy.special.xlogy and gammaln", normal(3), fixed_normal(4, 3),
+         fixed([0.0, 2.0, 1.0, 5.0]), needs="scipy"),
     case(linear_tuple_params, "(W, b) tuple of parameters", tuple_of(normal(3, 2), normal(2)),
          fixed_normal(4, 3), fixed_normal(4, 2)),
     case(deep_mlp, "a list of (W, b) layers, for W, b in layers[:-1]",
