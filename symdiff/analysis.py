@@ -233,10 +233,13 @@ def integer_params(func: Func, prims=PRIMS) -> set[str]:
 
 def integer_only_misuse(func: Func, wrt: tuple[int, ...], prims=PRIMS) -> Eqn | None:
     """The first equation applying an integer-only function (`Prim.integer_only`:
-    math.factorial) to a value depending on the parameters in `wrt`, in loops too; else None."""
+    math.factorial) to a value depending on the parameters in `wrt`, or giving one where
+    its row is not differentiated (`Prim.fixed`: polygamma's order), in loops too; else None."""
     active = active_vars(func, wrt, prims)
     for eqn in func.body:
-        if prims[eqn.prim].integer_only and any(isinstance(a, Var) and a.name in active for a in eqn.args):
+        row = prims[eqn.prim]
+        indices = range(len(eqn.args)) if row.integer_only else [i for i, _ in row.fixed if i < len(eqn.args)]
+        if any(isinstance(eqn.args[i], Var) and eqn.args[i].name in active for i in indices):
             return eqn
         if eqn.prim == "loop":
             params = dict(eqn.params)

@@ -78,7 +78,8 @@ class Builder:
         return g if self.shape(g) == tuple(shape) else self.emit("broadcast_to", g, shape=tuple(shape))
 
     def _spelling_ns(self, row) -> str | None:
-        for ns in ("op", self.ns, self.fallback_ns, "builtins"):
+        # (last, SciPy: scipy.special.digamma in the derivative of math.lgamma)
+        for ns in ("op", self.ns, self.fallback_ns, "builtins", "scipy"):
             if ns in row.spelling:
                 return ns
         return None

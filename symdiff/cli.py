@@ -153,7 +153,8 @@ def run_explain(args) -> str:
     source = parse_file(path, name)
     wrt = resolve_wrt(source, _parse_wrt(args.wrt))  # (a bad --wrt is reported before the body)
     lowered = lower(source)
-    point = _parse_point(args.at, args.shape, args.seed, lowered)
+    moved = {lowered.params[i].var.name for i in wrt.indices}
+    point = _parse_point(args.at, args.shape, args.seed, lowered, moved)
     result = explain(source, wrt, point, args.mode, max_nodes=args.max_nodes)
     if args.format == "text":
         return result.text()
@@ -180,9 +181,11 @@ def _render_graph(dot_text: str, fmt: str, output: str):
         raise SymdiffError(_arg_loc(), f"Graphviz's dot failed: {run.stderr.decode(errors='replace').strip()}")
 
 
-def _parse_point(at: str | None, shape: str | None, seed: int, lowered) -> dict | None:
-    """The point from `--at x=0.7,W=[[1,2],[3,4]]` (Python literals, lists as float arrays)
-    and `--shape W=3x4` (standard normal entries drawn with `seed`); None for neither."""
+def _parse_point(at: str | None, shape: str | None, seed: int, lowered, moved=frozenset()) -> dict | None:
+    """The point from `--at x=0.7,W=[[1,2],[3,4]]` (Python literals, lists as float arrays,
+    but lists of ints as int arrays where their parameter is not in `moved`, the
+    differentiated ones: indices, `--at i=[2,0]`) and `--shape W=3x4` (standard normal
+    entries drawn with `seed`); None for neither."""
     import ast
 
     import numpy as np
@@ -198,7 +201,11 @@ def _parse_point(at: str | None, shape: str | None, seed: int, lowered) -> dict 
                 raise ValueError("every value needs its parameter's name")
             for keyword in call.keywords:
                 value = ast.literal_eval(keyword.value)
-                point[keyword.arg] = np.array(value, dtype=float) if isinstance(value, (list, tuple)) else value
+                if isinstance(value, (list, tuple)):
+                    value = np.array(value)
+                    if keyword.arg in moved or value.dtype.kind not in "iu":
+                        value = value.astype(float)
+                point[keyword.arg] = value
         except (SyntaxError, ValueError, TypeError) as exc:
             raise SymdiffError(_arg_loc(), f"--at {at!r} is not NAME=VALUE,... with Python literal "
                                f"values ({exc})") from None

@@ -158,8 +158,16 @@ def _prepared(source: Source, wrt, prims, shapes, lowered, trees=None):
 
 
 def _refuse_misuse(lowered: Func, indices, prims) -> None:
-    """Refuse an integer-only function applied to a value differentiated (`indices`)."""
+    """Refuse an integer-only function applied to a value differentiated (`indices`), and
+    a function whose order or shape parameter (`Prim.fixed`) depends on one."""
     misuse = integer_only_misuse(lowered, indices, prims)
+    if misuse is not None and prims[misuse.prim].fixed:
+        row = prims[misuse.prim]
+        what = " or ".join(what for _, what in row.fixed)
+        raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{row.spelling.get(misuse.ns, row.name)} is not "
+                                     f"differentiated in {what}, which here depends on a differentiated "
+                                     "parameter; differentiate with respect to other parameters, or "
+                                     "give it a constant")
     if misuse is not None:
         raise UnsupportedSyntaxError(misuse.loc, f"{misuse.ns}.{misuse.prim} is applied to a value "
                                      "that depends on a differentiated parameter; it takes integers "

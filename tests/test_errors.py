@@ -23,7 +23,14 @@ CASES = [
     ("list_as_a_number", UnsupportedSyntaxError, "a list is used as a number"),
     ("list_insert", UnsupportedSyntaxError, "list.insert(...) is not supported"),
     ("comprehension", UnsupportedSyntaxError, "list comprehension"),
-    ("unknown_math_function", UnknownFunctionError, "math.gamma"),
+    ("unknown_math_function", UnknownFunctionError, "math.nextafter is not a function symdiff can "
+     "differentiate; give it a derivative with symdiff.custom_derivative"),
+    ("imported_function_without_rule", UnknownFunctionError, "nextafter is a"),
+    ("misspelled_numpy_function", UnknownFunctionError, "np.tanhh is not a function symdiff can "
+     "differentiate; did you mean np.tanh? or give it a derivative with symdiff.custom_derivative"),
+    ("unknown_numpy_function", UnknownFunctionError, "np.fooo is not a function symdiff can "
+     "differentiate; give it a derivative with symdiff.custom_derivative"),
+    ("misspelled_linalg_function", UnknownFunctionError, "did you mean np.linalg.norm?"),
     ("recursion", UnsupportedSyntaxError, "recursion calls itself (recursion)"),
     ("mutual_a", UnsupportedSyntaxError, "mutual_a calls itself (recursion)"),
     ("helper_returning_in_a_loop", UnsupportedSyntaxError, "returns in this loop return different numbers"),
@@ -99,6 +106,13 @@ def test_bad_wrt_is_a_wrt_error_listing_the_parameters(wrt):
         symdiff.grad(error_cases.for_wrt, wrt=wrt)
     assert str(info.value).startswith(f"{error_cases.__file__}:{marked_line('for_wrt')}:")
     assert "wrt" in str(info.value)
+
+
+def test_a_library_function_without_a_rule_points_to_custom_derivative():
+    with pytest.raises(UnknownFunctionError) as info:
+        symdiff.grad(error_cases.imported_function_without_rule)
+    assert "builtin_function_or_method nextafter" in str(info.value)
+    assert "symdiff.custom_derivative" in str(info.value)
 
 
 def test_functions_without_source_are_refused_with_advice():

@@ -23,10 +23,12 @@ import sympy
 
 from symdiff.errors import Loc
 from symdiff.ir import Eqn, Func, Param, Var, evaluate_ir
-from symdiff.primitives import MODULES, PRIMS, ROWS
+from symdiff.primitives import LAZY_MODULES, MODULES, PRIMS, ROWS
 from symdiff.transforms.forward import forward
 from symdiff.transforms.reverse import pullback
 from symdiff.verification.symbolic import to_sympy
+
+from .support.libraries import skip_where_missing
 
 NOT_HERE = {  # row -> why it is not tested here, and where it is
     "cond": "the merge of a branch: reverse and forward mode handle it themselves (test_branches.py)",
@@ -34,6 +36,7 @@ NOT_HERE = {  # row -> why it is not tested here, and where it is
     "attr": "an attribute of a method's object, a constant (test_methods.py)",
     "dim": "a length: an int, no gradient (test_arrays.py)",
     **{name: "no array argument to differentiate" for name in ("eye", "ones", "zeros", "arange")},
+    "float32": "a rounding cast, never differentiated: refused (test_elementwise.py)",
     **{row.name: "integers only, no derivative: evaluation in test_primitives.py, a differentiated "
        "argument refused in test_iteration.py" for row in ROWS if row.integer_only},
 }
@@ -51,12 +54,20 @@ def _spelled(row, ns) -> bool:
 def _spellings(row) -> list[str]:
     """The libraries to test `row` in: every one that spells it, for a scalar row; NumPy
     (or the operator) for an array one."""
-    spellings = [ns for ns in row.spelling if (ns == "op" or ns in MODULES) and _spelled(row, ns)]
+    spellings = [ns for ns in row.spelling if ns in LAZY_MODULES or (ns == "op" or ns in MODULES) and _spelled(row, ns)]
     return spellings if row.elementwise else spellings[:1]
 
 
 CASES = [(row, ns) for row in TESTED for ns in _spellings(row)]
 IDS = [f"{row.name}-{ns}" for row, ns in CASES]
+
+
+@pytest.fixture(autouse=True)
+def _library_installed(request):
+    """Skip a row that needs SciPy where it is not installed (tests/support/libraries.py)."""
+    params = request.node.callspec.params if hasattr(request.node, "callspec") else {}
+    if "ns" in params:
+        skip_where_missing(params["row"], params["ns"])
 
 
 def example(row):
@@ -114,8 +125,10 @@ def one_equation(row, ns, shapes, params) -> tuple[Func, dict]:
     return func, given
 
 
-def differentiated(shapes) -> tuple[int, ...]:
-    return tuple(i for i, s in enumerate(shapes) if _kind(s) != "bool")
+def differentiated(row, shapes) -> tuple[int, ...]:
+    """The arguments to differentiate in: not masks, and not those the row refuses (`fixed`)."""
+    fixed = {i for i, _ in row.fixed}
+    return tuple(i for i, s in enumerate(shapes) if _kind(s) != "bool" and i not in fixed)
 
 
 def inner(a, b) -> float:
@@ -141,7 +154,7 @@ def test_symbolic_execution_agrees_with_evaluation(row, ns):
 def test_reverse_mode_agrees_with_central_differences(row, ns):
     shapes, params = example(row)
     func, given = one_equation(row, ns, shapes, params)
-    wrt = differentiated(shapes)
+    wrt = differentiated(row, shapes)
     vjp = pullback(func, wrt, PRIMS, given if not row.elementwise else None)
     rng = np.random.default_rng(2)
     for _ in range(3):
@@ -160,7 +173,7 @@ def test_reverse_mode_agrees_with_central_differences(row, ns):
 def test_forward_and_reverse_mode_satisfy_the_dot_product_identity(row, ns):
     shapes, params = example(row)
     func, given = one_equation(row, ns, shapes, params)
-    wrt = differentiated(shapes)
+    wrt = differentiated(row, shapes)
     known = given if not row.elementwise else None
     tangent, vjp = forward(func, wrt, PRIMS, known), pullback(func, wrt, PRIMS, known)
     rng = np.random.default_rng(3)

@@ -156,8 +156,8 @@ REFUSED = [  # (name, error class, what the message says, where it points: the m
     ("append_to_a_module_tuple", UnsupportedSyntaxError, "module-level tuple, which cannot change",
      "TAYLOR_TERMS.append"),
     ("comprehension_of_lists", UnsupportedSyntaxError, "make each an array, np.array(...)", "[x * k, x]"),
-    ("unsupported_inside_a_comprehension", UnknownFunctionError, "math.gamma is not a function",
-     "math.gamma"),
+    ("unsupported_inside_a_comprehension", UnknownFunctionError, "math.nextafter is not a function",
+     "math.nextafter"),
 ]
 REFUSED_ARGS = {"array_of_filtered_values": (np.array([1.0, -2.0]),),
                 "factorial_of_the_differentiated": (3.0,)}

@@ -219,5 +219,14 @@ def test_a_tuple_is_refused_where_array_code_computes_with_it_and_taken_where_it
     assert value == 3.0 and np.array_equal(gradient, [1.0, 1.0])
     w_bar = symdiff.grad(cases.weighted)(0.5, (1.0, -2.0))
     assert w_bar == pytest.approx(1.0 / math.cosh(0.5) ** 2 - 2.0 / math.cosh(1.0) ** 2, rel=1e-12)
-    with pytest.raises(UnsupportedSyntaxError, match="a tuple .* is used as a number here"):
-        symdiff.grad(cases.weighted)(0.5, (1.0, (2.0, 3.0)))  # (a nested tuple is a container)
+    with pytest.raises(UnsupportedSyntaxError, match="a tuple is repeated by a count symdiff cannot know"):
+        symdiff.grad(cases.weighted)(0.5, (1.0, (2.0, 3.0)))  # (a nested tuple is a container: w * a)
+
+
+def test_a_tuple_indexed_by_an_index_array_is_refused_not_a_type_error():
+    # x[[0, 2]] reads two entries at once: a tuple cannot serve (Python's TypeError before)
+    with pytest.raises(ArgumentError) as info:
+        symdiff.grad(cases.picked_twice)((0.3, 1.2, 0.8))
+    assert "uses as an array" in info.value.detail and "np.asarray(x)" in info.value.detail
+    gradient = symdiff.grad(cases.picked_twice)(np.array([0.3, 1.2, 0.8]))
+    assert np.allclose(gradient, [math.cos(0.3), 1.0, math.cos(0.8)], rtol=1e-15, atol=0)

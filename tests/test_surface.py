@@ -35,57 +35,15 @@ IDENTITY_RTOL = 1e-9
 # What main refuses today, case -> the refusal (its message without the location).
 EXPECTED_REFUSED = {
     # autograd_surface
-    "scalar_reciprocal": "np.reciprocal is not a function symdiff can differentiate",
-    "scalar_rad2deg": "np.rad2deg is not a function symdiff can differentiate",
-    "scalar_deg2rad": "np.deg2rad is not a function symdiff can differentiate",
-    "scalar_radians": "np.radians is not a function symdiff can differentiate",
-    "scalar_degrees": "np.degrees is not a function symdiff can differentiate",
-    "scalar_sinc": "np.sinc is not a function symdiff can differentiate",
-    "ufunc_reciprocal": "np.reciprocal is not a function symdiff can differentiate",
-    "ufunc_deg2rad": "np.deg2rad is not a function symdiff can differentiate",
-    "ufunc_radians": "np.radians is not a function symdiff can differentiate",
-    "ufunc_rad2deg": "np.rad2deg is not a function symdiff can differentiate",
-    "ufunc_degrees": "np.degrees is not a function symdiff can differentiate",
-    "ufunc_sinc": "np.sinc is not a function symdiff can differentiate",
-    "ufunc_rint": "np.rint is not a function symdiff can differentiate",
-    "ufunc_fix": "np.fix is not a function symdiff can differentiate",
-    "ufunc_nan_to_num": "np.nan_to_num is not a function symdiff can differentiate",
-    "fmax_arrays": "np.fmax is not a function symdiff can differentiate",
-    "fmin_arrays": "np.fmin is not a function symdiff can differentiate",
-    "logaddexp2_arrays": "np.logaddexp2 is not a function symdiff can differentiate",
-    "op_add": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_sub": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_mul": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_truediv": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_mod": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_pow": "operator is a module operator, which symdiff cannot differentiate through",
-    "op_neg": "operator is a module operator, which symdiff cannot differentiate through",
-    "cross_rows": "np.cross has no parameter axisa symdiff supports (supported: none)",
-    "rollaxis_to_front": "np.rollaxis is not a function symdiff can differentiate",
-    "gradient_vector": "np.gradient is not a function symdiff can differentiate",
-    "gradient_axis0": "np.gradient is not a function symdiff can differentiate",
-    "vsplit_rows": "np.vsplit is not a function symdiff can differentiate",
-    "hsplit_columns": "np.hsplit is not a function symdiff can differentiate",
-    "dsplit_depth": "np.dsplit is not a function symdiff can differentiate",
-    "append_number": "np.append is not a function symdiff can differentiate",
-    "append_rows": "np.append is not a function symdiff can differentiate",
-    "column_stack_vectors": "np.column_stack is not a function symdiff can differentiate",
-    "dstack_matrices": "np.dstack is not a function symdiff can differentiate",
-    "partition_kth": "np.partition is not a function symdiff can differentiate",
-    "heaviside_step": "np.heaviside is not a function symdiff can differentiate",
-    "float32_constant": "np.float32 is not a function symdiff can differentiate",
+    "multigammaln_in_a": "scipy.special.multigammaln: write d as a positive int in the call, multigammaln(a, 2)",
     # realistic_programs
-    "fourier_features": "a list is used as a number here",
+    "scipy_rosen": "*arrays / **arrays parameters cannot be inlined",
 }
 
 # Cases whose gradient symdiff gives but whose jvp it refuses, case -> the refusal.
 FORWARD_REFUSED = {}
 
-ISSUE = "issue 16"
-KNOWN_WRONG = {  # case -> (modes it is wrong or crashes in, why)
-    "atleast_1d_number": (("reverse",), f"{ISSUE}: np.atleast_1d of a float gives a 0-d array as its "
-                          "gradient, not a float"),
-}
+KNOWN_WRONG = {}  # case -> (modes it is wrong or crashes in, why)
 
 
 def _marked(cases, mode: str) -> list:

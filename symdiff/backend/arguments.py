@@ -44,7 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ArgumentCheck, Loc
+from ..analysis import infer_shapes
+from ..errors import ArgumentCheck, Loc, ShapeError
 from ..ir import Func, Var, all_eqns, flat_results, loop_leading_args
 
 def argument_error(name: str, kind: str, arguments: dict):
@@ -225,7 +226,7 @@ def refuse_tuples(check: ArgumentCheck, name: str, lowered: Func, given: dict):
     """Refuse a tuple among the arguments `given` to the array code `name`, generated from
     `lowered`, unless `lowered` reads only its length and its entries (`x * 2` repeats a
     tuple, `x + x` joins two)."""
-    sequences = indexed_only(lowered)
+    sequences = indexed_only(lowered, {p: np.shape(v) for p, v in given.items()})
     for parameter, value in given.items():
         if type(value) is tuple and parameter not in sequences:
             check.refuse(parameter, f"{name}({', '.join(given)}): {parameter} is a tuple, which "
@@ -233,13 +234,30 @@ def refuse_tuples(check: ArgumentCheck, name: str, lowered: Func, given: dict):
                          f"np.asarray({parameter})")
 
 
-def indexed_only(func: Func) -> set[str]:
+def indexed_only(func: Func, shapes: dict | None = None) -> set[str]:
     """The parameters `func` reads only as sequences: their length, or one entry at a time
-    (a loop over them), so that a tuple of numbers serves as well as an array there."""
-    return {p.var.name for p in func.params if _indexed_only(func, p.var.name)}
+    (a loop over them), so that a tuple of numbers serves as well as an array there. Given
+    the parameters' `shapes`, an index that is an array (x[[0, 2]]) reads more than one."""
+    try:
+        known = infer_shapes(func, shapes) if shapes is not None else {}
+    except (ShapeError, KeyError):
+        known = {}
+    return {p.var.name for p in func.params if _indexed_only(func, p.var.name, known)}
 
 
-def _indexed_only(func: Func, name: str) -> bool:
+def _one_entry(eqn, known: dict) -> bool:
+    """Whether the getitem `eqn` reads one entry of its first argument: x[k], x[i] with i a
+    number (not an index array, as far as the shapes `known` tell)."""
+    index = dict(eqn.params).get("index", ())
+    if len(index) != 1 or index[0][0] not in ("arg", "int"):
+        return False
+    if index[0][0] == "int":
+        return True
+    picked = eqn.args[1 + index[0][1]]
+    return (known.get(picked.name, ()) if isinstance(picked, Var) else np.shape(picked.value)) == ()
+
+
+def _indexed_only(func: Func, name: str, known: dict) -> bool:
     """Whether `func` reads `name` only by `dim` and `x[i]`, also in the loops it passes it to."""
     if any(isinstance(r, Var) and r.name == name for r in flat_results(func.results)):
         return False
@@ -249,9 +267,8 @@ def _indexed_only(func: Func, name: str) -> bool:
         uses = [i for i, a in enumerate(eqn.args) if isinstance(a, Var) and a.name == name]
         if not uses or eqn.prim == "dim":
             continue
-        index = dict(eqn.params).get("index", ())
-        if eqn.prim == "getitem" and uses == [0] and len(index) == 1 and index[0][0] in ("arg", "int"):
-            continue  # x[i] (one entry, not x[1:3] nor x[:, 0])
+        if eqn.prim == "getitem" and uses == [0] and _one_entry(eqn, known):
+            continue  # x[i] (one entry, not x[1:3], x[:, 0] nor x[[0, 2]])
         if eqn.prim != "loop":
             return False
         params = dict(eqn.params)
@@ -259,6 +276,6 @@ def _indexed_only(func: Func, name: str) -> bool:
         if min(uses) < lead:  # a range's bound, a tape
             return False
         inner = body.params[len(body.params) - len(eqn.args) + lead:]  # those of the loop's args
-        if not all(_indexed_only(body, inner[i - lead].var.name) for i in uses):
+        if not all(_indexed_only(body, inner[i - lead].var.name, {}) for i in uses):
             return False
     return True

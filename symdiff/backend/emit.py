@@ -58,7 +58,7 @@ from ..trees import Packed
 _BINARY = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow, "@": ast.MatMult,
            "//": ast.FloorDiv, "%": ast.Mod}
 _COMPARE = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
-DEFAULT_ALIASES = {"math": "math", "numpy": "np"}
+DEFAULT_ALIASES = {"math": "math", "numpy": "np", "scipy": "scipy"}
 HELPERS = {"_elementwise": '''
 def _elementwise(function, *args):
     """`function`, written for numbers, applied to each entry of the broadcast arrays `args`."""

@@ -120,7 +120,7 @@ def _judge(result: Explanation, exact: dict, rtol: float, floor: float, what: st
 def _against_differences(result: Explanation, lowered: Func, prims):
     """For array functions: the passes against central differences at the point, entry
     by entry (reverse mode) or along all ones (forward mode, as its tangents are seeded)."""
-    point = {n: np.array(v, dtype=float) if np.ndim(v) else float(v) for n, v in result.point.items()}
+    point = {n: _as_given(v, n in result.wrt) for n, v in result.point.items()}
 
     def f(name: str, moved) -> float:
         values = {**point, name: moved if moved.shape else float(moved)}
@@ -136,6 +136,14 @@ def _against_differences(result: Explanation, lowered: Func, prims):
     result.agrees = bool(worst <= DIFFERENCE_RTOL)
     words = _difference(worst, 1e-8)
     result.agreement = f"along all ones, {words}" if result.mode == "forward" else words
+
+
+def _as_given(value, moved: bool):
+    """A value of the point as f reads it: floats where it is differentiated (and moved by
+    the differences), else as given (integer indices stay integers: x[i] needs them)."""
+    if not moved:
+        return np.asarray(value) if np.ndim(value) else value
+    return np.array(value, dtype=float) if np.ndim(value) else float(value)
 
 
 def _along_ones(result: Explanation, name: str, base, f) -> float:

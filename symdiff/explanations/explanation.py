@@ -70,7 +70,7 @@ def explain(source, wrt=0, point: dict | None = None, mode: str = "reverse", pri
     lowered = _lowered(source, point, prims)
     indices, _ = resolve_wrt(lowered, wrt)
     names = tuple(p.var.name for p in lowered.params)
-    point = _in_parameter_order(lowered, names, point)
+    point = _as_arrays(_in_parameter_order(lowered, names, point), {names[i] for i in indices})
     steps, output, values = follow(lowered, point, prims)
     result = Explanation(lowered.name, names, tuple(names[i] for i in indices), point, mode, steps, output,
                          loc=lowered.loc)
@@ -94,6 +94,16 @@ def _lowered(source, point: dict | None, prims):
         raise ExplainError(lowered.loc, f"{lowered.name} uses array operations: explaining it needs "
                            "the values (--at W=[[1,2],[3,4]] or --shape W=2x2, or explain(f, W))")
     return lowered
+
+
+def _as_arrays(point: dict | None, moved: set) -> dict | None:
+    """The point with a list or tuple given as a value made the array it stands for: of
+    floats where it is differentiated (`moved`), else as NumPy reads it (ints stay ints:
+    indices)."""
+    if point is None:
+        return None
+    return {n: (np.asarray(v, dtype=float) if n in moved else np.asarray(v)) if isinstance(v, (list, tuple)) else v
+            for n, v in point.items()}
 
 
 def _in_parameter_order(lowered, names: tuple, point: dict | None) -> dict | None:

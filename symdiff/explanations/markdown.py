@@ -138,9 +138,9 @@ def _latex_partial(child: str, parent: str) -> str:
 
 
 def _latex_number(value) -> str:
-    """A number as is; a small array as a bmatrix (a vector as one row); a large one
-    by its shape and norm."""
-    if np.ndim(value) and np.size(value) <= SMALL_ARRAY:
+    """A number as is; a small vector or matrix as a bmatrix (a vector as one row); a
+    large one, or one of more dimensions, as the text shows it."""
+    if 0 < np.ndim(value) <= 2 and np.size(value) <= SMALL_ARRAY:
         rows = np.atleast_2d(np.asarray(value, dtype=float))
         body = r" \\ ".join(" & ".join(f"{v + 0.0:.4g}" for v in row) for row in rows)  # (no -0)
         return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"

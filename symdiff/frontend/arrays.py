@@ -48,6 +48,8 @@ def subscript(st: Lowering, node: ast.Subscript, name):
             raise error(st, node, "x.shape must be indexed with one integer; use x.shape[0]")
         return dim(st, node, expr(st, node.value.value), axis)
     array = expr(st, node.value)
+    if isinstance(array, tuple):  # np.split(x, 3)[0]: one of several values
+        return _one_of(st, node, array)
     template, arrays = index_template(st, node.slice)
     return emit(st, node, "getitem", (array, *arrays), "numpy", name=name, params=(("index", template),))
 
@@ -57,6 +59,16 @@ def index_template(st: Lowering, index: ast.expr) -> tuple[tuple, list]:
     entries = index.elts if isinstance(index, ast.Tuple) else [index]
     arrays: list = []
     return tuple(_index_entry(st, e, arrays) for e in entries), arrays
+
+
+def _one_of(st: Lowering, node: ast.Subscript, values: tuple):
+    """values[k] of the several values a call gave (np.split's pieces), k a constant int."""
+    index = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else expr(st, node.slice)
+    if not (isinstance(index, Const) and type(index.value) is int and -len(values) <= index.value < len(values)):
+        raise error(st, node, f"a call giving {len(values)} values is indexed with something other than "
+                    "a constant int in range; index it with one (np.split(x, 2)[0]) or unpack the "
+                    "values (a, b = np.split(x, 2))")
+    return values[index.value]
 
 
 def _index_entry(st: Lowering, node, arrays: list) -> tuple:
@@ -231,7 +243,9 @@ def _dtype(st: Lowering, node) -> str:
 
 
 class Emitter:
-    """The `ir.Builder` interface over a lowering, for rows lowered into others."""
+    """The `ir.Builder` interface over a lowering, for rows lowered into others: `b.exp(x)`
+    emits one equation, and a row that is itself lowered (`b.moveaxis(x, ...)`) is
+    written with its own lowering."""
 
     def __init__(self, st: Lowering, node: ast.AST):
         self.st, self.node = st, node
@@ -240,8 +254,15 @@ class Emitter:
         """The atom's shape, or None while shapes are not known."""
         return None if self.st.code.shapes is None else shape(self.st, atom)
 
+    def values_wanted(self) -> int | None:
+        """How many names the value is unpacked into (`a, b = np.gradient(X)`), if it is."""
+        return len(self.st.unpacked) or None
+
     def __getattr__(self, prim: str):
         row = PRIMS[prim]
+        if row.lowering is not None:
+            return lambda *args, **params: row.lowering(
+                self, *(a if isinstance(a, tuple) else as_atom(a) for a in args), **params)
         ns = "op" if "op" in row.spelling else "numpy"
         return lambda *args, **params: emit(
             self.st, self.node, prim, tuple(map(as_atom, args)), ns, params=tuple(params.items()))

@@ -33,7 +33,7 @@ from dataclasses import replace
 
 from ..errors import SymdiffError
 from ..ir import Callee, Const, Param, Var, atom_key
-from ..primitives import MODULES
+from ..primitives import library_module, resolve_attribute
 from ..primitives.custom import Rule, registered
 from ..transforms.simplify import dead_code
 from .params import call_env, function_params
@@ -70,13 +70,21 @@ def custom_function(st: Lowering, func: ast.expr):
             and func.value.id not in st.env:  # np.sinc with a rule registered for it
         module = st.src.lookup(func.value.id)
         if isinstance(module, ModuleRef):
-            fun = getattr(MODULES[module.ns], func.attr, None)
+            fun = _library_function(module, func.attr)
             partials = registered(fun) if callable(fun) else None
             ref = CustomRef(ast.unparse(func), fun, partials) if partials is not None else None
             if ref is not None:
                 st.unit.outside.add(func.value.id)
                 st.unit.modules.setdefault(module.ns, module.alias)
     return ref if isinstance(ref, CustomRef) else None
+
+
+def _library_function(module: ModuleRef, attr: str):
+    """The function `module.attr` names (a rule may be registered for it), or None."""
+    try:
+        return resolve_attribute(library_module(module.ns), module.prefix + attr)
+    except (AttributeError, ImportError):  # (no such function; SciPy not installed)
+        return None
 
 
 def custom_call(st: Lowering, node: ast.Call, ref, name: str | None):

@@ -12,6 +12,7 @@ and a row with a `lowering` (np.var, np.clip) is written with other primitives.
 from __future__ import annotations
 
 import ast
+import difflib
 import string
 
 from ..errors import ShapeError, UnknownFunctionError
@@ -63,7 +64,8 @@ def library_call(st: Lowering, node: ast.Call, name):
         args = [expr(st, a) for a in positional[0].elts]
         return call(st, node, prim, ns, spelled, args, name, params)
     count = row.arity if row.params else len(positional)
-    params = static_params(st, node, row, spelled, positional[count:])
+    node, arrays = _array_keywords(st, node, row)
+    params = static_params(st, node, row, spelled, positional[count:]) + arrays
     args = [_argument(st, row, a) for a in positional[:count]]
     return call(st, node, prim, ns, spelled, args, name, params)
 
@@ -99,12 +101,33 @@ def _labels(entry) -> str:
     return letters
 
 
+# Rows lowered into others that read a list written out as its elements, not as an array.
+_OWN_LISTS = ("select", "take")
+
+
+def _array_keywords(st: Lowering, node: ast.Call, row) -> tuple[ast.Call, tuple]:
+    """The call without the keywords that give arrays (`Prim.array_params`: logsumexp's b=),
+    and (name, value) pairs of those."""
+    taken = [k for k in node.keywords if k.arg in row.array_params]
+    if not taken:
+        return node, ()
+    rest = ast.Call(node.func, node.args, [k for k in node.keywords if k not in taken])
+    return ast.copy_location(rest, node), tuple((k.arg, expr(st, k.value)) for k in taken)
+
+
 def _argument(st: Lowering, row, node):
     """An argument's value: for a row lowered into others, a list written out is its
-    elements (np.select's conditions, np.take's indices)."""
-    if row.lowering is not None and isinstance(node, (ast.List, ast.Tuple)):
-        return ListValue(expr(st, element) for element in node.elts)
-    return expr(st, node)
+    elements (np.select's conditions, np.take's indices), or else the array they stack
+    into (np.cross(x, [0.0, 0.0, 1.0]))."""
+    if row.lowering is None or not isinstance(node, (ast.List, ast.Tuple)):
+        return expr(st, node)
+    elements = ListValue(expr(st, element) for element in node.elts)
+    if row.name in _OWN_LISTS:
+        return elements
+    if not elements or any(isinstance(e, tuple) for e in elements):
+        raise error(st, node, "a list given here is read as an array: give it numbers or arrays "
+                    "of one shape (a nested list: build it with np.array first)")
+    return call(st, node, "stack", "numpy", "np.array", list(elements), None, (("axis", 0),))
 
 
 def call(st: Lowering, node, prim, ns, spelled, args, name, params=()):
@@ -199,6 +222,7 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
         module = module_of(st, inner or func)
         attr = f"{inner.attr}.{func.attr}" if inner else func.attr
         spelled = f"{module.alias}.{attr}"
+        attr = module.prefix + attr  # (sps.expit, sps being scipy.special: special.expit)
         if (module.ns, attr) in LIBRARY:
             return (*LIBRARY[(module.ns, attr)], spelled)
         if (module.ns, attr) in UNINITIALIZED:  # a buffer to fill (updates.py)
@@ -208,15 +232,20 @@ def callee(st: Lowering, func: ast.expr) -> tuple[str, str, str]:
                         "them outside the function and pass them as a parameter",
                         UnknownFunctionError)
         raise error(st, func, f"{spelled} is not a function symdiff can differentiate; "
-                    f"supported {module.ns} functions: {_supported(module.ns)}",
+                    f"{_closest(module, attr)}give it a derivative with symdiff.custom_derivative",
                     UnknownFunctionError)
     raise error(st, func, f"calling {describe(func)} is not supported; call math or NumPy "
                 "functions, or functions of yours written in Python (def or lambda)",
                 UnknownFunctionError)
 
 
-def _supported(ns: str) -> str:
-    return ", ".join(sorted(attr for (space, attr) in LIBRARY if space == ns))
+def _closest(module, attr: str) -> str:
+    """"did you mean np.tanh? or " for a name close to one of the module's functions
+    (np.tanhh), else "", so that the message stays one short line."""
+    spellings = sorted(spelled[len(module.prefix):] for (space, spelled) in LIBRARY
+                       if space == module.ns and spelled.startswith(module.prefix))
+    close = difflib.get_close_matches(attr[len(module.prefix):], spellings, n=1, cutoff=0.75)
+    return f"did you mean {module.alias}.{close[0]}? or " if close else ""
 
 
 def concatenation(st: Lowering, node: ast.Subscript, name):

@@ -1,8 +1,9 @@
-"""Lists as accumulators: `ys = []`, `ys.append(y)` in a loop, then `np.stack(ys)`,
-`np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`; and lists as values: a display or a
-comprehension (comprehensions.py) read by `sum`, `len`, `max`, `min`, `math.fsum`,
-`math.prod`, `np.array` (`np.array([[a, b], [c, d]])`, a stack of stacks), or any
-other NumPy function, which reads it as an array (`np.mean([x, y])`).
+"""Lists as accumulators: `ys = []`, `ys.append(y)` (or `ys += [y]`) in a loop, then
+`np.stack(ys)`, `np.array(ys)`, `sum(ys)`, `ys[-1]` or `len(ys)`; and lists as values: a
+display or a comprehension (comprehensions.py), joined (`xs + ys`) or repeated (`xs * 2`),
+read by `sum`, `len`, `max`, `min`, `math.fsum`, `math.prod`, `np.array`
+(`np.array([[a, b], [c, d]])`, a stack of stacks), or any other NumPy function, which
+reads it as an array (`np.mean([x, y])`).
 
 While lowering, a list is a `values.ListValue`: the tuple of the values appended
 so far, each an atom of the IR; `append` binds the name to a longer one. No list
@@ -33,8 +34,6 @@ from .state import Lowering, bind, emit, error, expr
 from .syntax import at, is_value, own_nodes
 from .values import ListValue, RunningList
 
-# Rows lowered into others that read a list written out as its elements, not as an array.
-_OWN_LISTS = ("select",)
 
 # NumPy functions that read a list of values as one array: np.stack(ys) and np.array(ys).
 _STACKING = {"stack", "array", "asarray"}
@@ -124,6 +123,42 @@ def list_reads(tree: ast.AST, name: str) -> set[str]:
     return reads
 
 
+def list_operand(st: Lowering, node: ast.expr):
+    """An operand of + or *: a list or tuple display as its elements, else its value."""
+    return list_display(st, node) if isinstance(node, (ast.List, ast.Tuple)) else expr(st, node)
+
+
+def list_arithmetic(st: Lowering, node, prim: str, sides: tuple, left, right) -> ListValue | None:
+    """`xs + ys` of lists (one list: xs's elements, then ys's) and `xs * k`, `k * xs` for a
+    constant int k (xs's elements k times), as Python has them (`sides`: the operands'
+    nodes); None where neither operand is a list. Other arithmetic on a list is refused with what to write."""
+    if not any(isinstance(v, (tuple, RunningList)) for v in (left, right)):
+        return None
+    if {type(side) for side in sides} == {ast.List, ast.Tuple}:
+        raise error(st, node, "a list and a tuple are joined with +, which fails in Python; "
+                    "write both as lists ([a] + [b]) or both as tuples")
+    for value in (left, right):
+        if isinstance(value, RunningList):
+            raise error(st, node, _advice(value.name))
+    if prim == "add" and all(isinstance(v, tuple) for v in (left, right)):
+        return ListValue((*left, *right))
+    if prim == "mul":
+        items, count = (left, right) if isinstance(left, tuple) else (right, left)
+        if isinstance(count, Const) and type(count.value) is int and count.folds:
+            return ListValue(tuple(items) * count.value)
+        if isinstance(count, Const) and type(count.value) is float:
+            raise error(st, node, f"a list is used as a number here (times {count.value!r}); Python repeats "
+                        "a list by an int only (xs * 2); for elementwise products write np.array(xs) * v")
+        what = "a list" if isinstance(items, ListValue) else "a tuple"
+        raise error(st, node, f"{what} is repeated by a count symdiff cannot know now; repeat it "
+                    "a constant int number of times (xs * 2), or for elementwise products write "
+                    "np.array(xs) * v")
+    symbol = {"add": "+", "sub": "-", "div": "/", "pow": "**", "matmul": "@"}.get(prim, prim)
+    other = "a list" if all(isinstance(v, tuple) for v in (left, right)) else "a number"
+    raise error(st, node, f"{symbol} of a list and {other} is not list arithmetic (Python has xs + ys "
+                f"and xs * k only); for elementwise arithmetic write np.array(xs) {symbol} ...")
+
+
 def list_display(st: Lowering, node: ast.List | ast.Tuple) -> ListValue:
     """`[a, b]` assigned to a name (a list to append to), or given to np.array."""
     elements = []
@@ -175,13 +210,16 @@ def list_call(st: Lowering, node: ast.Call, name):
         return _extreme(st, node, spelled, elements, name)
     if reader == "stack":
         return _stacked(st, node, spelled, elements, name)
+    if reader == "sequence":
+        return _joined(st, node, spelled, elements, name)
     return _of_array(st, node, _stacked(st, node, spelled, elements, None, "np.array"), name)
 
 
 def _reader(st: Lowering, node: ast.Call) -> str | None:
     """How the call `node` reads a list given as its first argument: 'sum', 'len', 'max',
     'min' (builtins; math.fsum is 'sum'), 'prod' (math.prod), 'stack' (np.stack, np.array, np.asarray),
-    'numpy' (another NumPy function: of the list as an array), or None."""
+    'sequence' (np.concatenate and others that take a list of arrays), 'numpy' (another NumPy
+    function: of the list as an array), or None."""
     func = node.func
     if not node.args:
         return None
@@ -198,10 +236,12 @@ def _reader(st: Lowering, node: ast.Call) -> str | None:
         return "stack"
     entry = LIBRARY.get(("numpy", _dotted(func)))
     row = PRIMS[entry[0]] if entry is not None else None
-    if row is None or row.sequence or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
+    if row is not None and row.sequence:  # np.concatenate(parts): the arrays are the list's elements
+        return "sequence"
+    if row is None or row.params_first or row.arity == 0:  # (np.zeros((3, 4)): a shape)
         return None
-    if row.name in _OWN_LISTS:
-        return None  # np.select([c1, c2], ...): the lowering's own list (library._argument)
+    if row.name == "select":
+        return None  # np.select([c1, c2], ...): the lowering's own lists (library._argument)
     return "numpy"
 
 
@@ -215,12 +255,22 @@ def _elements(st: Lowering, node: ast.Call, reader: str):
     if it is no list: a display, a comprehension or a name bound to a list."""
     first = node.args[0]
     if isinstance(first, (ast.List, ast.Tuple)):
-        if reader == "stack" and node.func.attr == "stack":
+        if reader == "sequence" or reader == "stack" and node.func.attr == "stack":
             return None  # np.stack([a, b], axis=1): the row's own list of arrays (library.py)
         return array_display(st, first) if reader in ("stack", "numpy") else list_display(st, first)
-    if isinstance(first, (ast.ListComp, ast.GeneratorExp)):
-        return expr(st, first)  # (comprehensions.py: its elements, written out)
+    if isinstance(first, (ast.ListComp, ast.GeneratorExp)) or is_list_arithmetic(st, first):
+        return expr(st, first)  # (comprehensions.py: its elements, written out; xs + ys: joined)
     return listed(st, first)
+
+
+def is_list_arithmetic(st: Lowering, node) -> bool:
+    """Whether `node` is `xs + ys` or `xs * k` with a list operand (a display, a
+    comprehension, a name bound to a list), seen from its form alone."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult))):
+        return False
+    return any(isinstance(side, (ast.List, ast.Tuple, ast.ListComp)) or is_list_arithmetic(st, side)
+               or isinstance(side, ast.Name) and isinstance(st.env.get(side.id), (ListValue, RunningList))
+               for side in (node.left, node.right))
 
 
 def _extreme(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
@@ -260,6 +310,17 @@ def _stacked(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, na
                     "use np.stack(list, axis=...)")
     params = static_params(st, node, PRIMS["stack"], spelled, node.args[1:])
     return call(st, node, "stack", "numpy", spelled, list(elements), name, params)
+
+
+def _joined(st: Lowering, node: ast.Call, spelled: str, elements: ListValue, name):
+    """np.concatenate(parts, ...), np.hstack(parts), np.column_stack(parts), ... of a list:
+    the function of its elements, as of a list written out."""
+    if not elements:
+        raise error(st, node, f"{spelled} of an empty list has no shape to differentiate; "
+                    "append to the list at least once")
+    prim, ns, _ = callee(st, node.func)
+    params = static_params(st, node, PRIMS[prim], spelled, node.args[1:])
+    return call(st, node, prim, ns, spelled, list(elements), name, params)
 
 
 def array_display(st: Lowering, node: ast.List | ast.Tuple) -> ListValue:

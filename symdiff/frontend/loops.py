@@ -255,10 +255,13 @@ def _names_function(st: Lowering, node: ast.expr) -> bool:
 
 
 def _appends(st: Lowering, body: list[ast.stmt]) -> bool:
-    """Whether `body` appends to a list bound before it (lists.py)."""
+    """Whether `body` appends to a list bound before it (lists.py), or binds such a list's
+    name anew (`ys += [y]`, `ys = ys + [y]`)."""
     return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                and isinstance(node.func.value, ast.Name) and node.func.attr == "append"
                and isinstance(st.env.get(node.func.value.id), (ListValue, RunningList))
+               or isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+               and isinstance(st.env.get(node.id), ListValue)
                for node in own_nodes(body, into_loops=True))
 
 

@@ -311,7 +311,10 @@ def _binop(st: Lowering, node, op, left, right, name):
     if prim is None:
         raise error(st, node, f"the operator {_OP_SYMBOLS.get(type(op), type(op).__name__)} "
                     "cannot be differentiated; use arithmetic operators")
-    atoms = (expr(st, left), expr(st, right))
+    atoms = (lists.list_operand(st, left), lists.list_operand(st, right))
+    joined = lists.list_arithmetic(st, node, prim, (left, right), *atoms)  # [a, b] + [c], xs * 2
+    if joined is not None:
+        return joined
     folded = _integer_arithmetic(prim, atoms)
     return folded if folded is not None else emit(st, node, prim, atoms, name=name)
 

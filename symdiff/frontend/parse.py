@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import linecache
 import math
 import numbers
+import sys
 import types
 from dataclasses import dataclass, field
 from typing import Callable
@@ -28,13 +30,14 @@ import numpy as np
 from ..generated import EntryCheckRef, is_check_definition
 from ..primitives.custom import registered
 from ..errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
-from ..primitives import CONSTANTS, LIBRARY, MODULES, resolve_attribute
+from ..primitives import CONSTANTS, LAZY_MODULES, LIBRARY, MODULES, library_module, resolve_attribute
 
 
 @dataclass(frozen=True)
 class ModuleRef:
-    ns: str      # 'math' or 'numpy'
+    ns: str      # 'math', 'numpy', 'operator' or 'scipy' (primitives.MODULES, LAZY_MODULES)
     alias: str   # the name the source uses for it
+    prefix: str = ""  # a submodule's path in the namespace ("special." for scipy.special as sps)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ class Source:
 
 
 _MODULE_NS = {id(module): ns for ns, module in MODULES.items() if ns != "builtins"}
-_FUNCTION_IDS = {id(resolve_attribute(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()}
+_FUNCTION_IDS = {id(resolve_attribute(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()
+                 if ns in MODULES}
 _TREES: dict[str, tuple[str, ast.Module]] = {}
 
 
@@ -215,6 +219,9 @@ def classify(value, name: str) -> Binding:
         return EntryCheckRef(name)
     if id(value) in _MODULE_NS:
         return ModuleRef(_MODULE_NS[id(value)], name)
+    lazy = _lazy_library(value, name)
+    if lazy is not None:
+        return lazy
     ref = _FUNCTION_IDS.get(id(value)) if callable(value) else None
     if ref is not None:
         return FunctionRef(*ref)
@@ -240,7 +247,39 @@ def classify(value, name: str) -> Binding:
     if not callable(value):
         return Unknown(f"{type(value).__name__}, not a number or a tuple of numbers",
                        "pass it as a parameter (a NumPy array, or numbers)")
-    return Unknown(f"{type(value).__name__} {name}")
+    return Unknown(f"{type(value).__name__} {name}", "give it a derivative with symdiff.custom_derivative, "
+                   "or use math/NumPy functions")
+
+
+def _lazy_library(value, name: str) -> ModuleRef | FunctionRef | None:
+    """`value` as a module or function of a library imported lazily (scipy, scipy.special,
+    scipy.special.expit), if it is one. Only a library already imported can hold `value`."""
+    for ns, dotted in LAZY_MODULES.items():
+        top = sys.modules.get(ns)
+        if top is not None and value is top:
+            return ModuleRef(ns, name)
+        if top is None or dotted not in sys.modules:
+            continue
+        if value is sys.modules[dotted]:
+            return ModuleRef(ns, name, dotted[len(ns) + 1:] + ".")
+        ref = _lazy_function_ids(ns).get(id(value)) if callable(value) else None
+        if ref is not None:
+            return FunctionRef(*ref)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _lazy_function_ids(ns: str) -> dict:
+    """id of each function of the lazy namespace `ns` the table spells -> its (primitive, ns)."""
+    module = library_module(ns)
+    ids = {}
+    for (space, attr), ref in LIBRARY.items():
+        if space == ns:
+            try:
+                ids[id(resolve_attribute(module, attr))] = ref
+            except AttributeError:  # (an older SciPy without it)
+                continue
+    return ids
 
 
 def _is_saved_check(value) -> bool:
@@ -321,13 +360,20 @@ def _builtin_binding(name: str) -> Binding | None:
     return Unknown(f"builtin {name}") if hasattr(builtins, name) else None
 
 
+_STATIC_MODULES = ("math", "numpy", "operator")  # the library modules an import statement names
+
+
 def _static_bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
     bindings: dict[str, Binding] = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                if alias.name in ("math", "numpy"):
+                if alias.name in _STATIC_MODULES or alias.name in LAZY_MODULES:
                     bindings[alias.asname or alias.name] = ModuleRef(alias.name, alias.asname or alias.name)
+                elif alias.name in LAZY_MODULES.values():  # import scipy.special [as sps]
+                    ns, _, sub = alias.name.partition(".")
+                    bindings[alias.asname or ns] = ModuleRef(ns, alias.asname, sub + ".") if alias.asname \
+                        else ModuleRef(ns, ns)
                 else:
                     bindings[alias.asname or alias.name.split(".")[0]] = Unknown(f"module {alias.name}")
         elif isinstance(stmt, ast.ImportFrom):
@@ -372,7 +418,13 @@ def _custom_partials(node: ast.FunctionDef) -> tuple[str, ...] | None:
 
 
 def _from_import(module: str, name: str, local: str) -> Binding:
-    ns = {"math": "math", "numpy": "numpy"}.get(module)
+    for ns, dotted in LAZY_MODULES.items():  # from scipy.special import expit; from scipy import special
+        sub = dotted[len(ns) + 1:]
+        if module == ns and name == sub:
+            return ModuleRef(ns, local, sub + ".")
+        if module == dotted and (ns, f"{sub}.{name}") in LIBRARY:
+            return FunctionRef(*LIBRARY[(ns, f"{sub}.{name}")])
+    ns = module if module in _STATIC_MODULES else None
     if ns is None:
         return Unknown(f"{module}.{name}")
     if (ns, name) in LIBRARY:

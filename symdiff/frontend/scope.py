@@ -36,7 +36,7 @@ def resolve(st: Lowering, node, name: str):
         raise error(st, node, f"{name} is a {what}, which symdiff cannot differentiate "
                     f"through; {advice}", UnknownFunctionError)
     st.unit.outside.add(name)
-    if isinstance(ref, ModuleRef):
+    if isinstance(ref, ModuleRef) and not ref.prefix:  # (a submodule's name is not the namespace's)
         st.unit.modules.setdefault(ref.ns, ref.alias)
     return ref
 

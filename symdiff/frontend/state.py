@@ -40,7 +40,7 @@ from .parse import Source
 from .values import DictValue, ListValue, LocalFunction, ObjectValue, RunningList, is_atom
 
 # Names generated code may read from outside: never bound by generated code.
-OUTSIDE = frozenset({"math", "np", "numpy", "float", "int", "abs", "max", "min", "round", "pow",
+OUTSIDE = frozenset({"math", "np", "numpy", "scipy", "float", "int", "abs", "max", "min", "round", "pow",
                      "type", "_check_arguments"})  # (the last two: backend/arguments.py)
 
 

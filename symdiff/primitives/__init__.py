@@ -8,7 +8,8 @@ spellings to them. Every other part of symdiff reads the table through the names
 exported here.
 """
 
-from .row import MODULES, Prim, resolve_attribute
+from .row import LAZY_MODULES, MODULES, Prim, library_module, resolve_attribute
 from .table import CONSTANTS, LIBRARY, PRIMS, ROWS, result_kind
 
-__all__ = ["CONSTANTS", "LIBRARY", "MODULES", "PRIMS", "ROWS", "Prim", "resolve_attribute", "result_kind"]
+__all__ = ["CONSTANTS", "LAZY_MODULES", "LIBRARY", "MODULES", "PRIMS", "ROWS", "Prim", "library_module",
+           "resolve_attribute", "result_kind"]

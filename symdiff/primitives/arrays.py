@@ -261,7 +261,7 @@ def _std_jvp(b, eqn, tangents, axis=None, keepdims=False, ddof=0):
 def _sympy_std(x, axis=None, keepdims=False, ddof=0):
     """np.std on an array of SymPy expressions: the root of the mean squared deviation."""
     centered = x - np.mean(x, axis=axis, keepdims=True)
-    squares = np.sum(centered * centered, axis=axis, keepdims=keepdims) / _group_size(x.shape, axis, ddof)
+    squares = np.sum(centered * centered, axis=axis, keepdims=keepdims) / _group_size(np.shape(x), axis, ddof)
     if np.ndim(squares) == 0:
         return _sp().sqrt(squares[()] if isinstance(squares, np.ndarray) else squares)
     return np.vectorize(_sp().sqrt, otypes=[object])(squares)

@@ -2,7 +2,8 @@
 
 Each row has a `lowering`, `(b, *args, **params) -> atom`, run while the user's code
 is lowered: np.sort is np.argsort and indexing, np.diff differences of slices,
-np.kron a product of reshaped arrays, np.moveaxis a transpose. Such a row never
+np.kron a product of reshaped arrays, np.moveaxis a transpose, np.cross (along any
+axisa, axisb, axisc) products of entries moved to the last axis. Such a row never
 reaches a derivative rule; the rows it is written with have theirs.
 
 A lowering needs the arguments' shapes, which the builder `b` knows only when the
@@ -182,10 +183,14 @@ def _kron(b, x, y):
     return b.reshape(b.mul(left, right), shape=tuple(m * n for m, n in zip(xs, ys)))
 
 
-def _cross(b, x, y):
-    """The cross product of 3-vectors along the last axis (NumPy 2 deprecates 2-vectors)."""
+def _cross(b, x, y, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cross product of 3-vectors along axisa of x and axisb of y (NumPy 2 deprecates
+    2-vectors), moved to axisc of the result; `axis` sets all three."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    x, y = (_moveaxis(b, a, source=k, destination=-1) for a, k in ((x, axisa), (y, axisb)))
     if b.shape(x)[-1:] != (3,) or b.shape(y)[-1:] != (3,):
-        raise ValueError("np.cross is supported for 3-vectors along the last axis; for 2-vectors "
+        raise ValueError("np.cross is supported for 3-vectors along axisa and axisb; for 2-vectors "
                          "write x[..., 0] * y[..., 1] - x[..., 1] * y[..., 0]")
 
     def part(a, i):
@@ -194,7 +199,8 @@ def _cross(b, x, y):
     def term(i, j):
         return b.sub(b.mul(part(x, i), part(y, j)), b.mul(part(x, j), part(y, i)))
 
-    return b.stack(term(1, 2), term(2, 0), term(0, 1), axis=-1)
+    crossed = b.stack(term(1, 2), term(2, 0), term(0, 1), axis=-1)
+    return _moveaxis(b, crossed, source=-1, destination=axisc)
 
 
 # ---------------------------------------------------------------- several results, several choices
@@ -265,7 +271,7 @@ COMPOSED_ROWS = [
     _lowered("rot90", 1, _rot90, (("k", 1), ("axes", (0, 1)))),
     _lowered("diff", 1, _diff, (("n", 1), ("axis", -1))),
     _lowered("kron", 2, _kron),
-    _lowered("cross", 2, _cross),
+    _lowered("cross", 2, _cross, (("axisa", -1), ("axisb", -1), ("axisc", -1), ("axis", None))),
     _lowered("linspace", 2, _linspace, (("num", 50), ("endpoint", True))),
     _lowered("split", 1, _splitter(even=True), (("indices_or_sections", None), ("axis", 0)), needs_shapes=False),
     _lowered("array_split", 1, _splitter(even=False), (("indices_or_sections", None), ("axis", 0)),

@@ -15,14 +15,28 @@ and returns None for a symbolic zero. So a derivative is itself IR.
 from __future__ import annotations
 
 import builtins
+import importlib
 import math
 import operator
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
 
-MODULES = {"math": math, "numpy": np, "builtins": builtins}
+MODULES = {"math": math, "numpy": np, "builtins": builtins, "operator": operator}
+# Libraries imported only where they are used (the base install has none of them): namespace ->
+# the module to import, whose top-level package the namespace names (`scipy.special.expit`
+# is spelled "special.expit" in "scipy").
+LAZY_MODULES = {"scipy": "scipy.special"}
+
+
+def library_module(ns: str):
+    """The module of namespace `ns`, a lazy one imported now (ImportError if not installed)."""
+    if ns in MODULES:
+        return MODULES[ns]
+    importlib.import_module(LAZY_MODULES[ns])
+    return sys.modules[ns]
 
 _OPERATORS = {
     ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
@@ -110,6 +124,12 @@ class Prim:
         structured: a loop, a call, a pick of their outputs, or a range: the IR's own
             (ir.evaluate_eqn, analysis.result_shape, symbolic execution run them), not
             evaluated, shaped or given a SymPy meaning by the row.
+        fixed: the arguments it is not differentiated in, `((index, what it is), ...)`
+            (polygamma's order n, gammainc's a, what np.float32 rounds): a value depending
+            on a differentiated parameter there is refused (driver.py), never given a
+            zero gradient; their partials are None.
+        array_params: the `params` of a row with a `lowering` that take arrays when given
+            by keyword (scipy.special.logsumexp's b=): they reach the lowering as atoms.
         output: `(i, n)`: the row is value i of the n that its library function returns
             as a tuple (np.linalg.slogdet's sign and log|det|, 0 and 1 of 2). Each value
             is a row of its own, with its own rules; the rows of one call on the same
@@ -150,11 +170,21 @@ class Prim:
     integral_operands: bool = False
     integer_only: bool = False
     structured: bool = False
+    fixed: tuple[tuple[int, str], ...] = ()
+    array_params: tuple[str, ...] = ()
     output: tuple[int, int] = ()
 
     @property
     def infix(self) -> str | None:
         return self.spelling.get("op")
+
+    @property
+    def operator_name(self) -> str | None:
+        """The operator module's name for this operation (`operator.truediv` for `/`), if any."""
+        if "op" not in self.spelling or (self.spelling["op"], self.arity) not in _OPERATORS:
+            return None
+        name = _OPERATORS[(self.spelling["op"], self.arity)].__name__
+        return name if name.isidentifier() and hasattr(operator, name) else None
 
     @property
     def differentiable(self) -> bool:
@@ -182,7 +212,7 @@ class Prim:
             return self.evaluate
         if ns == "op":
             return _OPERATORS[(self.spelling["op"], self.arity)]
-        function = resolve_attribute(MODULES[ns], self.spelling[ns])
+        function = resolve_attribute(library_module(ns), self.spelling[ns])
         if self.output:  # one of the values the function returns
             index = self.output[0]
             return lambda *args, **params: function(*args, **params)[index]

@@ -242,10 +242,10 @@ SCALAR_ROWS = [
          domain=lambda x, y: x != 0 or y != 0, sample=(ANY, ANY), commutative=True),
     _unary("erf", lambda x: _sp().erf(x),
            lambda b, o, x: b.mul(TWO_OVER_SQRT_PI, b.exp(b.neg(b.mul(x, x)))),
-           spell={"math": "erf"}, sample=(ANY,)),
+           spell={"math": "erf", "scipy": "special.erf"}, sample=(ANY,)),
     _unary("erfc", lambda x: _sp().erfc(x),
            lambda b, o, x: b.mul(-TWO_OVER_SQRT_PI, b.exp(b.neg(b.mul(x, x)))),
-           spell={"math": "erfc"}, sample=(ANY,)),
+           spell={"math": "erfc", "scipy": "special.erfc"}, sample=(ANY,)),
     # -- piecewise constant: no gradient
     Prim("sign", 1, {"numpy": "sign"}, lambda x: _sp().sign(x), sample=(ANY,), kind="integral",
          expand=_sign_expand),

@@ -13,16 +13,19 @@ import numpy as np
 from .arrays import ARRAY_ROWS
 from .compositions import COMPOSED_ROWS
 from .contractions import CONTRACTION_ROWS
+from .elementwise import ELEMENTWISE_ROWS
 from .integers import INTEGER_ROWS
 from .linalg import LINALG_ROWS
-from .row import MODULES, Prim, resolve_attribute
+from .row import LAZY_MODULES, MODULES, Prim, resolve_attribute
 from .scalar import SCALAR_ROWS
 from .shaping import SHAPING_ROWS
+from .special import SPECIAL_ROWS
+from .stacking import STACKING_ROWS
 from .structured import STRUCTURED_ROWS
 from .updates import UPDATE_ROWS
 
 ROWS = (SCALAR_ROWS + INTEGER_ROWS + ARRAY_ROWS + CONTRACTION_ROWS + SHAPING_ROWS + COMPOSED_ROWS
-        + STRUCTURED_ROWS + LINALG_ROWS + UPDATE_ROWS)
+        + ELEMENTWISE_ROWS + SPECIAL_ROWS + STRUCTURED_ROWS + LINALG_ROWS + STACKING_ROWS + UPDATE_ROWS)
 PRIMS: dict[str, Prim] = {row.name: row for row in ROWS}
 
 # Other names libraries give the same operation: (module, attribute) -> primitive.
@@ -54,8 +57,11 @@ def library() -> dict[tuple[str, str], tuple[str, str]]:
     table = {}
     for row in ROWS:
         for ns, spelled in row.spelling.items():
-            if ns in MODULES and _has(MODULES[ns], spelled):
+            if ns in MODULES and _has(MODULES[ns], spelled) or ns in LAZY_MODULES:  # (not imported to check)
                 table[(ns, spelled)] = (row.name, ns)
+    for row in ROWS:  # operator.add(x, y) is x + y
+        if row.operator_name is not None:
+            table[("operator", row.operator_name)] = (row.name, "op")
     for (ns, attr), prim in ALIASES.items():
         if hasattr(MODULES[ns], attr):
             table[(ns, attr)] = (prim, ns)

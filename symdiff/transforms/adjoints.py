@@ -228,13 +228,24 @@ def _widened_inits(eqn: Eqn, shape, names, body: list, known: dict, prims) -> Eq
     return eqn.with_args(args)
 
 
+def _may_be_an_array(eqn: Eqn | None, prims) -> bool:
+    """Whether `eqn`, of shape (), may give a 0-d array, not a number: an array operation
+    (np.reshape(g, ()), np.copy) other than a reduction or a pick of one entry (x[0])."""
+    if eqn is None or prims[eqn.prim].elementwise or prims[eqn.prim].reduction:
+        return False
+    index = dict(eqn.params).get("index", ()) if eqn.prim == "getitem" else None
+    return not (index and all(entry[0] == "int" for entry in index))
+
+
 def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | None = None) -> Func:
     """`func` with its last results, the gradients for `wrt`, made arrays of their own,
     each of its parameter's shape (given `shapes`, the parameters' shapes by name).
 
     A simplified gradient can be a parameter itself (d sum(X * G)/dX = G) or a
     view of one (G.T); a caller who updates such a gradient in place would
-    change their own data, so it is copied. And simplification can leave a
+    change their own data, so it is copied. The gradient of a number is a float:
+    where an array operation gives it (np.reshape(g, ()), a 0-d array), it is
+    made one with float(...). And simplification can leave a
     gradient smaller than its parameter (terms that cancel: the number 0.0), which
     is then broadcast to the parameter's shape.
     """
@@ -256,8 +267,12 @@ def own_gradients(func: Func, wrt: tuple[int, ...], prims=PRIMS, shapes: dict | 
                 body.append(Eqn(widened, "broadcast_to", (atom,), "numpy", (("shape", tuple(want)),), func.loc))
             defined[widened.name], atom = body[-1], widened
         eqn = defined.get(atom.name) if isinstance(atom, Var) else None
-        # (a number is no view: np.copy would make a float's gradient a 0-d array)
-        if isinstance(atom, Var) and want != () and (atom.name in params or (eqn and prims[eqn.prim].view)):
+        if want == ():  # a number: nothing to copy, but it must not be a 0-d array
+            if isinstance(atom, Var) and (atom.name in params or _may_be_an_array(eqn, prims)):
+                number = Var(names.fresh(f"{name}_bar"))
+                body.append(Eqn(number, "float", (atom,), "builtins", (), func.loc))
+                atom = number
+        elif isinstance(atom, Var) and (atom.name in params or (eqn and prims[eqn.prim].view)):
             copied = Var(names.fresh(f"{name}_bar"))
             body.append(Eqn(copied, "copy", (atom,), "numpy", (), func.loc))
             atom = copied

@@ -77,17 +77,26 @@ class _Round:
         self.rename: dict[str, str] = {}
         self.body: list[Eqn] = []
         self.names = NameAllocator.for_func(func)
-        self.consumers: dict[str, set] = {}
+        self.consumers: dict[str, set] = {}  # name -> (primitive, output) of each equation reading it
         for eqn in func.body:
             for arg in eqn.args:
                 if isinstance(arg, Var):
-                    self.consumers.setdefault(arg.name, set()).add(eqn.prim)
+                    self.consumers.setdefault(arg.name, set()).add((eqn.prim, eqn.out.name))
         self.returned = {r.name for r in flat_results(func.results) if isinstance(r, Var)}
+        self.broadcasting: dict[str, bool] = {}
 
     def broadcast_only(self, var: Var) -> bool:
-        """Whether every use of `var` broadcasts it (so a scalar may stand in for it)."""
-        return var.name not in self.returned and all(
-            self.prims[p].elementwise for p in self.consumers.get(var.name, ()))
+        """Whether every use of `var` broadcasts it, and every use of what those compute
+        does too, up to the results (whose shapes are restored): then a scalar may stand
+        in for it (not where a scalar would reach np.concatenate through np.sin)."""
+        return var.name not in self.returned and self._broadcasts(var.name)
+
+    def _broadcasts(self, name: str) -> bool:
+        if name not in self.broadcasting:
+            self.broadcasting[name] = all(
+                self.prims[prim].elementwise and (out in self.returned or self._broadcasts(out))
+                for prim, out in self.consumers.get(name, ()))
+        return self.broadcasting[name]
 
     def temp(self) -> Var:
         return Var(self.names.temp(), temp=True)
@@ -308,7 +317,7 @@ def _div(walk, eqn, x, y):
 def _pow(walk, eqn, x, y):
     if _is(y, 1) and walk.keeps_type(x, y):
         return x
-    if _is(y, 0):
+    if _is(y, 0) and walk.broadcast_only(eqn.out):  # (an array's ones keep its shape)
         return Const(1.0)
     return None
 

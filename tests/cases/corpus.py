@@ -18,6 +18,7 @@ checks that.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -263,6 +264,24 @@ def numpy_logaddexp(x, y):
     return np.logaddexp(x, 2 * y) * x
 
 
+def numpy_elementwise_breadth(x, y):
+    """np.reciprocal, the angle conversions, sinc, fmax/fmin, logaddexp2 (primitives/elementwise.py)."""
+    angles = np.sin(np.deg2rad(x)) * np.rad2deg(y) + np.radians(x) * np.degrees(x)
+    smooth = np.reciprocal(y) + np.sinc(x) + np.logaddexp2(x, y) + np.float64(x) * np.float32(2.0)
+    return angles + smooth + np.fmax(x, y) * np.fmin(x, 2 * y) + np.nan_to_num(x * y)
+
+
+def numpy_steps_without_gradient(x, h):
+    """np.rint, np.fix, np.heaviside (gradient in h only where x is 0: never, here) and isfinite."""
+    steps = np.rint(x) * x + np.fix(x) + np.heaviside(x, h) * x
+    return steps + float(np.isfinite(x)) * h + float(math.isfinite(x)) * x
+
+
+def gamma_functions(x):
+    """math.gamma and math.lgamma (their derivatives are written with scipy.special.digamma)."""
+    return math.gamma(x) + math.lgamma(x) * x
+
+
 def indicator_by_comparison(x, y):
     relu = x * float(x > 0)
     gated = y * float(x <= y) + x * float(x < y) - x * y * float(y != 1)
@@ -414,6 +433,9 @@ CASES = [
     Case(relu_by_max, ("x", "y"), (NONZERO, ((0.1, 0.4), (1.2, 1.9)))),
     Case(numpy_maximum_minimum, ("x", "y"), (((-2.0, -1.2), (1.2, 2.0)), ((0.1, 0.5),))),
     Case(numpy_logaddexp, ("x", "y"), (((-2.0, 2.0),), ((-2.0, 2.0),))),
+    # x and y apart (fmax/fmin ties), y away from 0 (reciprocal), x not at 0 or a half-integer
+    Case(numpy_elementwise_breadth, ("x", "y"), (((0.6, 0.9), (1.1, 1.4)), ((-1.9, -1.6), (0.2, 0.4)))),
+    Case(numpy_steps_without_gradient, ("x", "h"), (((-1.4, -1.1), (0.1, 0.4), (1.6, 1.9)), ((0.0, 1.0),))),
     # |x| >= 0.6 > |y| or x <= 1 < 1.2 <= y: never x == y, where the indicators jump.
     Case(indicator_by_comparison, ("x", "y"),
          (((-2.0, -0.6), (0.6, 1.0)), ((-0.4, 0.4), (1.2, 2.0)))),
@@ -439,3 +461,5 @@ CASES = [
     Case(sigmoid_neuron, ("w0", "w1", "w2"), (ANY, ANY, ANY, ANY, ANY)),
     Case(many_parameters, (0, 1, 2, -1), (ANY, ANY, ANY, NONZERO)),
 ]
+if importlib.util.find_spec("scipy") is not None:  # (without SciPy: test_special.py says it is refused)
+    CASES.append(Case(gamma_functions, 0, (POS,)))

@@ -1,6 +1,7 @@
 """Functions symdiff must refuse, each with `# <-` on the line the error points at."""
 
 import math
+from math import nextafter
 
 import numpy as np
 
@@ -45,7 +46,23 @@ def comprehension(x, n):
 
 
 def unknown_math_function(x):
-    return math.gamma(x)  # <-
+    return math.nextafter(x, 1.0)  # <-
+
+
+def imported_function_without_rule(x):
+    return nextafter(x, 1.0)  # <-
+
+
+def misspelled_numpy_function(x):
+    return np.tanhh(x) + 1.0  # <-
+
+
+def unknown_numpy_function(x):
+    return np.fooo(x)  # <-
+
+
+def misspelled_linalg_function(x):
+    return np.linalg.nrom(x)  # <-
 
 
 def recursion(x):

@@ -182,7 +182,7 @@ def len_of_a_generator(x):
 
 
 def unsupported_inside_a_comprehension(x):
-    return sum([math.gamma(x * k) for k in range(1, 3)])  # <-
+    return sum([math.nextafter(x * k, 0.0) for k in range(1, 3)])  # <-
 
 
 def append_to_a_module_tuple(x):

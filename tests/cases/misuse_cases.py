@@ -38,6 +38,10 @@ def mean_of_doubled(x):
     return np.mean(x * 2)
 
 
+def picked_twice(x):
+    return np.sum(np.sin(x[[0, 2]])) + x[1]
+
+
 def weighted(w, xs):
     s = 0.0
     for a in xs:

@@ -16,9 +16,9 @@ from .surface.table import (at, case, dict_of, fixed, fixed_normal, labels, list
 
 try:
     from scipy.optimize import rosen
-    from scipy.special import expit, logsumexp
+    from scipy.special import expit, gammaln, log_softmax, logsumexp, xlogy
 except ImportError:  # the cases need="scipy": skipped without it
-    rosen = expit = logsumexp = None
+    rosen = expit = gammaln = log_softmax = logsumexp = xlogy = None
 
 
 def rnn_final_state(W, U, xs):
@@ -79,6 +79,27 @@ def fourier_features(w, x):
     """A linear model on features built by a list comprehension."""
     features = [math.sin(k * x) for k in range(1, 4)] + [math.cos(k * x) for k in range(1, 4)]
     return np.dot(w, np.array(features))
+
+
+def spline_regression(w, x):
+    """Truncated-power spline features appended in a loop, one per knot, then a dot product."""
+    basis = [1.0, x]
+    for knot in (-1.0, 0.0, 1.0):
+        basis.append(max(x - knot, 0.0) ** 3)
+    return np.dot(w, np.array(basis))
+
+
+def flat_parameter_mlp(theta, X, y):
+    """A one-layer network whose parameters come as one flat vector (an optimizer's
+    interface), cut apart with np.split and np.reshape."""
+    W, b = np.split(theta, [6])
+    hidden = np.tanh(X @ W.reshape(3, 2) + b)
+    return np.mean((hidden.sum(axis=1) - y) ** 2)
+
+
+def smoothed_fit(f, y, lam):
+    """A fit to noisy samples with a penalty on its slope by np.gradient (central differences)."""
+    return np.sum((f - y) ** 2) + lam * np.sum(np.gradient(f, 0.1) ** 2)
 
 
 def logistic_nll(w, X, y):
@@ -274,6 +295,18 @@ def mixture_with_logsumexp(logits, x):
     return np.sum(logsumexp(log_w[None, :] - 0.5 * (x[:, None] - np.arange(3.0)[None, :]) ** 2, axis=1))
 
 
+def softmax_regression_with_log_softmax(W, X, Y):
+    """Multinomial logistic regression: one-hot labels against scipy.special.log_softmax, L2."""
+    log_p = log_softmax(X @ W, axis=1)
+    return -np.sum(Y * log_p) / X.shape[0] + 0.01 * np.sum(W ** 2)
+
+
+def poisson_regression_nll(w, X, counts):
+    """Poisson regression's negative log-likelihood, log(k!) as gammaln(k + 1), k log rate by xlogy."""
+    rate = np.exp(X @ w)
+    return np.sum(rate - xlogy(counts, rate) + gammaln(counts + 1.0))
+
+
 def linear_tuple_params(params, X, y):
     """Least squares whose parameters come as a (W, b) tuple, unpacked in the body."""
     W, b = params
@@ -373,6 +406,10 @@ CASES = [
     case(horner, "Horner's rule over a local coefficient list", normal()),
     case(taylor_exp, "Taylor series with math.factorial", within(-1.0, 1.0)),
     case(fourier_features, "features built by a list comprehension", normal(6), normal()),
+    case(spline_regression, "features appended in a loop, then np.array(list)", normal(5), normal()),
+    case(flat_parameter_mlp, "a flat parameter vector cut by np.split", normal(8), fixed_normal(4, 3),
+         fixed_normal(4)),
+    case(smoothed_fit, "a slope penalty with np.gradient", normal(5), fixed_normal(5), at(0.3)),
     case(logistic_nll, "logistic NLL with np.logaddexp", normal(3), fixed_normal(4, 3), fixed([1.0, 0.0, 1.0, 1.0])),
     case(black_scholes_call, "Black-Scholes call price, math.erf",
          at(100.0), fixed(95.0), fixed(0.5), fixed(0.03), at(0.25)),
@@ -402,6 +439,10 @@ CASES = [
     case(logistic_with_expit, "scipy.special.expit", normal(3), fixed_normal(4, 3), fixed([1.0, 0.0, 1.0, 0.0]),
          needs="scipy"),
     case(mixture_with_logsumexp, "scipy.special.logsumexp", normal(3), fixed_normal(4), needs="scipy"),
+    case(softmax_regression_with_log_softmax, "scipy.special.log_softmax(axis=1)", normal(3, 2),
+         fixed_normal(4, 3), fixed([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]), needs="scipy"),
+    case(poisson_regression_nll, "scipy.special.xlogy and gammaln", normal(3), fixed_normal(4, 3),
+         fixed([0.0, 2.0, 1.0, 5.0]), needs="scipy"),
     case(linear_tuple_params, "(W, b) tuple of parameters", tuple_of(normal(3, 2), normal(2)),
          fixed_normal(4, 3), fixed_normal(4, 2)),
     case(deep_mlp, "a list of (W, b) layers, for W, b in layers[:-1]",

@@ -120,6 +120,7 @@ _COMMON = {
 MATH_SHIM = types.SimpleNamespace(
     **_COMMON, asin=sp.asin, acos=sp.acos, atan=sp.atan, atan2=sp.atan2, asinh=sp.asinh,
     acosh=sp.acosh, atanh=sp.atanh, erf=sp.erf, erfc=sp.erfc, pow=_power,
+    gamma=sp.gamma, lgamma=sp.loggamma, isfinite=lambda x: sp.true,
 )
 NUMPY_SHIM = types.SimpleNamespace(
     **_COMMON, arcsin=sp.asin, arccos=sp.acos, arctan=sp.atan, arctan2=sp.atan2,
@@ -129,6 +130,12 @@ NUMPY_SHIM = types.SimpleNamespace(
     add=operator.add, subtract=operator.sub, multiply=operator.mul, divide=operator.truediv,
     true_divide=operator.truediv, negative=operator.neg, floor_divide=operator.floordiv,
     mod=operator.mod, remainder=operator.mod,
+    reciprocal=lambda x: 1 / x, deg2rad=lambda x: x * sp.pi / 180, radians=lambda x: x * sp.pi / 180,
+    rad2deg=lambda x: x * 180 / sp.pi, degrees=lambda x: x * 180 / sp.pi, sinc=lambda x: sp.sinc(sp.pi * x),
+    rint=lambda x: sp.floor(x + sp.Rational(1, 2)), fix=_trunc, nan_to_num=lambda x: x, fmax=_max, fmin=_min,
+    logaddexp2=lambda x, y: sp.log(2**x + 2**y, 2), isfinite=lambda x: sp.true, float64=lambda x: x,
+    heaviside=lambda x, h: sp.Piecewise((0, x < 0), (h, sp.Eq(x, 0)), (1, True)),
+    float32=lambda x: sp.Float(float(np.float32(float(x)))),
 )
 BUILTINS_SHIM = {"abs": sp.Abs, "max": _max, "min": _min, "pow": _power,
                  "round": _round, "float": _float, "int": _trunc}
