@@ -107,6 +107,8 @@ def eqn_kind(eqn: Eqn, kinds: list):
         return dict(eqn.params).get("kind", "float")
     if eqn.prim == "arange":  # np.arange(2) holds ints, np.arange(2.0) floats
         return const_kind(dict(eqn.params)["stop"])
+    if eqn.prim in ("setitem", "additem"):  # x[i] = v keeps x's dtype (a float written to ints is cut)
+        return kinds[0]
     if eqn.prim == "pick" and isinstance(kinds[0], tuple):
         index = dict(eqn.params)["index"]
         return "any" if index == "tape" else kinds[0][index]
@@ -157,6 +159,38 @@ def _call_kinds(func: Func, kinds: list):
         env[eqn.out.name] = eqn_kind(eqn, [kind(a) for a in eqn.args])
     results = tuple(kind(r) for r in func.results)
     return results[0] if len(results) == 1 else results
+
+
+def value_kinds(func: Func, kinds: dict) -> dict:
+    """Variable -> kind, for `func` and the bodies of its loops, given its parameters' kinds."""
+    env = dict(kinds)
+
+    def kind(atom):
+        return env.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
+
+    for eqn in func.body:
+        args = [kind(a) for a in eqn.args]
+        env[eqn.out.name] = eqn_kind(eqn, args)
+        if eqn.prim == "loop":
+            params = dict(eqn.params)
+            body, lead, count = params["body"], loop_leading_args(params["kind"]), params["carried"]
+            entry = ["int" if params["kind"] == "range" else "any"] * (len(body.params) - len(args) + lead)
+            inner = entry + list(env[eqn.out.name][:count]) + args[lead + count:]
+            env.update(value_kinds(body, dict(zip((p.var.name for p in body.params), inner, strict=True))))
+    return env
+
+
+def truncating_update(func: Func, kinds: dict) -> Eqn | None:
+    """An update `x[i] = v` (or +=) of `func` or its loops that writes a float into an array
+    of ints or bools, which NumPy cuts to the array's kind (no derivative flows), given
+    the kinds of the parameters by name; None if there is none."""
+    env = value_kinds(func, kinds)
+
+    def kind(atom):
+        return env.get(atom.name, "any") if isinstance(atom, Var) else const_kind(atom.value)
+
+    return next((e for e in all_eqns(func) if e.prim in ("setitem", "additem")
+                 and kind(e.args[0]) in ("int", "bool") and kind(e.args[1]) == "float"), None)
 
 
 def is_array_code(func: Func, prims=None) -> bool:

@@ -21,7 +21,7 @@ from .backend.arguments import entry_check, live_check, takes_arrays
 from .backend.emit import compile_source, custom_functions, emit_source
 from .backend.packing import packed, spans
 from .errors import ArgumentCheck, NonScalarOutputError, ShapeError, UnsupportedSyntaxError, room_for_deep_code
-from .analysis import integer_only_misuse, integer_params, is_array_code
+from .analysis import integer_only_misuse, integer_params, is_array_code, truncating_update
 from .ir import Func
 from .frontend.lower import lower, lower_with_result
 from .frontend.parse import Source
@@ -213,13 +213,14 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     prims, lowered, (indices, many) = _prepared(source, wrt, prims, shapes, lowered, trees)
     if trees is not None:
         return _of_containers(source, mode, prims, shapes, lowered, (indices, many), trees, ints)
-    raw = _transformed(mode, lowered, indices, prims, shapes)
     ints = _ints(lowered, indices, ints)
+    _refuse_truncation(lowered, ints)
+    raw = _transformed(mode, lowered, indices, prims, shapes)
     floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
     sure = {lowered.params[i].var.name for i in indices} | {p.var.name for p in raw.params[len(lowered.params):]}
     simplified = simplify(raw, prims, floats, sure)
     if shapes is not None:
-        simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes)
+        simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes, floats)
     simplified = _grouped(mode, simplified, many)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     checked = None if shapes is not None else _entry_check(
@@ -236,17 +237,30 @@ def _transformed(mode: str, lowered: Func, indices, prims, shapes) -> Func:
     return reverse(lowered, indices, mode == "value_and_grad", prims, shapes)
 
 
-def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes) -> Func:
+def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes, floats) -> Func:
     """Array code's derivative with its loops' zeros and its gradients of their parameters'
-    shapes (a tangent has its parameter's shape, a gradient is an array of its own)."""
+    shapes (a tangent has its parameter's shape, a gradient is an array of its own), its
+    adjoints of reads accumulated in place where they are floats (`floats`: the parameters
+    that are)."""
     if mode == "jvp":
         dots = zip(raw.params[len(lowered.params):], indices)
         shapes = {**shapes, **{p.var.name: shapes[lowered.params[i].var.name] for p, i in dots}}
         return widen_tangents(widen_loop_zeros(simplified, shapes, prims), shapes, prims)
     if mode == "vjp":
         shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
-    widened = accumulated_scatters(widen_loop_zeros(simplified, shapes, prims), shapes, prims)
+    widened = accumulated_scatters(widen_loop_zeros(simplified, shapes, prims), shapes, prims, floats)
     return own_gradients(widened, indices, prims, shapes)
+
+
+def _refuse_truncation(lowered: Func, ints: set) -> None:
+    """Refuse writing a float into an array of ints or bools: NumPy cuts the value to the
+    array's kind, and no derivative flows through that (frontend/updates.py)."""
+    eqn = truncating_update(lowered, {p.var.name: "int" if p.var.name in ints else "float" for p in lowered.params})
+    if eqn is not None:
+        raise UnsupportedSyntaxError(eqn.loc, "this update writes a float into an array of integers (or "
+                                     "booleans), which NumPy cuts to an integer, so no derivative flows "
+                                     "through it; make the array a float array first (np.arange(3.0), "
+                                     "x.astype(float), np.zeros(n))")
 
 
 def _grouped(mode: str, simplified: Func, many: bool) -> Func:
@@ -280,7 +294,7 @@ def _of_containers(source: Source, mode: str, prims, shapes, lowered: tuple, wrt
                              if name in trees for k, shape in zip(range(a, b), trees[name][1], strict=True)}
     raw = _transformed(mode, lowered, leaves, prims, shapes)
     floats = {p.var.name for p in raw.params} - _ints(lowered, leaves, ints)
-    simplified = _fitted(mode, lowered, raw, simplify(raw, prims, floats), leaves, prims, shapes)
+    simplified = _fitted(mode, lowered, raw, simplify(raw, prims, floats), leaves, prims, shapes, floats)
     simplified, signature = packed(simplified, mode, names, trees, indices, many, result)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     return replace(_compiled(source, leaves, stages, prims, None, signature), result=result), many

@@ -92,6 +92,15 @@ def test_forward_mode_matches_central_differences(fun, args):
     assert tangent == pytest.approx(expected, rel=1e-6, abs=1e-7), fun.__name__
 
 
+@pytest.mark.xfail(strict=True, raises=TypeError, reason="simplify writes 1.0 * k as float(k) where k is "
+                   "an int array (np.arange(3)): the gradient raises TypeError, with or without updates")
+def test_an_int_array_adjoint_is_not_added_into_in_place():
+    # accumulate.py must not add x[0]'s adjoint into y, an array of ints, in place
+    x = np.array([0.1, 0.2, 0.3])
+    grad = symdiff.grad(cases.int_array_beside_a_read)(x.copy())
+    assert np.allclose(grad, [1.5, 1.0, 2.0]), grad
+
+
 def test_hessian_of_a_loop_filling_a_buffer_matches_differences_of_its_gradient():
     x = np.array([0.3, -0.8, 0.5])
     hessian = symdiff.hessian(cases.whole_array_in_a_loop)(x.copy())
@@ -206,6 +215,7 @@ REFUSED = [
     (cases.array_held_by_a_tuple_written, (X3,), r"y\[0\] writes into y, and t is \(or holds\) the same"),
     (cases.helper_returns_its_argument, (X3,), r"y\[0\] writes into y, and x is \(or holds\) the same"),
     (cases.Model().loss, (X3,), r"w\[0\] writes into w, an array of the method's object.*w = w\.copy\(\)"),
+    (cases.float_into_an_int_array, (X3,), r"writes a float into an array of integers.*np\.arange\(3\.0\)"),
     (cases.into_a_number, (X3,), r"s\[0\] writes into s, which is a number"),
     (cases.repeated_index_array, (X3, np.array([0, 0, 1])), r"y\[idx\] writes at an index array that may repeat"),
     (cases.array_at_a_mask, (X3,), r"writes a value of shape \(3,\) at a boolean mask.*np\.where"),

@@ -20,20 +20,23 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..analysis import body_shapes, infer_shapes
+from ..analysis import body_shapes, infer_shapes, value_kinds
 from ..ir import Eqn, Func, Var, flat_results
 
 
-def accumulated_scatters(func: Func, shapes: dict, prims) -> Func:
-    """`func` with each `a + scatter_add(g, index)` as above, in its loops' bodies too."""
+def accumulated_scatters(func: Func, shapes: dict, prims, floats: set) -> Func:
+    """`func` with each `a + scatter_add(g, index)` as above, in its loops' bodies too,
+    where `a` holds floats (an array of ints would cut what is added; `floats`: the
+    parameters that are floats)."""
     try:
         known = infer_shapes(func, shapes, prims)
     except (ValueError, KeyError):
         return func  # (reported, located, where the shapes are inferred for the user)
-    return _block(func, known, prims)
+    kinds = value_kinds(func, {p.var.name: "float" if p.var.name in floats else "int" for p in func.params})
+    return _block(func, known, prims, kinds)
 
 
-def _block(func: Func, known: dict, prims) -> Func:
+def _block(func: Func, known: dict, prims, kinds: dict) -> Func:
     uses: dict[str, int] = {}
     for atom in [a for e in func.body for a in e.reads] + list(flat_results(func.results)):
         if isinstance(atom, Var):
@@ -43,8 +46,8 @@ def _block(func: Func, known: dict, prims) -> Func:
     dropped: set[str] = set()
     for eqn in func.body:
         if eqn.prim == "loop":
-            eqn = _loop(eqn, known, prims)
-        scatter = _scatter_term(eqn, made, uses, known)
+            eqn = _loop(eqn, known, prims, kinds)
+        scatter = _scatter_term(eqn, made, uses, known, kinds)
         if scatter is None:
             body.append(eqn)
             continue
@@ -56,14 +59,14 @@ def _block(func: Func, known: dict, prims) -> Func:
     return replace(func, body=tuple(e for e in body if e.out.name not in dropped))
 
 
-def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict):
+def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict, kinds: dict):
     """(a, the scatter_add equation) where `eqn` is `a + scatter_add(...)` to rewrite."""
     if eqn.prim != "add" or len(eqn.args) != 2:
         return None
     for a, s in (eqn.args, eqn.args[::-1]):
         scatter = made.get(s.name) if isinstance(s, Var) else None
         if scatter is None or scatter.prim != "scatter_add" or uses.get(s.name) != 1 \
-                or scatter.guard != eqn.guard or not isinstance(a, Var):
+                or scatter.guard != eqn.guard or not isinstance(a, Var) or kinds.get(a.name) != "float":
             continue
         params = dict(scatter.params)
         arrays = [_shape(x, known) for x in scatter.args[1:]]
@@ -74,7 +77,7 @@ def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict):
     return None
 
 
-def _loop(eqn: Eqn, known: dict, prims) -> Eqn:
+def _loop(eqn: Eqn, known: dict, prims, kinds: dict) -> Eqn:
     params = dict(eqn.params)
     body = params["body"]
     try:
@@ -83,7 +86,7 @@ def _loop(eqn: Eqn, known: dict, prims) -> Eqn:
                                             strict=True)), prims)
     except (ValueError, KeyError, TypeError):
         return eqn
-    rewritten = _block(body, inner, prims)
+    rewritten = _block(body, inner, prims, kinds)
     return Eqn(eqn.out, eqn.prim, eqn.args, eqn.ns,
                tuple((k, rewritten if k == "body" else v) for k, v in eqn.params), eqn.loc, eqn.guard)
 

@@ -238,6 +238,12 @@ def helper_fills_its_own_buffer(x):
     return np.sum(z * x)
 
 
+def int_array_beside_a_read(x):
+    """x's adjoint is the int array y plus x[0]'s: added into a float array, not into y."""
+    y = np.arange(3)
+    return np.sum(y * x) + x[0] * 1.5
+
+
 # ---------------------------------------------------------------- branches
 
 def update_in_a_branch(x):
@@ -405,6 +411,12 @@ class Model:
         w = self.w
         w[0] = x[0]
         return np.sum(w * x)
+
+
+def float_into_an_int_array(x):
+    y = np.arange(3)
+    y[0] = x[0]
+    return np.sum(y * x)
 
 
 def into_a_number(x):
