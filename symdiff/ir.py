@@ -95,8 +95,13 @@ class Eqn:
     guard: tuple[tuple[Atom, bool], ...] = ()
 
     def with_args(self, args, out: Var | None = None, guard=None) -> Eqn:
-        """The same equation on other arguments (and output, guard); cheaper than `replace`."""
-        return Eqn(out or self.out, self.prim, tuple(args), self.ns, self.params, self.loc,
+        """The same equation on other arguments (and output, guard); cheaper than `replace`,
+        and itself where nothing changes (simplification asks for that most of the time)."""
+        args = tuple(args)
+        if (out is None or out is self.out) and (guard is None or guard == self.guard) \
+                and len(args) == len(self.args) and all(a is b for a, b in zip(args, self.args)):
+            return self
+        return Eqn(out or self.out, self.prim, args, self.ns, self.params, self.loc,
                    self.guard if guard is None else guard)
 
     @property

@@ -297,9 +297,7 @@ class _Printer(BlockPrinting):
             statements.append(ast.Expr(ast.Constant(self.func.doc)))
         statements += self.entry
         self.statements(self.func.body, statements)
-        for node in ast.walk(ast.Module(statements, [])):
-            if isinstance(node, ast.If) and not node.body:  # only an else: if not c
-                node.test, node.body, node.orelse = ast.UnaryOp(ast.Not(), node.test), node.orelse, []
+        _flip_empty_ifs(statements)
         results = [self.result(r) for r in self.func.results]
         value = results[0] if len(results) == 1 else ast.Tuple(results, ast.Load())
         statements.append(ast.Return(value))
@@ -523,6 +521,17 @@ class _Printer(BlockPrinting):
             return self.constant(const)
         return ast.Constant(None)  # not a number: the caller installs the live default
 
+
+
+def _flip_empty_ifs(statements: list[ast.stmt]) -> None:
+    """`if c: (nothing) else: ...` as `if not c: ...`, in blocks nested in `statements` too
+    (statements only: walking every expression of a long function was slow)."""
+    for node in statements:
+        if isinstance(node, ast.If) and not node.body:  # only an else
+            node.test, node.body, node.orelse = ast.UnaryOp(ast.Not(), node.test), node.orelse, []
+        for block in ("body", "orelse"):
+            if isinstance(getattr(node, block, None), list):
+                _flip_empty_ifs(getattr(node, block))
 
 
 def _header(printers: list, aliases: dict) -> list[ast.stmt]:

@@ -124,10 +124,12 @@ class _Round:
         return eqn if eqn is not None and eqn.prim == prim else None
 
     def add(self, eqn: Eqn):
-        guard = tuple((self.read(c), polarity) for c, polarity in eqn.guard)
-        if any(isinstance(c, Const) and c.folds and bool(c.value) != p for c, p in guard):
-            return  # a branch that never runs; its values are read only by a folded cond
-        guard = tuple((c, p) for c, p in guard if not (isinstance(c, Const) and c.folds))
+        guard = ()
+        if eqn.guard:
+            guard = tuple((self.read(c), polarity) for c, polarity in eqn.guard)
+            if any(isinstance(c, Const) and c.folds and bool(c.value) != p for c, p in guard):
+                return  # a branch that never runs; its values are read only by a folded cond
+            guard = tuple((c, p) for c, p in guard if not (isinstance(c, Const) and c.folds))
         eqn = eqn.with_args(map(self.read, eqn.args), guard=guard)
         for _ in range(8):  # a rewrite may enable another; the outer loop catches the rest
             result = _fold(eqn, self.prims) or _identity(self, eqn)
@@ -142,7 +144,8 @@ class _Round:
             return self.copy(eqn.out, result)
         keys = [atom_key(a) for a in eqn.args]
         key = (eqn.prim, eqn.ns, eqn.params, _typed(eqn), tuple(sorted(keys) if self.prims[eqn.prim].commutative else keys))
-        guards = [tuple((atom_key(c), p) for c, p in eqn.guard[:n]) for n in range(len(eqn.guard) + 1)]
+        guards = [tuple((atom_key(c), p) for c, p in eqn.guard[:n]) for n in range(len(eqn.guard) + 1)] \
+            if eqn.guard else [()]
         for guard in guards if eqn.prim not in FRESH else ():  # computed where this runs, outermost first
             if (key, guard) in self.values:
                 return self.copy(eqn.out, self.values[(key, guard)])
