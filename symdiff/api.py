@@ -107,7 +107,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     specialized = {}
     reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
     # (arguments that are containers other than a flat tuple of numbers: code for their structure)
-    of_containers = pytrees.specializing(fun, source, wrt, kind) if receiver is None else None
+    of_containers = pytrees.specializing(fun, source, wrt, kind, lambda d: _generated(specializing, d)) \
+        if receiver is None else None
 
     def containers_given(args, kwargs) -> bool:
         return of_containers is not None and not all_taken(args, kwargs) and pytrees.any_tree(args[:len(names)], kwargs)
@@ -148,8 +149,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints)
             refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
             generated = specialized[key + reads.key(args)] = derivation.function
-            specializing.source, specializing.derivation = derivation.source, derivation
-            specializing.lowered = derivation.lowered
+            _generated(specializing, derivation)
         return generated, args, kwargs
 
     specializing.__name__ = f"{kind}_{lowered.name}"
@@ -161,6 +161,12 @@ def _specializing(fun, source, lowered, wrt, kind: str):
                            "at its first call; call it, then read .source\n")
     _describe(specializing, fun, lowered, indices, kind)
     return specializing
+
+
+def _generated(specializing, derivation: Derivation) -> None:
+    """Show the code generated last (for arrays or for containers) as `.source`."""
+    specializing.source, specializing.derivation = derivation.source, derivation
+    specializing.lowered = derivation.lowered
 
 
 def _annotate(generated, fun, derivation: Derivation, kind: str):

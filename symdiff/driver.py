@@ -217,8 +217,7 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     _refuse_truncation(lowered, ints)
     raw = _transformed(mode, lowered, indices, prims, shapes)
     floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
-    sure = {lowered.params[i].var.name for i in indices} | {p.var.name for p in raw.params[len(lowered.params):]}
-    simplified = simplify(raw, prims, floats, sure)
+    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, indices))
     if shapes is not None:
         simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes, floats)
     simplified = _grouped(mode, simplified, many)
@@ -226,6 +225,12 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     checked = None if shapes is not None else _entry_check(
         source, simplified, indices, "grad" if mode == "value_and_grad" else mode, ints)
     return _compiled(source, indices, stages, prims, checked), many
+
+
+def _surely_floats(lowered: Func, raw: Func, indices) -> set:
+    """The derivative's parameters that surely hold floats: the differentiated ones and
+    the tangents or cotangents that follow the function's own (see simplify's `sure`)."""
+    return {lowered.params[i].var.name for i in indices} | {p.var.name for p in raw.params[len(lowered.params):]}
 
 
 def _transformed(mode: str, lowered: Func, indices, prims, shapes) -> Func:
@@ -294,7 +299,8 @@ def _of_containers(source: Source, mode: str, prims, shapes, lowered: tuple, wrt
                              if name in trees for k, shape in zip(range(a, b), trees[name][1], strict=True)}
     raw = _transformed(mode, lowered, leaves, prims, shapes)
     floats = {p.var.name for p in raw.params} - _ints(lowered, leaves, ints)
-    simplified = _fitted(mode, lowered, raw, simplify(raw, prims, floats), leaves, prims, shapes, floats)
+    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, leaves))
+    simplified = _fitted(mode, lowered, raw, simplified, leaves, prims, shapes, floats)
     simplified, signature = packed(simplified, mode, names, trees, indices, many, result)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     return replace(_compiled(source, leaves, stages, prims, None, signature), result=result), many

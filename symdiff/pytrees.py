@@ -28,9 +28,11 @@ from .frontend.wrt import Wrt
 from .trees import StructureError, Tree, flatten, is_container, structure
 
 
-def specializing(fun, source: Source, wrt: Wrt, kind: str):
+def specializing(fun, source: Source, wrt: Wrt, kind: str, generated_now=None):
     """The `kind` derivative ('grad', 'value_and_grad', 'jvp', 'vjp') of `fun` with
-    respect to `wrt`, generated for the structure and shapes of each call's arguments."""
+    respect to `wrt`, generated for the structure and shapes of each call's arguments;
+    `generated_now(derivation)` is told of each new one (so that the function the user
+    holds shows its `.source`)."""
     names = [a.arg for a in source.params]
     signature = inspect.signature(fun)
     check = argument_check(source, names)
@@ -57,6 +59,8 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str):
             known[key] = (trees, derivation.result)
             containers_of.source, containers_of.derivation = derivation.source, derivation
             containers_of.lowered = derivation.lowered
+            if generated_now is not None:
+                generated_now(derivation)
         trees, result = known[key]
         if kind == "jvp":
             _check_tangents(check, containers_of.__name__, names, wrt, trees, tail)

@@ -281,3 +281,13 @@ def _scaled(value, k: float):
     if isinstance(value, (tuple, list)):
         return type(value)(_scaled(v, k) for v in value)
     return value * k
+
+
+def test_the_function_returned_shows_the_code_generated_for_containers():
+    from .cases.loop_cases import rosenbrock_loop
+
+    gradient = symdiff.grad(rosenbrock_loop)
+    assert gradient([0.5, 1.0, 1.5]) == [-151.0, -50.0, 100.0]
+    assert gradient.source.startswith("def grad_rosenbrock_loop(x):"), gradient.source
+    # a leaf differentiated surely holds a float: its int literals are floats
+    assert "2.0 * x_0 * " in gradient.source and "x_0 * x_0" in gradient.source, gradient.source

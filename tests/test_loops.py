@@ -393,13 +393,7 @@ def test_code_a_loop_body_does_not_use_is_not_generated():
 
 
 def test_an_adjoint_seed_that_stays_constant_folds_into_the_loop_body():
-    def rosenbrock(x):
-        s = 0.0
-        for i in range(len(x) - 1):
-            s = s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
-        return s
-
-    gradient = symdiff.grad(rosenbrock)
+    gradient = symdiff.grad(cases.rosenbrock_loop)
     x = np.array([0.5, 1.0, 1.5])
     np.testing.assert_allclose(gradient(x), [-151.0, -50.0, 100.0], rtol=1e-12)
     assert "200.0 * " in gradient.source and "1.0 * " not in gradient.source, gradient.source

@@ -1,7 +1,8 @@
-"""The generated code spells arithmetic the way that runs fastest and gives the same
-numbers: small integer powers of a name as products (`x * x`), and int literals that
+"""The generated code computes the way that runs fastest and gives the same
+numbers: small integer powers of a name as products (`x * x`), int literals that
 meet a float as float literals (`2.0 * x`), while a range bound or an index built
-from ints stays an int."""
+from ints stays an int, and the adjoint of a basic index as an assignment into
+zeros (np.add.at only where an index may repeat)."""
 
 import math
 
@@ -69,3 +70,24 @@ def test_range_bounds_and_indices_built_from_ints_stay_ints(tmp_path):
     W = np.arange(9.0).reshape(3, 3)
     bar = symdiff.grad(module.g)(W)
     assert np.array_equal(bar, 2 * (1.0 + 5.0) * np.eye(3, k=1))
+
+
+def test_the_adjoint_of_a_basic_index_writes_into_zeros_and_of_a_fancy_one_accumulates(tmp_path):
+    # np.add.at, which repeated indices need, is unbuffered: 16.6 us against 1.3 us for
+    # assigning 999 entries of a slice (timeit, this machine)
+    module = module_from_text(tmp_path, "slices", """
+        import numpy as np
+
+        def rosenbrock(x):
+            return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+        def repeated(x):
+            return np.sum(x[np.array([0, 2, 2])] ** 2) + x[1] * x[-1]
+        """)
+    x = np.array([0.5, 1.0, 1.5])
+    gradient = symdiff.grad(module.rosenbrock)
+    np.testing.assert_allclose(gradient(x), [-151.0, -50.0, 100.0], rtol=1e-12)
+    assert "_scatter(" in gradient.source and "np.add.at" not in gradient.source, gradient.source
+    gradient = symdiff.grad(module.repeated)
+    np.testing.assert_allclose(gradient(x), [2 * 0.5, 1.5, 2 * 2 * 1.5 + 1.0], rtol=1e-12)
+    assert "np.add.at" in gradient.source, gradient.source

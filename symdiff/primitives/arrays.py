@@ -201,9 +201,13 @@ def _getitem_vjp(b, g, out, x, *arrays, index=()):
 
 
 def _distinct(b, arrays, index) -> bool:
-    """Whether the index picks no entry twice: only integer vectors of one length, one
-    of them distinct (x[np.arange(n), labels]), with nothing else but full slices."""
+    """Whether the index picks no entry twice: a basic index (ints, also computed ones,
+    slices, None, ...: a view), or only integer vectors of one length, one of them distinct
+    (x[np.arange(n), labels]), with nothing else but full slices. Its adjoint then
+    writes into zeros instead of np.add.at's unbuffered accumulation."""
     picks = [e for e in index if e[0] == "arg"]
+    if all(b.shape(a) == () for a in arrays):  # (x[i], x[i, 1:] with i a number: basic too)
+        return True
     shapes = {b.shape(a) for a in arrays}
     return (any(len(e) > 2 for e in picks) and len(shapes) == 1 and len(next(iter(shapes))) == 1
             and all(e[0] == "arg" or e == ("slice", None, None, None) for e in index))

@@ -289,3 +289,11 @@ def first_large_state(W, x):
 
 def loss_of_first_large_state(W, x):
     return np.sum(first_large_state(W, x) ** 2)
+
+
+def rosenbrock_loop(x):
+    """Rosenbrock's function as a loop over x's entries (an array or a list)."""
+    s = 0.0
+    for i in range(len(x) - 1):
+        s = s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+    return s
