@@ -92,8 +92,6 @@ def test_forward_mode_matches_central_differences(fun, args):
     assert tangent == pytest.approx(expected, rel=1e-6, abs=1e-7), fun.__name__
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="simplify writes 1.0 * k as float(k) where k is "
-                   "an int array (np.arange(3)): the gradient raises TypeError, with or without updates")
 def test_an_int_array_adjoint_is_not_added_into_in_place():
     # accumulate.py must not add x[0]'s adjoint into y, an array of ints, in place
     x = np.array([0.1, 0.2, 0.3])

@@ -263,8 +263,7 @@ def _mul(walk, eqn, x, y):
     for a, b in ((x, y), (y, x)):
         if _is(a, 1) and walk.keeps_type(b, a):
             return b
-        if _is(a, 1) and walk.kind(b) == "int":  # 1.0 * k, k a Python int: a float
-            return Eqn(eqn.out, "float", (b,), "builtins", (), eqn.loc, eqn.guard)
+        # (1.0 * k with k an int stays: float(k) would be slower, and fail on an int array)
         if _is(a, 0) and walk.broadcast_only(eqn.out):  # (an array's zeros keep its shape)
             return Const(0.0)
         if _is(a, -1) and walk.keeps_type(b, a):
