@@ -2,7 +2,7 @@
 
 Run from the repository root (symdiff installed, e.g. `pip install -e .`):
 
-    python benchmarks/bench_hessian.py            # full run, about 30 seconds
+    python benchmarks/bench_hessian.py            # full run, about 20 seconds
     python benchmarks/bench_hessian.py --quick    # smoke run, seconds
 
 The function is f(x) = sum_ij exp(-0.1 x_i x_j) + sum_i x_i^4 / 4 for x a float64
@@ -23,6 +23,10 @@ and imported): the median of 7 fresh imports (3 with --quick) of `symdiff.hessia
 and of its first call (generating the gradient code for the shape and its JVP, and
 one Hessian).
 
+BLAS, OpenMP (torch) and XLA (jax) run one thread each unless OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS, MKL_NUM_THREADS or XLA_FLAGS are set: on a small machine shared with
+other work, threaded matmul times swing several-fold between repeats.
+
 Every Hessian is checked against the hand-written one (max |difference| <= 1e-9
 max |hand-written|) before anything is timed; the script stops if one disagrees.
 Timing (`_timing.interleaved_medians`): the number of loops grows 1, 2, 5, 10, ...
@@ -31,6 +35,15 @@ median counts (3 repeats of 0.02 s with --quick).
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS (and OpenMP, XLA) thread unless the caller says otherwise: on a 2-core machine
+# shared with other work, a threaded matmul waits for the busy core and its time swings
+# several-fold from one repeat to the next. Set before NumPy (or jax, torch) is imported.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 import argparse
 import inspect
@@ -142,7 +155,9 @@ def main(argv=None):
     versions = ", ".join(_timing.package_versions(("numpy", "jax", "torch")))
     print(f"# symdiff Hessian benchmark\n\nPython {platform.python_version()}, symdiff "
           f"{symdiff.__version__}, {versions}; {_timing.cpu_name()}.\n"
-          f"Time per call: median of {repeats} interleaved repeats of >= {min_time:g} s each.\n"
+          f"Time per call: median of {repeats} interleaved repeats of >= {min_time:g} s each; "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+          f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}.\n"
           + _timing.load_line("at start"))
     with tempfile.TemporaryDirectory(prefix="symdiff-bench-") as directory:
         for n in SIZES:

@@ -2,7 +2,7 @@
 
 Run from the repository root (symdiff installed, e.g. `pip install -e .`):
 
-    python benchmarks/bench_mlp_ce.py            # full run, about 30 seconds
+    python benchmarks/bench_mlp_ce.py            # full run, about 15 seconds
     python benchmarks/bench_mlp_ce.py --quick    # smoke run, seconds
 
 The loss, float64, data from `numpy.random.default_rng(0)`, a batch of n = 256:
@@ -26,6 +26,10 @@ table gives symdiff's first-call times: medians over 7 fresh imports (3 with --q
 of the loss's source, of `symdiff.grad(f, wrt=...)` and of its first call (the code
 generated for the shapes, plus one run).
 
+BLAS, OpenMP (torch) and XLA (jax) run one thread each unless OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS, MKL_NUM_THREADS or XLA_FLAGS are set: on a small machine shared with
+other work, threaded matmul times swing several-fold between repeats.
+
 Every gradient is checked against the hand-written one (max |difference| <= 1e-9
 max |hand-written|, per array) before anything is timed; the script stops if one
 disagrees. Timing (`_timing.interleaved_medians`): the number of loops grows 1, 2, 5,
@@ -34,6 +38,15 @@ median counts (3 repeats of 0.02 s with --quick).
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS (and OpenMP, XLA) thread unless the caller says otherwise: on a 2-core machine
+# shared with other work, a threaded matmul waits for the busy core and its time swings
+# several-fold from one repeat to the next. Set before NumPy (or jax, torch) is imported.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 import argparse
 import inspect
@@ -177,7 +190,9 @@ def main(argv=None):
     versions = ", ".join(_timing.package_versions(("numpy", "autograd", "jax", "torch")))
     print(f"# symdiff MLP cross-entropy benchmark\n\nPython {platform.python_version()}, symdiff "
           f"{symdiff.__version__}, {versions}; {_timing.cpu_name()}.\n"
-          f"Time per call: median of {repeats} interleaved repeats of >= {min_time:g} s each.\n"
+          f"Time per call: median of {repeats} interleaved repeats of >= {min_time:g} s each; "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+          f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}.\n"
           + _timing.load_line("at start"))
     args = problem()
     impls = implementations(args)
