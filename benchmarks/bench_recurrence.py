@@ -2,7 +2,7 @@
 
 Run from the repository root (symdiff installed, e.g. `pip install -e .`):
 
-    python benchmarks/bench_recurrence.py            # full run, about 30 seconds
+    python benchmarks/bench_recurrence.py            # full run, about 10 seconds
     python benchmarks/bench_recurrence.py --quick    # smoke run, seconds
 
 The function, on Python floats, with n = 10,000 and (x, y) = (1.0, 0.02) (so that x

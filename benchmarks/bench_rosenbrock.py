@@ -2,7 +2,7 @@
 
 Run from the repository root (symdiff installed, e.g. `pip install -e .`):
 
-    python benchmarks/bench_rosenbrock.py            # full run, about 1.5 minutes
+    python benchmarks/bench_rosenbrock.py            # full run, about 1 to 2 minutes
     python benchmarks/bench_rosenbrock.py --quick    # smoke run, seconds (list form n = 10, 100 only)
 
 Rosenbrock's function f(x) = sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, in two forms:
