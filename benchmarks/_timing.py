@@ -1,4 +1,4 @@
-"""Timing and formatting shared by the benchmark scripts (`bench_scalar.py`, `bench_arrays.py`).
+"""Timing and formatting shared by the benchmark scripts (`bench_scalar.py`, `bench_arrays.py`, ...).
 
 The scripts import it as `_timing`: run them as `python benchmarks/<script>.py`, which
 puts this directory first on `sys.path`.
@@ -11,8 +11,14 @@ import importlib.metadata
 import importlib.util
 import itertools
 import math
+import os
 import platform
+import statistics
+import sys
+import timeit
 from pathlib import Path
+
+import numpy as np
 
 
 def options(doc: str, argv=None) -> tuple[int, float]:
@@ -36,6 +42,22 @@ def interleaved_best(timers, repeats, min_time):
         for label, timer in timers.items():
             best[label] = min(best[label], timer.timeit(numbers[label]) / numbers[label])
     return best
+
+
+def interleaved_medians(timers, repeats, min_time):
+    """Seconds per call of each `timeit.Timer` in `timers` (label -> timer), median of `repeats`.
+
+    As `interleaved_best`, but each timer's median repeat counts: the median says what a
+    call typically costs on a machine shared with other work, the best what it costs at
+    least.
+    """
+    numbers = {label: next(n for n in loop_counts() if timer.timeit(n) >= min_time)
+               for label, timer in timers.items()}
+    runs = {label: [] for label in timers}
+    for _ in range(repeats):
+        for label, timer in timers.items():
+            runs[label].append(timer.timeit(numbers[label]) / numbers[label])
+    return {label: statistics.median(times) for label, times in runs.items()}
 
 
 def loop_counts():
@@ -89,3 +111,43 @@ def cpu_name():
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def as_numpy(value):
+    """A float64 NumPy array from a number, a list of numbers, or a NumPy, jax or torch array."""
+    if hasattr(value, "detach"):  # torch
+        value = value.detach()
+    if isinstance(value, (list, tuple)):
+        value = [as_numpy(v) for v in value]
+    return np.asarray(value, dtype=float)
+
+
+def check_gradient(script, label, got, want, rtol=1e-9):
+    """Stop `script` unless `got` agrees with the hand-written `want`, result by result:
+    equal shapes and max |got - want| <= rtol * max |want| (`want`: an array or a tuple of them)."""
+    wants = want if isinstance(want, tuple) else (want,)
+    gots = tuple(got) if isinstance(want, tuple) else (got,)
+    for i, (g, w) in enumerate(zip(gots, wants, strict=True)):
+        g, w = as_numpy(g), as_numpy(w)
+        error = np.max(np.abs(g - w)) if g.shape == w.shape else math.inf
+        if not error <= rtol * np.max(np.abs(w)):
+            sys.stdout.flush()
+            sys.exit(f"{script}: {label} disagrees with the hand-written result {i}: shape {g.shape} "
+                     f"vs {w.shape}, max |difference| {error:.3g}, max |hand-written| "
+                     f"{np.max(np.abs(w)):.3g} (relative tolerance {rtol}); stopping before timing it")
+
+
+def call_timers(impls):
+    """A `timeit.Timer` per label for `impls` (label -> (fn, args, block)): `fn(*args)`, or
+    `block(fn(*args))` when `block` is given (jax: wait for the result)."""
+    return {label: timeit.Timer("block(fn(*args))" if block else "fn(*args)",
+                                setup="fn = _fn; args = _args; block = _block",
+                                globals={"_fn": fn, "_args": args, "_block": block})
+            for label, (fn, args, block) in impls.items()}
+
+
+def load_line(when):
+    try:
+        return f"1-minute load average {when}: {os.getloadavg()[0]:.2f}."
+    except OSError:
+        return f"1-minute load average {when}: unavailable."
