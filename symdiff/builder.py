@@ -32,6 +32,7 @@ class Builder:
         self.guard: tuple = ()  # the guard of the equations built now
         self.eqns: list[Eqn] = []
         self.defined: dict[str, Eqn] = {}  # output name -> the equation built for it
+        self.unscaled: dict[str, Var] = {}  # g * 1.0 (through any chain of them) -> g
 
     def emit(self, prim: str, *args, name: str | None = None, **params) -> Var:
         """`prim(*args, **params)` as a new equation; its output (named `name`)."""
@@ -44,6 +45,8 @@ class Builder:
         params = tuple(params.items())
         self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc, self.guard))
         self.defined[out.name] = self.eqns[-1]
+        if prim == "mul" and isinstance(args[0], Var) and args[1] == Const(1.0):
+            self.unscaled[out.name] = self.unscaled.get(args[0].name, args[0])
         if self.shapes is not None:
             self.shapes[out.name] = result_shape(prim, [self.shape(a) for a in args], params, self.prims)
         return out

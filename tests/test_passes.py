@@ -155,3 +155,27 @@ def test_the_cyclic_garbage_collector_pauses_while_deriving_and_resumes(monkeypa
         assert not gc.isenabled()  # (a caller's choice is kept)
     finally:
         gc.enable()
+
+
+def test_a_chain_of_multiplications_by_one_is_seen_through_in_one_step():
+    # An accumulator's adjoints s_bar * 1.0 form a chain as long as the loop written out:
+    # walking it back at every step made generation quadratic in the length of a list.
+    from symdiff.builder import Builder
+    from symdiff.ir import NameAllocator
+    from symdiff.transforms.adjoints import _where_zero
+
+    class Counting(dict):
+        reads = 0
+
+        def get(self, *args):
+            Counting.reads += 1
+            return super().get(*args)
+
+    b = Builder(NameAllocator(set()), PRIMS)
+    b.defined = Counting()
+    x, c = Var("x"), Var("c")
+    g = b.emit("where", c, x, Const(0.0))
+    for k in range(500):
+        g = b.mul(g, 1.0, name=f"s_bar_{k}")
+    assert _where_zero(b, g) == (c, x, True)
+    assert Counting.reads <= 2

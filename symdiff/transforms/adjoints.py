@@ -97,9 +97,9 @@ def _times(builder: Builder, g, local, name=None):
 def _where_zero(builder: Builder, g):
     """(c, v, True) if `g` is `where(c, v, 0)`, (c, v, False) if `where(c, 0, v)` (through
     multiplications by 1.0), else None."""
+    if isinstance(g, Var):  # (a chain of them, such as an accumulator's adjoints, in one step)
+        g = builder.unscaled.get(g.name, g)
     eqn = builder.defined.get(g.name) if isinstance(g, Var) else None
-    while eqn is not None and eqn.prim == "mul" and eqn.args[1] == Const(1.0) and isinstance(eqn.args[0], Var):
-        eqn = builder.defined.get(eqn.args[0].name)
     if eqn is None or eqn.prim != "where":
         return None
     c, a, b = eqn.args
