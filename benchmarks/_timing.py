@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import importlib.util
+import inspect
 import itertools
 import math
 import os
 import platform
 import statistics
 import sys
+import time
 import timeit
 from pathlib import Path
 
@@ -73,6 +75,27 @@ def import_file(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def first_calls(fun, header, directory, count, transform, call):
+    """(transform times, first-call times, the last transformed) of `transform` on `count`
+    fresh copies of `fun`:
+    its source (after `header`, the imports it needs) written to a file of its own in
+    `directory` and imported, so that symdiff has not seen the function object; then the
+    first `call(transformed)`, which generates code where it waits for the arguments."""
+    source = header + inspect.getsource(fun)
+    makes, firsts = [], []
+    for i in range(count):
+        path = Path(directory, f"{fun.__name__}_{i}.py")
+        path.write_text(source)
+        fresh = getattr(import_file(path), fun.__name__)
+        start = time.perf_counter()
+        transformed = transform(fresh)
+        middle = time.perf_counter()
+        call(transformed)
+        makes.append(middle - start)
+        firsts.append(time.perf_counter() - middle)
+    return makes, firsts, transformed
 
 
 def fmt_time(seconds):

@@ -59,10 +59,8 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 import timeit
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -72,7 +70,7 @@ try:
 except ImportError:
     sys.exit("bench_arrays: cannot import symdiff; run `pip install -e .` in the repository root")
 
-from _timing import (cpu_name, fmt_ratio, fmt_time, import_file, interleaved_best, markdown_table,
+from _timing import (cpu_name, first_calls, fmt_ratio, fmt_time, interleaved_best, markdown_table,
                      package_versions)
 
 SEED = 0
@@ -302,18 +300,9 @@ def table_rows(problem, settings):
 
 def first_call_line(problem, directory, settings):
     """The line under a table: symdiff's `grad` and first-call times on fresh function objects."""
-    source = "import numpy as np\n\n\n" + inspect.getsource(problem.loss)
-    grads, firsts = [], []
-    for i in range(settings.transforms):
-        path = Path(directory, f"{problem.loss.__name__}_{i}.py")
-        path.write_text(source)
-        loss = getattr(import_file(path), problem.loss.__name__)
-        start = time.perf_counter()
-        gradient = symdiff.grad(loss, wrt=problem.wrt)
-        middle = time.perf_counter()
-        gradient(*problem.args)
-        grads.append(middle - start)
-        firsts.append(time.perf_counter() - middle)
+    grads, firsts, _ = first_calls(problem.loss, "import numpy as np\n\n\n", directory, settings.transforms,
+                                lambda loss: symdiff.grad(loss, wrt=problem.wrt),
+                                lambda gradient: gradient(*problem.args))
     return (f"symdiff first call: `symdiff.grad(f, wrt={problem.wrt})` {fmt_time(statistics.median(grads))}, "
             f"then its first call (specialization to the shapes, plus one run) "
             f"{fmt_time(statistics.median(firsts))}; medians of {settings.transforms} fresh imports.")

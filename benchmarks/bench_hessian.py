@@ -46,12 +46,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 import argparse
-import inspect
 import platform
 import statistics
 import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -130,18 +127,8 @@ def table(n, repeats, min_time):
 
 def first_call_line(x, transforms, directory):
     """symdiff's `hessian` and first-call times, medians over fresh function objects."""
-    source = "import numpy as np\n\n\n" + inspect.getsource(f)
-    makes, firsts = [], []
-    for i in range(transforms):
-        path = Path(directory, f"f_{x.size}_{i}.py")
-        path.write_text(source)
-        fresh = _timing.import_file(path).f
-        start = time.perf_counter()
-        hessian = symdiff.hessian(fresh)
-        middle = time.perf_counter()
-        hessian(x)
-        makes.append(middle - start)
-        firsts.append(time.perf_counter() - middle)
+    makes, firsts, _ = _timing.first_calls(f, "import numpy as np\n\n\n", directory, transforms,
+                                        symdiff.hessian, lambda hessian: hessian(x))
     return (f"symdiff first call: `symdiff.hessian(f)` {_timing.fmt_time(statistics.median(makes))}, then "
             f"its first call (gradient code for the shape, its JVP, one Hessian) "
             f"{_timing.fmt_time(statistics.median(firsts))}; medians of {transforms} fresh imports.")

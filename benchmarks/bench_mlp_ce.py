@@ -49,12 +49,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 import argparse
-import inspect
 import platform
 import statistics
 import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -165,18 +162,9 @@ def implementations(args):
 
 def first_call_line(args, transforms, directory):
     """symdiff's `grad` and first-call times, medians over fresh function objects."""
-    source = "import numpy as np\n\n\n" + inspect.getsource(mlp_ce)
-    grads, firsts = [], []
-    for i in range(transforms):
-        path = Path(directory, f"mlp_ce_{i}.py")
-        path.write_text(source)
-        fresh = _timing.import_file(path).mlp_ce
-        start = time.perf_counter()
-        gradient = symdiff.grad(fresh, wrt=WRT)
-        middle = time.perf_counter()
-        gradient(*args)
-        grads.append(middle - start)
-        firsts.append(time.perf_counter() - middle)
+    grads, firsts, _ = _timing.first_calls(mlp_ce, "import numpy as np\n\n\n", directory, transforms,
+                                        lambda fresh: symdiff.grad(fresh, wrt=WRT),
+                                        lambda gradient: gradient(*args))
     return (f"symdiff first call: `symdiff.grad(f, wrt=...)` {_timing.fmt_time(statistics.median(grads))}, "
             f"then its first call (code generated for the shapes, plus one run) "
             f"{_timing.fmt_time(statistics.median(firsts))}; medians of {transforms} fresh imports.")

@@ -35,13 +35,10 @@ median counts (3 repeats of 0.02 s with --quick).
 from __future__ import annotations
 
 import argparse
-import inspect
 import math
 import platform
 import statistics
 import tempfile
-import time
-from pathlib import Path
 
 import _timing
 
@@ -128,18 +125,9 @@ def implementations():
 
 def first_call_line(transforms, directory):
     """symdiff's `grad` and first-call times, medians over fresh function objects."""
-    source = "import math\n\n\n" + inspect.getsource(recurrence)
-    grads, firsts = [], []
-    for i in range(transforms):
-        path = Path(directory, f"recurrence_{i}.py")
-        path.write_text(source)
-        fresh = _timing.import_file(path).recurrence
-        start = time.perf_counter()
-        gradient = symdiff.grad(fresh, wrt=("x", "y"))
-        middle = time.perf_counter()
-        gradient(X, Y, N)
-        grads.append(middle - start)
-        firsts.append(time.perf_counter() - middle)
+    grads, firsts, _ = _timing.first_calls(recurrence, "import math\n\n\n", directory, transforms,
+                                        lambda fresh: symdiff.grad(fresh, wrt=("x", "y")),
+                                        lambda gradient: gradient(X, Y, N))
     return (f"symdiff first call: `symdiff.grad(f, wrt=('x', 'y'))` {_timing.fmt_time(statistics.median(grads))}, "
             f"then its first call (one run of the generated code) {_timing.fmt_time(statistics.median(firsts))}; "
             f"medians of {transforms} fresh imports.")

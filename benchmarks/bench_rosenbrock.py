@@ -41,12 +41,9 @@ median counts (3 repeats of 0.02 s with --quick).
 from __future__ import annotations
 
 import argparse
-import inspect
 import platform
 import statistics
 import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -175,21 +172,11 @@ def table(form, sizes, gradients, repeats, min_time):
 def first_calls(sizes, transforms, directory):
     """The first-call table (n, median `symdiff.grad(f)` time, median first-call time,
     generated lines), and n -> the last gradient made (its code for length n generated)."""
-    source = inspect.getsource(rosen_list)
     rows, gradients = [], {}
     for n in sizes:
         x = np.random.default_rng(n).uniform(-2.0, 2.0, n).tolist()
-        grads, firsts = [], []
-        for i in range(transforms if n <= 100 else 1):
-            path = Path(directory, f"rosen_list_{n}_{i}.py")
-            path.write_text(source)
-            f = _timing.import_file(path).rosen_list
-            start = time.perf_counter()
-            gradient = symdiff.grad(f)
-            middle = time.perf_counter()
-            gradient(x)
-            grads.append(middle - start)
-            firsts.append(time.perf_counter() - middle)
+        grads, firsts, gradient = _timing.first_calls(rosen_list, "", directory, transforms if n <= 100 else 1,
+                                                      symdiff.grad, lambda gradient: gradient(x))
         gradients[n] = gradient
         rows.append([str(n), _timing.fmt_time(statistics.median(grads)),
                      _timing.fmt_time(statistics.median(firsts)),
