@@ -29,6 +29,7 @@ from .frontend.wrt import resolve_wrt
 from .frontend.receivers import mark
 from .primitives import PRIMS
 from .transforms.accumulate import accumulated_scatters
+from .transforms.batching import batched
 from .transforms.adjoints import own_gradients, widen_loop_zeros, with_cotangent_shapes
 from .transforms.forward import forward, narrow_tangents, widen_tangents
 from .transforms.reverse import pullback, reverse
@@ -189,7 +190,7 @@ def _ints(lowered: Func, indices, ints) -> set:
 
 @_deep
 def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
-           lowered: Func | None = None, ints=None, trees=None) -> tuple[Derivation, bool]:
+           lowered: Func | None = None, ints=None, trees=None, batch: int | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source`; returns the derivation and whether wrt was a tuple.
 
     Args:
@@ -207,6 +208,9 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
         trees: the parameters given as containers: name -> (trees.Tree, the leaves'
             shapes); needs `shapes` (of the others). The derivation's `wrt` are then
             the indices of the leaves differentiated.
+        batch: for 'jvp' and 'vjp' of array code, the tangents (cotangents) come as one
+            array of `batch` of them along a new leading axis, and so do the derivatives
+            returned (transforms/batching.py; NotBatched where it has no rule).
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
@@ -221,6 +225,8 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     if shapes is not None:
         simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes, floats)
     simplified = _grouped(mode, simplified, many)
+    if batch is not None:
+        simplified = _batched(mode, lowered, raw, simplified, indices, prims, shapes, batch)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     checked = None if shapes is not None else _entry_check(
         source, simplified, indices, "grad" if mode == "value_and_grad" else mode, ints)
@@ -255,6 +261,19 @@ def _fitted(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prim
         shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
     widened = accumulated_scatters(widen_loop_zeros(simplified, shapes, prims), shapes, prims, floats)
     return own_gradients(widened, indices, prims, shapes)
+
+
+def _batched(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes, batch: int) -> Func:
+    """jvp or vjp array code taking `batch` tangents (cotangents) at once."""
+    if mode not in ("jvp", "vjp") or shapes is None:
+        raise ValueError("batch= needs mode 'jvp' or 'vjp' and the shapes")
+    own = [p.var.name for p in lowered.params]
+    if mode == "jvp":
+        shapes = {**shapes, **{p.var.name: shapes[own[i]] for p, i in zip(raw.params[len(own):], indices)}}
+    else:
+        shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
+    names = [p.var.name for p in simplified.params[len(own):]]
+    return batched(simplified, names, batch, {n: shapes[n] for n in own + names}, prims)
 
 
 def _refuse_truncation(lowered: Func, ints: set) -> None:
