@@ -367,6 +367,9 @@ def _call(st: Lowering, node: ast.Call, name):
     listed = lists.list_call(st, node, name)  # np.stack(ys), sum(ys), ... of a list being built
     if listed is not None:
         return listed
+    helper = updates.emitted_helper_call(st, node, name)  # _scatter(shape, np.s_[k], v) of generated code
+    if helper is not None:
+        return helper
     custom = calls.custom_function(st, node.func)
     if custom is not None:
         return calls.custom_call(st, node, custom, name)

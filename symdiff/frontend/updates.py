@@ -13,6 +13,10 @@ what another name sees (aliases.py): x a view of another array, another name for
 same array read later, or, in a helper, an array the caller passed (or one of the
 helper's scope): copy it first (`x = x.copy()`). The generated code never changes an
 argument: the emitter writes in place only into arrays of its own (backend/inplace.py).
+
+Code symdiff generated is read back too (a Hessian differentiates the gradient's code):
+its helpers `_scatter(shape, np.s_[index], v)`, `_scatter_add(...)`, `_setitem(x,
+np.s_[index], v)` and `_additem(...)` are the equations they were printed from.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ..ir import Const, Var
 from .aliases import assigned_before, refuse_shared
 from .arrays import index_template
 from ..primitives import PRIMS
+from .parse import UserFunction
 from .state import Lowering, bind, emit, error, expr, shape
 from .values import ListValue, RunningList, is_atom, is_container
 
@@ -191,3 +196,32 @@ _SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "*
 
 def _symbol(op: ast.operator) -> str:
     return _SYMBOLS.get(type(op), "?")
+
+
+_EMITTED = {"_scatter": "scatter_add", "_scatter_add": "scatter_add", "_setitem": "setitem",
+            "_additem": "additem"}  # (backend/emit.py's and inplace.py's helpers)
+
+
+def emitted_helper_call(st: Lowering, node: ast.Call, name: str | None):
+    """The equation a helper of generated code was printed from (`_scatter((4, 3),
+    np.s_[0], v)` is scatter_add), or None if `node` calls no such helper."""
+    func = node.func
+    if not isinstance(func, ast.Name) or func.id not in _EMITTED or func.id in st.env:
+        return None
+    ref = st.src.lookup(func.id)
+    if not (isinstance(ref, UserFunction) and ref.key[0].startswith("<symdiff ")) \
+            or len(node.args) != 3 or node.keywords or not _is_index(node.args[1]):
+        return None
+    template, arrays = index_template(st, node.args[1].slice)
+    prim = _EMITTED[func.id]
+    if prim == "scatter_add":
+        size = ast.literal_eval(node.args[0])
+        params = (("index", template), ("shape", size), ("distinct", func.id == "_scatter"))
+        return emit(st, node, prim, (expr(st, node.args[2]), *arrays), "numpy", name=name, params=params)
+    old, new = expr(st, node.args[0]), expr(st, node.args[2])
+    return emit(st, node, prim, (old, new, *arrays), "numpy", name=name, params=(("index", template),))
+
+
+def _is_index(node: ast.expr) -> bool:
+    """Whether `node` is `np.s_[...]` (as generated code spells it)."""
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "s_"
