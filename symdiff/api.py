@@ -21,10 +21,11 @@ from . import pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
+from .transforms.batching import NotBatched
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
                                  receiver_of, split_object, unbound_function)
 from .ir import flat_results
-from .jacobians import assemble, second_derivatives
+from .jacobians import assemble, batched_columns, batched_rows, choose_mode, second_derivatives
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
 from .verification.scalars import check
@@ -56,7 +57,7 @@ def _derivative(fun, wrt, kind: str):
             return mark(per_fun[key], receiver_of(fun))
         # (a VJP sums a cotangent over the axes an argument was broadcast along: even
         # elementwise code needs the shapes then)
-        if is_array_code(lowered) or kind == "vjp":
+        if is_array_code(lowered) or kind in ("vjp", "jvp_batch", "vjp_batch"):
             per_fun[key] = _specializing(fun, source, lowered, resolved, kind)
         else:
             derivation, _ = derive(source, resolved, kind, lowered=lowered)
@@ -98,7 +99,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     names = [p.var.name for p in lowered.params]
     indices = wrt.indices
     # jvp's code takes a tangent per wrt after the arguments, vjp's a cotangent per result
-    tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
+    tangents = {"jvp": len(indices), "vjp": len(flat_results(lowered.results))}.get(kind.removesuffix("_batch"), 0)
+    mode = kind.removesuffix("_batch")  # (batched: the tangents' leading axis is the batch)
     signature = inspect.signature(fun)
     simple = all(p.kind == "positional" for p in lowered.params) and not tangents
     positional = [p.var.name for p in lowered.params if p.kind != "kwonly"]
@@ -146,7 +148,8 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             shapes |= reads.shapes(args)
             ints = {name for name, a in zip(names, args) if _integral(a)} | \
                 {k for k, v in kwargs.items() if _integral(v)}
-            derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints)
+            batch = np.shape(args[len(names)])[0] if mode != kind else None
+            derivation, _ = derive(source, wrt, mode, shapes=shapes, ints=ints, batch=batch)
             refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
             generated = specialized[key + reads.key(args)] = derivation.function
             _generated(specializing, derivation)
@@ -324,10 +327,13 @@ def jacobian(fun, wrt=0, mode: str | None = None):
 
     Each block has shape `result.shape + param.shape` (JAX's convention; a float
     when both are scalars); a tuple `wrt` gives a tuple of blocks, and several
-    results a tuple of those. It is assembled from generated code: one forward
-    mode call (`jvp`) per entry of the parameters, or one reverse mode call
-    (`vjp`) per entry of the results, whichever is fewer (`mode` forces one:
-    'forward' or 'reverse'). See jacobians.py.
+    results a tuple of those. It is computed by generated code, in forward mode
+    (tangents along every entry of the parameters) or reverse mode (cotangents of
+    every entry of the results), whichever needs fewer (`mode` forces one:
+    'forward' or 'reverse'): by one call of the jvp or vjp code batched along them
+    (transforms/batching.py), which computes the function's own values once, or
+    where that code has no batching rule (a loop, a helper), one call per entry.
+    See jacobians.py.
 
     For `polar(r, t) = (r cos t, r sin t)`, `jacobian(polar, wrt=("r", "t"))(2.0, 0.0)` is
     `((1.0, 0.0), (0.0, 2.0))`: one row per result, one entry per parameter.
@@ -339,10 +345,23 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
+    unbatched = set()  # (the argument signatures whose code has no batching rule)
 
     def jacobian_of(*args):
         _refuse_containers(fun, "jacobian", tangent, args)
-        return assemble(tangent, cotangent, args, indices, fun(*args), mode, many)
+        value = fun(*args)
+        chosen = mode or choose_mode([np.size(args[i]) for i in indices],
+                                     [np.size(o) for o in (value if isinstance(value, tuple) else (value,))])
+        key = (chosen, tuple(map(_signature, args)))
+        if key not in unbatched:
+            try:
+                if chosen == "forward":
+                    return batched_columns(_derivative(fun, wrt, "jvp_batch"), args, indices, many,
+                                           isinstance(value, tuple))
+                return batched_rows(_derivative(fun, wrt, "vjp_batch"), args, indices, value, many)
+            except NotBatched:
+                unbatched.add(key)
+        return assemble(tangent, cotangent, args, indices, value, chosen, many)
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
     return jacobian_of
@@ -351,7 +370,10 @@ def jacobian(fun, wrt=0, mode: str | None = None):
 @bound_alike
 def hessian(fun, wrt=0):
     """The Hessian of a scalar `fun`, as a function of its arguments: forward mode over
-    the generated gradient code (each column one `jvp` of `grad(fun)`).
+    the generated gradient code (forward over reverse), by one call of its tangent code
+    batched along the unit vectors of the parameters, so that the gradient's own values
+    are computed once (transforms/batching.py); where that code has no batching rule, one
+    `jvp` of `grad(fun)` per column.
 
     A block has shape `param.shape + param.shape`; a tuple `wrt` gives the blocks
     ((H_xx, H_xy), (H_yx, H_yy)). Gradient code with a loop keeps a tape, which is not
@@ -363,14 +385,18 @@ def hessian(fun, wrt=0):
     _refuse_containers(fun, "hessian", gradient)
     names = [p.var.name for p in gradient.lowered.params]
     indices = [names.index(w) for w in gradient.wrt]
+    along = tuple(gradient.wrt) if many else gradient.wrt[0]
 
     def hessian_of(*args):
         _refuse_containers(fun, "hessian", gradient, args)
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
         try:
-            tangent = jvp(generated, tuple(gradient.wrt) if many else gradient.wrt[0])
-            return assemble(tangent, None, args, indices, generated(*args), "forward", many)
+            try:
+                return batched_columns(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
+            except NotBatched:
+                tangent = jvp(generated, along)
+                return assemble(tangent, None, args, indices, generated(*args), "forward", many)
         except SymdiffError:  # a loop's tape in the gradient code: forward over forward mode
             return second_derivatives(jvp(jvp(fun, wrt), wrt), args, indices, many)
 

@@ -2,18 +2,23 @@
 
 A Jacobian has JAX's shape convention: for a result of shape R and a parameter
 of shape P, the block has shape R + P (a float when both are scalars). It is
-built column by column from the forward-mode code (one `jvp` call per entry of
-the parameters) or row by row from the reverse-mode code (one `vjp` call per
-entry of the results), whichever makes fewer calls: the notes' flop count for a
+built from the forward-mode code (its columns) or from the reverse-mode code (its
+rows), whichever needs fewer of them. Batched code (transforms/batching.py) takes
+all unit vectors at once, stacked along a leading axis, and gives every column
+(row) from one call: `batched_columns`, `batched_rows`. Where batching has no rule,
+`assemble` makes one `jvp` call per entry of the parameters, or one `vjp` call per
+entry of the results. The choice of mode follows the notes' flop count for a
 chain of m x m Jacobians on d inputs, forward 2m^2 d + md against reverse
 2m^2 + md per output, says forward mode wins when there are fewer inputs than
 outputs, and reverse mode otherwise. Ties go to reverse mode.
 
 A Hessian is the Jacobian of the generated gradient code, by forward mode over
 it (forward over reverse): column j is `jvp(grad(f))` along the j-th unit
-vector. Gradient code with a loop keeps a tape, which is not differentiated
-again; such functions get forward over forward mode, `jvp(jvp(f))`, one call
-per pair of entries.
+vector, all columns from one call of the batched tangent code of the gradient
+(the primal and the gradient computed once, the tangents carried as a matrix).
+Gradient code with a loop keeps a tape, which is not differentiated again; such
+functions get forward over forward mode, `jvp(jvp(f))`, one call per pair of
+entries.
 """
 
 from __future__ import annotations
@@ -52,6 +57,56 @@ def assemble(tangent, cotangent, args, indices, value, mode: str | None, many: b
     shaped = [tuple(_scalar_if_0d(b) for b in row) for row in blocks]
     per_output = [row if many else row[0] for row in shaped]
     return tuple(per_output) if several else per_output[0]
+
+
+def batched_columns(tangents, args, indices, many: bool, several: bool):
+    """The Jacobian from one call of `tangents`, jvp code batched along the tangents
+    (transforms/batching.py): entry k of the batch is the tangent along the k-th unit
+    vector of the parameters `indices`, taken together. `several`: the function returns
+    a tuple (of one value, maybe)."""
+    params = [args[i] for i in indices]
+    sizes, directions = _stacked_basis(params)
+    value, dots = tangents(*args, *directions)
+    flat = isinstance(value, tuple)  # (a tuple of one value comes as the value)
+    per_output = []
+    for o, dot in zip(value if flat else (value,), dots if flat else (dots,), strict=True):
+        row, start = [], 0
+        for p, m in zip(params, sizes):  # (entry k's tangent is column k: R + P)
+            column = np.asarray(dot)[start:start + m].reshape(m, -1).T
+            row.append(_scalar_if_0d(column.reshape(np.shape(o) + np.shape(p)).copy()))
+            start += m
+        per_output.append(tuple(row) if many else row[0])
+    return tuple(per_output) if several else per_output[0]
+
+
+def batched_rows(cotangents, args, indices, value, many: bool):
+    """The Jacobian from one call of `cotangents`, vjp code batched along the cotangents:
+    entry k of the batch is the cotangent of the k-th unit vector of the results."""
+    several = isinstance(value, tuple)
+    outputs = value if several else (value,)
+    sizes, seeds = _stacked_basis(outputs)
+    _, bars = cotangents(*args, *seeds)
+    bars = bars if many else (bars,)
+    params = [args[i] for i in indices]
+    per_output, start = [], 0
+    for o, m in zip(outputs, sizes):
+        row = tuple(_scalar_if_0d(np.asarray(bar)[start:start + m].reshape(np.shape(o) + np.shape(p)).copy())
+                    for bar, p in zip(bars, params))
+        per_output.append(row if many else row[0])
+        start += m
+    return tuple(per_output) if several else per_output[0]
+
+
+def _stacked_basis(values) -> tuple[list[int], list]:
+    """(the sizes of `values`, for each a batch of N arrays shaped like it): entry k of
+    the batches, taken together, is the k-th unit vector of all N entries of `values`."""
+    sizes = [int(np.size(v)) for v in values]
+    basis = np.eye(sum(sizes))
+    batches, start = [], 0
+    for v, m in zip(values, sizes):
+        batches.append(basis[:, start:start + m].reshape((len(basis),) + np.shape(v)))
+        start += m
+    return sizes, batches
 
 
 def second_derivatives(tangent2, args, indices, many: bool):
