@@ -221,7 +221,7 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     _refuse_truncation(lowered, ints)
     raw = _transformed(mode, lowered, indices, prims, shapes)
     floats = {p.var.name for p in raw.params} - ints  # (so that `1.0 * w` may become `w`)
-    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, indices))
+    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, indices), shapes)
     if shapes is not None:
         simplified = _fitted(mode, lowered, raw, simplified, indices, prims, shapes, floats)
     simplified = _grouped(mode, simplified, many)
@@ -318,7 +318,7 @@ def _of_containers(source: Source, mode: str, prims, shapes, lowered: tuple, wrt
                              if name in trees for k, shape in zip(range(a, b), trees[name][1], strict=True)}
     raw = _transformed(mode, lowered, leaves, prims, shapes)
     floats = {p.var.name for p in raw.params} - _ints(lowered, leaves, ints)
-    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, leaves))
+    simplified = simplify(raw, prims, floats, _surely_floats(lowered, raw, leaves), shapes)
     simplified = _fitted(mode, lowered, raw, simplified, leaves, prims, shapes, floats)
     simplified, signature = packed(simplified, mode, names, trees, indices, many, result)
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}

@@ -32,7 +32,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..analysis import const_kind, eqn_kind
+from ..analysis import const_kind, eqn_kind, infer_shapes
+from ..errors import SymdiffError
 from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, evaluate_eqn, flat_results, loop_leading_args
 from ..primitives import PRIMS
 from .zerosum import one_per_row, sums_to_zero
@@ -43,7 +44,7 @@ MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards ag
 FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "full", "eye"})  # new arrays
 
 
-def simplify(func: Func, prims=PRIMS, floats=None, sure=()) -> Func:
+def simplify(func: Func, prims=PRIMS, floats=None, sure=(), shapes=None) -> Func:
     """Simplify `func` to a fixed point.
 
     The parameters named in `floats` (all of them by default) are taken to hold
@@ -53,11 +54,12 @@ def simplify(func: Func, prims=PRIMS, floats=None, sure=()) -> Func:
     primitive table. Those named in `sure` (differentiated parameters, cotangents)
     surely hold floats: an int literal meeting a value derived from them becomes a
     float (`2.0 * x`), which would turn a range bound or an index into a float if
-    it were taken from `floats`, a guess.
+    it were taken from `floats`, a guess. Given the parameters' `shapes` (array code),
+    a term `0 * w` that does not widen the sum it is added to is dropped.
     """
     floats = {p.var.name for p in func.params} if floats is None else set(floats)
     for _ in range(MAX_ROUNDS):
-        new = dead_code(_rewrite(func, prims, floats, set(sure)), prims)
+        new = dead_code(_rewrite(func, prims, floats, set(sure), shapes), prims)
         if new == func:
             break
         func = new
@@ -67,8 +69,9 @@ def simplify(func: Func, prims=PRIMS, floats=None, sure=()) -> Func:
 class _Round:
     """One forward walk: substitutions, definitions, kinds and value numbers so far."""
 
-    def __init__(self, func: Func, prims, floats: set, sure: set):
+    def __init__(self, func: Func, prims, floats: set, sure: set, shapes=None):
         self.prims = prims
+        self.shapes = _known_shapes(func, shapes, prims)  # (of the variables this round reads)
         self.sub: dict[str, object] = {}
         self.defs: dict[str, Eqn] = {}
         self.kinds = {p.var.name: "float" if p.var.name in floats else "any" for p in func.params}
@@ -178,8 +181,18 @@ class _Round:
         return replace(func, body=body, results=tuple(map(named, func.results)))
 
 
-def _rewrite(func: Func, prims, floats: set, sure: set) -> Func:
-    walk = _Round(func, prims, floats, sure)
+def _known_shapes(func: Func, shapes, prims) -> dict:
+    """Every variable's shape given the parameters' `shapes`; {} where they are not all known."""
+    if shapes is None:
+        return {}
+    try:
+        return infer_shapes(func, shapes, prims)
+    except (SymdiffError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _rewrite(func: Func, prims, floats: set, sure: set, shapes=None) -> Func:
+    walk = _Round(func, prims, floats, sure, shapes)
     for eqn in func.body:
         walk.add(eqn)
     return walk.finish(func)
@@ -235,9 +248,23 @@ def _make(eqn: Eqn, prim: str, *args) -> Eqn:
     return Eqn(eqn.out, prim, args, "op", (), eqn.loc, eqn.guard)
 
 
+def _zero_term(walk, eqn, x, y) -> bool:
+    """Whether x +- y is x: y is `0 * w` and x a float array of the sum's shape (y adds no
+    axes), e.g. the gradient reaching softmax's max shift once its sum is proved zero. As
+    `0 * x -> 0`, this takes w finite."""
+    product = walk.defn(y, "mul")
+    if product is None or not any(_is(a, 0) for a in product.args) or walk.kind(x) != "float":
+        return False
+    shape = walk.shapes.get(x.name) if isinstance(x, Var) else None
+    return shape is not None and walk.shapes.get(eqn.out.name) == shape
+
+
 def _add(walk, eqn, x, y):
     if x == y and walk.kind(x) == "float":  # x + x = 2 x, exactly
         return _make(eqn, "mul", Const(2.0), x)
+    for a, b in ((x, y), (y, x)):
+        if _zero_term(walk, eqn, a, b):
+            return a
     if _is(y, 0) and walk.keeps_type(x, y):
         return x
     if _is(x, 0) and walk.keeps_type(y, x):
@@ -256,7 +283,20 @@ def _sub(walk, eqn, x, y):
         return _make(eqn, "neg", y)
     if walk.defn(y, "neg"):
         return _make(eqn, "add", x, walk.defn(y, "neg").args[0])
+    if _zero_term(walk, eqn, x, y):
+        return x
+    scaled = walk.defn(walk.defn(x, "neg").args[0], "mul") if walk.defn(x, "neg") else None
+    constant = next((a for a in scaled.args if _is_number(a)), None) if scaled is not None else None
+    if constant is not None:  # -(c * w) - y = (-c) * w - y, exactly: one operation fewer
+        w = scaled.args[1] if scaled.args[0] is constant else scaled.args[0]
+        first = Eqn(walk.temp(), "mul", (Const(-constant.value), w), "op", (), eqn.loc, eqn.guard)
+        return first, _make(eqn, "sub", first.out, y)
     return None
+
+
+def _is_number(atom) -> bool:
+    return isinstance(atom, Const) and atom.folds and not atom.label and not isinstance(atom.value, bool) \
+        and isinstance(atom.value, (int, float))
 
 
 def _mul(walk, eqn, x, y):
