@@ -46,7 +46,11 @@ _AUGMENTED = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 def update_statement(target: ast.Subscript, value: ast.expr, prim: str) -> ast.stmt:
     """The statement of an update written in place: `x[index] = v`, `x[index] += v` for
-    additem, and `x[index] op= v` for `x[index] = x[index] op v`."""
+    additem (`-= c` for adding a negative number -c), and `x[index] op= v` for
+    `x[index] = x[index] op v`."""
+    if prim == "additem" and isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) \
+            and isinstance(value.operand, ast.Constant):
+        return ast.AugAssign(target, ast.Sub(), value.operand)  # (x - c is x + (-c) exactly)
     if prim == "additem":
         return ast.AugAssign(target, ast.Add(), value)
     read = ast.dump(ast.Subscript(target.value, target.slice, ast.Load()))

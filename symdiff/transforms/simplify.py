@@ -77,7 +77,7 @@ class _Round:
         self.kinds = {p.var.name: "float" if p.var.name in floats else "any" for p in func.params}
         self.sure = {p.var.name: "float" if p.var.name in sure else "any" for p in func.params}
         self.values: dict[tuple, Var] = {}
-        self.rename: dict[str, str] = {}
+        self.rename: dict[str, Var] = {}  # a temporary -> the named value it stands for
         self.body: list[Eqn] = []
         self.names = NameAllocator.for_func(func)
         self.consumers: dict[str, set] = {}  # name -> (primitive, output) of each equation reading it
@@ -165,7 +165,7 @@ class _Round:
     def copy(self, out: Var, atom):
         self.sub[out.name] = atom
         if isinstance(atom, Var) and atom.temp and not out.temp and atom.name not in self.rename:
-            self.rename[atom.name] = out.name
+            self.rename[atom.name] = out
 
     def finish(self, func: Func) -> Func:
         def named(atom):
@@ -173,7 +173,7 @@ class _Round:
                 return tuple(map(named, atom))
             atom = self.read(atom)
             if isinstance(atom, Var) and atom.name in self.rename:
-                return Var(self.rename[atom.name])
+                return self.rename[atom.name]
             return atom
 
         body = tuple(e.with_args(map(named, e.args), named(e.out),
@@ -371,6 +371,12 @@ def _neg(walk, eqn, x):
     inner = walk.defn(x, "sub")
     if inner is not None:
         return _make(eqn, "sub", inner.args[1], inner.args[0])
+    scaled = walk.defn(x, "mul")
+    if scaled is not None and _is_number(scaled.args[0]) and walk.defn(scaled.args[1], "sub"):
+        # -(c * (a - b)) = c * (b - a), exactly: the negation costs nothing
+        a, b = walk.defn(scaled.args[1], "sub").args
+        first = Eqn(walk.temp(), "sub", (b, a), "op", (), eqn.loc, eqn.guard)
+        return first, _make(eqn, "mul", scaled.args[0], first.out)
     return None
 
 
