@@ -41,7 +41,7 @@ class Builder:
         ns = self._spelling_ns(row)
         if ns is None and row.expand is not None:
             return row.expand(self, *args)
-        out = Var(name, temp=False) if name else Var(self.names.temp(), temp=True)
+        out = Var(name, made=True) if name else Var(self.names.temp(), temp=True)
         params = tuple(params.items())
         self.eqns.append(Eqn(out, prim, args, ns or "numpy", params, self.loc, self.guard))
         self.defined[out.name] = self.eqns[-1]

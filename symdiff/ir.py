@@ -37,10 +37,14 @@ from .primitives import PRIMS
 
 @dataclass(frozen=True)
 class Var:
-    """A named value. `temp` marks derivative temporaries (`t0, t1, ...`)."""
+    """A named value. `temp` marks derivative temporaries (`t0, t1, ...`), `made` the
+    other names symdiff made rather than took from the source: the lecture's `a, b, ...`
+    for an unnamed intermediate, and adjoints `x_bar` (the emitter may write such a value
+    inline in array code, backend/inlining.py)."""
 
     name: str
     temp: bool = field(default=False, compare=False)
+    made: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return self.name

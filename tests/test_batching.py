@@ -82,10 +82,15 @@ def scalar_of_a_copied_update(x):
     return a + np.sum(np.sin(y) * x)
 
 
+def scalar_of_a_transposed_slice(x):
+    return np.sum(np.sin(x.T[1:]) * x.T[1:])
+
+
 HESSIANS = {scalar_of_written: ((4, 3),), scalar_of_indexed: ((3, 4), batching_cases.INDEX),
-            scalar_of_products: ((2, 3, 3), (3,)), scalar_of_a_copied_update: ((3,),)}
-HELPERS = {scalar_of_written: "_scatter(", scalar_of_indexed: "_scatter_add(",
-           scalar_of_a_copied_update: "_additem("}
+            scalar_of_products: ((2, 3, 3), (3,)), scalar_of_a_copied_update: ((3,),),
+            scalar_of_a_transposed_slice: ((3, 4),)}
+HELPERS = {scalar_of_written: "x_bar[0] = ", scalar_of_indexed: "_scatter_add(",
+           scalar_of_a_copied_update: "_additem(", scalar_of_a_transposed_slice: "_scatter("}
 
 
 @pytest.mark.parametrize("fun, shapes", list(HESSIANS.items()), ids=[f.__name__ for f in HESSIANS])

@@ -14,8 +14,11 @@ Invariants of the output:
   * it is a self-contained module: the imports and the module-level constants
     it reads come first, so it can be saved and run without symdiff;
   * every equation becomes one statement, except derivative temporaries used
-    exactly once, which are written inline where they are used; temporaries
-    that remain are renumbered `t0, t1, ...` in order of appearance;
+    exactly once, which are written inline where they are used (in array code,
+    so are the other values symdiff named that one equation reads, inlining.py);
+    temporaries that remain are renumbered `t0, t1, ...` in order of appearance;
+    a temporary updated in place takes the update's name, and a scatter into
+    zeros that is kept is written `t = np.zeros(shape)`, `t[index] = g`;
   * guarded equations go into `if c:` / `else:` blocks (one block for a run
     of them), and a merge `y = cond(c, a, b)` becomes an assignment to `y` in
     each block; a branch value used only by its merge is assigned to the
@@ -49,8 +52,9 @@ import numpy as np
 from ..generated import HELPERS as CHECK_HELPERS
 from . import packing
 from .arguments import EntryCheck, check_statements
-from ..ir import Const, Func, NameAllocator, Var, atom_key, flat_results
+from ..ir import Const, Func, NameAllocator, Var, atom_key
 from .blocks import BlockPrinting, blocks, coalesced
+from .inlining import adopted_names, array_inlined, count_uses, scatter_statements
 from .inplace import UPDATE_HELPERS, UPDATES, in_place_updates, update_statement
 from ..primitives import PRIMS
 from ..trees import Packed
@@ -263,10 +267,12 @@ class _Printer(BlockPrinting):
         self.helpers: set[str] = set()
         self.entry: list[ast.stmt] = []  # the check of the arguments, first (arguments.py)
         self.constants: dict[str, object] = {}
-        self.uses = _count_uses(func)
+        self.uses = count_uses(func)
         self.in_place, self.copied, self.copies, self.kept = in_place_updates(func, prims)  # (inplace.py)
         self.inline: dict[str, ast.expr] = {}
-        self.names = self._temp_names()
+        self.expressions = array_inlined(func, prims, self.uses, self.kept, self.in_place)  # (inlining.py)
+        self.adopted = adopted_names(func, self.in_place, self.uses)
+        self.names = {**self._temp_names(), **self.adopted}
         for block in blocks(func):
             self.names.update(coalesced(block, self.uses, self.names))
         self.picks: dict[str, dict] = {}  # loop or call -> {index: the pick that reads it}
@@ -286,8 +292,9 @@ class _Printer(BlockPrinting):
         unpacked = {e.out.name for e in self.func.body if e.prim == "call" and _returns_several(e)}
         kept = [e.out.name for e in self.func.body if e.out.temp and (
             self.uses.get(e.out.name, 0) != 1 or e.out.name in self.kept
-            or e.prim == "pick" and e.args[0].name in unpacked or self.prims[e.prim].output)]
-        taken = NameAllocator.for_func(self.func).taken - set(kept)
+            or e.prim == "pick" and e.args[0].name in unpacked or self.prims[e.prim].output)
+            and e.out.name not in self.adopted]
+        taken = NameAllocator.for_func(self.func).taken - set(kept) - set(self.adopted)
         fresh = NameAllocator(taken)
         return {name: fresh.temp() for name in kept}
 
@@ -331,6 +338,9 @@ class _Printer(BlockPrinting):
             if eqn.out.name in self.in_place:  # x[index] = v, into the array x names
                 self.update(statements, eqn)
                 continue
+            if eqn.prim == "scatter_add" and dict(eqn.params).get("distinct") and not self.inlined(eqn):
+                self.block(statements, eqn.guard).extend(scatter_statements(self, eqn))
+                continue
             value = self.expression(eqn)
             if self.inlined(eqn):
                 self.inline[eqn.out.name] = value
@@ -353,7 +363,8 @@ class _Printer(BlockPrinting):
                                                             self.expression(eqn)))
 
     def inlined(self, eqn) -> bool:
-        return eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 and eqn.out.name not in self.kept \
+        return (eqn.out.temp and self.uses.get(eqn.out.name, 0) == 1 or eqn.out.name in self.expressions) \
+            and eqn.out.name not in self.kept \
             and not (eqn.prim == "call" and _returns_several(eqn)) and not self.prims[eqn.prim].output
 
     def update(self, statements: list, eqn):
@@ -574,18 +585,3 @@ def _arguments(func: Func, printer: _Printer) -> ast.arguments:
         vararg=None, kwonlyargs=[ast.arg(p.var.name) for p in groups["kwonly"]],
         kw_defaults=[None if p.default is None else printer.default(p.default) for p in groups["kwonly"]],
         kwarg=None, defaults=defaults)
-
-
-def _count_uses(func: Func) -> dict[str, int]:
-    """How often each variable is read, in `func` and its loops. A condition, or an
-    argument of a loop, counts twice: it is never inlined."""
-    uses: dict[str, int] = {}
-    atoms: list = []
-    for block in blocks(func):
-        atoms += [a for e in block.body for a in e.args] + list(flat_results(block.results))
-        atoms += [c for e in block.body for c, _ in e.guard] * 2
-        atoms += [a for e in block.body if e.prim == "loop" for a in e.args]
-    for atom in atoms:
-        if isinstance(atom, Var):
-            uses[atom.name] = uses.get(atom.name, 0) + 1
-    return uses

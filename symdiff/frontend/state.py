@@ -218,7 +218,7 @@ def emit(st: Lowering, node, prim: str, args, ns: str = "op", name: str | None =
     for guard in reversed(guards if prim not in FRESH else ()):  # a value computed where this code runs
         if (key, guard) in code.values:
             return code.values[(key, guard)]
-    out = Var(code.names.fresh(name) if name is not None else code.names.letter())
+    out = Var(code.names.fresh(name)) if name is not None else Var(code.names.letter(), made=True)
     code.eqns.append(Eqn(out, prim, args, ns, params, st.src.loc(node), code.guard))
     code.values[(key, guards[-1])] = out
     if code.shapes is not None:

@@ -93,7 +93,7 @@ def _freshen(eqns, mapping: dict, names) -> tuple:
                         tuple(inner.get(r.name, r) if isinstance(r, Var) else r for r in body.results),
                         body.loc)
             params = tuple((key, body if key == "body" else value) for key, value in params)
-        out = mapping.setdefault(eqn.out.name, Var(names.fresh(eqn.out.name), eqn.out.temp))
+        out = mapping.setdefault(eqn.out.name, Var(names.fresh(eqn.out.name), eqn.out.temp, eqn.out.made))
         fresh.append(Eqn(out, eqn.prim, tuple(map(m, eqn.args)), eqn.ns, params, eqn.loc,
                          tuple((m(c), p) for c, p in eqn.guard)))
     return tuple(fresh)
