@@ -300,6 +300,11 @@ def _is_number(atom) -> bool:
 
 
 def _mul(walk, eqn, x, y):
+    difference = walk.defn(y, "sub")
+    if _is_number(x) and x.value < 0 and difference is not None and _read_once(walk, y):
+        # (-c) * (a - b) = c * (b - a), exactly: the sign goes into the difference
+        first = Eqn(walk.temp(), "sub", difference.args[::-1], "op", (), eqn.loc, eqn.guard)
+        return first, _make(eqn, "mul", Const(-x.value), first.out)
     for a, b in ((x, y), (y, x)):
         if _is(a, 1) and walk.keeps_type(b, a):
             return b
@@ -372,12 +377,21 @@ def _neg(walk, eqn, x):
     if inner is not None:
         return _make(eqn, "sub", inner.args[1], inner.args[0])
     scaled = walk.defn(x, "mul")
-    if scaled is not None and _is_number(scaled.args[0]) and walk.defn(scaled.args[1], "sub"):
-        # -(c * (a - b)) = c * (b - a), exactly: the negation costs nothing
-        a, b = walk.defn(scaled.args[1], "sub").args
-        first = Eqn(walk.temp(), "sub", (b, a), "op", (), eqn.loc, eqn.guard)
-        return first, _make(eqn, "mul", scaled.args[0], first.out)
-    return None
+    constant = next((a for a in scaled.args if _is_number(a)), None) if scaled is not None else None
+    if constant is None or not _read_once(walk, x):  # (else c * w stays, and its negation too)
+        return None
+    w = scaled.args[1 if scaled.args[0] is constant else 0]
+    difference = walk.defn(w, "sub")
+    if difference is not None and _read_once(walk, w):  # -(c * (a - b)) = c * (b - a), exactly
+        first = Eqn(walk.temp(), "sub", difference.args[::-1], "op", (), eqn.loc, eqn.guard)
+        return first, _make(eqn, "mul", constant, first.out)
+    absorbed = any(prim in ("add", "sub", "neg") for prim, _ in walk.consumers.get(eqn.out.name, ()))
+    return None if absorbed else _make(eqn, "mul", Const(-constant.value), w)  # (x + -y: x - y already)
+
+
+def _read_once(walk, atom) -> bool:
+    """Whether one equation alone reads `atom`, a variable of the round's input."""
+    return isinstance(atom, Var) and len(walk.consumers.get(atom.name, ())) == 1
 
 
 def _transpose(walk, eqn, x):
