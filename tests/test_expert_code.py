@@ -19,11 +19,9 @@ SOURCE = """
 
     def mlp_ce(W1, b1, W2, b2, X, labels):
         H = np.tanh(X @ W1.T + b1)
-        Z = H @ W2.T + b2
-        S = Z - np.max(Z, axis=1, keepdims=True)
-        logp = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
-        n = len(labels)
-        return -np.mean(logp[np.arange(n), labels])
+        S = H @ W2.T + b2
+        S = S - np.max(S, axis=1, keepdims=True)
+        return -np.mean((S - np.log(np.sum(np.exp(S), axis=1, keepdims=True)))[np.arange(6), labels])
 
     def widened(x, w):
         return np.sum(np.sin(x) + 0.0 * w)
@@ -66,10 +64,10 @@ def test_the_mlp_cross_entropy_gradient_is_the_expert_s(module):
     text = defined(gradient.source, "grad_mlp_ce")
     # the max shift's gradient, proved zero, costs nothing: no tie mask, no -0.0 * (...)
     assert "-0.0" not in text and "==" not in text and "0.0 *" not in text, text
-    assert "S_bar[np.arange(6), labels] -= 0.16666666666666666" in text, text
+    assert re.search(r"\n    (\w+)\[np\.arange\(6\), labels\] -= 0\.16666666666666666\n", text), text
     # single-use values inline: NumPy computes `t + b1` into the temporary `t` it owns
     assert "H = np.tanh(X @ W1.T + b1)" in text and "H_bar" not in text, text
-    assert "c_bar = S_bar @ W2 * (1.0 - H * H)" in text, text
+    assert re.search(r"\n    \w+ = \w+ @ W2 \* \(1\.0 - H \* H\)\n", text), text
 
 
 def test_a_zero_term_is_dropped_only_where_it_adds_no_axes(module):
