@@ -29,6 +29,9 @@ SOURCE = """
     def negated_scale(x):
         return np.sum(-(2.0 * x[1:]) * x[:-1])
 
+    def shifted(x):
+        return np.sum(np.sin(-(3.0 * x) - x * x))
+
     def scalar(x):
         return (x * x - 1.0) ** 2
     """
@@ -91,6 +94,14 @@ def test_slice_adjoints_and_negated_constants(module):
     text = defined(gradient.source, "grad_negated_scale")
     assert text.count("np.zeros((4,))") == 1 and "x_bar[:-1] = " in text and "x_bar[1:] " in text, text
     assert "-2.0 * " in text and "-(" not in text and "_scatter" not in text, text
+
+
+def test_a_negated_multiple_minus_a_value_takes_the_sign_into_the_constant(module):
+    x = np.array([0.5, -1.0, 2.0])
+    value, x_bar = symdiff.value_and_grad(module.shifted)(x)
+    d = -3.0 * x - x * x
+    assert value == pytest.approx(np.sum(np.sin(d))) and np.allclose(x_bar, np.cos(d) * (-3.0 - 2.0 * x))
+    assert "d = -3.0 * x - x * x" in symdiff.value_and_grad(module.shifted).source
 
 
 def test_scalar_code_keeps_its_wengert_list(module):

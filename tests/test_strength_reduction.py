@@ -90,6 +90,7 @@ def test_the_adjoint_of_a_basic_index_writes_into_zeros_and_of_a_fancy_one_accum
     # (one buffer of zeros, each slice's adjoint written or added into it in place)
     assert gradient.source.count("np.zeros((3,))") == 1 and "x_bar[:-1] = " in gradient.source \
         and "x_bar[1:] += " in gradient.source and "np.add.at" not in gradient.source, gradient.source
+    assert "-(" not in gradient.source, gradient.source  # (-(2 g) - y as (-2) g - y, 2 (b - 1) - y)
     gradient = symdiff.grad(module.repeated)
     np.testing.assert_allclose(gradient(x), [2 * 0.5, 1.5, 2 * 2 * 1.5 + 1.0], rtol=1e-12)
     assert "np.add.at" in gradient.source, gradient.source
