@@ -147,10 +147,12 @@ def _reads(func: Func, prims) -> tuple[dict, dict, dict]:
 
 def _readers(func: Func, i: int, name: str, views: dict) -> set[str]:
     """`name`, and the outputs of the equations before the i-th that read it or a view of
-    it and are read after the i-th (an expression printed inline there would read the
-    array after the write)."""
-    seen = {name} | _view_closure(name, views)
-    readers = {e.out.name for e in func.body[:i] if any(isinstance(a, Var) and a.name in seen for a in e.reads)}
+    it, directly or through values computed from it, and are read after the i-th (an
+    expression printed inline there would read the array after the write)."""
+    seen, readers = {name} | _view_closure(name, views), set()
+    for e in func.body[:i]:
+        if any(isinstance(a, Var) and (a.name in seen or a.name in readers) for a in e.reads):
+            readers.add(e.out.name)
     later = {a.name for e in func.body[i + 1:] for a in e.reads if isinstance(a, Var)}
     later |= {a.name for a in flat_results(func.results) if isinstance(a, Var)}
     return {name} | (readers & later)
