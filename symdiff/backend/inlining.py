@@ -3,8 +3,9 @@ and a distinct scatter written as the two statements a person would write.
 
   * `count_uses`: how often each variable is read (a value read once may be inlined).
   * `array_inlined`: in array code, a value symdiff named (`Var.made`: the lecture's
-    `a, b, ...`, adjoints `x_bar`) that one unguarded equation of its block reads, and
-    nothing but a result after the loops between, is written inline where it is read,
+    `a, b, ...`, adjoints `x_bar`) that one unguarded equation of the function's body
+    reads, with no loop between (nor in a loop's body, where a carried value's name
+    is rebound), and no result, is written inline where it is read,
     like a derivative temporary. `c = X @ W.T + b` instead of `a = W.T; b = X @ a;
     c = b + b1` is what a person writes, and it is faster: NumPy computes `t + b1` into
     the memory of the temporary `t` it owns alone, and frees it at once, where a name
@@ -12,8 +13,8 @@ and a distinct scatter written as the two statements a person would write.
     pages every call for the arrays so kept, makes them cost a page fault each: a 1.3x
     slower MLP gradient). The source's own names (`H = np.tanh(...)`) stay, and so do
     results and scalar code's Wengert list (`a = x * x`), where a name costs nothing.
-  * `adopted_names`: a temporary that an update writes in place (backend/inplace.py)
-    and nothing else reads takes the name of the update's named result: `x_bar =
+  * `adopted_names`: a temporary of the function's body that an update writes in place
+    (backend/inplace.py) and nothing else reads takes the name of the update's named result: `x_bar =
     np.zeros(5); x_bar[1:] += g` rather than `t0 = ...; t0[1:] += g; return t0`.
   * `scatter_statements`: `scatter_add(g, index, distinct=True)`, an adjoint of a read
     `x[index]` that picks no entry twice, printed where it is kept as `t = np.zeros(shape)`
@@ -54,21 +55,16 @@ def array_inlined(func: Func, prims, uses: dict, kept: set, in_place: set) -> se
     if not is_array_code(func, prims):
         return set()
     inlined: set[str] = set()
-    for block in blocks(func):
-        reader: dict[str, int] = {}
-        for j, eqn in enumerate(block.body):
-            for atom in eqn.args:
-                if isinstance(atom, Var):
-                    reader[atom.name] = j
-        loops = [j for j, e in enumerate(block.body) if e.prim == "loop"]
-        for i, eqn in enumerate(block.body):
-            name, j = eqn.out.name, reader.get(eqn.out.name)
-            if not eqn.out.made or uses.get(name) != 1 or name in kept or name in in_place or j is None \
-                    or eqn.guard or eqn.prim in _NOT_INLINE or prims[eqn.prim].output:
-                continue
-            read = block.body[j]
-            if not read.guard and read.prim not in ("cond", "loop") and not any(i < k < j for k in loops):
-                inlined.add(name)
+    reader = {atom.name: j for j, eqn in enumerate(func.body) for atom in eqn.args if isinstance(atom, Var)}
+    loops = [j for j, e in enumerate(func.body) if e.prim == "loop"]
+    for i, eqn in enumerate(func.body):
+        name, j = eqn.out.name, reader.get(eqn.out.name)
+        if not eqn.out.made or uses.get(name) != 1 or name in kept or name in in_place or j is None \
+                or eqn.guard or eqn.prim in _NOT_INLINE or prims[eqn.prim].output:
+            continue
+        read = func.body[j]
+        if not read.guard and read.prim not in ("cond", "loop") and not any(i < k < j for k in loops):
+            inlined.add(name)
     return inlined
 
 
@@ -76,15 +72,14 @@ def adopted_names(func: Func, in_place: set, uses: dict) -> dict[str, str]:
     """temporary -> the name it is printed under: that of the named result of the update
     in place that is its only reader (through a chain of such updates)."""
     adopted: dict[str, str] = {}
-    for block in blocks(func):
-        made = {e.out.name for e in block.body if e.prim != "loop"}
-        for eqn in reversed(block.body):
-            if eqn.out.name not in in_place:
-                continue
-            x, out = eqn.args[0], eqn.out
-            name = adopted.get(out.name, None if out.temp else out.name)
-            if name is not None and isinstance(x, Var) and x.temp and x.name in made and uses.get(x.name) == 1:
-                adopted[x.name] = name
+    made = {e.out.name for e in func.body if e.prim != "loop"}
+    for eqn in reversed(func.body):  # (not in a loop's body, whose names its carried values share)
+        if eqn.out.name not in in_place:
+            continue
+        x, out = eqn.args[0], eqn.out
+        name = adopted.get(out.name, None if out.temp else out.name)
+        if name is not None and isinstance(x, Var) and x.temp and x.name in made and uses.get(x.name) == 1:
+            adopted[x.name] = name
     return adopted
 
 
