@@ -25,7 +25,7 @@ from .transforms.batching import NotBatched
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
                                  receiver_of, split_object, unbound_function)
 from .ir import flat_results
-from .jacobians import assemble, batched_columns, batched_rows, choose_mode, second_derivatives
+from .jacobians import assemble, batched_columns, batched_rows, choose_mode, column_reader, second_derivatives
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
 from .verification.scalars import check
@@ -387,18 +387,31 @@ def hessian(fun, wrt=0):
     indices = [names.index(w) for w in gradient.wrt]
     along = tuple(gradient.wrt) if many else gradient.wrt[0]
 
-    def hessian_of(*args):
-        _refuse_containers(fun, "hessian", gradient, args)
+    readers = {}  # (the arguments' types and shapes -> the function giving their Hessian)
+
+    def reader(args):
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
         try:
             try:
-                return batched_columns(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
+                return column_reader(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
             except NotBatched:
                 tangent = jvp(generated, along)
-                return assemble(tangent, None, args, indices, generated(*args), "forward", many)
+                return lambda *a: assemble(tangent, None, a, indices, generated(*a), "forward", many)
         except SymdiffError:  # a loop's tape in the gradient code: forward over forward mode
-            return second_derivatives(jvp(jvp(fun, wrt), wrt), args, indices, many)
+            twice = jvp(jvp(fun, wrt), wrt)
+            return lambda *a: second_derivatives(twice, a, indices, many)
+
+    def hessian_of(*args):
+        _refuse_containers(fun, "hessian", gradient, args)
+        key = tuple((type(a), _signature(a)) for a in args)  # (what the code was generated for)
+        found = readers.get(key)
+        if found is None:
+            found = reader(args)
+            hessian = found(*args)
+            readers[key] = found  # (once it gave a Hessian: never for arguments it refuses)
+            return hessian
+        return found(*args)
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of

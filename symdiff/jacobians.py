@@ -64,19 +64,37 @@ def batched_columns(tangents, args, indices, many: bool, several: bool):
     (transforms/batching.py): entry k of the batch is the tangent along the k-th unit
     vector of the parameters `indices`, taken together. `several`: the function returns
     a tuple (of one value, maybe)."""
+    return column_reader(tangents, args, indices, many, several)(*args)
+
+
+def column_reader(tangents, args, indices, many: bool, several: bool):
+    """A function of arguments like `args` (the same types and shapes) that gives their
+    Jacobian as `batched_columns` does, with the unit vectors made once and the code
+    generated for these shapes called directly (what a Hessian of many points costs).
+
+    Raises:
+        NotBatched: the code of `tangents` has no batching rule for an equation.
+    """
     params = [args[i] for i in indices]
     sizes, directions = _stacked_basis(params)
-    value, dots = tangents(*args, *directions)
-    flat = isinstance(value, tuple)  # (a tuple of one value comes as the value)
-    per_output = []
-    for o, dot in zip(value if flat else (value,), dots if flat else (dots,), strict=True):
-        row, start = [], 0
-        for p, m in zip(params, sizes):  # (entry k's tangent is column k: R + P)
-            column = np.asarray(dot)[start:start + m].reshape(m, -1).T
-            row.append(_scalar_if_0d(column.reshape(np.shape(o) + np.shape(p)).copy()))
-            start += m
-        per_output.append(tuple(row) if many else row[0])
-    return tuple(per_output) if several else per_output[0]
+    code = tangents
+    if hasattr(tangents, "specialized") and len(args) + len(directions) == tangents.arity:
+        code = tangents.specialized(*args, *directions)  # (generated now, for these shapes)
+    shapes = [np.shape(p) for p in params]
+
+    def columns(*given):
+        value, dots = code(*given, *directions)
+        flat = isinstance(value, tuple)  # (a tuple of one value comes as the value)
+        per_output = []
+        for o, dot in zip(value if flat else (value,), dots if flat else (dots,), strict=True):
+            row, start = [], 0
+            for shape, m in zip(shapes, sizes):  # (entry k's tangent is column k: R + P)
+                column = np.asarray(dot)[start:start + m].reshape(m, -1).T
+                row.append(_scalar_if_0d(column.reshape(np.shape(o) + shape).copy()))
+                start += m
+            per_output.append(tuple(row) if many else row[0])
+        return tuple(per_output) if several else per_output[0]
+    return columns
 
 
 def batched_rows(cotangents, args, indices, value, many: bool):
