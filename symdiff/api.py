@@ -25,7 +25,7 @@ from .transforms.batching import NotBatched
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
                                  receiver_of, split_object, unbound_function)
 from .ir import flat_results
-from .jacobians import assemble, batched_columns, batched_rows, choose_mode, column_reader, second_derivatives
+from .jacobians import assemble, choose_mode, column_reader, row_reader, second_derivatives
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
 from .verification.scalars import check
@@ -345,23 +345,30 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
-    unbatched = set()  # (the argument signatures whose code has no batching rule)
+    readers = {}  # (the arguments' types and shapes -> the function giving their Jacobian)
 
-    def jacobian_of(*args):
-        _refuse_containers(fun, "jacobian", tangent, args)
+    def reader(args):
         value = fun(*args)
         chosen = mode or choose_mode([np.size(args[i]) for i in indices],
                                      [np.size(o) for o in (value if isinstance(value, tuple) else (value,))])
-        key = (chosen, tuple(map(_signature, args)))
-        if key not in unbatched:
-            try:
-                if chosen == "forward":
-                    return batched_columns(_derivative(fun, wrt, "jvp_batch"), args, indices, many,
-                                           isinstance(value, tuple))
-                return batched_rows(_derivative(fun, wrt, "vjp_batch"), args, indices, value, many)
-            except NotBatched:
-                unbatched.add(key)
-        return assemble(tangent, cotangent, args, indices, value, chosen, many)
+        try:
+            if chosen == "forward":
+                return column_reader(_derivative(fun, wrt, "jvp_batch"), args, indices, many,
+                                     isinstance(value, tuple))
+            return row_reader(_derivative(fun, wrt, "vjp_batch"), args, indices, value, many)
+        except NotBatched:
+            return lambda *a: assemble(tangent, cotangent, a, indices, fun(*a), chosen, many)
+
+    def jacobian_of(*args):
+        _refuse_containers(fun, "jacobian", tangent, args)
+        key = tuple((type(a), _signature(a)) for a in args)  # (what the code was generated for)
+        found = readers.get(key)
+        if found is None:
+            found = reader(args)
+            jacobian = found(*args)
+            readers[key] = found  # (once it gave a Jacobian: never for arguments it refuses)
+            return jacobian
+        return found(*args)
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
     return jacobian_of

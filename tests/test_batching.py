@@ -109,10 +109,10 @@ def test_the_hessian_computes_the_gradient_once():
     gradient = symdiff.grad(f)
     generated = gradient.specialized(x)
     tangents = _derivative(generated, "x", "jvp_batch")
-    value, dots = tangents(x, np.eye(5))
-    np.testing.assert_allclose(value, gradient(x), rtol=1e-14)
+    dots = tangents(x, np.eye(5))
     assert dots.shape == (5, 5)
     assert tangents.source.count("np.exp(") == 1
+    assert "return x_bar_dot" in tangents.source  # (not the gradient's value: no caller reads it)
     E = np.exp(-0.1 * np.outer(x, x))
     hand = (0.02 * np.outer(x, x) - 0.2) * E + np.diag(0.02 * (E @ (x * x)) + 3.0 * x * x)
     np.testing.assert_allclose(symdiff.hessian(f)(x), hand, rtol=1e-12)

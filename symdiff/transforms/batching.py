@@ -18,6 +18,10 @@ einsum move their axes past the new one; `A @ x` with only x batched becomes
 `x @ A.T`. Where no rule is known (a loop, a call to a helper, a factorization of a
 batched matrix), `NotBatched` says which equation; the caller then falls back to
 one call per tangent (jacobians.py), which is always available.
+
+The batched code returns the derivatives alone: its callers (a Jacobian, a Hessian)
+discard the function's value, so the equations only it reads (in a Hessian: the
+gradient's value) are dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from ..builder import Builder
 from ..errors import UnsupportedSyntaxError
 from ..ir import Eqn, Func, NameAllocator, Var
 from ..primitives import PRIMS
+from .simplify import dead_code
 
 _FULL = ("slice", None, None, None)
 
@@ -43,8 +48,8 @@ def batched(func: Func, names, size: int, shapes: dict, prims=PRIMS) -> Func:
     """`func` with the parameters `names` (and what depends on them) batched along a new
     leading axis of `size` entries, given the parameters' shapes (unbatched).
 
-    `func` returns (values, derivatives), as jvp and vjp code does: the values come out
-    as they are, the derivatives batched (one that does not depend on the batched
+    `func` returns (values, derivatives), as jvp and vjp code does; the batched function
+    returns the derivatives alone, batched (one that does not depend on the batched
     parameters, a zero, is broadcast to the batch).
     """
     known = infer_shapes(func, shapes, prims)  # (unbatched)
@@ -65,10 +70,11 @@ def batched(func: Func, names, size: int, shapes: dict, prims=PRIMS) -> Func:
             return state.broadcast(new, state.primal(new))
         return new
 
-    values, derivatives = func.results
-    results = (result(values, False), result(derivatives, True))
-    return Func(func.name, func.params, tuple(builder.eqns), results, func.loc, func.modules, func.reserved,
-                func.doc)
+    results = result(func.results[1], True)
+    results = results if isinstance(results, tuple) else (results,)
+    doc = f"The derivatives of {func.name} for {size} tangents at once, along the first axis of {', '.join(names)}."
+    made = Func(func.name, func.params, tuple(builder.eqns), results, func.loc, func.modules, func.reserved, doc)
+    return dead_code(made, prims)
 
 
 class _State:
