@@ -345,8 +345,6 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
-    readers = {}  # (the arguments' types and shapes -> the function giving their Jacobian)
-
     def reader(args):
         value = fun(*args)
         chosen = mode or choose_mode([np.size(args[i]) for i in indices],
@@ -359,16 +357,7 @@ def jacobian(fun, wrt=0, mode: str | None = None):
         except NotBatched:
             return lambda *a: assemble(tangent, cotangent, a, indices, fun(*a), chosen, many)
 
-    def jacobian_of(*args):
-        _refuse_containers(fun, "jacobian", tangent, args)
-        key = tuple((type(a), _signature(a)) for a in args)  # (what the code was generated for)
-        found = readers.get(key)
-        if found is None:
-            found = reader(args)
-            jacobian = found(*args)
-            readers[key] = found  # (once it gave a Jacobian: never for arguments it refuses)
-            return jacobian
-        return found(*args)
+    jacobian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "jacobian", tangent, args))
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
     return jacobian_of
@@ -394,8 +383,6 @@ def hessian(fun, wrt=0):
     indices = [names.index(w) for w in gradient.wrt]
     along = tuple(gradient.wrt) if many else gradient.wrt[0]
 
-    readers = {}  # (the arguments' types and shapes -> the function giving their Hessian)
-
     def reader(args):
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
@@ -409,19 +396,28 @@ def hessian(fun, wrt=0):
             twice = jvp(jvp(fun, wrt), wrt)
             return lambda *a: second_derivatives(twice, a, indices, many)
 
-    def hessian_of(*args):
-        _refuse_containers(fun, "hessian", gradient, args)
-        key = tuple((type(a), _signature(a)) for a in args)  # (what the code was generated for)
-        found = readers.get(key)
-        if found is None:
-            found = reader(args)
-            hessian = found(*args)
-            readers[key] = found  # (once it gave a Hessian: never for arguments it refuses)
-            return hessian
-        return found(*args)
+    hessian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "hessian", gradient, args))
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of
+
+
+def _per_signature(reader, refuse):
+    """A function of the arguments that calls `reader(args)`'s function, made once per
+    argument types and shapes (what the code is generated for) after `refuse(args)`."""
+    readers = {}
+
+    def call(*args):
+        refuse(args)
+        key = tuple((type(a), _signature(a)) for a in args)
+        found = readers.get(key)
+        if found is None:
+            found = reader(args)
+            value = found(*args)
+            readers[key] = found  # (once it gave a value: never for arguments it refuses)
+            return value
+        return found(*args)
+    return call
 
 
 def _without_containers(exc: NeedsContainers, refusal: str) -> UnsupportedSyntaxError:
