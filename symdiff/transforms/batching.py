@@ -38,6 +38,7 @@ from ..primitives import PRIMS
 from .simplify import dead_code
 
 _FULL = ("slice", None, None, None)
+_NEW = ("none",)  # (an index template's entry for None: a unit axis)
 
 
 class NotBatched(UnsupportedSyntaxError):
@@ -117,7 +118,7 @@ class _State:
         shape = self.primal(atom)
         if not self.batched_atom(atom) or len(shape) >= rank:
             return atom
-        return self.new("reshape", (atom,), guard=guard, shape=(self.size,) + (1,) * (rank - len(shape)) + shape)
+        return self.new("getitem", (atom,), guard=guard, index=(_FULL,) + (_NEW,) * (rank - len(shape)))
 
     def broadcast(self, atom, shape: tuple, guard=None):
         """`atom` (batched or not) as a batched value of exactly `shape` (unbatched)."""
@@ -361,12 +362,14 @@ def _diag(state, eqn, args, k=0):
 
 
 def _outer(state, eqn, args):
+    """np.outer(a, b) as a[:, :, None] * b[:, None, :] (a vector's; else flattened first)."""
     a, b = args
     m, n = state.known[eqn.out.name]
-    left = state.new("reshape", (a,), shape=(state.size, m, 1)) if state.batched_atom(a) \
-        else state.b.reshape(a, shape=(m, 1))
-    right = state.new("reshape", (b,), shape=(state.size, 1, n)) if state.batched_atom(b) \
-        else state.b.reshape(b, shape=(n,)) if len(state.primal(b)) != 1 else b
+    a, b = (x if len(state.primal(x)) == 1 else state.new("reshape", (x,), shape=(state.size, size))
+            if state.batched_atom(x) else state.b.reshape(x, shape=(size,)) for x, size in ((a, m), (b, n)))
+    left = state.new("getitem", (a,), index=(_FULL, _FULL, _NEW)) if state.batched_atom(a) \
+        else state.b.getitem(a, index=(_FULL, _NEW))
+    right = state.new("getitem", (b,), index=(_FULL, _NEW)) if state.batched_atom(b) else b
     return state.new("mul", (left, right), "op")
 
 
