@@ -9,7 +9,11 @@ or an index array known to be distinct) and `a` has x's shape, the same sum is
 
 which the emitter writes in place where nothing reads `a` after (backend/inplace.py):
 `a[index] += y_bar`, a cost of the entries read. In a loop that reads a
-buffer slot by slot, that is the difference between O(n) and O(n^2).
+buffer slot by slot, that is the difference between O(n) and O(n^2). The same
+holds for a scatter_add with additems onto it, each read once: the adjoint of
+reading x[j] and x[i] in one iteration (`_additem(_scatter(shape, j, u), i, v)`)
+added to an accumulator becomes two additems on the accumulator, `a[j] += u;
+a[i] += v`.
 
 Input and output: a simplified function specialized to shapes; the same values.
 """
@@ -43,38 +47,60 @@ def _block(func: Func, known: dict, prims, kinds: dict) -> Func:
             uses[atom.name] = uses.get(atom.name, 0) + 1
     made = {e.out.name: e for e in func.body}
     body: list[Eqn] = []
-    dropped: set[str] = set()
+    dropped: set[int] = set()  # (the equations rewritten, by id)
     for eqn in func.body:
         if eqn.prim == "loop":
             eqn = _loop(eqn, known, prims, kinds)
-        scatter = _scatter_term(eqn, made, uses, known, kinds)
-        if scatter is None:
+        found = _scatter_term(eqn, made, uses, known, kinds)
+        if found is None:
             body.append(eqn)
             continue
-        a, s = scatter
-        g, *arrays = s.args
-        index = dict(s.params)["index"]
-        body.append(Eqn(eqn.out, "additem", (a, g, *arrays), "numpy", (("index", index),), eqn.loc, eqn.guard))
-        dropped.add(s.out.name)
-    return replace(func, body=tuple(e for e in body if e.out.name not in dropped))
+        a, chain = found  # (a scatter_add, then the additems onto it, each read once)
+        for k, step in enumerate(chain):
+            g, *arrays = step.args if step.prim == "scatter_add" else step.args[1:]
+            out = eqn.out if k == len(chain) - 1 else step.out
+            body.append(Eqn(out, "additem", (a, g, *arrays), "numpy", (("index", dict(step.params)["index"]),),
+                            eqn.loc, eqn.guard))
+            made[out.name] = body[-1]  # (an additem chain, in turn, for a sum read later)
+            a = out
+        dropped.update(id(step) for step in chain)
+    return replace(func, body=tuple(e for e in body if id(e) not in dropped))
 
 
 def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict, kinds: dict):
-    """(a, the scatter_add equation) where `eqn` is `a + scatter_add(...)` to rewrite."""
+    """(a, [scatter_add, additem, ...]) where `eqn` is `a + s` to rewrite: s a scatter_add
+    of an index that repeats no entry, or additems of such indices onto one, each read
+    only by the next (`_additem(_scatter(shape, np.s_[j], u), np.s_[i], v)`, the adjoint
+    of reading x[i] and x[j])."""
     if eqn.prim != "add" or len(eqn.args) != 2:
         return None
     for a, s in (eqn.args, eqn.args[::-1]):
-        scatter = made.get(s.name) if isinstance(s, Var) else None
-        if scatter is None or scatter.prim != "scatter_add" or uses.get(s.name) != 1 \
-                or scatter.guard != eqn.guard or not isinstance(a, Var) or kinds.get(a.name) != "float":
+        if not isinstance(a, Var) or kinds.get(a.name) != "float" or known.get(a.name) != known.get(eqn.out.name):
             continue
-        params = dict(scatter.params)
-        arrays = [_shape(x, known) for x in scatter.args[1:]]
+        chain = _chain(s, eqn.guard, made, uses, known)
+        if chain is not None and known.get(a.name) == tuple(dict(chain[0].params)["shape"]):
+            return a, chain
+    return None
+
+
+def _chain(atom, guard, made: dict, uses: dict, known: dict) -> list[Eqn] | None:
+    """[scatter_add, additem, ...] ending in `atom`, or None."""
+    chain = []
+    while True:
+        step = made.get(atom.name) if isinstance(atom, Var) else None
+        if step is None or step.prim not in ("scatter_add", "additem") or uses.get(atom.name) != 1 \
+                or step.guard != guard:
+            return None
+        params = dict(step.params)
+        arrays = [_shape(x, known) for x in step.args[1 if step.prim == "scatter_add" else 2:]]
         repeats = any(entry[0] == "arg" and arrays[entry[1]] != () for entry in params["index"]) \
             and not params.get("distinct")  # (one int from an array, x[idx[k]], repeats nothing)
-        if not repeats and known.get(a.name) == tuple(params["shape"]) == known.get(eqn.out.name):
-            return a, scatter
-    return None
+        if repeats:
+            return None
+        chain.insert(0, step)
+        if step.prim == "scatter_add":
+            return chain
+        atom = step.args[0]
 
 
 def _loop(eqn: Eqn, known: dict, prims, kinds: dict) -> Eqn:
