@@ -97,10 +97,11 @@ def _loop(eqn, i: int, own: set, through: dict, prims, decided: tuple) -> None:
     carried = body.params[count:count + k]
     made = {e.out.name: e for e in body.body}
     results = [made.get(getattr(r, "name", None)) for r in body.results[:k]]
-    if any(e is not None and not _fresh(e, prims) and e.prim != "setitem" for e in results):
-        return  # (a carried view of an array the next iteration may write into: none is the body's)
-    mine = {p.var.name for j, p in enumerate(carried) if count + j not in recorded
-            and (body.results[j] == p.var or results[j] is not None)}
+    viewed = any(e is not None and not _fresh(e, prims) and e.prim != "setitem" for e in results)
+    # (a carried view of an array the next iteration may write into: then none is the body's,
+    # but the arrays the body makes still are, and the loops in it decide their own)
+    mine = set() if viewed else {p.var.name for j, p in enumerate(carried) if count + j not in recorded
+                                 and (body.results[j] == p.var or results[j] is not None)}
     before = set(written)
     _block(body, mine, prims, decided)
     updated = {e.args[0].name for e in body.body if e.out.name in written - before}
