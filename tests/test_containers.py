@@ -144,7 +144,7 @@ def test_generated_code_unpacks_leaves_at_entry_and_packs_the_gradient():
     assert '"""Gradient of pair_of_numbers with respect to pair, k."""' in numbers.source
     unpacked = symdiff.grad(cases.linear_tuple_params)
     unpacked((normal(3, 2), normal(2)), normal(4, 3), normal(4, 2))
-    assert "    W = params[0]\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source
+    assert "    W, b = params\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source
     tangent = symdiff.jvp(cases.mlp_dict)
     tangent(MLP, X, Y, MLP)
     assert "def jvp_mlp_dict(params, x, y, params_dot):" in tangent.source
