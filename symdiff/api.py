@@ -115,9 +115,16 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     def containers_given(args, kwargs) -> bool:
         return of_containers is not None and not all_taken(args, kwargs) and pytrees.any_tree(args[:len(names)], kwargs)
 
+    direct, key_of = (of_containers.direct if of_containers is not None else {}), pytrees.specialization_key
+
     def specializing(*args, **kwargs):
-        if containers_given(args, kwargs):  # (numbers and arrays only: one type test per argument)
-            return of_containers(*args, **kwargs)
+        if not all_taken(args, kwargs):  # (numbers and arrays only: one type test per argument)
+            # (a gradient's code for containers seen before: one lookup, as pytrees.py would)
+            generated = direct.get(tuple(map(key_of, args))) if direct and not kwargs else None
+            if generated is not None:
+                return generated(*args)
+            if containers_given(args, kwargs):
+                return of_containers(*args, **kwargs)
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
 
