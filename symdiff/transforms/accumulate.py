@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..analysis import body_shapes, infer_shapes, value_kinds
-from ..ir import Eqn, Func, Var, flat_results
+from ..ir import Eqn, Func, Var, flat_results, loop_leading_args
 
 
 def accumulated_scatters(func: Func, shapes: dict, prims, floats: set) -> Func:
@@ -64,7 +64,81 @@ def _block(func: Func, known: dict, prims, kinds: dict) -> Func:
             made[out.name] = body[-1]  # (an additem chain, in turn, for a sum read later)
             a = out
         dropped.update(id(step) for step in chain)
-    return replace(func, body=tuple(e for e in body if id(e) not in dropped))
+    body = [e for e in body if id(e) not in dropped]
+    return replace(func, body=tuple(_threaded(body, list(flat_results(func.results)), known, kinds)))
+
+
+def _threaded(body: list, results: list, known: dict, kinds: dict) -> list:
+    """`body` where a loop's carried accumulator starts from zeros and is then added to an
+    adjoint `a` (`acc = zeros; for ...: acc[j] += ...; a_1 = a + acc`) starts from `a`
+    instead (`for ...: a[j] += ...`): the same sum, without a zeroed array and a sum of
+    arrays per run of the loop (per iteration of an outer loop)."""
+    while True:
+        found = _accumulator(body, results, known, kinds)
+        if found is None:
+            return body
+        loop, j, zeros, pick, total, a = found
+        params = dict(loop.params)
+        at = loop_leading_args(params["kind"]) + j
+        body[body.index(loop)] = replace(loop, args=loop.args[:at] + (a,) + loop.args[at + 1:])
+        body[body.index(pick)] = replace(pick, out=total.out)
+        body.remove(total)
+        body.remove(zeros)
+
+
+def _accumulator(body: list, results: list, known: dict, kinds: dict):
+    """(loop, j, the zeros it starts from, its pick, the sum a + pick, a) of the first
+    accumulator `_threaded` rewrites, or None."""
+    uses: dict[str, int] = {}
+    for atom in [a for e in body for a in e.reads] + results:
+        if isinstance(atom, Var):
+            uses[atom.name] = uses.get(atom.name, 0) + 1
+    position = {e.out.name: i for i, e in enumerate(body)}
+    readers = {atom.name: e for e in body for atom in e.reads if isinstance(atom, Var)}
+    for i, eqn in enumerate(body):
+        if eqn.prim != "loop":
+            continue
+        params = dict(eqn.params)
+        skip = loop_leading_args(params["kind"])
+        for j in range(params["carried"]):
+            init = eqn.args[skip + j]
+            pick = next((e for e in body if e.prim == "pick" and e.args[0] == eqn.out
+                         and dict(e.params)["index"] == j), None)
+            zeros = body[position[init.name]] if isinstance(init, Var) and init.name in position else None
+            total = readers.get(pick.out.name) if pick is not None else None
+            if zeros is None or zeros.prim != "zeros" or uses.get(init.name) != 1 or total is None \
+                    or total.prim != "add" or uses.get(pick.out.name) != 1 or total.guard != eqn.guard \
+                    or not _additive(params, j, eqn.args[skip:]):
+                continue
+            a = total.args[1] if total.args[0] == pick.out else total.args[0]
+            if isinstance(a, Var) and kinds.get(a.name) == "float" and a != pick.out \
+                    and known.get(a.name) == known.get(init.name) and position.get(a.name, -1) < i:
+                return eqn, j, zeros, pick, total, a
+    return None
+
+
+def _additive(params: dict, j: int, rest: tuple) -> bool:
+    """Whether the loop's body only adds to its carried value j: its result is additems
+    (or sums) onto the body's parameter, which nothing else reads, and it is not taped."""
+    body = params["body"]
+    it = len(body.params) - len(rest)
+    param = body.params[it + j].var
+    if it + j in params.get("record", ()) or j in (params.get("cond"), params.get("stop")):
+        return False
+    made = {e.out.name: e for e in body.body}
+    reads = [a for e in body.body for a in e.reads] + list(flat_results(body.results))
+    atom, chain = body.results[j], 0
+    while atom != param:
+        step = made.get(atom.name) if isinstance(atom, Var) else None
+        if step is None or step.prim not in ("additem", "add") or step.guard:
+            return False
+        atom = step.args[0] if step.prim == "additem" else next((a for a in step.args if a == param or (
+            isinstance(a, Var) and made.get(a.name) is not None and made[a.name].prim in ("additem", "add")
+            and a in reads)), None)
+        if atom is None:
+            return False
+        chain += 1
+    return reads.count(param) == 1 and chain > 0
 
 
 def _scatter_term(eqn: Eqn, made: dict, uses: dict, known: dict, kinds: dict):
