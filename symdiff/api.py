@@ -16,6 +16,7 @@ import weakref
 import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
+from .backend.jit import compiled_derivative
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from . import pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
@@ -241,7 +242,7 @@ def _weakrefable(fun) -> bool:
     return True
 
 
-def grad(fun=None, wrt=0):
+def grad(fun=None, wrt=0, compile: str | None = None):
     """Reverse-mode gradient of a scalar function, as generated Python code.
 
     Args:
@@ -249,6 +250,10 @@ def grad(fun=None, wrt=0):
             `@grad(wrt=...)` as a decorator with arguments.
         wrt: the parameter to differentiate: an index, a name, or a tuple of
             them (then the result is a tuple of gradients in that order).
+        compile: None (plain Python), or 'numba': the same code, made ready for
+            Numba's nopython mode and compiled with `numba.njit` at the first call
+            for each argument type (the `numba` extra; backend/jit.py). The same
+            keyword works on value_and_grad, jvp and vjp.
 
     Returns:
         The generated gradient function: call it with the function's arguments.
@@ -269,11 +274,11 @@ def grad(fun=None, wrt=0):
         0.0
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "grad")
-    return _derivative(fun, wrt, "grad")
+        return lambda f: grad(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "grad"), fun, compile)
 
 
-def value_and_grad(fun=None, wrt=0):
+def value_and_grad(fun=None, wrt=0, compile: str | None = None):
     """Like `grad`, but the call returns `(value, gradient)`.
 
     With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`.
@@ -284,11 +289,11 @@ def value_and_grad(fun=None, wrt=0):
         (9.0, 6.0)
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "value_and_grad")
-    return _derivative(fun, wrt, "value_and_grad")
+        return lambda f: value_and_grad(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "value_and_grad"), fun, compile)
 
 
-def jvp(fun=None, wrt=0):
+def jvp(fun=None, wrt=0, compile: str | None = None):
     """Forward-mode derivative: the value and the directional derivative, as generated code.
 
     Args:
@@ -307,11 +312,11 @@ def jvp(fun=None, wrt=0):
     1.0, 0.5)` is `(0.0, 1.0)`: f(2, 0), and d/dt f(2 + t, 0.5 t) at t = 0.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "jvp")
-    return _derivative(fun, wrt, "jvp")
+        return lambda f: jvp(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "jvp"), fun, compile)
 
 
-def vjp(fun=None, wrt=0):
+def vjp(fun=None, wrt=0, compile: str | None = None):
     """Reverse mode with an explicit cotangent: for functions with several or array results.
 
     Returns:
@@ -324,8 +329,8 @@ def vjp(fun=None, wrt=0):
     is `((2.0, 0.0), (1.0, 0.0))`: the value, then the cotangents of r and t.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "vjp")
-    return _derivative(fun, wrt, "vjp")
+        return lambda f: vjp(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "vjp"), fun, compile)
 
 
 @bound_alike
