@@ -2,11 +2,13 @@
 explain its derivation.
 
     symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--shape x=3x4] [--check]
+                         [--compile numba]
     symdiff explain FILE.py:FUNC [--wrt x,y] [--at x=0.7,y=2] [--mode forward]
                     [--format text|markdown|dot|svg|png] [--output PATH]
+    symdiff export FILE.py:FUNC -o grad_f.py [--wrt x,y] [--shape x=3x4] [--compile numba]
 
 The file is read statically: it is never imported or run. Only the generated
-code runs, and only for `--check`. A user error prints one `file:line:col:`
+code runs, and only for `--check`; `export` writes the one file given by -o. A user error prints one `file:line:col:`
 line on stderr and exits 2.
 """
 
@@ -15,10 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 
+from .backend.jit import numba_source
 from .driver import STAGES, derive, is_array_code, resolve_wrt
 from .errors import Loc, NeedsContainers, SymdiffError
 from .explanations.explanation import explain
+from .export import standalone
 from .frontend.lower import lower
 from .frontend.parse import parse_file
 from .ir import format_program
@@ -31,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symdiff", description="Print the derivative code symdiff generates for FUNC in FILE.py.",
         epilog="symdiff explain FILE.py:FUNC --at x=0.7 writes out the derivation instead "
-               "(see symdiff explain --help).")
+               "(see symdiff explain --help); symdiff export FILE.py:FUNC -o grad_f.py writes the "
+               "derivative as a module that needs no symdiff (see symdiff export --help).")
     parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
     parser.add_argument("--wrt", default=None,
                         help="parameters to differentiate, comma-separated names or indices "
@@ -47,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="array parameters' shapes, for functions using array operations "
                              "(parameters not listed are scalars)")
     parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
+    parser.add_argument("--compile", choices=("numba",), default=None,
+                        help="print the code as compile='numba' compiles it (backend/jit.py)")
     _budget_arguments(parser, seconds=True)
     return parser
 
@@ -67,6 +75,8 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["explain"]:
         return explain_main(argv[1:])
+    if argv[:1] == ["export"]:
+        return export_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         text = highlighted(run(args), sys.stdout)
@@ -103,6 +113,52 @@ def highlighted(code: str, stream) -> str:
     except ImportError:
         return code
     return highlight(code, PythonLexer(), TerminalFormatter()).rstrip("\n")
+
+
+# ------------------------------------------------------------------ symdiff export
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symdiff export",
+        description="Write FUNC's derivative as a module that imports numpy and math only (numba "
+                    "with --compile numba): symdiff need not be installed where it runs.")
+    parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the module to write")
+    for option in ("--wrt", "--mode", "--value", "--shape"):
+        action = next(a for a in build_parser()._actions if option in a.option_strings)
+        parser._add_action(action)
+    parser.add_argument("--compile", choices=("numba",), default=None,
+                        help="decorate the functions with @numba.njit (the code compile='numba' runs)")
+    return parser
+
+
+def export_main(argv) -> int:
+    args = build_export_parser().parse_args(argv)
+    args.show, args.check = "source", False
+    try:
+        path, name = _split_target(args.target)
+        compile_as, args.compile = args.compile, None
+        text = run(args)
+        what = ("Tangent code" if args.mode == "forward" else "Value and gradient" if args.value else
+                "Gradient")
+        module = standalone(text + "\n", _defined_name(text), args.target,
+                            "symdiff export " + " ".join(argv), what, compile_as)
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(module)
+    except SymdiffError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{_arg_loc()}: -o {args.output}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _defined_name(text: str) -> str:
+    """The derivative's name: the function the generated module defines that is no helper."""
+    import ast
+
+    return next(s.name for s in ast.parse(text).body if isinstance(s, ast.FunctionDef) and not s.name.startswith("_"))
 
 
 # ------------------------------------------------------------------ symdiff explain
@@ -263,6 +319,8 @@ def run(args) -> str:
     ints = set() if shapes is not None else None  # (arrays given by shape are of floats)
     kind = "jvp" if mode == "forward" else "value_and_grad" if args.value else "grad"
     derivation, _ = derive(source, wrt, kind, shapes=shapes, lowered=lowered, ints=ints)
+    if getattr(args, "compile", None) == "numba":  # (the module compile='numba' compiles)
+        derivation = replace(derivation, source=numba_source(derivation.source, derivation.derivative.name))
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     if args.check:
         budget = Budget(args.max_nodes, args.seconds)

@@ -75,9 +75,14 @@ def numba_source(source: str, name: str) -> str:
         kept.append(ast.FunctionDef(f"_check_{name}", copy.deepcopy(function.args), [check], [], None))
     defs = [i for i, s in enumerate(kept) if isinstance(s, ast.FunctionDef)]
     at = defs[0] if defs else len(kept)
-    parts = [ast.unparse(ast.fix_missing_locations(stmt)) for stmt in kept[:at] + helpers + kept[at:]]
+    return module_text(kept[:at] + helpers + kept[at:])
+
+
+def module_text(statements: list) -> str:
+    """The source text of a module of `statements`, two blank lines before each def."""
     text = ""
-    for part, stmt in zip(parts, kept[:at] + helpers + kept[at:]):  # (two blank lines around a def)
+    for stmt in statements:
+        part = ast.unparse(ast.fix_missing_locations(stmt))
         text += ("\n\n" if isinstance(stmt, ast.FunctionDef) and text else "") + part + "\n"
     return text
 
