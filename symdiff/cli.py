@@ -38,6 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="symdiff explain FILE.py:FUNC --at x=0.7 writes out the derivation instead "
                "(see symdiff explain --help); symdiff export FILE.py:FUNC -o grad_f.py writes the "
                "derivative as a module that needs no symdiff (see symdiff export --help).")
+    _derivative_arguments(parser)
+    parser.add_argument("--show", default="source",
+                        help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
+    parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
+    parser.add_argument("--compile", choices=("numba",), default=None,
+                        help="print the code as compile='numba' compiles it (backend/jit.py)")
+    _budget_arguments(parser, seconds=True)
+    return parser
+
+
+def _derivative_arguments(parser) -> None:
+    """FILE.py:FUNC and what to derive: --wrt, --mode, --value, --shape."""
     parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
     parser.add_argument("--wrt", default=None,
                         help="parameters to differentiate, comma-separated names or indices "
@@ -47,16 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "directional derivative, one tangent x_dot per --wrt parameter)")
     parser.add_argument("--value", action="store_true",
                         help="generate value_and_grad: return the value with the gradient")
-    parser.add_argument("--show", default="source",
-                        help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
     parser.add_argument("--shape", default=None, metavar="x=3x4,W=10x784",
                         help="array parameters' shapes, for functions using array operations "
                              "(parameters not listed are scalars)")
-    parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
-    parser.add_argument("--compile", choices=("numba",), default=None,
-                        help="print the code as compile='numba' compiles it (backend/jit.py)")
-    _budget_arguments(parser, seconds=True)
-    return parser
 
 
 def _budget_arguments(parser, seconds: bool):
@@ -122,11 +127,8 @@ def build_export_parser() -> argparse.ArgumentParser:
         prog="symdiff export",
         description="Write FUNC's derivative as a module that imports numpy and math only (numba "
                     "with --compile numba): symdiff need not be installed where it runs.")
-    parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
+    _derivative_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the module to write")
-    for option in ("--wrt", "--mode", "--value", "--shape"):
-        action = next(a for a in build_parser()._actions if option in a.option_strings)
-        parser._add_action(action)
     parser.add_argument("--compile", choices=("numba",), default=None,
                         help="decorate the functions with @numba.njit (the code compile='numba' runs)")
     return parser
