@@ -167,13 +167,18 @@ def _countdown(call: ast.Call) -> ast.Call:
         raise _Refused(f"compile='numba': {ast.unparse(call)} counts with a step that is "
                          "not a positive number written out; write the loop with range(start, stop, 2)")
     if step.value == 1:
-        first = ast.BinOp(stop, ast.Sub(), ast.Constant(1))
-        return ast.Call(ast.Name("range", ast.Load()), [first, ast.BinOp(start, ast.Sub(), ast.Constant(1)),
-                                                        ast.Constant(-1)], [])
+        return ast.Call(ast.Name("range", ast.Load()), [_less_one(stop), _less_one(start), ast.Constant(-1)], [])
     count = f"max(0, ({ast.unparse(stop)} - {ast.unparse(start)} + {step.value - 1}) // {step.value})"
     text = f"range({ast.unparse(start)} + ({count} - 1) * {step.value}, {ast.unparse(start)} - {step.value}, " \
            f"-{step.value})"
     return ast.parse(text, mode="eval").body
+
+
+def _less_one(bound: ast.expr) -> ast.expr:
+    """`bound - 1`, folded where the bound is a number (`range(19, -1, -1)`)."""
+    if isinstance(bound, ast.Constant) and type(bound.value) is int:
+        return ast.Constant(bound.value - 1)
+    return ast.BinOp(bound, ast.Sub(), ast.Constant(1))
 
 
 def _add_at(node: ast.Call, index: ast.expr, free: list) -> ast.stmt:
