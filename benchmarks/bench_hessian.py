@@ -14,8 +14,9 @@ entries interacts: its Hessian is dense,
 For each n the table gives the time per call and the ratio to the hand-written
 Hessian (that closed form in NumPy) of: the function itself and symdiff's gradient
 `symdiff.grad(f)` (for scale); the hand-written Hessian; `symdiff.hessian(f)` (forward
-mode over the generated gradient code, one JVP per column; warmed up by the check
-call); and only when installed `jax.jit(jax.hessian(f))` (jax_enable_x64, input
+mode over the generated gradient code, batched: one call of the gradient's tangent code
+carries all n columns as an n x n array, the primal computed once; warmed up by the
+check call); and only when installed `jax.jit(jax.hessian(f))` (jax_enable_x64, input
 converted beforehand, result blocked) and `torch.autograd.functional.hessian(f, x)`
 (float64, CPU). A line under each table gives symdiff's first call of
 `symdiff.hessian(f)` on a fresh function object (its source written to a new module

@@ -21,7 +21,9 @@ only when installed autograd (`autograd.grad(f, argnum=(0, 1))`, the same loop w
 autograd.numpy's sin), `jax.jit(jax.grad(f, argnums=(0, 1)))` of the recurrence
 written with `jax.lax.fori_loop` (jax_enable_x64, n static, results blocked) and
 PyTorch (the same loop on 0-d float64 tensors, `backward()`, grads set to None before
-each call). A line under the table gives symdiff's first-call times: medians over 7
+each call); and with Numba installed, `symdiff.grad(f, wrt=..., compile="numba")` and
+the hand-written gradient compiled by `numba.njit` (its tape a preallocated array),
+with their compile times (the transformation and the first call) under the table. A line under the table gives symdiff's first-call times: medians over 7
 fresh imports (3 with --quick) of the function's source, of `symdiff.grad(f, wrt=...)`
 and of its first call (differentiating the loop, plus one run).
 
@@ -39,6 +41,7 @@ import math
 import platform
 import statistics
 import tempfile
+import time
 
 import _timing
 
@@ -66,6 +69,41 @@ def recurrence_hand(x, y, n):
         y_bar -= 0.01 * math.sin(x) * x_bar
         x_bar *= 1.0 - 0.01 * y * math.cos(x)
     return x_bar, y_bar
+
+
+def numba_rows() -> dict:
+    """symdiff's gradient compiled with Numba, and the hand-written gradient (a tape in
+    a preallocated array) compiled with Numba, with their compile times; or why not."""
+    try:
+        import numba
+    except ImportError:
+        return {"symdiff `grad(f, compile='numba')`": "not installed",
+                "hand-written gradient, `numba.njit`": "not installed"}
+    import numpy as np
+
+    def hand(x, y, n):
+        tape = np.empty(n)
+        for i in range(n):
+            tape[i] = x
+            x = x - 0.01 * math.sin(x) * y
+        x_bar, y_bar = 1.0, 0.0
+        for i in range(n - 1, -1, -1):
+            y_bar -= 0.01 * math.sin(tape[i]) * x_bar
+            x_bar *= 1.0 - 0.01 * y * math.cos(tape[i])
+        return x_bar, y_bar
+    rows = {}
+    for label, make in (("symdiff `grad(f, compile='numba')`",
+                         lambda: symdiff.grad(recurrence, wrt=("x", "y"), compile="numba")),
+                        ("hand-written gradient, `numba.njit`", lambda: numba.njit(hand))):
+        start = time.perf_counter()
+        fn = make()
+        fn(X, Y, N)  # (compiled at the first call, for these argument types)
+        COMPILE_TIMES[label] = time.perf_counter() - start
+        rows[label] = (fn, (X, Y, N), None)
+    return rows
+
+
+COMPILE_TIMES: dict = {}
 
 
 def autograd_row():
@@ -118,6 +156,7 @@ def implementations():
     args = (X, Y, N)
     return {"function f (no gradient)": (recurrence, args, None), HAND: (recurrence_hand, args, None),
             "symdiff `grad(f, wrt=('x', 'y'))`": (symdiff.grad(recurrence, wrt=("x", "y")), args, None),
+            **numba_rows(),
             "autograd `grad(f, argnum=(0, 1))`": autograd_row(),
             "`jax.jit(jax.grad(f, argnums=(0, 1)))`, `lax.fori_loop`, blocked": jax_row(),
             "PyTorch CPU, 0-d tensors, `backward()`": torch_row()}
@@ -159,6 +198,9 @@ def main(argv=None):
     print(_timing.markdown_table(["implementation", "time per call", "per step", "vs hand-written"], rows))
     with tempfile.TemporaryDirectory(prefix="symdiff-bench-") as directory:
         print("\n" + first_call_line(transforms, directory))
+    if COMPILE_TIMES:
+        print("Numba compile time (transformation and first call, once): " + ", ".join(
+            f"{label} {_timing.fmt_time(seconds)}" for label, seconds in COMPILE_TIMES.items()) + ".")
     print("\nEvery gradient was checked against the hand-written one (|difference| <= 1e-9 "
           "|hand-written|, each) before it was timed.\n" + _timing.load_line("at the end"))
 

@@ -16,6 +16,7 @@ import weakref
 import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
+from .backend.jit import compiled_derivative
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from . import pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
@@ -25,7 +26,7 @@ from .transforms.batching import NotBatched
 from .frontend.receivers import (AttributeReads, bound_alike, bound_source, mark, method_source, own_wrt,
                                  receiver_of, split_object, unbound_function)
 from .ir import flat_results
-from .jacobians import assemble, batched_columns, batched_rows, choose_mode, second_derivatives
+from .jacobians import assemble, choose_mode, column_reader, row_reader, second_derivatives
 from .verification.arrays import check_arrays
 from .verification.budget import MAX_NODES, SECONDS, Budget
 from .verification.scalars import check
@@ -116,15 +117,22 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     def containers_given(args, kwargs) -> bool:
         return of_containers is not None and not all_taken(args, kwargs) and pytrees.any_tree(args[:len(names)], kwargs)
 
+    direct, key_of = (of_containers.direct if of_containers is not None else {}), pytrees.specialization_key
+
     def specializing(*args, **kwargs):
-        # (the common call, code generated before for these shapes: what specialized_for
-        # does for it, in 1 us less, a tenth of a small array's gradient)
-        if fast and not kwargs and len(args) == len(names) and all_taken(args, kwargs):
+        if not all_taken(args, kwargs):  # (numbers and arrays only: one type test per argument)
+            # (a gradient's code for containers seen before: one lookup, as pytrees.py would)
+            generated = direct.get(tuple(map(key_of, args))) if direct and not kwargs else None
+            if generated is not None:
+                return generated(*args)
+            if containers_given(args, kwargs):
+                return of_containers(*args, **kwargs)
+        elif fast and not kwargs and len(args) == len(names):
+            # (the common call, code generated before for these shapes: what specialized_for
+            # does for it, in 1 us less, a tenth of a small array's gradient)
             generated = specialized.get(tuple(map(_signature, args)))
             if generated is not None:
                 return generated(*args)
-        if containers_given(args, kwargs):  # (numbers and arrays only: one type test per argument)
-            return of_containers(*args, **kwargs)
         generated, args, kwargs = specialized_for(args, kwargs)
         return generated(*args, **kwargs)
 
@@ -244,7 +252,7 @@ def _weakrefable(fun) -> bool:
     return True
 
 
-def grad(fun=None, wrt=0):
+def grad(fun=None, wrt=0, compile: str | None = None):
     """Reverse-mode gradient of a scalar function, as generated Python code.
 
     Args:
@@ -252,6 +260,10 @@ def grad(fun=None, wrt=0):
             `@grad(wrt=...)` as a decorator with arguments.
         wrt: the parameter to differentiate: an index, a name, or a tuple of
             them (then the result is a tuple of gradients in that order).
+        compile: None (plain Python), or 'numba': the same code, made ready for
+            Numba's nopython mode and compiled with `numba.njit` at the first call
+            for each argument type (the `numba` extra; backend/jit.py). The same
+            keyword works on value_and_grad, jvp and vjp.
 
     Returns:
         The generated gradient function: call it with the function's arguments.
@@ -272,11 +284,11 @@ def grad(fun=None, wrt=0):
         0.0
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "grad")
-    return _derivative(fun, wrt, "grad")
+        return lambda f: grad(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "grad"), fun, compile)
 
 
-def value_and_grad(fun=None, wrt=0):
+def value_and_grad(fun=None, wrt=0, compile: str | None = None):
     """Like `grad`, but the call returns `(value, gradient)`.
 
     With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`.
@@ -287,11 +299,11 @@ def value_and_grad(fun=None, wrt=0):
         (9.0, 6.0)
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "value_and_grad")
-    return _derivative(fun, wrt, "value_and_grad")
+        return lambda f: value_and_grad(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "value_and_grad"), fun, compile)
 
 
-def jvp(fun=None, wrt=0):
+def jvp(fun=None, wrt=0, compile: str | None = None):
     """Forward-mode derivative: the value and the directional derivative, as generated code.
 
     Args:
@@ -310,11 +322,11 @@ def jvp(fun=None, wrt=0):
     1.0, 0.5)` is `(0.0, 1.0)`: f(2, 0), and d/dt f(2 + t, 0.5 t) at t = 0.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "jvp")
-    return _derivative(fun, wrt, "jvp")
+        return lambda f: jvp(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "jvp"), fun, compile)
 
 
-def vjp(fun=None, wrt=0):
+def vjp(fun=None, wrt=0, compile: str | None = None):
     """Reverse mode with an explicit cotangent: for functions with several or array results.
 
     Returns:
@@ -327,8 +339,8 @@ def vjp(fun=None, wrt=0):
     is `((2.0, 0.0), (1.0, 0.0))`: the value, then the cotangents of r and t.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "vjp")
-    return _derivative(fun, wrt, "vjp")
+        return lambda f: vjp(f, wrt, compile)
+    return compiled_derivative(_derivative(fun, wrt, "vjp"), fun, compile)
 
 
 @bound_alike
@@ -355,23 +367,19 @@ def jacobian(fun, wrt=0, mode: str | None = None):
     _refuse_containers(fun, "jacobian", tangent)
     names = [p.var.name for p in tangent.lowered.params]
     indices = [names.index(w) for w in tangent.wrt]
-    unbatched = set()  # (the argument signatures whose code has no batching rule)
-
-    def jacobian_of(*args):
-        _refuse_containers(fun, "jacobian", tangent, args)
+    def reader(args):
         value = fun(*args)
         chosen = mode or choose_mode([np.size(args[i]) for i in indices],
                                      [np.size(o) for o in (value if isinstance(value, tuple) else (value,))])
-        key = (chosen, tuple(map(_signature, args)))
-        if key not in unbatched:
-            try:
-                if chosen == "forward":
-                    return batched_columns(_derivative(fun, wrt, "jvp_batch"), args, indices, many,
-                                           isinstance(value, tuple))
-                return batched_rows(_derivative(fun, wrt, "vjp_batch"), args, indices, value, many)
-            except NotBatched:
-                unbatched.add(key)
-        return assemble(tangent, cotangent, args, indices, value, chosen, many)
+        try:
+            if chosen == "forward":
+                return column_reader(_derivative(fun, wrt, "jvp_batch"), args, indices, many,
+                                     isinstance(value, tuple))
+            return row_reader(_derivative(fun, wrt, "vjp_batch"), args, indices, value, many)
+        except NotBatched:
+            return lambda *a: assemble(tangent, cotangent, a, indices, fun(*a), chosen, many)
+
+    jacobian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "jacobian", tangent, args))
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
     return jacobian_of
@@ -397,21 +405,41 @@ def hessian(fun, wrt=0):
     indices = [names.index(w) for w in gradient.wrt]
     along = tuple(gradient.wrt) if many else gradient.wrt[0]
 
-    def hessian_of(*args):
-        _refuse_containers(fun, "hessian", gradient, args)
+    def reader(args):
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
         try:
             try:
-                return batched_columns(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
+                return column_reader(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
             except NotBatched:
                 tangent = jvp(generated, along)
-                return assemble(tangent, None, args, indices, generated(*args), "forward", many)
+                return lambda *a: assemble(tangent, None, a, indices, generated(*a), "forward", many)
         except SymdiffError:  # a loop's tape in the gradient code: forward over forward mode
-            return second_derivatives(jvp(jvp(fun, wrt), wrt), args, indices, many)
+            twice = jvp(jvp(fun, wrt), wrt)
+            return lambda *a: second_derivatives(twice, a, indices, many)
+
+    hessian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "hessian", gradient, args))
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of
+
+
+def _per_signature(reader, refuse):
+    """A function of the arguments that calls `reader(args)`'s function, made once per
+    argument types and shapes (what the code is generated for) after `refuse(args)`."""
+    readers = {}
+
+    def call(*args):
+        refuse(args)
+        key = tuple((type(a), _signature(a)) for a in args)
+        found = readers.get(key)
+        if found is None:
+            found = reader(args)
+            value = found(*args)
+            readers[key] = found  # (once it gave a value: never for arguments it refuses)
+            return value
+        return found(*args)
+    return call
 
 
 def _without_containers(exc: NeedsContainers, refusal: str) -> UnsupportedSyntaxError:

@@ -2,11 +2,13 @@
 explain its derivation.
 
     symdiff FILE.py:FUNC [--wrt x,y] [--value] [--show STAGES] [--shape x=3x4] [--check]
+                         [--compile numba]
     symdiff explain FILE.py:FUNC [--wrt x,y] [--at x=0.7,y=2] [--mode forward]
                     [--format text|markdown|dot|svg|png] [--output PATH]
+    symdiff export FILE.py:FUNC -o grad_f.py [--wrt x,y] [--shape x=3x4] [--compile numba]
 
 The file is read statically: it is never imported or run. Only the generated
-code runs, and only for `--check`. A user error prints one `file:line:col:`
+code runs, and only for `--check`; `export` writes the one file given by -o. A user error prints one `file:line:col:`
 line on stderr and exits 2.
 """
 
@@ -15,10 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 
+from .backend.jit import numba_source
 from .driver import STAGES, derive, is_array_code, resolve_wrt
 from .errors import Loc, NeedsContainers, SymdiffError
 from .explanations.explanation import explain
+from .export import standalone
 from .frontend.lower import lower
 from .frontend.parse import parse_file
 from .ir import format_program
@@ -30,8 +35,36 @@ from .verification.scalars import check
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symdiff", description="Print the derivative code symdiff generates for FUNC in FILE.py.",
+        usage="symdiff FILE.py:FUNC [options]        print the derivative code (below)\n"
+              "       symdiff explain FILE.py:FUNC [options]   write out the derivation "
+              "(symdiff explain --help)\n"
+              "       symdiff export FILE.py:FUNC -o PATH      write a module that needs no symdiff "
+              "(symdiff export --help)",
         epilog="symdiff explain FILE.py:FUNC --at x=0.7 writes out the derivation instead "
-               "(see symdiff explain --help).")
+               "(see symdiff explain --help); symdiff export FILE.py:FUNC -o grad_f.py writes the "
+               "derivative as a module that needs no symdiff (see symdiff export --help).")
+    _derivative_arguments(parser)
+    parser.add_argument("--show", default="source",
+                        help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
+    parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
+    parser.add_argument("--compile", choices=("numba",), default=None,
+                        help="print the code as compile='numba' compiles it (backend/jit.py)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object instead: the source, the lowered list, wrt, "
+                             "shapes, mode, and --check's verdict (for editors and other tools)")
+    _color_argument(parser)
+    _budget_arguments(parser, seconds=True)
+    return parser
+
+
+def _color_argument(parser) -> None:
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the code with pygments (the cli extra): auto (default) on a "
+                             "terminal when NO_COLOR is unset, always, or never")
+
+
+def _derivative_arguments(parser) -> None:
+    """FILE.py:FUNC and what to derive: --wrt, --mode, --value, --shape."""
     parser.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
     parser.add_argument("--wrt", default=None,
                         help="parameters to differentiate, comma-separated names or indices "
@@ -41,14 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "directional derivative, one tangent x_dot per --wrt parameter)")
     parser.add_argument("--value", action="store_true",
                         help="generate value_and_grad: return the value with the gradient")
-    parser.add_argument("--show", default="source",
-                        help=f"what to print, comma-separated from {', '.join(STAGES)} (default: source)")
     parser.add_argument("--shape", default=None, metavar="x=3x4,W=10x784",
                         help="array parameters' shapes, for functions using array operations "
                              "(parameters not listed are scalars)")
-    parser.add_argument("--check", action="store_true", help="also verify the derivative against SymPy")
-    _budget_arguments(parser, seconds=True)
-    return parser
 
 
 def _budget_arguments(parser, seconds: bool):
@@ -67,9 +95,11 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["explain"]:
         return explain_main(argv[1:])
+    if argv[:1] == ["export"]:
+        return export_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        text = highlighted(run(args), sys.stdout)
+        text = run_json(args) if args.json else highlighted(run(args), sys.stdout, args.color)
     except NeedsContainers as exc:  # (the structure is known only from the arguments, at a call)
         print(f"{exc.loc}: {exc.detail.partition(';')[0]}; the CLI reads the source without calling it, "
               "so it cannot know the containers' structure: call symdiff.grad from Python, then read "
@@ -91,18 +121,83 @@ def _write(text: str) -> int:
     return 0
 
 
-def highlighted(code: str, stream) -> str:
-    """`code` coloured by pygments when `stream` is a terminal (and pygments is installed
-    and NO_COLOR unset); as it is otherwise, so piped output is plain text."""
-    if not getattr(stream, "isatty", lambda: False)() or os.environ.get("NO_COLOR"):
+def highlighted(code: str, stream, color: str = "auto") -> str:
+    """`code` coloured by pygments: with `color` 'always', or 'auto' when `stream` is a
+    terminal and NO_COLOR is unset (pygments installed: the cli extra); as it is
+    otherwise, so piped output is plain text. 'always' without pygments is an error."""
+    terminal = getattr(stream, "isatty", lambda: False)() and not os.environ.get("NO_COLOR")
+    if color == "never" or color == "auto" and not terminal:
         return code
     try:
         from pygments import highlight
         from pygments.formatters import TerminalFormatter
         from pygments.lexers import PythonLexer
     except ImportError:
+        if color == "always":
+            raise SymdiffError(_arg_loc(), "--color always needs pygments: pip install 'symdiff[cli]'") from None
         return code
     return highlight(code, PythonLexer(), TerminalFormatter()).rstrip("\n")
+
+
+def run_json(args) -> str:
+    """The --json object: the generated source, the lowered list, wrt, shapes, mode, and
+    --check's verdict (null without --check)."""
+    import json
+
+    _, report, made = derived(args)
+    shapes = made["shapes"]
+    verdict = None if report is None else {  # (a derivative that disagrees is an error: exit 2)
+        "verified": True, "reference": report.reference,
+        "method": report.method, "points": report.points, "max_error": float(report.max_error),
+        "complete": report.complete, "text": str(report)}
+    found = {"target": args.target, "function": made["lowered"].name, "mode": args.mode, "value": args.value,
+             "compile": args.compile, "wrt": made["wrt"],
+             "shapes": {k: list(v) for k, v in shapes.items()} if shapes is not None else None,
+             "source": made["source"], "lowered": format_program(made["lowered"]), "check": verdict}
+    return json.dumps(found, indent=2)
+
+
+# ------------------------------------------------------------------ symdiff export
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symdiff export",
+        description="Write FUNC's derivative as a module that imports numpy and math only (numba "
+                    "with --compile numba): symdiff need not be installed where it runs.")
+    _derivative_arguments(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the module to write")
+    parser.add_argument("--compile", choices=("numba",), default=None,
+                        help="decorate the functions with @numba.njit (the code compile='numba' runs)")
+    return parser
+
+
+def export_main(argv) -> int:
+    args = build_export_parser().parse_args(argv)
+    args.show, args.check = "source", False
+    try:
+        path, name = _split_target(args.target)
+        compile_as, args.compile = args.compile, None
+        text = run(args)
+        what = ("Tangent code" if args.mode == "forward" else "Value and gradient" if args.value else
+                "Gradient")
+        module = standalone(text + "\n", _defined_name(text), args.target,
+                            "symdiff export " + " ".join(argv), what, compile_as)
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(module)
+    except SymdiffError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{_arg_loc()}: -o {args.output}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _defined_name(text: str) -> str:
+    """The derivative's name: the function the generated module defines that is no helper."""
+    import ast
+
+    return next(s.name for s in ast.parse(text).body if isinstance(s, ast.FunctionDef) and not s.name.startswith("_"))
 
 
 # ------------------------------------------------------------------ symdiff explain
@@ -238,6 +333,15 @@ def _split_target(target: str) -> tuple[str, str]:
 
 
 def run(args) -> str:
+    parts, report, _ = derived(args)
+    if report is not None:
+        parts.append(_comment(str(report)))
+    return "\n".join(parts).rstrip("\n")
+
+
+def derived(args) -> tuple[list[str], object, dict]:
+    """(the stages to print, --check's report or None, what was derived: wrt, shapes,
+    the lowered list) for the main command's `args`."""
     path, name = _split_target(args.target)
     stages = [s.strip() for s in args.show.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
@@ -263,11 +367,13 @@ def run(args) -> str:
     ints = set() if shapes is not None else None  # (arrays given by shape are of floats)
     kind = "jvp" if mode == "forward" else "value_and_grad" if args.value else "grad"
     derivation, _ = derive(source, wrt, kind, shapes=shapes, lowered=lowered, ints=ints)
+    if getattr(args, "compile", None) == "numba":  # (the module compile='numba' compiles)
+        derivation = replace(derivation, source=numba_source(derivation.source, derivation.derivative.name))
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
-    if args.check:
-        budget = Budget(args.max_nodes, args.seconds)
-        parts.append(_comment(str(_check(source, wrt, lowered, shapes, budget))))
-    return "\n".join(parts).rstrip("\n")
+    report = _check(source, wrt, lowered, shapes, Budget(args.max_nodes, args.seconds)) if args.check else None
+    made = {"wrt": [lowered.params[i].var.name for i in wrt.indices], "shapes": shapes, "lowered": lowered,
+            "source": derivation.source}
+    return parts, report, made
 
 
 def _check(source, wrt, lowered, shapes, budget: Budget):

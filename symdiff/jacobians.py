@@ -64,37 +64,67 @@ def batched_columns(tangents, args, indices, many: bool, several: bool):
     (transforms/batching.py): entry k of the batch is the tangent along the k-th unit
     vector of the parameters `indices`, taken together. `several`: the function returns
     a tuple (of one value, maybe)."""
+    return column_reader(tangents, args, indices, many, several)(*args)
+
+
+def column_reader(tangents, args, indices, many: bool, several: bool):
+    """A function of arguments like `args` (the same types and shapes) that gives their
+    Jacobian as `batched_columns` does, with the unit vectors made once and the code
+    generated for these shapes called directly (what a Hessian of many points costs).
+
+    Raises:
+        NotBatched: the code of `tangents` has no batching rule for an equation.
+    """
     params = [args[i] for i in indices]
     sizes, directions = _stacked_basis(params)
-    value, dots = tangents(*args, *directions)
-    flat = isinstance(value, tuple)  # (a tuple of one value comes as the value)
-    per_output = []
-    for o, dot in zip(value if flat else (value,), dots if flat else (dots,), strict=True):
-        row, start = [], 0
-        for p, m in zip(params, sizes):  # (entry k's tangent is column k: R + P)
-            column = np.asarray(dot)[start:start + m].reshape(m, -1).T
-            row.append(_scalar_if_0d(column.reshape(np.shape(o) + np.shape(p)).copy()))
-            start += m
-        per_output.append(tuple(row) if many else row[0])
-    return tuple(per_output) if several else per_output[0]
+    code = tangents
+    if hasattr(tangents, "specialized") and len(args) + len(directions) == tangents.arity:
+        code = tangents.specialized(*args, *directions)  # (generated now, for these shapes)
+    shapes = [np.shape(p) for p in params]
+
+    def columns(*given):
+        dots = code(*given, *directions)
+        flat = isinstance(dots, tuple)  # (a tuple of one value comes as the value)
+        per_output = []
+        for dot in dots if flat else (dots,):
+            row, start = [], 0
+            for shape, m in zip(shapes, sizes):  # (entry k's tangent is column k: R + P)
+                column = np.asarray(dot)[start:start + m].reshape(m, -1).T
+                row.append(_scalar_if_0d(column.reshape(np.shape(dot)[1:] + shape).copy()))
+                start += m
+            per_output.append(tuple(row) if many else row[0])
+        return tuple(per_output) if several else per_output[0]
+    return columns
 
 
 def batched_rows(cotangents, args, indices, value, many: bool):
     """The Jacobian from one call of `cotangents`, vjp code batched along the cotangents:
     entry k of the batch is the cotangent of the k-th unit vector of the results."""
+    return row_reader(cotangents, args, indices, value, many)(*args)
+
+
+def row_reader(cotangents, args, indices, value, many: bool):
+    """As `column_reader`, for `batched_rows`: `value` is the function's at `args`."""
     several = isinstance(value, tuple)
     outputs = value if several else (value,)
     sizes, seeds = _stacked_basis(outputs)
-    _, bars = cotangents(*args, *seeds)
-    bars = bars if many else (bars,)
-    params = [args[i] for i in indices]
-    per_output, start = [], 0
-    for o, m in zip(outputs, sizes):
-        row = tuple(_scalar_if_0d(np.asarray(bar)[start:start + m].reshape(np.shape(o) + np.shape(p)).copy())
-                    for bar, p in zip(bars, params))
-        per_output.append(row if many else row[0])
-        start += m
-    return tuple(per_output) if several else per_output[0]
+    code = cotangents
+    if hasattr(cotangents, "specialized") and len(args) + len(seeds) == cotangents.arity:
+        code = cotangents.specialized(*args, *seeds)
+    shapes = [np.shape(o) for o in outputs]
+    params = [np.shape(args[i]) for i in indices]
+
+    def rows(*given):
+        bars = code(*given, *seeds)
+        bars = bars if isinstance(bars, tuple) else (bars,)  # (a tuple of one comes as the value)
+        per_output, start = [], 0
+        for shape, m in zip(shapes, sizes):
+            row = tuple(_scalar_if_0d(np.asarray(bar)[start:start + m].reshape(shape + p).copy())
+                        for bar, p in zip(bars, params))
+            per_output.append(row if many else row[0])
+            start += m
+        return tuple(per_output) if several else per_output[0]
+    return rows
 
 
 def _stacked_basis(values) -> tuple[list[int], list]:

@@ -1,6 +1,7 @@
 """The CLI: golden output for the lecture examples, --show, --check, python -m,
 and the promise never to import or run the user's file."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -138,3 +139,60 @@ def test_the_cli_reads_helper_defaults_of_none_and_tuples(capsys):
     code, out, err = run_cli(["tests/cases/array_cases.py:centred_energy", "--shape", "x=2x3"], capsys)
     assert (code, err) == (0, "")
     assert "axis=(0, 1)" in out
+
+
+def test_json_holds_the_source_the_lowered_list_and_the_verdict(capsys):
+    import json
+
+    code, out, err = run_cli(["examples/matrix.py:product", "--wrt", "X,Y", "--shape", "X=2x3,Y=3x4,G=2x4",
+                              "--json", "--check"], capsys)
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["function"] == "product" and found["wrt"] == ["X", "Y"] and found["mode"] == "reverse"
+    assert found["shapes"] == {"X": [2, 3], "Y": [3, 4], "G": [2, 4]}
+    assert "def grad_product(X, Y, G):" in found["source"] and "Z = X @ Y" in found["lowered"]
+    assert found["check"]["verified"] is True and found["check"]["points"] >= 1
+    assert found["check"]["max_error"] <= 1e-12
+    code, out, _ = run_cli([f"{LECTURE}:f", "--json"], capsys)
+    assert json.loads(out)["check"] is None and json.loads(out)["shapes"] is None
+
+
+def _in_a_terminal(args) -> str:
+    """What the CLI prints with its stdout a pseudo-terminal (NO_COLOR unset)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    run = subprocess.run([sys.executable, "-m", "symdiff", *args], stdout=follower, stderr=subprocess.PIPE,
+                         cwd=ROOT, env=env, check=False, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # (the terminal is closed once everything was read)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert run.returncode == 0, run.stderr
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pygments") is None,
+                    reason="pygments is not installed (the cli extra, issue 19)")
+def test_colour_on_a_terminal_unless_never_and_plain_when_piped(capsys):
+    assert "\x1b[" in _in_a_terminal([f"{LECTURE}:f"])
+    assert "\x1b[" not in _in_a_terminal([f"{LECTURE}:f", "--color", "never"])
+    _, out, _ = run_cli([f"{LECTURE}:f"], capsys)
+    assert "\x1b[" not in out
+    _, out, _ = run_cli([f"{LECTURE}:f", "--color", "always"], capsys)
+    assert "\x1b[" in out and "grad_f" in out
+
+
+def test_help_lists_the_subcommands_in_its_usage(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert "symdiff explain FILE.py:FUNC" in usage and "symdiff export FILE.py:FUNC -o PATH" in usage

@@ -144,7 +144,7 @@ def test_generated_code_unpacks_leaves_at_entry_and_packs_the_gradient():
     assert '"""Gradient of pair_of_numbers with respect to pair, k."""' in numbers.source
     unpacked = symdiff.grad(cases.linear_tuple_params)
     unpacked((normal(3, 2), normal(2)), normal(4, 3), normal(4, 2))
-    assert "    W = params[0]\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source
+    assert "    W, b = params\n" in unpacked.source and "return W_bar, b_bar" in unpacked.source
     tangent = symdiff.jvp(cases.mlp_dict)
     tangent(MLP, X, Y, MLP)
     assert "def jvp_mlp_dict(params, x, y, params_dot):" in tangent.source
@@ -291,3 +291,32 @@ def test_the_function_returned_shows_the_code_generated_for_containers():
     assert gradient.source.startswith("def grad_rosenbrock_loop(x):"), gradient.source
     # a leaf differentiated surely holds a float: its int literals are floats
     assert "2.0 * x_0 * " in gradient.source and "x_0 * x_0" in gradient.source, gradient.source
+
+
+def _rosenbrock_gradient(x: list) -> list:
+    g = [0.0] * len(x)
+    for i in range(len(x) - 1):
+        d = x[i + 1] - x[i] * x[i]
+        g[i] += -400.0 * x[i] * d - 2.0 * (1.0 - x[i])
+        g[i + 1] += 200.0 * d
+    return g
+
+
+def test_a_list_of_numbers_is_specialized_by_its_length_and_other_entries_are_checked():
+    from .cases.loop_cases import rosenbrock_loop
+
+    gradient = symdiff.grad(rosenbrock_loop)
+    floats = [0.5, 1.0, 1.5]
+    assert gradient(floats) == [-151.0, -50.0, 100.0]
+    code = gradient.specialized(floats)
+    for numbers in ([0.5, 1, 1.5], [0.5, True, np.float64(1.5)]):  # numbers all: the same code
+        assert gradient.specialized(numbers) is code
+        assert gradient(numbers) == _rosenbrock_gradient(numbers)
+    assert gradient(x=floats) == [-151.0, -50.0, 100.0]
+    longer = [0.5, 1.0, 1.5, -2.0]  # another length: code of its own
+    assert gradient(longer) == _rosenbrock_gradient(longer) and gradient.specialized(longer) is not code
+    # entries that are not numbers, after the code for three floats: never run by it
+    assert "x holds a str" in _refusal(ArgumentError, lambda: gradient([0.5, "1.0", 1.5]))
+    assert "list arithmetic" in _refusal(UnsupportedSyntaxError, lambda: gradient([[0.5], [1.0], [1.5]]))
+    assert "array of shape (2,)" in _refusal(NonScalarOutputError, lambda: gradient([np.ones(2)] * 3))
+    assert gradient.specialized(floats) is code

@@ -37,6 +37,7 @@ DIFFERENTIATED = [
     (cases.branch_in_a_loop, (X4,)), (cases.chained_names, (X3,)), (cases.chained_items, (X3,)),
     (cases.copied_alias, (X3,)), (cases.two_buffers, (X3,)),
     (cases.alias_not_read_again, (X3,)), (cases.view_of_a_buffer_read_before, (A23,)),
+    (cases.pair_energy, (X4, X4[::-1] * 0.5)),
 ]
 IDS = [f"{fun.__name__}-{k}" for k, (fun, _) in enumerate(DIFFERENTIATED)]
 
@@ -158,6 +159,18 @@ def test_an_accumulating_loop_adds_into_its_buffer_in_place():
     # of w and x are accumulated entry by entry)
     assert " = 0.0" not in text and ".copy()" not in text, text
     assert re.search(r"^\s+w_bar\w*\[k\w*\] \+= ", text, re.MULTILINE), text
+
+
+def test_reads_in_nested_loops_accumulate_their_adjoints_entry_by_entry():
+    """x[i] and x[j] read per pair: two `+=` per pair into the inner loop's accumulator, not
+    two arrays of x's size per pair (O(n) per pair, O(n^3) in all)."""
+    text = defined(source(cases.pair_energy, X4, X4, wrt=(0, 1)), "grad_pair_energy")
+    assert len(re.findall(r"^\s+x_bar\w*\[[ij]\w*\] \+= ", text, re.MULTILINE)) == 2, text
+    assert "_scatter" not in text and "_additem" not in text, text
+    # (the inner loop adds into the outer adjoint itself: no zeros, sum or copy per i; the
+    # adjoint's seed 1.0, carried through both loops, is folded into the inner body)
+    assert text.count("np.zeros") == 2 and "np.copy" not in text and "e_bar" not in text, text
+    assert not re.search(r"= x_bar\w* \+ x_bar", text), text
 
 
 @pytest.mark.parametrize("fun", [cases.overwritten_slots, cases.scales_each_entry_by_the_one_before])

@@ -13,7 +13,7 @@ fail here until their entry goes.
 The SciPy cases are skipped where SciPy is not installed. Everything is small (a
 few entries per argument), so the file stays quick.
 
-benchmarks/coverage.py prints the same verdicts as a table, with the totals.
+benchmarks/corpus_coverage.py prints the same verdicts as a table, with the totals.
 """
 
 import re

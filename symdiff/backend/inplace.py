@@ -74,6 +74,7 @@ def _block(func: Func, own: set[str], prims, decided: tuple) -> None:
     written, _, copies, kept = decided
     direct, through, views = _reads(func, prims)
     own = set(own)
+    made = {e.out.name: e for e in func.body}
     for i, eqn in enumerate(func.body):
         if eqn.prim == "loop":
             _loop(eqn, i, own, through, prims, decided)
@@ -86,8 +87,22 @@ def _block(func: Func, own: set[str], prims, decided: tuple) -> None:
                     copies.update(v for v, _ in live)
                     kept.update(_readers(func, i, x.name, views))
             own.add(eqn.out.name)  # (a copy, or the same own array)
-        elif _fresh(eqn, prims):
+        elif _fresh(eqn, prims) or _handed_back(eqn, made, prims):
             own.add(eqn.out.name)
+
+
+def _handed_back(eqn, made: dict, prims) -> bool:
+    """Whether `eqn` picks a carried value that its loop's body makes or updates (then it
+    is the loop's own array: a copy made on entry, or an own initial value nothing else
+    reads after the loop, written in place)."""
+    loop = made.get(eqn.args[0].name) if eqn.prim == "pick" and isinstance(eqn.args[0], Var) else None
+    index = dict(eqn.params)["index"] if loop is not None else None
+    if loop is None or loop.prim != "loop" or not isinstance(index, int):
+        return False
+    body = dict(loop.params)["body"]
+    inner = {e.out.name: e for e in body.body}
+    result = inner.get(getattr(body.results[index], "name", None))
+    return result is not None and (_fresh(result, prims) or _handed_back(result, inner, prims))
 
 
 def _loop(eqn, i: int, own: set, through: dict, prims, decided: tuple) -> None:
@@ -101,10 +116,12 @@ def _loop(eqn, i: int, own: set, through: dict, prims, decided: tuple) -> None:
     carried = body.params[count:count + k]
     made = {e.out.name: e for e in body.body}
     results = [made.get(getattr(r, "name", None)) for r in body.results[:k]]
-    if any(e is not None and not _fresh(e, prims) and e.prim != "setitem" for e in results):
-        return  # (a carried view of an array the next iteration may write into: none is the body's)
-    mine = {p.var.name for j, p in enumerate(carried) if count + j not in recorded
-            and (body.results[j] == p.var or results[j] is not None)}
+    viewed = any(e is not None and not _fresh(e, prims) and e.prim != "setitem"
+                 and not _handed_back(e, made, prims) for e in results)
+    # (a carried view of an array the next iteration may write into: then none is the body's,
+    # but the arrays the body makes still are, and the loops in it decide their own)
+    mine = set() if viewed else {p.var.name for j, p in enumerate(carried) if count + j not in recorded
+                                 and (body.results[j] == p.var or results[j] is not None)}
     before = set(written)
     _block(body, mine, prims, decided)
     updated = {e.args[0].name for e in body.body if e.out.name in written - before}

@@ -125,10 +125,16 @@ def arguments(signature) -> ast.arguments:
 
 
 def unpacking(signature) -> list[ast.stmt]:
-    """`W = params['W']` for each leaf of each container of the signature."""
+    """`W = params['W']` for each leaf of each container of the signature; `x_0, x_1, x_2
+    = x` for a list or tuple of leaves (one unpacking: about half the time of indexing
+    each, and it refuses another length)."""
     statements = []
     for slot in signature:
         if not isinstance(slot, Slot):
+            continue
+        if slot.tree.kind != "dict" and slot.leaves and all(child.is_leaf for child in slot.tree.children):
+            names = [ast.Name(leaf.var.name, ast.Store()) for leaf in slot.leaves]
+            statements.append(ast.Assign([ast.Tuple(names, ast.Store())], ast.Name(slot.name, ast.Load())))
             continue
         for leaf, path in zip(slot.leaves, paths(slot.tree), strict=True):
             value = ast.Name(slot.name, ast.Load())

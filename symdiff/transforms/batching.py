@@ -18,6 +18,10 @@ einsum move their axes past the new one; `A @ x` with only x batched becomes
 `x @ A.T`. Where no rule is known (a loop, a call to a helper, a factorization of a
 batched matrix), `NotBatched` says which equation; the caller then falls back to
 one call per tangent (jacobians.py), which is always available.
+
+The batched code returns the derivatives alone: its callers (a Jacobian, a Hessian)
+discard the function's value, so the equations only it reads (in a Hessian: the
+gradient's value) are dropped.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from ..builder import Builder
 from ..errors import UnsupportedSyntaxError
 from ..ir import Eqn, Func, NameAllocator, Var
 from ..primitives import PRIMS
+from .simplify import dead_code
 
 _FULL = ("slice", None, None, None)
+_NEW = ("none",)  # (an index template's entry for None: a unit axis)
 
 
 class NotBatched(UnsupportedSyntaxError):
@@ -43,8 +49,8 @@ def batched(func: Func, names, size: int, shapes: dict, prims=PRIMS) -> Func:
     """`func` with the parameters `names` (and what depends on them) batched along a new
     leading axis of `size` entries, given the parameters' shapes (unbatched).
 
-    `func` returns (values, derivatives), as jvp and vjp code does: the values come out
-    as they are, the derivatives batched (one that does not depend on the batched
+    `func` returns (values, derivatives), as jvp and vjp code does; the batched function
+    returns the derivatives alone, batched (one that does not depend on the batched
     parameters, a zero, is broadcast to the batch).
     """
     known = infer_shapes(func, shapes, prims)  # (unbatched)
@@ -65,10 +71,11 @@ def batched(func: Func, names, size: int, shapes: dict, prims=PRIMS) -> Func:
             return state.broadcast(new, state.primal(new))
         return new
 
-    values, derivatives = func.results
-    results = (result(values, False), result(derivatives, True))
-    return Func(func.name, func.params, tuple(builder.eqns), results, func.loc, func.modules, func.reserved,
-                func.doc)
+    results = result(func.results[1], True)
+    results = results if isinstance(results, tuple) else (results,)
+    doc = f"The derivatives of {func.name} for {size} tangents at once, along the first axis of {', '.join(names)}."
+    made = Func(func.name, func.params, tuple(builder.eqns), results, func.loc, func.modules, func.reserved, doc)
+    return dead_code(made, prims)
 
 
 class _State:
@@ -111,7 +118,7 @@ class _State:
         shape = self.primal(atom)
         if not self.batched_atom(atom) or len(shape) >= rank:
             return atom
-        return self.new("reshape", (atom,), guard=guard, shape=(self.size,) + (1,) * (rank - len(shape)) + shape)
+        return self.new("getitem", (atom,), guard=guard, index=(_FULL,) + (_NEW,) * (rank - len(shape)))
 
     def broadcast(self, atom, shape: tuple, guard=None):
         """`atom` (batched or not) as a batched value of exactly `shape` (unbatched)."""
@@ -355,12 +362,14 @@ def _diag(state, eqn, args, k=0):
 
 
 def _outer(state, eqn, args):
+    """np.outer(a, b) as a[:, :, None] * b[:, None, :] (a vector's; else flattened first)."""
     a, b = args
     m, n = state.known[eqn.out.name]
-    left = state.new("reshape", (a,), shape=(state.size, m, 1)) if state.batched_atom(a) \
-        else state.b.reshape(a, shape=(m, 1))
-    right = state.new("reshape", (b,), shape=(state.size, 1, n)) if state.batched_atom(b) \
-        else state.b.reshape(b, shape=(n,)) if len(state.primal(b)) != 1 else b
+    a, b = (x if len(state.primal(x)) == 1 else state.new("reshape", (x,), shape=(state.size, size))
+            if state.batched_atom(x) else state.b.reshape(x, shape=(size,)) for x, size in ((a, m), (b, n)))
+    left = state.new("getitem", (a,), index=(_FULL, _FULL, _NEW)) if state.batched_atom(a) \
+        else state.b.getitem(a, index=(_FULL, _NEW))
+    right = state.new("getitem", (b,), index=(_FULL, _NEW)) if state.batched_atom(b) else b
     return state.new("mul", (left, right), "op")
 
 

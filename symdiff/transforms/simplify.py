@@ -457,8 +457,44 @@ def _where(walk, eqn, c, a, b):
     return None
 
 
+def _pick(walk, eqn, loop):
+    """A loop's carried value its body never changes (an adjoint's seed, passed through an
+    inner loop) is its initial value."""
+    made, j = walk.defn(loop, "loop"), dict(eqn.params)["index"]
+    if made is None or j == "tape":
+        return None
+    params = dict(made.params)
+    body, rest = params["body"], made.args[loop_leading_args(params["kind"]):]
+    it = len(body.params) - len(rest)
+    if j == params.get("cond") or j == params.get("stop") or body.results[j] != body.params[it + j].var:
+        return None
+    return rest[j]
+
+
+def _loop(walk, eqn, *args):
+    """A loop given a number as a free variable (an adjoint's seed, once an outer loop
+    stopped carrying it) with that number in its body, folded there (`1.0 * 4.0`)."""
+    params = dict(eqn.params)
+    body, count = params["body"], params["carried"]
+    skip = loop_leading_args(params["kind"])
+    rest = args[skip:]
+    it = len(body.params) - len(rest)
+    fixed = {j for j in range(count, len(rest)) if isinstance(rest[j], Const) and rest[j].folds}
+    if not fixed:
+        return None
+    mapping = {body.params[it + j].var.name: rest[j] for j in fixed}
+    kept = [j for j in range(len(rest)) if j not in fixed]
+    new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in kept),
+                       body=tuple(_renamed(e, mapping) for e in body.body),
+                       results=tuple(_renamed_atom(r, mapping) for r in body.results))
+    new_body = simplify(new_body, walk.prims, floats=())  # (assuming no parameter holds floats)
+    new_params = tuple((key, new_body if key == "body" else value) for key, value in eqn.params)
+    return Eqn(eqn.out, eqn.prim, args[:skip] + tuple(rest[j] for j in kept), eqn.ns, new_params, eqn.loc,
+               eqn.guard)
+
+
 _RULES = {"cond": _cond, "where": _where, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "pow": _pow, "neg": _neg,
-          "transpose": _transpose, "sum": _sum}
+          "transpose": _transpose, "sum": _sum, "pick": _pick, "loop": _loop}
 
 
 def dead_code(func: Func, prims=PRIMS) -> Func:

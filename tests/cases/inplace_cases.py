@@ -463,3 +463,16 @@ def chained_items(x):
     z = np.zeros(3)
     y[0] = z[1] = x[0] * x[2]
     return np.sum(y + z * x)
+
+
+def pair_energy(x, y):
+    """A sum over pairs in two nested loops, each pair reading x[i], x[j] (a Lennard-Jones
+    energy's shape): the adjoints of the reads go into two entries per pair."""
+    n = x.shape[0]
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = x[i] - x[j]
+            dy = y[i] - y[j]
+            e = e + 1.0 / (1.0 + dx * dx + dy * dy)
+    return e

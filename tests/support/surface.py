@@ -1,6 +1,6 @@
 """Checking a surface case (tests/cases/surface/table.py) against central differences.
 
-Shared by tests/test_surface.py and benchmarks/coverage.py, so that the test and
+Shared by tests/test_surface.py and benchmarks/corpus_coverage.py, so that the test and
 the coverage table judge a case by the same numbers. Central differences share no
 code with symdiff: a gradient agrees when max |gradient - differences| is at most
 `RTOL` times max(1, max |differences|), per differentiated argument, and has the

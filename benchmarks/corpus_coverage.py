@@ -2,10 +2,10 @@
 
 Run from the repository root (symdiff installed, e.g. `pip install -e .`):
 
-    python benchmarks/coverage.py              # a table per corpus, totals, refusals by reason
-    python benchmarks/coverage.py --summary    # totals and refusals only
-    python benchmarks/coverage.py --only realistic_programs
-    python benchmarks/coverage.py --summary --expected-refused   # + what test_surface.py expects refused
+    python benchmarks/corpus_coverage.py              # a table per corpus, totals, refusals by reason
+    python benchmarks/corpus_coverage.py --summary    # totals and refusals only
+    python benchmarks/corpus_coverage.py --only realistic_programs
+    python benchmarks/corpus_coverage.py --summary --expected-refused   # + what test_surface.py expects refused
 
 The corpora are tests/cases/autograd_surface.py (a function of our own for every
 NumPy, np.linalg and scipy.special function autograd differentiates, in the forms

@@ -1,0 +1,61 @@
+"""Functions for compile="numba" (backend/jit.py): a loop's tape of numbers and of
+pairs, a helper called by name, nested loops over pairs of entries, slices, a pick at
+an index array that repeats an entry, and one that Numba cannot compile (np.tensordot)."""
+
+import math
+
+import numpy as np
+
+
+def recurrence(x, y, n):
+    for i in range(n):
+        x = x - 0.01 * math.sin(x) * y
+    return x
+
+
+def two_carried(x, y):
+    a, b = x, y
+    for k in range(6):
+        a, b = a * math.cos(b) + 0.1 * k, b + 0.3 * math.sin(a)
+    return a * b
+
+
+def stepped(x):
+    s = 0.0
+    for k in range(1, 9, 3):
+        s = s + math.sin(x * k) * x
+    return s
+
+
+def _bump(t, w):
+    return 0.1 * math.tanh(w * t) + t
+
+
+def calls_a_helper(x, y):
+    z = x
+    for _ in range(3):
+        z = _bump(z, y)
+    return _bump(z, x) * y
+
+
+def pair_energy(x, y):
+    n = x.shape[0]
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = x[i] - x[j]
+            dy = y[i] - y[j]
+            e = e + 1.0 / (1.0 + dx * dx + dy * dy)
+    return e
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def picked(x, idx):
+    return np.sum(np.sin(x[idx]) * x[idx])
+
+
+def contracted(A, B):
+    return np.sum(np.sin(np.tensordot(A, B, axes=1)))
