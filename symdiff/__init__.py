@@ -23,12 +23,12 @@ from .api import explain, grad, hessian, jacobian, jvp, value_and_grad, verify, 
 from .primitives.custom import custom_derivative
 from .explanations.explanation import ExplainError, Explanation
 from .errors import (ArgumentError, BudgetError, NonScalarOutputError, SourceUnavailableError, SymdiffError,
-                     UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
+                     SymdiffWarning, UnknownFunctionError, UnsupportedSyntaxError, VerificationError, WrtError)
 from .verification.report import VerificationReport
 
 __all__ = [
     "ArgumentError", "BudgetError", "ExplainError", "Explanation", "NonScalarOutputError", "SourceUnavailableError", "SymdiffError",
-    "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
+    "SymdiffWarning", "UnknownFunctionError", "UnsupportedSyntaxError", "VerificationError", "VerificationReport",
     "WrtError", "custom_derivative", "explain", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "verify", "vjp",
 ]
 __version__ = "0.1.0"

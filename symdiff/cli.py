@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from dataclasses import replace
 
 from .backend.jit import numba_source
@@ -99,7 +100,9 @@ def main(argv=None) -> int:
         return export_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        text = run_json(args) if args.json else highlighted(run(args), sys.stdout, args.color)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_line
+            text = run_json(args) if args.json else highlighted(run(args), sys.stdout, args.color)
     except NeedsContainers as exc:  # (the structure is known only from the arguments, at a call)
         print(f"{exc.loc}: {exc.detail.partition(';')[0]}; the CLI reads the source without calling it, "
               "so it cannot know the containers' structure: call symdiff.grad from Python, then read "
@@ -109,6 +112,11 @@ def main(argv=None) -> int:
         print(exc, file=sys.stderr)
         return 2
     return _write(text + "\n")
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line on stderr, `file:line:col: ...` (a print left out of the code)."""
+    print(message, file=sys.stderr)
 
 
 def _write(text: str) -> int:

@@ -82,6 +82,11 @@ class BudgetError(SymdiffError):
     compared anything."""
 
 
+class SymdiffWarning(UserWarning):
+    """Something in the differentiated function is left out of the generated code (a
+    `print` call); the message starts with its `file:line:col`."""
+
+
 class ArgumentError(SymdiffError, TypeError):
     """An argument of a kind the generated code was not generated for (a list where it
     takes numbers, an array where it uses `math`), refused before that code runs."""

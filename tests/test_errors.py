@@ -34,7 +34,7 @@ CASES = [
     ("recursion", UnsupportedSyntaxError, "recursion calls itself (recursion)"),
     ("mutual_a", UnsupportedSyntaxError, "mutual_a calls itself (recursion)"),
     ("helper_returning_in_a_loop", UnsupportedSyntaxError, "returns in this loop return different numbers"),
-    ("printing", UnsupportedSyntaxError, "print"),
+    ("discarded_call", UnsupportedSyntaxError, "the call abs(...) is a statement of its own"),
     ("subscript_assignment", UnsupportedSyntaxError, "in place"),
     ("undefined_name", UnknownFunctionError, "undefined_thing"),
     ("two_outputs", NonScalarOutputError, "returns 2 values"),

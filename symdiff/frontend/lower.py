@@ -24,15 +24,17 @@ tables by way of `state.Grammar`, so that they import only downward.
 from __future__ import annotations
 
 import ast
+import builtins
+import warnings
 
 from ..generated import is_entry_check
-from ..errors import NeedsContainers, room_for_deep_code
+from ..errors import NeedsContainers, SymdiffWarning, room_for_deep_code
 from ..ir import Const, Func, Var
 from . import arrays, branches, calls, comprehensions, containers, linalg, lists, loops, receivers, updates
 from .desugar import returning_loop
 from .library import concatenation, library_call
 from .params import function_params
-from .parse import ConstRef, ConstTuple, ModuleRef, Source
+from .parse import ConstRef, ConstTuple, ModuleRef, Source, Unknown, classify
 from .scope import module_constant, resolve, visible_constant
 from .state import (Grammar, Lowering, NeedsShapes, as_func, begin, bind, emit, error, expr,
                     lower_body, refuse_object, statement)
@@ -200,11 +202,35 @@ def _expression_statement(st: Lowering, stmt: ast.Expr):
         word = {ast.Yield: "yield", ast.YieldFrom: "yield from", ast.Await: "await"}[type(stmt.value)]
         raise error(st, stmt, f"{word} makes {st.src.name} a generator or coroutine, which symdiff "
                     "cannot differentiate; return the value instead")
+    if _is_print(st, stmt.value):
+        return _dropped_print(st, stmt)
     if isinstance(stmt.value, ast.Call):
         raise error(st, stmt, f"the call {ast.unparse(stmt.value.func)}(...) is a statement of its "
                     "own, whose value nothing uses and which symdiff cannot differentiate; "
                     "remove it")
     raise error(st, stmt, "an expression statement has no value to differentiate; remove it")
+
+
+_BUILTIN_PRINT = (classify(builtins.print, "print"), Unknown("builtin print"))  # (imported; read statically)
+_WARNED: set = set()  # (the prints reported: each once per process, though array code is lowered twice)
+
+
+def _is_print(st: Lowering, call: ast.expr) -> bool:
+    """Whether `call` calls the builtin print (not a name the function or its module binds)."""
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print" \
+        and "print" not in st.env and st.src.lookup("print") in _BUILTIN_PRINT
+
+
+def _dropped_print(st: Lowering, stmt: ast.Expr) -> None:
+    """print(...) is no part of the derivative: the generated code leaves it out, and
+    says so once, at the call."""
+    loc = st.src.loc(stmt)
+    if loc in _WARNED:
+        return
+    _WARNED.add(loc)
+    warnings.warn_explicit(f"{loc}: print(...) is left out of the derivative's code, which prints "
+                           f"nothing; call {st.src.name} itself to see what it prints", SymdiffWarning,
+                           loc.filename, loc.line, module="symdiff")
 
 
 def assign(st: Lowering, target: ast.expr, value: ast.expr):

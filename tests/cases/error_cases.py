@@ -93,8 +93,8 @@ def returning_helper(x):
     return x
 
 
-def printing(x):
-    print(x)  # <-
+def discarded_call(x):
+    abs(x)  # <-
     return x
 
 
