@@ -6,7 +6,8 @@ Each round, in one forward walk:
     names (`LAMBDA`) are read at run time, so they are never folded;
   * algebraic identities: `x*1`, `x+0`, `x/1`, `x**1` -> `x`; `0*x` -> 0;
     `-(-x)` -> `x`; `x + (-y)` -> `x - y`; `x * (-y)` -> `-(x*y)`; `g * (1/y)` ->
-    `g / y`. An identity that would change a value's type (`1.0 * (x > 0)` is
+    `g / y`; signs into constants and differences, `-(c*w)` -> `(-c)*w`, and
+    `x + 0*w` -> `x` given shapes (signs.py). An identity that would change a value's type (`1.0 * (x > 0)` is
     a float, `x > 0` a bool) is not applied;
   * common-subexpression elimination by value numbering (commutative
     arguments sorted), except of new arrays (np.zeros, ...): two of them stay two,
@@ -36,6 +37,7 @@ from ..analysis import const_kind, eqn_kind, infer_shapes
 from ..errors import SymdiffError
 from ..ir import Const, Eqn, Func, NameAllocator, Param, Var, atom_key, evaluate_eqn, flat_results, loop_leading_args
 from ..primitives import PRIMS
+from .signs import negated_multiple, negated_multiple_minus, swapped_difference, zero_term
 from .zerosum import one_per_row, sums_to_zero
 
 MAX_ROUNDS = 50  # every rule shrinks or canonicalizes; the bound only guards against a cycle
@@ -248,22 +250,11 @@ def _make(eqn: Eqn, prim: str, *args) -> Eqn:
     return Eqn(eqn.out, prim, args, "op", (), eqn.loc, eqn.guard)
 
 
-def _zero_term(walk, eqn, x, y) -> bool:
-    """Whether x +- y is x: y is `0 * w` and x a float array of the sum's shape (y adds no
-    axes), e.g. the gradient reaching softmax's max shift once its sum is proved zero. As
-    `0 * x -> 0`, this takes w finite."""
-    product = walk.defn(y, "mul")
-    if product is None or not any(_is(a, 0) for a in product.args) or walk.kind(x) != "float":
-        return False
-    shape = walk.shapes.get(x.name) if isinstance(x, Var) else None
-    return shape is not None and walk.shapes.get(eqn.out.name) == shape
-
-
 def _add(walk, eqn, x, y):
     if x == y and walk.kind(x) == "float":  # x + x = 2 x, exactly
         return _make(eqn, "mul", Const(2.0), x)
     for a, b in ((x, y), (y, x)):
-        if _zero_term(walk, eqn, a, b):
+        if zero_term(walk, eqn, a, b):
             return a
     if _is(y, 0) and walk.keeps_type(x, y):
         return x
@@ -283,28 +274,15 @@ def _sub(walk, eqn, x, y):
         return _make(eqn, "neg", y)
     if walk.defn(y, "neg"):
         return _make(eqn, "add", x, walk.defn(y, "neg").args[0])
-    if _zero_term(walk, eqn, x, y):
+    if zero_term(walk, eqn, x, y):
         return x
-    scaled = walk.defn(walk.defn(x, "neg").args[0], "mul") if walk.defn(x, "neg") else None
-    constant = next((a for a in scaled.args if _is_number(a)), None) if scaled is not None else None
-    if constant is not None:  # -(c * w) - y = (-c) * w - y, exactly: one operation fewer
-        w = scaled.args[1] if scaled.args[0] is constant else scaled.args[0]
-        first = Eqn(walk.temp(), "mul", (Const(-constant.value), w), "op", (), eqn.loc, eqn.guard)
-        return first, _make(eqn, "sub", first.out, y)
-    return None
-
-
-def _is_number(atom) -> bool:
-    return isinstance(atom, Const) and atom.folds and not atom.label and not isinstance(atom.value, bool) \
-        and isinstance(atom.value, (int, float))
+    return negated_multiple_minus(walk, eqn, x, y)
 
 
 def _mul(walk, eqn, x, y):
-    difference = walk.defn(y, "sub")
-    if _is_number(x) and x.value < 0 and difference is not None and _read_once(walk, y):
-        # (-c) * (a - b) = c * (b - a), exactly: the sign goes into the difference
-        first = Eqn(walk.temp(), "sub", difference.args[::-1], "op", (), eqn.loc, eqn.guard)
-        return first, _make(eqn, "mul", Const(-x.value), first.out)
+    swapped = swapped_difference(walk, eqn, x, y)
+    if swapped is not None:
+        return swapped
     for a, b in ((x, y), (y, x)):
         if _is(a, 1) and walk.keeps_type(b, a):
             return b
@@ -376,22 +354,7 @@ def _neg(walk, eqn, x):
     inner = walk.defn(x, "sub")
     if inner is not None:
         return _make(eqn, "sub", inner.args[1], inner.args[0])
-    scaled = walk.defn(x, "mul")
-    constant = next((a for a in scaled.args if _is_number(a)), None) if scaled is not None else None
-    if constant is None or not _read_once(walk, x):  # (else c * w stays, and its negation too)
-        return None
-    w = scaled.args[1 if scaled.args[0] is constant else 0]
-    difference = walk.defn(w, "sub")
-    if difference is not None and _read_once(walk, w):  # -(c * (a - b)) = c * (b - a), exactly
-        first = Eqn(walk.temp(), "sub", difference.args[::-1], "op", (), eqn.loc, eqn.guard)
-        return first, _make(eqn, "mul", constant, first.out)
-    absorbed = any(prim in ("add", "sub", "neg") for prim, _ in walk.consumers.get(eqn.out.name, ()))
-    return None if absorbed else _make(eqn, "mul", Const(-constant.value), w)  # (x + -y: x - y already)
-
-
-def _read_once(walk, atom) -> bool:
-    """Whether one equation alone reads `atom`, a variable of the round's input."""
-    return isinstance(atom, Var) and len(walk.consumers.get(atom.name, ())) == 1
+    return negated_multiple(walk, eqn, x)
 
 
 def _transpose(walk, eqn, x):
