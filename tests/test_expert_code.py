@@ -119,3 +119,20 @@ def test_the_call_of_array_code_follows_new_shapes_and_kinds(module):
     assert again.dtype == np.float64 and np.array_equal(first, again)
     longer = gradient(np.arange(1.0, 6.0))
     assert longer.shape == (5,) and len(gradient.specializations) == 3
+
+
+def test_a_long_chain_of_adjoints_is_named_every_few_operations(tmp_path):
+    # (inline all the way, 300 adjoints would nest past Python's 200 parentheses)
+    body = "".join("    h = np.tanh(W @ h)\n" for _ in range(300))
+    deep = module_from_text(tmp_path, "deep", f"import numpy as np\n\ndef deep(x, W):\n    h = x\n{body}"
+                            "    return np.sum(h)\n")
+    x, W = np.array([0.3, -0.2, 0.5]), np.array([[0.9, 0.2, 0.0], [-0.1, 1.1, 0.3], [0.2, 0.0, 1.0]])
+    hs = [x]
+    for _ in range(300):
+        hs.append(np.tanh(W @ hs[-1]))
+    want = np.ones(3)
+    for h in reversed(hs[1:]):
+        want = W.T @ (want * (1.0 - h * h))
+    gradient = symdiff.grad(deep.deep)
+    np.testing.assert_allclose(gradient(x, W), want, rtol=1e-10)
+    assert max(line.count("(") for line in gradient.source.splitlines()) < 20, gradient.source

@@ -12,7 +12,9 @@ and a distinct scatter written as the two statements a person would write.
     keeps each array alive to the end of the function (and the allocator, given fresh
     pages every call for the arrays so kept, makes them cost a page fault each: a 1.3x
     slower MLP gradient). The source's own names (`H = np.tanh(...)`) stay, and so do
-    results and scalar code's Wengert list (`a = x * x`), where a name costs nothing.
+    results and scalar code's Wengert list (`a = x * x`), where a name costs nothing;
+    an expression nests `MAX_DEPTH` operations at most (a chain of a thousand adjoints
+    would exceed Python's limit of nested parentheses, and nobody could read it).
   * `adopted_names`: a temporary of the function's body that an update writes in place
     (backend/inplace.py) and nothing else reads takes the name of the update's named result: `x_bar =
     np.zeros(5); x_bar[1:] += g` rather than `t0 = ...; t0[1:] += g; return t0`.
@@ -33,6 +35,7 @@ from ..ir import Func, Var, flat_results
 from .blocks import blocks
 
 _NOT_INLINE = frozenset({"cond", "loop", "pick", "range", "call"})  # (printed as statements of their own)
+MAX_DEPTH = 6  # operations nested in one expression at most: a long chain is named every so often
 
 
 def count_uses(func: Func) -> dict[str, int]:
@@ -57,14 +60,19 @@ def array_inlined(func: Func, prims, uses: dict, kept: set, in_place: set) -> se
     inlined: set[str] = set()
     reader = {atom.name: j for j, eqn in enumerate(func.body) for atom in eqn.args if isinstance(atom, Var)}
     loops = [j for j, e in enumerate(func.body) if e.prim == "loop"]
+    depth: dict[str, int] = {}  # a value printed inline -> how deep its expression nests
     for i, eqn in enumerate(func.body):
         name, j = eqn.out.name, reader.get(eqn.out.name)
+        nested = 1 + max((depth.get(a.name, 0) for a in eqn.args if isinstance(a, Var)), default=0)
+        if eqn.out.temp and uses.get(name) == 1 and name not in kept:  # (a temporary: inlined anyway)
+            depth[name] = nested
         if not eqn.out.made or uses.get(name) != 1 or name in kept or name in in_place or j is None \
-                or eqn.guard or eqn.prim in _NOT_INLINE or prims[eqn.prim].output:
+                or eqn.guard or eqn.prim in _NOT_INLINE or prims[eqn.prim].output or nested > MAX_DEPTH:
             continue
         read = func.body[j]
         if not read.guard and read.prim not in ("cond", "loop") and not any(i < k < j for k in loops):
             inlined.add(name)
+            depth[name] = nested
     return inlined
 
 
