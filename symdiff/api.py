@@ -17,6 +17,7 @@ import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .backend.jit import compiled_derivative
+from .display import code_html
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from . import pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
@@ -207,9 +208,11 @@ def _describe(generated, fun, lowered, indices, kind: str):
     generated.fun = fun  # not __wrapped__: inspect.getsource must show the generated code
     generated.lowered = lowered
     generated.wrt = wrt
+    title = f"symdiff.{kind} of {fun.__qualname__} with respect to {', '.join(wrt)}"
     generated._repr_markdown_ = lambda: (
         f"`symdiff.{kind}` of `{fun.__qualname__}` with respect to `{', '.join(wrt)}`\n\n"
         f"```python\n{generated.source}```\n")
+    generated._repr_html_ = lambda: code_html(title, generated.source)
     return generated
 
 

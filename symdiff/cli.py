@@ -21,6 +21,7 @@ import warnings
 from dataclasses import replace
 
 from .backend.jit import numba_source
+from .display import rendered
 from .driver import STAGES, derive, is_array_code, resolve_wrt
 from .errors import Loc, NeedsContainers, SymdiffError
 from .explanations.explanation import explain
@@ -271,17 +272,15 @@ def run_explain(args) -> str:
 
 def _render_graph(dot_text: str, fmt: str, output: str):
     """Graphviz's `dot` renders the graph into `output` (and nothing else is written)."""
-    import shutil
-    import subprocess
-
-    program = shutil.which("dot")
-    if program is None:
+    try:
+        drawn = rendered(dot_text, fmt)
+    except RuntimeError as exc:
+        raise SymdiffError(_arg_loc(), f"Graphviz's dot failed: {exc}") from None
+    if drawn is None:
         raise SymdiffError(_arg_loc(), f"--format {fmt} needs Graphviz's dot program, which is not "
                            "installed; use --format dot and render it elsewhere")
-    run = subprocess.run([program, f"-T{fmt}", "-o", output], input=dot_text.encode(),
-                         capture_output=True, check=False)
-    if run.returncode != 0:
-        raise SymdiffError(_arg_loc(), f"Graphviz's dot failed: {run.stderr.decode(errors='replace').strip()}")
+    with open(output, "wb") as out:
+        out.write(drawn)
 
 
 def _parse_point(at: str | None, shape: str | None, seed: int, lowered, moved=frozenset()) -> dict | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..display import Graph
 from ..errors import SymdiffError
 from ..ir import Eqn, format_eqn
 from .dot import render_dot
@@ -115,6 +116,10 @@ class Explanation:
 
     def dot(self) -> str:
         return render_dot(self)
+
+    def graph(self) -> Graph:
+        """The computation graph for a notebook: SVG where Graphviz is installed (display.py)."""
+        return Graph(self.dot())
 
     def __str__(self) -> str:
         return self.text()

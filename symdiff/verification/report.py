@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..display import report_markdown
+
 
 @dataclass(frozen=True)
 class VerificationReport:
@@ -50,6 +52,9 @@ class VerificationReport:
     def complete(self) -> bool:
         """Whether every point meant to be compared was (a time budget can stop a check)."""
         return self.wanted is None or self.points >= self.wanted
+
+    def _repr_markdown_(self) -> str:
+        return report_markdown(self)
 
     def __str__(self) -> str:
         lines = [f"verified {self.function} against {self.reference} ({self.method}): "
