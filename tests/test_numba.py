@@ -18,6 +18,7 @@ from symdiff.backend.emit import compile_source
 from symdiff.backend.jit import NumbaError, numba_source
 from symdiff.errors import ArgumentError
 
+from .cases import control_flow_corpus
 from .cases import numba_cases as cases
 
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
@@ -110,3 +111,38 @@ def test_without_numba_compile_numba_says_how_to_install_it(monkeypatch):
         symdiff.grad(cases.stepped, compile="numba")
     with pytest.raises(ValueError, match="compile='jax'"):
         symdiff.grad(cases.stepped, compile="jax")
+
+
+CORPUS = list(control_flow_corpus.CASES)
+REFUSED_BY_NUMBA = {  # case -> what Numba cannot compile (np.stack of numbers; a tuple indexed by a loop)
+    "list_of_branch_results": "np.stack", "stacked_series": "np.stack", "rnn_sequence_loss": "np.stack",
+    "scalar_rnn_states": "np.stack", "range_over_len": "xs[i_1]",
+}
+
+
+def _leaves(value) -> list:
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [float(v) for v in np.ravel(np.asarray(value, dtype=float))]
+
+
+@needs_numba
+@pytest.mark.slow  # (a Numba compilation per case: about a minute)
+@pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])
+def test_the_control_flow_corpus_compiles_to_the_same_gradients_or_a_located_refusal(case):
+    """Loops, branches, helpers, early returns, tapes: each case's gradient, compiled,
+    equals the Python one at every point, or Numba's refusal names the generated line."""
+    python = symdiff.grad(case.fun, wrt=case.wrt)
+    fast = symdiff.grad(case.fun, wrt=case.wrt, compile="numba")
+    for point in case.points:
+        try:
+            want = python(*point)
+        except symdiff.SymdiffError:
+            continue  # (refused without Numba too: tests/test_control_flow.py)
+        try:
+            got = fast(*point)
+        except NumbaError as refused:
+            assert case.name in REFUSED_BY_NUMBA and REFUSED_BY_NUMBA[case.name] in str(refused), str(refused)
+            assert re.search(r"\(generated line \d+: `", str(refused)), str(refused)
+            continue
+        np.testing.assert_allclose(_leaves(got), _leaves(want), rtol=1e-10, atol=1e-12)
