@@ -17,7 +17,7 @@ import numpy as np
 
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
-from . import pytrees
+from . import portable, pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
@@ -67,6 +67,12 @@ def _derivative(fun, wrt, kind: str):
             if kind == "jvp" and narrow_on_arrays(derivation):
                 per_fun[key] = _specializing(fun, source, lowered, resolved, kind)
     return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
+
+
+def _of(fun, wrt, kind: str, xp):
+    """`_derivative`, or for `xp="auto"` the code written against the Array API (portable.py)."""
+    return _derivative(fun, wrt, kind) if xp is None else \
+        portable.derivative(fun, wrt, kind, xp, lambda: _derivative(fun, wrt, kind))
 
 
 def _of_specializing(fun, wrt, kind: str):
@@ -241,7 +247,7 @@ def _weakrefable(fun) -> bool:
     return True
 
 
-def grad(fun=None, wrt=0):
+def grad(fun=None, wrt=0, xp=None):
     """Reverse-mode gradient of a scalar function, as generated Python code.
 
     Args:
@@ -249,6 +255,11 @@ def grad(fun=None, wrt=0):
             `@grad(wrt=...)` as a decorator with arguments.
         wrt: the parameter to differentiate: an index, a name, or a tuple of
             them (then the result is a tuple of gradients in that order).
+        xp: None for NumPy code; "auto" for code written against the Array API
+            standard (`xp = array_namespace(x)`, `xp.sum`, ...), generated at the first
+            call per namespace and shapes, which runs on the arguments' own library:
+            NumPy, CuPy, torch, Dask (lazily), array-api-strict. Needs
+            `pip install 'symdiff[xp]'`. value_and_grad, jvp and vjp take it too.
 
     Returns:
         The generated gradient function: call it with the function's arguments.
@@ -269,14 +280,15 @@ def grad(fun=None, wrt=0):
         0.0
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "grad")
-    return _derivative(fun, wrt, "grad")
+        return lambda f: _of(f, wrt, "grad", xp)
+    return _of(fun, wrt, "grad", xp)
 
 
-def value_and_grad(fun=None, wrt=0):
+def value_and_grad(fun=None, wrt=0, xp=None):
     """Like `grad`, but the call returns `(value, gradient)`.
 
-    With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`.
+    With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`; `xp="auto"`
+    writes it against the Array API, as for `grad`.
 
     Example:
         >>> import symdiff
@@ -284,17 +296,18 @@ def value_and_grad(fun=None, wrt=0):
         (9.0, 6.0)
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "value_and_grad")
-    return _derivative(fun, wrt, "value_and_grad")
+        return lambda f: _of(f, wrt, "value_and_grad", xp)
+    return _of(fun, wrt, "value_and_grad", xp)
 
 
-def jvp(fun=None, wrt=0):
+def jvp(fun=None, wrt=0, xp=None):
     """Forward-mode derivative: the value and the directional derivative, as generated code.
 
     Args:
         fun: a Python function (its results may be several, and arrays). Omit it to
             use `@jvp(wrt=...)` as a decorator with arguments.
         wrt: the parameter(s) the direction moves: an index, a name, or a tuple.
+        xp: "auto" for code written against the Array API (see `grad`).
 
     Returns:
         The generated function: call it with the function's arguments followed by a
@@ -307,25 +320,26 @@ def jvp(fun=None, wrt=0):
     1.0, 0.5)` is `(0.0, 1.0)`: f(2, 0), and d/dt f(2 + t, 0.5 t) at t = 0.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "jvp")
-    return _derivative(fun, wrt, "jvp")
+        return lambda f: _of(f, wrt, "jvp", xp)
+    return _of(fun, wrt, "jvp", xp)
 
 
-def vjp(fun=None, wrt=0):
+def vjp(fun=None, wrt=0, xp=None):
     """Reverse mode with an explicit cotangent: for functions with several or array results.
 
     Returns:
         The generated function: call it with the function's arguments followed by a
         cotangent `y_bar` for each result, of that result's shape. It returns
         `(value, x_bar)`: the function's value and `J.T @ y_bar` for the parameter
-        in `wrt` (a tuple of them for a tuple `wrt`).
+        in `wrt` (a tuple of them for a tuple `wrt`). `xp="auto"`: code written
+        against the Array API (see `grad`).
 
     For `polar(r, t) = (r cos t, r sin t)`, `vjp(polar, wrt=("r", "t"))(2.0, 0.0, 1.0, 0.0)`
     is `((2.0, 0.0), (1.0, 0.0))`: the value, then the cotangents of r and t.
     """
     if fun is None:
-        return lambda f: _derivative(f, wrt, "vjp")
-    return _derivative(fun, wrt, "vjp")
+        return lambda f: _of(f, wrt, "vjp", xp)
+    return _of(fun, wrt, "vjp", xp)
 
 
 @bound_alike
