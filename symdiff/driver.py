@@ -258,7 +258,8 @@ def _for_namespace(mode: str, lowered: Func, raw: Func, simplified: Func, indice
     respelled, table = arrayapi.respelled(simplified, known, prims, xp)
     names = [p.var.name for p in simplified.params if known.get(p.var.name, ())]
     arrays = sorted(names, key=lambda n: n in ints)  # (float arrays first: the first gives the dtype)
-    return respelled, table, functools.partial(arrayapi.finish, arrays={simplified.name: arrays})
+    numpy = dict(simplified.modules).get("numpy", "np")
+    return respelled, table, functools.partial(arrayapi.finish, arrays={simplified.name: arrays}, numpy=numpy)
 
 
 def _surely_floats(lowered: Func, raw: Func, indices) -> set:

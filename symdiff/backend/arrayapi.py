@@ -27,16 +27,16 @@ import ast
 from dataclasses import replace
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import Callee, Eqn, Func, Var
-from .blocks import blocks
+from ..ir import Callee, Eqn, Func, NameAllocator, Var
+from ..primitives.einsum import einsum_plan
 
 # prim -> the standard's name (spelled in namespace "xp"); a prim missing has no spelling
 _SAME = ("add subtract multiply divide negative floor_divide abs maximum minimum exp expm1 log log2 log10 "
          "log1p sqrt square sin cos tan sinh cosh tanh sign floor trunc round hypot logaddexp isfinite "
          "where clip sum mean prod var std reshape expand_dims broadcast_to zeros ones full zeros_like "
          "ones_like stack matmul tensordot flip roll squeeze sort argsort take asarray arange linspace "
-         "tile repeat getitem scatter_add setitem additem outer").split()
-_SPELLED = {**{name: name for name in _SAME}, "pow": "pow", "mod": "remainder", "asin": "asin",
+         "tile repeat getitem scatter_add setitem additem outer eye einsum").split()
+_SPELLED = {**{name: name for name in _SAME}, "max": "maximum", "min": "minimum", "pow": "pow", "mod": "remainder", "asin": "asin",
             "acos": "acos", "atan": "atan", "atan2": "atan2", "asinh": "asinh", "acosh": "acosh",
             "atanh": "atanh", "ceiling": "ceil", "concatenate": "concat", "cumsum": "cumulative_sum",
             "cumprod": "cumulative_prod", "transpose": "permute_dims", "copy": "asarray", "amax": "max",
@@ -53,6 +53,8 @@ _ADVICE = {"einsum": "xp.matmul, xp.tensordot or xp.sum of a product", "dot": "@
            "and matrices", "inner": "xp.vecdot", "cumsum": "xp.cumulative_sum with an axis"}
 # backends that add an index's repeated entries (np.add.at and its kin); others refuse it
 ADDS_REPEATED = ("numpy", "cupy", "torch")
+WRITES_AT_ARRAYS = ADDS_REPEATED + ("dask",)  # (x[idx] = v, idx an array: not in the standard)
+_FLOAT = "the float dtype"  # (a dtype parameter `finish` writes as that of the float arrays)
 
 
 def respelled(func: Func, shapes: dict, prims, backend: str) -> tuple[Func, dict]:
@@ -77,10 +79,36 @@ def _params(prim: str, params: tuple) -> tuple:
     return tuple((renames.get(k, k), v) for k, v in params)
 
 
+_BOOLS = ("lt", "le", "gt", "ge", "eq", "ne", "not", "and", "or", "isfinite")
+_TAKE_BOOLS = ("where", "cond", "not", "and", "or", "loop", "call", "pick", "getitem", "setitem")
+
+
 def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
-    body = tuple(_eqn(e, shapes, prims, backend, callees) for e in func.body)
+    names, bools, body = NameAllocator.for_func(func), set(), []
+    for eqn in func.body:
+        if eqn.ns == "numpy" and eqn.prim in ("stack", "concatenate"):  # (of numbers: of 0-d arrays)
+            bools |= {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
+        eqn = _as_floats(eqn, bools, names, body)
+        if eqn.prim in _BOOLS:
+            bools.add(eqn.out.name)
+        body.append(_eqn(eqn, shapes, prims, backend, callees))
     modules = tuple(dict(func.modules, xp="xp").items())
-    return replace(func, body=body, modules=modules)
+    return replace(func, body=tuple(body), modules=modules)
+
+
+def _as_floats(eqn: Eqn, bools: set, names, body: list) -> Eqn:
+    """`eqn` reading the booleans in `bools` as float arrays where it computes with them
+    (the standard has no arithmetic on booleans: `t / xp.sum(t)` of ties), and the numbers
+    it stacks: each cast by an equation appended to `body` (its dtype is set by `finish`)."""
+    if eqn.prim in _TAKE_BOOLS and eqn.prim != "where":
+        return eqn
+    args = list(eqn.args)
+    for k, atom in enumerate(args):
+        if isinstance(atom, Var) and atom.name in bools and not (eqn.prim == "where" and k == 0):
+            cast = Var(names.temp(), temp=True)
+            body.append(Eqn(cast, "asarray", (atom,), "xp", (("dtype", _FLOAT),), eqn.loc, eqn.guard))
+            args[k] = cast
+    return eqn.with_args(args)
 
 
 def _shape(atom, shapes: dict):
@@ -112,13 +140,15 @@ def _eqn(eqn: Eqn, shapes: dict, prims, backend: str, callees: dict) -> Eqn:
         name = prims[eqn.prim].spelling.get("numpy", eqn.prim)
         _refuse(eqn, f"np.{name} has no Array API spelling", f"use {_ADVICE.get(eqn.prim, 'the standard functions')}"
                 " (https://data-apis.org/array-api/), or leave out xp=")
-    if eqn.prim == "scatter_add":
-        _check_scatter(eqn, params, backend)
-    if eqn.prim in ("getitem", "scatter_add", "setitem", "additem") and params["index"] and \
-            not any(item[0] == "ellipsis" for item in params["index"]):
-        params["index"] = (*params["index"], ("ellipsis",))  # (x[0] of a matrix: x[0, ...])
+    if eqn.prim in ("getitem", "scatter_add", "setitem", "additem"):
+        return _indexing(eqn, params, args, backend)
+    if eqn.prim == "einsum":
+        params["subscripts"] = _explicit(eqn, params["subscripts"], args)
     if eqn.prim == "copy":
         params["copy"] = True
+    for name in ("shape", "reps"):
+        if isinstance(params.get(name), int):
+            params[name] = (params[name],)  # (the standard takes a tuple)
     if eqn.prim == "transpose" and not params.get("axes") and args[0] is not None and len(args[0]) != 2:
         params["axes"] = tuple(reversed(range(len(args[0]))))  # (.T is the standard's for matrices only)
     for old, new in _KEYWORD.get(eqn.prim, {}).items():
@@ -127,13 +157,41 @@ def _eqn(eqn: Eqn, shapes: dict, prims, backend: str, callees: dict) -> Eqn:
     return replace(eqn, ns="xp", params=tuple(params.items()))
 
 
-def _check_scatter(eqn: Eqn, params: dict, backend: str) -> None:
-    """Refuse adding at an index whose entries may repeat on a backend that cannot."""
-    repeats = not params.get("distinct") and any(item[0] == "arg" for item in params["index"])
-    if repeats and backend not in ADDS_REPEATED:
+def _explicit(eqn: Eqn, subscripts: str, shapes: list) -> str:
+    """An einsum's subscripts with one letter per axis and its output written ('ij,jk->ik'),
+    for the helper `_einsum`, which takes no repeated letter in an operand."""
+    if any(s is None for s in shapes):
+        _refuse(eqn, "np.einsum of operands of shapes not known here", "use xp.matmul or xp.tensordot")
+    plan = einsum_plan(subscripts, shapes)
+    if any(len(set(term)) != len(term) for term in plan.inputs):
+        _refuse(eqn, f"np.einsum({subscripts!r}) reads a diagonal (a letter twice in one operand), which "
+                "has no Array API spelling", "use xp.linalg.diagonal or xp.linalg.trace")
+    return f"{','.join(plan.inputs)}->{plan.output}"
+
+
+def _indexing(eqn: Eqn, params: dict, shapes: list, backend: str) -> Eqn:
+    """A read, a write or a scatter at an index, for the standard: the index completed by
+    `...` (x[0] of a matrix is x[0, ...]), unless it holds integer arrays (which the
+    standard takes only alone: x[idx] of a matrix is xp.take(x, idx, axis=0)); a write at
+    an array index refused where `backend` cannot, and a scatter-add at one that may
+    repeat where it cannot add the repeated entries."""
+    index = params["index"]
+    offset = 2 if eqn.prim in ("setitem", "additem") else 1  # (where the index's arrays begin)
+    arrays = [item for item in index if item[0] == "arg" and shapes[offset + item[1]]]
+    writes = eqn.prim != "getitem"
+    if arrays and writes and backend not in WRITES_AT_ARRAYS:
+        _refuse(eqn, f"writing at an index that holds an array (here, or in the gradient of reading "
+                f"there) is not in the standard, and {backend} arrays cannot", "index with slices and "
+                f"integers, or run it on {', '.join(WRITES_AT_ARRAYS)} arrays")
+    if arrays and eqn.prim == "scatter_add" and not params.get("distinct") and backend not in ADDS_REPEATED:
         _refuse(eqn, f"the gradient of this read at an array index adds into entries the index may "
-                f"repeat, which {backend} arrays cannot do in the Array API (no np.add.at)",
+                f"repeat, which {backend} arrays cannot do (no np.add.at)",
                 f"run it on {', '.join(ADDS_REPEATED)} arrays, or index with slices")
+    if eqn.prim == "getitem" and len(index) == 1 and arrays and shapes[0] and len(shapes[0]) > 1:
+        return replace(eqn, prim="take", ns="xp", params=(("axis", 0),))
+    if index and not arrays and not any(item[0] == "ellipsis" for item in index):
+        params["index"] = (*index, ("ellipsis",))
+    return replace(eqn, ns="xp", params=tuple(params.items()))
 
 
 def _refuse(eqn: Eqn, what: str, advice: str):
@@ -160,6 +218,24 @@ def _scatter_add(xp, like, shape, index, values):
         return total
     np.add.at(total, index, values)
     return total
+''', "_einsum": '''
+def _einsum(xp, subscripts, *operands):
+    """np.einsum(subscripts, *operands) for subscripts 'ij,jk->ik' with no letter twice in
+    an operand: each operand's axes put in the order of all the letters, their broadcast
+    product summed over the letters the output lacks (memory: every letter's length)."""
+    inputs, output = subscripts.split("->")
+    letters = sorted(set(inputs.replace(",", "")))
+    total = None
+    for term, x in zip(inputs.split(","), operands):
+        x = xp.permute_dims(x, tuple(sorted(range(len(term)), key=lambda k: letters.index(term[k]))))
+        for axis, letter in enumerate(letters):
+            if letter not in term:
+                x = xp.expand_dims(x, axis=axis)
+        total = x if total is None else total * x
+    summed = tuple(k for k, letter in enumerate(letters) if letter not in output)
+    total = xp.sum(total, axis=summed) if summed else total
+    kept = [letter for letter in letters if letter in output]
+    return xp.permute_dims(total, tuple(kept.index(letter) for letter in output))
 ''', "_setitem": '''
 def _setitem(xp, array, index, values):
     """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
@@ -176,30 +252,32 @@ def _additem(xp, array, index, values):
 _MADE = ("zeros", "ones", "full", "eye", "arange", "linspace", "empty")  # arrays made from nothing
 
 
-def finish(module: ast.Module, arrays: dict) -> ast.Module:
+def finish(module: ast.Module, arrays: dict, numpy: str = "np") -> ast.Module:
     """The printed module `module` rewritten for the namespace (see the module docstring).
     `arrays`: each function's name -> its parameters that hold arrays, float ones first
-    (the first gives the dtype and device of arrays the code makes)."""
-    helpers = {s.name for s in module.body if isinstance(s, ast.FunctionDef) and s.name in HELPERS}
+    (the first gives the dtype and device of arrays the code makes); `numpy` NumPy's alias."""
+    called = {n.func.id for n in ast.walk(module) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    helpers = called & set(HELPERS) | ({"_einsum"} if any(isinstance(n, ast.Attribute) and n.attr == "einsum"
+                                                           for n in ast.walk(module)) else set())
     imported = ["array_namespace", "device"] + (["is_cupy_array", "is_torch_array"]
                                                 if "_scatter_add" in helpers else [])
     header = [ast.ImportFrom("array_api_compat", [ast.alias(n, None) for n in imported], 0)]
     header += [ast.Import([ast.alias("numpy", "np")])] if "_scatter_add" in helpers else []
-    body = []
+    body = [ast.parse(HELPERS[name]).body[0] for name in sorted(helpers)]
     for stmt in module.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name in HELPERS:
-            body.append(ast.parse(HELPERS[stmt.name]).body[0])
-        elif isinstance(stmt, ast.FunctionDef):
-            body.append(_function(stmt, arrays.get(stmt.name) or [a.arg for a in stmt.args.args]))
+            continue  # (NumPy's)
+        if isinstance(stmt, ast.FunctionDef):
+            body.append(_function(stmt, arrays.get(stmt.name) or [a.arg for a in stmt.args.args], numpy))
         elif not isinstance(stmt, (ast.Import, ast.ImportFrom)) or \
                 any(a.name not in ("numpy", "xp") for a in stmt.names):
             body.append(stmt)
     return ast.Module(header + body, type_ignores=[])
 
 
-def _function(definition: ast.FunctionDef, arrays: list) -> ast.FunctionDef:
+def _function(definition: ast.FunctionDef, arrays: list, numpy: str) -> ast.FunctionDef:
     like = ast.Name(arrays[0], ast.Load()) if arrays else None
-    _Respell(like).visit(definition)
+    _Respell(like, numpy).visit(definition)
     start = 1 if definition.body and isinstance(definition.body[0], ast.Expr) and \
         isinstance(definition.body[0].value, ast.Constant) else 0
     namespace = ast.Assign([ast.Name("xp", ast.Store())], _call("array_namespace", [ast.Name(a, ast.Load())
@@ -219,22 +297,38 @@ class _Respell(ast.NodeTransformer):
     device, `.copy()` is `xp.asarray(copy=True)`, `np.outer` a product of reshapes, and
     the helpers take `xp` and an index tuple."""
 
-    def __init__(self, like):
-        self.like = like
+    def __init__(self, like, numpy: str):
+        self.like, self.numpy = like, numpy
 
     def visit_Call(self, node: ast.Call):
         self.generic_visit(node)
         func = node.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "xp":
+            if func.attr == "einsum":  # (not in the standard: the helper)
+                return ast.Call(ast.Name("_einsum", ast.Load()), [ast.Name("xp", ast.Load()), *node.args], [])
             if func.attr == "outer":  # the product of a column and a row
                 column = _call("xp.reshape", [node.args[0], ast.Constant((-1, 1))])
                 return ast.BinOp(column, ast.Mult(), _call("xp.reshape", [node.args[1], ast.Constant((-1,))]))
-            if func.attr in _MADE and self.like is not None and not any(k.arg == "dtype" for k in node.keywords):
-                node.keywords += [ast.keyword("dtype", ast.Attribute(self.like, "dtype", ast.Load())),
-                                  ast.keyword("device", _call("device", [self.like]))]
-            return node
-        if isinstance(func, ast.Attribute) and func.attr == "copy" and not node.args:  # x[i].copy()
-            return _call("xp.asarray", [func.value], [ast.keyword("copy", ast.Constant(True))])
+            if func.attr == "broadcast_to" and _is_number(node.args[0]):  # (a number is no array)
+                node = _call("xp.full", [node.args[1], node.args[0]])
+                func = node.func
+            elif func.attr == "stack" and all(map(_is_number, node.args[0].elts)):  # x[[0, 2]]'s index
+                return _call("xp.asarray", [node.args[0]], [ast.keyword("device", _call("device", [self.like]))])
+            elif func.attr not in ("where", "clip", *_MADE) and node.args and _is_number(node.args[0]):
+                node.args[0] = self.made(_call("xp.asarray", [node.args[0]]))
+            for keyword in [k for k in node.keywords if k.arg in _POSITIONAL]:  # xp.repeat(x, 2, axis=0)
+                node.keywords.remove(keyword)
+                node.args.append(keyword.value)
+            for keyword in node.keywords:
+                if isinstance(keyword.value, ast.Constant) and keyword.value.value == _FLOAT:
+                    keyword.value = ast.Attribute(self.like, "dtype", ast.Load())
+            if func.attr == "arange" and not any(isinstance(a, ast.Constant) and isinstance(a.value, float)
+                                                 for a in node.args):  # (np.arange(3) holds ints)
+                node.keywords.append(ast.keyword("device", _call("device", [self.like])))
+                return node
+            return self.made(node) if func.attr in _MADE else node
+        if isinstance(func, ast.Attribute) and func.attr == "copy" and len(node.args) <= 1:  # x[i].copy(), np.copy(x)
+            return _call("xp.asarray", node.args or [func.value], [ast.keyword("copy", ast.Constant(True))])
         if isinstance(func, ast.Name) and func.id in HELPERS:
             args = [_index(a) for a in node.args]
             lead = [ast.Name("xp", ast.Load())] + ([self.like] if func.id.startswith("_scatter") else [])
@@ -242,6 +336,31 @@ class _Respell(ast.NodeTransformer):
                 raise ValueError("an array helper in a function of no array argument")
             return ast.Call(func, lead + args, [])
         return node
+
+    def made(self, node: ast.Call) -> ast.Call:
+        """An array made from nothing (xp.zeros(shape)), of the function's float dtype and device."""
+        if self.like is not None and not any(k.arg == "dtype" for k in node.keywords):
+            node.keywords += [ast.keyword("dtype", ast.Attribute(self.like, "dtype", ast.Load())),
+                              ast.keyword("device", _call("device", [self.like]))]
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute):
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Name) and node.value.id == self.numpy and node.attr in _CONSTANTS:
+            node.value.id = "xp"  # np.pi
+        elif isinstance(node.value, ast.Name) and node.value.id == self.numpy and node.attr not in ("copy", "s_"):
+            raise ValueError(f"{self.numpy}.{node.attr} left in code written for the Array API")
+        return node
+
+
+def _is_number(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+
+
+_POSITIONAL = ("repeats", "reps", "repetitions")  # (the standard's positional-only parameters)
+_CONSTANTS = ("pi", "e", "inf", "nan", "newaxis")
 
 
 def _index(node: ast.expr) -> ast.expr:
