@@ -348,7 +348,8 @@ class _Respell(ast.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.value, ast.Name) and node.value.id == self.numpy and node.attr in _CONSTANTS:
             node.value.id = "xp"  # np.pi
-        elif isinstance(node.value, ast.Name) and node.value.id == self.numpy and node.attr not in ("copy", "s_"):
+        elif isinstance(node.value, ast.Name) and node.value.id == self.numpy != "xp" and \
+                node.attr not in ("copy", "s_"):  # (the user's own `xp`, read as NumPy: respelled)
             raise ValueError(f"{self.numpy}.{node.attr} left in code written for the Array API")
         return node
 
