@@ -179,6 +179,9 @@ def _indexing(eqn: Eqn, params: dict, shapes: list, backend: str) -> Eqn:
     offset = 2 if eqn.prim in ("setitem", "additem") else 1  # (where the index's arrays begin)
     arrays = [item for item in index if item[0] == "arg" and shapes[offset + item[1]]]
     writes = eqn.prim != "getitem"
+    if writes and any(item[0] == "none" for item in index) and backend not in ADDS_REPEATED:
+        _refuse(eqn, f"writing at an index that holds None (a new axis) is not in the standard, and "
+                f"{backend} arrays cannot", "leave out the None: y[1] = v")
     if arrays and writes and backend not in WRITES_AT_ARRAYS:
         _refuse(eqn, f"writing at an index that holds an array (here, or in the gradient of reading "
                 f"there) is not in the standard, and {backend} arrays cannot", "index with slices and "
