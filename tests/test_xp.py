@@ -11,6 +11,8 @@ its wheel is gigabytes; CuPy needs a GPU).
 """
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ compat = pytest.importorskip("array_api_compat", reason="issue 18: the xp extra 
 
 from .cases import shaping_cases, stacking_cases  # noqa: E402
 from .cases import xp_cases as cases  # noqa: E402
+from .support.examples_loader import load_example  # noqa: E402
 from .test_arrays import EXAMPLES, assert_close, draw  # noqa: E402
 from .test_contractions import CASES as CONTRACTIONS  # noqa: E402
 from .test_inplace import DIFFERENTIATED  # noqa: E402
@@ -279,3 +282,18 @@ def test_a_logistic_regression_gradient_over_two_million_rows_in_chunks_is_lazy_
     X_np, y_np = X.compute(), y.compute()
     expected = symdiff.grad(cases.logistic_nll)(w, X_np, y_np)
     assert np.max(np.abs(got - expected)) <= 1e-10 * np.max(np.abs(expected))
+
+
+def test_the_dask_cluster_examples_loss_gradient_runs_on_dask_arrays_without_a_cluster():
+    da = _dask()
+    example = load_example("dask_cluster")
+    args = draw([(4,), (30, 4), (30,)])
+    lazy = symdiff.grad(example.nll, xp="auto")(da.from_array(args[0]), da.from_array(args[1], chunks=(10, 4)),
+                                                da.from_array(args[2], chunks=10))
+    assert_close(lazy.compute(), symdiff.grad(cases.logistic_nll)(*args), RTOL, "w_bar")
+
+
+def test_importing_symdiff_imports_no_array_library_but_numpy():
+    code = "import sys, symdiff; print(sorted({'array_api_compat', 'dask', 'array_api_strict'} & set(sys.modules)))"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]", imported
