@@ -48,6 +48,9 @@ def derivative(fun, wrt, kind: str, xp, fallback):
 
 def _specializing(fun, wrt, kind: str, fallback):
     source = method_source(fun)
+    if source.receiver is not None:
+        raise UnsupportedSyntaxError(source.loc(), f"xp='auto' of the method {fun.__qualname__} is not "
+                                     "supported; differentiate a function of the arrays it reads instead")
     resolved = resolve_wrt(source, wrt)
     try:
         lowered = lower(source)
@@ -70,7 +73,7 @@ def _specializing(fun, wrt, kind: str, fallback):
         if not arrays:
             return fallback()(*args)
         namespace = compat.array_namespace(*arrays)
-        key = (_backend(compat, namespace), *(_signature(namespace, a) for a in args))
+        key = (_backend(compat, namespace), *(_signature(namespace, a, specialized.__name__) for a in args))
         code = generated.get(key)
         if code is None:
             shapes = {n: s for n, (s, _) in zip(names, key[1:])}
@@ -97,11 +100,18 @@ def _backend(compat, namespace) -> str:
     return namespace.__name__
 
 
-def _signature(namespace, value) -> tuple:
-    """(shape, 'float' or 'int'): what the code generated for `value` depends on."""
+def _signature(namespace, value, name: str) -> tuple:
+    """(shape, 'float' or 'int'): what the code generated for `value` depends on.
+
+    Raises:
+        TypeError: `value` is neither a number nor an array.
+    """
     if isinstance(value, (bool, int)):
         return (), "int"
     if isinstance(value, float):
         return (), "float"
+    if not hasattr(value, "dtype") or not hasattr(value, "shape"):
+        raise TypeError(f"{name}: an argument is a {type(value).__name__}; xp='auto' takes numbers and "
+                        "arrays of one namespace (NumPy, CuPy, torch, Dask, array-api-strict)")
     integral = namespace.isdtype(value.dtype, ("integral", "bool"))
     return tuple(int(n) for n in value.shape), "int" if integral else "float"

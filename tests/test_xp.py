@@ -297,3 +297,10 @@ def test_importing_symdiff_imports_no_array_library_but_numpy():
     code = "import sys, symdiff; print(sorted({'array_api_compat', 'dask', 'array_api_strict'} & set(sys.modules)))"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert imported.strip() == "[]", imported
+
+
+def test_an_argument_that_is_no_array_is_refused_by_type():
+    w, X, y = draw([(3,), (5, 3), (5,)])
+    strict = _strict()
+    with pytest.raises(TypeError, match="xp='auto' takes numbers and arrays"):
+        symdiff.grad(cases.logistic_nll, xp="auto")(strict.asarray(w), X.tolist(), strict.asarray(y))

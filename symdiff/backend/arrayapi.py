@@ -179,6 +179,9 @@ def _indexing(eqn: Eqn, params: dict, shapes: list, backend: str) -> Eqn:
     offset = 2 if eqn.prim in ("setitem", "additem") else 1  # (where the index's arrays begin)
     arrays = [item for item in index if item[0] == "arg" and shapes[offset + item[1]]]
     writes = eqn.prim != "getitem"
+    if writes and backend == "jax":
+        _refuse(eqn, "this writes into an array (here, or the gradient of reading at an index does), and "
+                "JAX arrays cannot be written into", "run it on numpy, cupy, torch or dask arrays")
     if writes and any(item[0] == "none" for item in index) and backend not in ADDS_REPEATED:
         _refuse(eqn, f"writing at an index that holds None (a new axis) is not in the standard, and "
                 f"{backend} arrays cannot", "leave out the None: y[1] = v")
@@ -190,6 +193,9 @@ def _indexing(eqn: Eqn, params: dict, shapes: list, backend: str) -> Eqn:
         _refuse(eqn, f"the gradient of this read at an array index adds into entries the index may "
                 f"repeat, which {backend} arrays cannot do (no np.add.at)",
                 f"run it on {', '.join(ADDS_REPEATED)} arrays, or index with slices")
+    if arrays and eqn.prim == "scatter_add" and backend == "torch" and len(arrays) != len(index):
+        _refuse(eqn, "the gradient of this read adds at an index of arrays and slices or integers, which "
+                "torch's index_put_ cannot", "index with integer arrays only: x[rows, cols]")
     if eqn.prim == "getitem" and len(index) == 1 and arrays and shapes[0] and len(shapes[0]) > 1:
         return replace(eqn, prim="take", ns="xp", params=(("axis", 0),))
     if index and not arrays and not any(item[0] == "ellipsis" for item in index):
