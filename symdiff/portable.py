@@ -8,7 +8,10 @@ arguments' shapes and kinds (float, integer), it generates code for them
 `xp = array_namespace(...)` and spells every operation `xp.<name>`, so it runs on
 the arrays' own library: lazily on Dask, on the GPU with CuPy or torch. `.source`
 is the code generated last. Called with no array at all, it is the ordinary
-derivative (`fallback`).
+derivative (`fallback`). A function with a custom derivative rule
+(symdiff.custom_derivative) is called as written, so it must take those arrays itself
+(written against the Array API too); one written for numbers (applied entry by entry,
+np.vectorize) is refused where it is called.
 
 array_api_compat is imported at the first call, not with symdiff.
 """

@@ -304,3 +304,11 @@ def test_an_argument_that_is_no_array_is_refused_by_type():
     strict = _strict()
     with pytest.raises(TypeError, match="xp='auto' takes numbers and arrays"):
         symdiff.grad(cases.logistic_nll, xp="auto")(strict.asarray(w), X.tolist(), strict.asarray(y))
+
+
+def test_a_custom_rule_written_for_numbers_is_refused_where_it_is_called():
+    from .cases import custom_cases
+    x, y = np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 2.0, 4)
+    with pytest.raises(SymdiffError, match=LOCATED.pattern + "d_softplus is written for numbers") as info:
+        symdiff.grad(custom_cases.hinge_loss, wrt=(0, 1), xp="auto")(*map(converter("numpy"), (x, y)))
+    assert str(info.value).startswith(f"{custom_cases.__file__}:21:"), info.value  # (softplus(1.0 - x * y))
