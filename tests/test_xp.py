@@ -1,7 +1,7 @@
 """The Array API backend (issue 18): `symdiff.grad(f, xp="auto")` on other libraries' arrays.
 
 The array corpora of the other tests (tests/test_arrays.py's notes, contractions,
-shaping, stacking, updates in place) are differentiated with xp="auto" on NumPy arrays
+shaping, stacking, updates in place, the realistic programs) are differentiated with xp="auto" on NumPy arrays
 (through array_api_compat), on array-api-strict arrays (the standard and nothing
 more) and on Dask arrays in chunks of 2, and must give NumPy's gradients (rtol 1e-12),
 or, for what the standard cannot say, a located refusal listed here. A logistic
@@ -22,7 +22,7 @@ from symdiff.errors import SymdiffError
 
 compat = pytest.importorskip("array_api_compat", reason="issue 18: the xp extra (array-api-compat) is not installed")
 
-from .cases import shaping_cases, stacking_cases  # noqa: E402
+from .cases import realistic_programs, shaping_cases, stacking_cases  # noqa: E402
 from .cases import xp_cases as cases  # noqa: E402
 from .support.examples_loader import load_example  # noqa: E402
 from .test_arrays import EXAMPLES, assert_close, draw  # noqa: E402
@@ -37,6 +37,9 @@ CORPUS += [(f.__name__, f, draw(shapes), tuple(range(len(shapes)))) for f, shape
 CORPUS += [(f.__name__, f, args, wrt) for f, args, wrt in shaping_cases.CASES]
 CORPUS += [(f.__name__, f, args, wrt) for _, f, args, wrt in stacking_cases.CASES]
 CORPUS += [(f"{f.__name__}-{k}", f, args, 0) for k, (f, args) in enumerate(DIFFERENTIATED)]
+CORPUS += [(c.fun.__name__, c.fun, [a.draw(np.random.default_rng(0)) for a in c.args], c.wrt)
+           for c in realistic_programs.CASES if c.needs is None and all(
+               not isinstance(a.draw(np.random.default_rng(0)), (dict, list, tuple)) for a in c.args)]
 
 # What the standard has no spelling for (refused on every backend, at the user's line)
 NOT_IN_THE_STANDARD = {
@@ -47,19 +50,24 @@ NOT_IN_THE_STANDARD = {
     "upper_part", "cholesky_parameterisation", "banded",  # np.triu, np.tril, np.diag
     "diagonal_of_a_stack", "method_chain",  # np.diagonal, np.trace
     "trace_squared_implicit", "diagonal_cubes",  # np.einsum of a diagonal ('ii')
+    "gp_negative_log_marginal_likelihood", "gaussian_log_density", "spectral_embedding_energy",  # np.tril, np.diag
+    "least_squares_residual",  # np.linalg.lstsq
 }
 # Writes at an array index (x[idx] = v, or the gradient of reading x[idx]): numpy, cupy,
 # torch and dask can; array-api-strict, holding to the standard, cannot
 WRITES_AT_ARRAYS = {"arange_index-8", "gather_rows", "methods_for_shapes", "ordered_weighted_average",
-                    "sort_flattened", "sorted_by_key", "sorted_columns", "take_flattened", "trimmed_mean"}
+                    "sort_flattened", "sorted_by_key", "sorted_columns", "take_flattened", "trimmed_mean",
+                    "softmax_cross_entropy_l2"}
 # Adding into entries an index may repeat (np.add.at): numpy, cupy and torch only
 REPEATS = {"gather_rows", "methods_for_shapes", "sorted_by_key", "sorted_columns", "take_flattened"}
 NEW_AXIS_WRITES = {"new_axis_index-7"}  # y[None, 1] = v: numpy's (cupy's, torch's) only
-# Dask reshapes only by merging or splitting whole chunks: these get one chunk per array
-WHOLE_CHUNKS = {"reshape_then_matmul", "reshape_method_then_matmul"}
+SEVERAL_ARRAYS = {"softmax_cross_entropy_l2"}  # logp[np.arange(n), labels]: not dask's
+# Dask reshapes only by merging or splitting whole chunks, and its svd takes a matrix chunked
+# along one axis: these get one chunk per array
+WHOLE_CHUNKS = {"reshape_then_matmul", "reshape_method_then_matmul", "pca_reconstruction_error"}  # (and svd)
 REFUSED = {"numpy": NOT_IN_THE_STANDARD,
            "array_api_strict": NOT_IN_THE_STANDARD | WRITES_AT_ARRAYS | REPEATS | NEW_AXIS_WRITES,
-           "dask": NOT_IN_THE_STANDARD | REPEATS | NEW_AXIS_WRITES}
+           "dask": NOT_IN_THE_STANDARD | REPEATS | NEW_AXIS_WRITES | SEVERAL_ARRAYS}
 
 
 def _strict():

@@ -26,7 +26,8 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from ..errors import UnsupportedSyntaxError
+from ..analysis import body_shapes, infer_shapes
+from ..errors import ShapeError, UnsupportedSyntaxError
 from ..ir import Callee, Eqn, Func, NameAllocator, Var
 from ..primitives.einsum import einsum_plan
 
@@ -84,13 +85,18 @@ _TAKE_BOOLS = ("where", "cond", "not", "and", "or", "loop", "call", "pick", "get
 
 
 def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
-    names, bools, body = NameAllocator.for_func(func), set(), []
+    names, bools, zero_d, body = NameAllocator.for_func(func), set(), set(), []
     for eqn in func.body:
+        cast = set(bools)
         if eqn.ns == "numpy" and eqn.prim in ("stack", "concatenate"):  # (of numbers: of 0-d arrays)
-            bools |= {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
-        eqn = _as_floats(eqn, bools, names, body)
+            cast |= {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
+        eqn = _as_floats(eqn, cast, names, body)
+        if eqn.prim in ("getitem", "scatter_add", "setitem", "additem"):  # (an index read from an array: an int)
+            eqn = _as_ints(eqn, zero_d, names, body)
         if eqn.prim in _BOOLS:
             bools.add(eqn.out.name)
+        if eqn.ns == "numpy" and _shape(eqn.out, shapes) == ():
+            zero_d.add(eqn.out.name)
         body.append(_eqn(eqn, shapes, prims, backend, callees))
     modules = tuple(dict(func.modules, xp="xp").items())
     return replace(func, body=tuple(body), modules=modules)
@@ -111,6 +117,31 @@ def _as_floats(eqn: Eqn, bools: set, names, body: list) -> Eqn:
     return eqn.with_args(args)
 
 
+def _as_ints(eqn: Eqn, zero_d: set, names, body: list) -> Eqn:
+    """`eqn` indexing with the 0-d arrays in `zero_d` (`idx[k]`) as Python ints, each cast
+    by an equation appended to `body`: the standard indexes with integer arrays only alone."""
+    offset = 2 if eqn.prim in ("setitem", "additem") else 1
+    args = list(eqn.args)
+    for k in range(offset, len(args)):
+        if isinstance(args[k], Var) and args[k].name in zero_d:
+            cast = Var(names.temp(), temp=True)
+            body.append(Eqn(cast, "trunc", (args[k],), "builtins", (), eqn.loc, eqn.guard))
+            args[k] = cast
+    return eqn.with_args(args)
+
+
+def _body_shapes(eqn: Eqn, shapes: dict, prims) -> dict:
+    """The shapes of the values of the loop `eqn`'s body (its own where they can be known)."""
+    params = dict(eqn.params)
+    try:
+        iteration, rest, _ = body_shapes([_shape(a, shapes) for a in eqn.args], params["body"], params["kind"], prims)
+        body = params["body"]
+        given = dict(zip((p.var.name for p in body.params), (*iteration, *rest), strict=True))
+        return {**shapes, **infer_shapes(body, given, prims)}
+    except (ShapeError, TypeError, KeyError, ValueError, IndexError):
+        return shapes
+
+
 def _shape(atom, shapes: dict):
     return shapes.get(atom.name) if isinstance(atom, Var) else getattr(atom.value, "shape", ())
 
@@ -119,7 +150,8 @@ def _eqn(eqn: Eqn, shapes: dict, prims, backend: str, callees: dict) -> Eqn:
     params = dict(eqn.params)
     if eqn.prim == "loop":
         body = params["body"]
-        return replace(eqn, params=tuple({**params, "body": _func(body, shapes, prims, backend, callees)}.items()))
+        inner = _body_shapes(eqn, shapes, prims)
+        return replace(eqn, params=tuple({**params, "body": _func(body, inner, prims, backend, callees)}.items()))
     if eqn.prim == "call":
         callee = params["callee"]
         if id(callee) not in callees:
@@ -196,6 +228,9 @@ def _indexing(eqn: Eqn, params: dict, shapes: list, backend: str) -> Eqn:
     if arrays and eqn.prim == "scatter_add" and backend == "torch" and len(arrays) != len(index):
         _refuse(eqn, "the gradient of this read adds at an index of arrays and slices or integers, which "
                 "torch's index_put_ cannot", "index with integer arrays only: x[rows, cols]")
+    if len(arrays) > 1 and backend == "dask":
+        _refuse(eqn, "dask arrays cannot be indexed by several arrays at once (x[rows, cols])",
+                "index one axis at a time, or run it on numpy, cupy or torch arrays")
     if eqn.prim == "getitem" and len(index) == 1 and arrays and shapes[0] and len(shapes[0]) > 1:
         return replace(eqn, prim="take", ns="xp", params=(("axis", 0),))
     if index and not arrays and not any(item[0] == "ellipsis" for item in index):
@@ -323,14 +358,18 @@ class _Respell(ast.NodeTransformer):
                 func = node.func
             elif func.attr == "stack" and all(map(_is_number, node.args[0].elts)):  # x[[0, 2]]'s index
                 return _call("xp.asarray", [node.args[0]], [ast.keyword("device", _call("device", [self.like]))])
+            elif func.attr in ("stack", "concat"):  # [1.0, x]: a number among arrays is a 0-d array
+                node.args[0].elts = [self.made(_call("xp.asarray", [e])) if _is_number(e) else e
+                                     for e in node.args[0].elts]
             elif func.attr not in ("where", "clip", *_MADE) and node.args and _is_number(node.args[0]):
                 node.args[0] = self.made(_call("xp.asarray", [node.args[0]]))
             for keyword in [k for k in node.keywords if k.arg in _POSITIONAL]:  # xp.repeat(x, 2, axis=0)
                 node.keywords.remove(keyword)
                 node.args.append(keyword.value)
-            for keyword in node.keywords:
+            for keyword in list(node.keywords):
                 if isinstance(keyword.value, ast.Constant) and keyword.value.value == _FLOAT:
                     keyword.value = ast.Attribute(self.like, "dtype", ast.Load())
+                    node.keywords.append(ast.keyword("device", _call("device", [self.like])))
             if func.attr == "arange" and not any(isinstance(a, ast.Constant) and isinstance(a.value, float)
                                                  for a in node.args):  # (np.arange(3) holds ints)
                 node.keywords.append(ast.keyword("device", _call("device", [self.like])))
