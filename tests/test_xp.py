@@ -47,27 +47,27 @@ NOT_IN_THE_STANDARD = {
     "smallest_two_losses", "partition_flattened", "partition_rows",  # np.argpartition
     "dot_of_many_dimensions", "products_with_numbers",  # np.dot of more than two axes, of a number
     "uneven_repeat", "repeat_flattened",  # np.add.reduceat, the adjoint of np.repeat
-    "upper_part", "cholesky_parameterisation", "banded",  # np.triu, np.tril, np.diag
-    "diagonal_of_a_stack", "method_chain",  # np.diagonal, np.trace
+    "diagonal_of_a_stack",  # np.trace of axes other than the last two
     "trace_squared_implicit", "diagonal_cubes",  # np.einsum of a diagonal ('ii')
-    "gp_negative_log_marginal_likelihood", "gaussian_log_density", "spectral_embedding_energy",  # np.tril, np.diag
     "least_squares_residual",  # np.linalg.lstsq
 }
 # Writes at an array index (x[idx] = v, or the gradient of reading x[idx]): numpy, cupy,
 # torch and dask can; array-api-strict, holding to the standard, cannot
-WRITES_AT_ARRAYS = {"arange_index-8", "gather_rows", "methods_for_shapes", "ordered_weighted_average",
+WRITES_AT_ARRAYS = {"arange_index-8", "banded", "cholesky_parameterisation", "method_chain", "upper_part", "gather_rows", "methods_for_shapes", "ordered_weighted_average",
                     "sort_flattened", "sorted_by_key", "sorted_columns", "take_flattened", "trimmed_mean",
                     "softmax_cross_entropy_l2"}
 # Adding into entries an index may repeat (np.add.at): numpy, cupy and torch only
-REPEATS = {"gather_rows", "methods_for_shapes", "sorted_by_key", "sorted_columns", "take_flattened"}
+REPEATS = {"banded", "cholesky_parameterisation", "method_chain", "upper_part", "gather_rows", "methods_for_shapes", "sorted_by_key", "sorted_columns", "take_flattened"}
 NEW_AXIS_WRITES = {"new_axis_index-7"}  # y[None, 1] = v: numpy's (cupy's, torch's) only
 SEVERAL_ARRAYS = {"softmax_cross_entropy_l2"}  # logp[np.arange(n), labels]: not dask's
-# Dask reshapes only by merging or splitting whole chunks, and its svd takes a matrix chunked
+NOT_IN_DASK = {"spectral_embedding_energy",  # xp.linalg.eigh (array_api_compat.dask.array has no eigh)
+               "gaussian_log_density", "gp_negative_log_marginal_likelihood"}  # cholesky: its upper factor
+# Dask reshapes only by merging or splitting whole chunks and its svd takes a matrix chunked
 # along one axis: these get one chunk per array
-WHOLE_CHUNKS = {"reshape_then_matmul", "reshape_method_then_matmul", "pca_reconstruction_error"}  # (and svd)
+WHOLE_CHUNKS = {"reshape_then_matmul", "reshape_method_then_matmul", "pca_reconstruction_error"}
 REFUSED = {"numpy": NOT_IN_THE_STANDARD,
            "array_api_strict": NOT_IN_THE_STANDARD | WRITES_AT_ARRAYS | REPEATS | NEW_AXIS_WRITES,
-           "dask": NOT_IN_THE_STANDARD | REPEATS | NEW_AXIS_WRITES | SEVERAL_ARRAYS}
+           "dask": NOT_IN_THE_STANDARD | REPEATS | NEW_AXIS_WRITES | SEVERAL_ARRAYS | NOT_IN_DASK}
 
 
 def _strict():

@@ -5,16 +5,22 @@ specialized to `shapes`) and returns it with every NumPy equation spelled in the
 namespace "xp" by the standard's names (`np.arcsin` -> `xp.asin`, `np.concatenate` ->
 `xp.concat`, `np.copy` -> `xp.asarray(copy=True)`, `x.T` of a vector or of more than two
 axes -> `xp.permute_dims`, `np.dot` -> `@`), every index written out to its trailing
-`...` (the standard does not complete an index), and the table of rows the printer
-spells them from. An equation the standard cannot spell, or that `backend` (the
-namespace's short name: 'numpy', 'cupy', 'torch', 'dask', 'array_api_strict', ...)
-cannot run, is a located SymdiffError at the user's line, before any code runs.
+`...` (the standard does not complete an index; an index of integer arrays stays alone,
+`xp.take` where it reads rows), booleans and numbers that the standard does not compute
+with cast to 0-d float arrays, and the table of rows the printer spells them from. An
+equation the standard cannot spell, or that `backend` (the namespace's short name:
+'numpy', 'cupy', 'torch', 'dask', 'array_api_strict', ...) cannot run (a function its
+namespace lacks, a write at an array index, adding at repeated entries), is a located
+SymdiffError at the user's line, before any code runs.
 
 `finish(module, arrays, floats)` then rewrites the printed module: the imports become
 `from array_api_compat import array_namespace, device`, each function begins with
 `xp = array_namespace(<its array arguments>)`, arrays are made with the dtype and device of
 its first float array argument, and the helpers (scatter, copies written into) take `xp`
-and index tuples (`(slice(None), 2, ...)`) instead of NumPy's `np.s_[:, 2]`.
+and index tuples (`(slice(None), 2, ...)`) instead of NumPy's `np.s_[:, 2]`. What the
+standard lacks is written with what it has: `np.outer` as a product of reshapes, and
+helpers for `np.einsum` (a broadcast product summed), `np.diag` of a vector, `np.tril`
+and `np.triu` (`xp.where` of an index comparison).
 
 The result runs on any namespace array_api_compat knows (NumPy, CuPy, torch, Dask) and
 on array-api-strict; importing symdiff does not import array_api_compat (the code
@@ -24,6 +30,8 @@ generated here does).
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
 from dataclasses import replace
 
 from ..analysis import body_shapes, infer_shapes
@@ -36,7 +44,7 @@ _SAME = ("add subtract multiply divide negative floor_divide abs maximum minimum
          "log1p sqrt square sin cos tan sinh cosh tanh sign floor trunc round hypot logaddexp isfinite "
          "where clip sum mean prod var std reshape expand_dims broadcast_to zeros ones full zeros_like "
          "ones_like stack matmul tensordot flip roll squeeze sort argsort take asarray arange linspace "
-         "tile repeat getitem scatter_add setitem additem outer eye einsum").split()
+         "tile repeat getitem scatter_add setitem additem outer eye einsum diag tril triu").split()
 _SPELLED = {**{name: name for name in _SAME}, "max": "maximum", "min": "minimum", "pow": "pow", "mod": "remainder", "asin": "asin",
             "acos": "acos", "atan": "atan", "atan2": "atan2", "asinh": "asinh", "acosh": "acosh",
             "atanh": "atanh", "ceiling": "ceil", "concatenate": "concat", "cumsum": "cumulative_sum",
@@ -47,8 +55,10 @@ _SPELLED = {**{name: name for name in _SAME}, "max": "maximum", "min": "minimum"
             "slogdet_sign": "linalg.slogdet", "svd_u": "linalg.svd", "svd_s": "linalg.svd",
             "svd_vh": "linalg.svd", "qr_q": "linalg.qr", "qr_r": "linalg.qr", "norm": "linalg.vector_norm",
             "vector_norm": "linalg.vector_norm", "matrix_norm": "linalg.matrix_norm",
-            "linalg_svdvals": "linalg.svdvals", "matrix_power": "linalg.matrix_power"}
+            "linalg_svdvals": "linalg.svdvals", "matrix_power": "linalg.matrix_power",
+            "trace": "linalg.trace", "diagonal": "linalg.diagonal"}
 _KEYWORD = {"var": {"ddof": "correction"}, "std": {"ddof": "correction"}}  # NumPy's keyword -> the standard's
+_LAST_TWO = ("trace", "diagonal")  # (the standard's, of the last two axes: np.trace(x, axis1, axis2))
 _NOT_PASSED = {"sum": "initial", "prod": "initial", "amax": "initial", "amin": "initial", "mean": "initial"}
 _ADVICE = {"einsum": "xp.matmul, xp.tensordot or xp.sum of a product", "dot": "@ (xp.matmul) of vectors "
            "and matrices", "inner": "xp.vecdot", "cumsum": "xp.cumulative_sum with an axis"}
@@ -88,8 +98,10 @@ def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
     names, bools, zero_d, body = NameAllocator.for_func(func), set(), set(), []
     for eqn in func.body:
         cast = set(bools)
-        if eqn.ns == "numpy" and eqn.prim in ("stack", "concatenate"):  # (of numbers: of 0-d arrays)
-            cast |= {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
+        scalars = {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
+        if eqn.ns == "numpy" and (eqn.prim in ("stack", "concatenate") or prims[eqn.prim].partials is not None
+                                  and len(scalars) == len(eqn.args)):  # (np.exp(x) of a number: a 0-d array)
+            cast |= scalars
         eqn = _as_floats(eqn, cast, names, body)
         if eqn.prim in ("getitem", "scatter_add", "setitem", "additem"):  # (an index read from an array: an int)
             eqn = _as_ints(eqn, zero_d, names, body)
@@ -105,7 +117,8 @@ def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
 def _as_floats(eqn: Eqn, bools: set, names, body: list) -> Eqn:
     """`eqn` reading the booleans in `bools` as float arrays where it computes with them
     (the standard has no arithmetic on booleans: `t / xp.sum(t)` of ties), and the numbers
-    it stacks: each cast by an equation appended to `body` (its dtype is set by `finish`)."""
+    it stacks or applies a function of the standard to: each cast by an equation appended
+    to `body` (its dtype is set by `finish`)."""
     if eqn.prim in _TAKE_BOOLS and eqn.prim != "where":
         return eqn
     args = list(eqn.args)
@@ -176,6 +189,14 @@ def _eqn(eqn: Eqn, shapes: dict, prims, backend: str, callees: dict) -> Eqn:
         return _indexing(eqn, params, args, backend)
     if eqn.prim == "einsum":
         params["subscripts"] = _explicit(eqn, params["subscripts"], args)
+    if eqn.prim == "diag" and args[0] is not None and len(args[0]) == 2:  # (of a matrix: its diagonal)
+        eqn, params = replace(eqn, prim="diagonal"), {"offset": params.get("k", 0)}
+    if eqn.prim in _LAST_TWO:
+        ndim = len(args[0]) if args[0] is not None else 2
+        axes = (params.pop("axis1", 0) % ndim, params.pop("axis2", 1) % ndim)
+        if axes != (ndim - 2, ndim - 1):
+            _refuse(eqn, f"np.{eqn.prim} along axes {axes} has no Array API spelling (the standard's is of "
+                    "the last two axes)", f"move those axes last (xp.permute_dims), then xp.linalg.{eqn.prim}")
     if eqn.prim == "copy":
         params["copy"] = True
     for name in ("shape", "reps"):
@@ -186,7 +207,42 @@ def _eqn(eqn: Eqn, shapes: dict, prims, backend: str, callees: dict) -> Eqn:
     for old, new in _KEYWORD.get(eqn.prim, {}).items():
         if old in params:
             params[new] = params.pop(old)
+    if eqn.prim not in _WRITTEN_HERE and not _in_namespace(backend, _SPELLED[eqn.prim]):
+        _refuse(eqn, f"xp.{_SPELLED[eqn.prim]} is not in the namespace of {backend} arrays",
+                "run it on another library's arrays (numpy, cupy, torch), or leave out xp=")
+    if eqn.prim == "cholesky" and not _lower_cholesky(backend):
+        _refuse(eqn, f"xp.linalg.cholesky of {backend} arrays returns the upper factor here, not the "
+                "standard's lower one (an array_api_compat bug)", "run it on numpy, cupy or torch arrays")
     return replace(eqn, ns="xp", params=tuple(params.items()))
+
+
+_WRITTEN_HERE = ("outer", "einsum", "diag", "tril", "triu")  # (by `finish`: helpers, products)
+_MODULES = {"numpy": "array_api_compat.numpy", "cupy": "array_api_compat.cupy", "torch": "array_api_compat.torch",
+            "dask": "array_api_compat.dask.array", "jax": "jax.numpy"}  # (a backend's namespace)
+
+
+@functools.lru_cache(maxsize=None)
+def _lower_cholesky(backend: str) -> bool:
+    """Whether `backend`'s xp.linalg.cholesky gives the lower factor, as the standard says
+    (True where its namespace cannot be imported here to tell)."""
+    try:
+        namespace = importlib.import_module(_MODULES.get(backend, backend))
+    except ImportError:
+        return True
+    factor = namespace.linalg.cholesky(namespace.asarray([[4.0, 2.0], [2.0, 2.0]]))
+    return float(factor[0, 1]) == 0.0
+
+
+def _in_namespace(backend: str, name: str) -> bool:
+    """Whether the namespace of `backend` arrays has the function `name` ('linalg.eigh');
+    True where that namespace cannot be imported here to tell."""
+    try:
+        found = importlib.import_module(_MODULES.get(backend, backend))
+    except ImportError:
+        return True
+    for part in name.split("."):
+        found = getattr(found, part, None)
+    return found is not None
 
 
 def _explicit(eqn: Eqn, subscripts: str, shapes: list) -> str:
@@ -280,6 +336,22 @@ def _einsum(xp, subscripts, *operands):
     total = xp.sum(total, axis=summed) if summed else total
     kept = [letter for letter in letters if letter in output]
     return xp.permute_dims(total, tuple(kept.index(letter) for letter in output))
+''', "_diag": '''
+def _diag(xp, v, k):
+    """np.diag(v, k) of a vector v: the square matrix with v on its k-th diagonal."""
+    padded = xp.concat([v, xp.zeros(abs(k), dtype=v.dtype, device=device(v))])
+    along = xp.reshape(padded, (-1, 1) if k >= 0 else (1, -1))  # (v[i] at (i, i + k), or at (j - k, j))
+    return xp.eye(padded.shape[0], k=k, dtype=v.dtype, device=device(v)) * along
+''', "_tril": '''
+def _tril(xp, x, k):
+    """np.tril: x with the entries above its k-th diagonal zero (of its last two axes)."""
+    rows = xp.reshape(xp.arange(x.shape[-2], device=device(x)), (-1, 1))
+    return xp.where(rows + k >= xp.arange(x.shape[-1], device=device(x)), x, xp.zeros_like(x))
+''', "_triu": '''
+def _triu(xp, x, k):
+    """np.triu: x with the entries below its k-th diagonal zero (of its last two axes)."""
+    rows = xp.reshape(xp.arange(x.shape[-2], device=device(x)), (-1, 1))
+    return xp.where(rows + k <= xp.arange(x.shape[-1], device=device(x)), x, xp.zeros_like(x))
 ''', "_setitem": '''
 def _setitem(xp, array, index, values):
     """A copy of `array` with `values` at `index`: x[index] = values, x left as it was."""
@@ -300,14 +372,7 @@ def finish(module: ast.Module, arrays: dict, numpy: str = "np") -> ast.Module:
     """The printed module `module` rewritten for the namespace (see the module docstring).
     `arrays`: each function's name -> its parameters that hold arrays, float ones first
     (the first gives the dtype and device of arrays the code makes); `numpy` NumPy's alias."""
-    called = {n.func.id for n in ast.walk(module) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    helpers = called & set(HELPERS) | ({"_einsum"} if any(isinstance(n, ast.Attribute) and n.attr == "einsum"
-                                                           for n in ast.walk(module)) else set())
-    imported = ["array_namespace", "device"] + (["is_cupy_array", "is_torch_array"]
-                                                if "_scatter_add" in helpers else [])
-    header = [ast.ImportFrom("array_api_compat", [ast.alias(n, None) for n in imported], 0)]
-    header += [ast.Import([ast.alias("numpy", "np")])] if "_scatter_add" in helpers else []
-    body = [ast.parse(HELPERS[name]).body[0] for name in sorted(helpers)]
+    body = []
     for stmt in module.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name in HELPERS:
             continue  # (NumPy's)
@@ -316,7 +381,14 @@ def finish(module: ast.Module, arrays: dict, numpy: str = "np") -> ast.Module:
         elif not isinstance(stmt, (ast.Import, ast.ImportFrom)) or \
                 any(a.name not in ("numpy", "xp") for a in stmt.names):
             body.append(stmt)
-    return ast.Module(header + body, type_ignores=[])
+    called = {n.func.id for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Call)
+              and isinstance(n.func, ast.Name)}
+    helpers = sorted(called & set(HELPERS))
+    imported = ["array_namespace", "device"] + (["is_cupy_array", "is_torch_array"]
+                                                if "_scatter_add" in helpers else [])
+    header = [ast.ImportFrom("array_api_compat", [ast.alias(n, None) for n in imported], 0)]
+    header += [ast.Import([ast.alias("numpy", "np")])] if "_scatter_add" in helpers else []
+    return ast.Module(header + [ast.parse(HELPERS[name]).body[0] for name in helpers] + body, type_ignores=[])
 
 
 def _function(definition: ast.FunctionDef, arrays: list, numpy: str) -> ast.FunctionDef:
@@ -348,8 +420,11 @@ class _Respell(ast.NodeTransformer):
         self.generic_visit(node)
         func = node.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "xp":
-            if func.attr == "einsum":  # (not in the standard: the helper)
-                return ast.Call(ast.Name("_einsum", ast.Load()), [ast.Name("xp", ast.Load()), *node.args], [])
+            if func.attr in ("einsum", "diag", "tril", "triu"):  # (not in the standard: a helper)
+                k = [kw.value for kw in node.keywords if kw.arg == "k"] or [ast.Constant(0)]
+                extra = [] if func.attr == "einsum" else k  # (not optimize=; the generated code's functions
+                return ast.Call(ast.Name(f"_{func.attr}", ast.Load()),  # have no defaults)
+                                [ast.Name("xp", ast.Load()), *node.args, *extra], [])
             if func.attr == "outer":  # the product of a column and a row
                 column = _call("xp.reshape", [node.args[0], ast.Constant((-1, 1))])
                 return ast.BinOp(column, ast.Mult(), _call("xp.reshape", [node.args[1], ast.Constant((-1,))]))
