@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass, field, replace
 
 from .backend.arguments import entry_check, live_check, takes_arrays
-from .backend import arrayapi
+from .backend import arrayapi, xpmodule
 from .backend.emit import compile_source, custom_functions, emit_source
 from .backend.packing import packed, spans
 from .errors import ArgumentCheck, NonScalarOutputError, ShapeError, UnsupportedSyntaxError, room_for_deep_code
@@ -245,7 +245,7 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
 
 def _for_namespace(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes, ints, xp):
     """(`simplified` spelled for the Array API namespace `xp`, the rows that spell it, the
-    rewrite of its printed module): backend/arrayapi.py."""
+    rewrite of its printed module): backend/arrayapi.py, backend/xpmodule.py."""
     own = [p.var.name for p in lowered.params]
     if mode == "jvp":
         shapes = {**shapes, **{p.var.name: shapes[own[i]] for p, i in zip(raw.params[len(own):], indices)}}
@@ -259,7 +259,7 @@ def _for_namespace(mode: str, lowered: Func, raw: Func, simplified: Func, indice
     names = [p.var.name for p in simplified.params if known.get(p.var.name, ())]
     arrays = sorted(names, key=lambda n: n in ints)  # (float arrays first: the first gives the dtype)
     numpy = dict(simplified.modules).get("numpy", "np")
-    return respelled, table, functools.partial(arrayapi.finish, arrays={simplified.name: arrays}, numpy=numpy)
+    return respelled, table, functools.partial(xpmodule.finish, arrays={simplified.name: arrays}, numpy=numpy)
 
 
 def _surely_floats(lowered: Func, raw: Func, indices) -> set:

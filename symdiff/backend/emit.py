@@ -89,7 +89,7 @@ def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None, signat
     """The Python source text of a module defining `func`, beginning with the entry
     check `check` (arguments.py) if one is given; `signature` (packing.py) says which
     of its parameters come in containers, unpacked at its entry; `finish` rewrites the
-    module before it is printed (arrayapi.finish).
+    module before it is printed (xpmodule.finish).
 
     Each block (a loop, its adjoint, an if) is preceded by a comment naming the
     source line it comes from: the tree holds a marker statement there (a name,
