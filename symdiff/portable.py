@@ -63,7 +63,7 @@ def _specializing(fun, wrt, kind: str, fallback):
     names = [p.var.name for p in lowered.params]
     tangents = {"jvp": len(resolved.indices), "vjp": len(flat_results(lowered.results))}.get(kind, 0)
     signature = inspect.signature(fun)
-    generated = {}
+    generated, seen = {}, {}
 
     def specialized(*args, **kwargs):
         if kwargs or len(args) != len(names) + tangents:
@@ -71,10 +71,20 @@ def _specializing(fun, wrt, kind: str, fallback):
             bound = signature.bind(*head, **kwargs)
             bound.apply_defaults()
             args = bound.args + tuple(tail)
+        # (a call like one before: one lookup of the arguments' types, shapes and dtypes)
+        probe = tuple((type(a), getattr(a, "shape", None), getattr(a, "dtype", None)) for a in args)
+        code = seen.get(probe)
+        if code is None:
+            code = seen[probe] = code_for(args)
+        return code(*args)
+
+    def code_for(args):
+        """The code for arguments like `args`, generated now if their namespace, shapes and
+        kinds are new; the ordinary derivative where none is an array."""
         compat = importlib.import_module("array_api_compat")
         arrays = [a for a in args if compat.is_array_api_obj(a) and not isinstance(a, (bool, int, float))]
         if not arrays:
-            return fallback()(*args)
+            return fallback()
         namespace = compat.array_namespace(*arrays)
         key = (_backend(compat, namespace), *(_signature(namespace, a, specialized.__name__) for a in args))
         code = generated.get(key)
@@ -84,7 +94,7 @@ def _specializing(fun, wrt, kind: str, fallback):
             derivation, _ = derive(source, resolved, kind, shapes=shapes, ints=ints, xp=key[0])
             code = generated[key] = derivation.function
             specialized.source, specialized.derivation = derivation.source, derivation
-        return code(*args)
+        return code
 
     specialized.__name__ = f"{kind}_{lowered.name}"
     specialized.__qualname__ = f"symdiff.{kind}({fun.__qualname__}, xp='auto')"
