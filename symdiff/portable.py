@@ -81,7 +81,10 @@ def _specializing(fun, wrt, kind: str, fallback):
     def code_for(args):
         """The code for arguments like `args`, generated now if their namespace, shapes and
         kinds are new; the ordinary derivative where none is an array."""
-        compat = importlib.import_module("array_api_compat")
+        try:
+            compat = importlib.import_module("array_api_compat")
+        except ImportError:
+            raise ImportError("xp='auto' needs array-api-compat: pip install 'symdiff[xp]'") from None
         arrays = [a for a in args if compat.is_array_api_obj(a) and not isinstance(a, (bool, int, float))]
         if not arrays:
             return fallback()
