@@ -87,8 +87,13 @@ _TAKE_BOOLS = ("where", "cond", "not", "and", "or", "loop", "call", "pick", "get
 
 
 def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
-    names, bools, zero_d, body = NameAllocator.for_func(func), set(), set(), []
+    names, bools, zero_d, body, same = NameAllocator.for_func(func), set(), set(), [], {}
     for eqn in func.body:
+        eqn = eqn.with_args([same.get(a.name, a) if isinstance(a, Var) else a for a in eqn.args])
+        if eqn.prim == "transpose" and eqn.ns == "numpy" and not dict(eqn.params).get("axes") and \
+                _shape(eqn.args[0], shapes) is not None and len(_shape(eqn.args[0], shapes)) < 2:
+            same[eqn.out.name] = eqn.args[0]  # (the transpose of a vector is the vector)
+            continue
         cast = set(bools)
         scalars = {a.name for a in eqn.args if isinstance(a, Var) and _shape(a, shapes) == ()}
         if eqn.ns == "numpy" and (eqn.prim in ("stack", "concatenate") or prims[eqn.prim].partials is not None
@@ -103,7 +108,14 @@ def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
             zero_d.add(eqn.out.name)
         body.append(_eqn(eqn, shapes, prims, backend, callees))
     modules = tuple(dict(func.modules, xp="xp").items())
-    return replace(func, body=tuple(body), modules=modules)
+    return replace(func, body=tuple(body), modules=modules, results=_renamed(func.results, same))
+
+
+def _renamed(results, same: dict):
+    """`results` (atoms, tuples of them) with the variables in `same` replaced."""
+    if isinstance(results, tuple):
+        return tuple(_renamed(r, same) for r in results)
+    return same.get(results.name, results) if isinstance(results, Var) else results
 
 
 def _as_floats(eqn: Eqn, bools: set, names, body: list) -> Eqn:
