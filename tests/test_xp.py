@@ -122,13 +122,18 @@ def check_corpus_case(backend: str, case):
         with pytest.raises(SymdiffError, match=LOCATED):
             gradient(*given)
         return
-    got = gradient(*given)
+    try:
+        got = [as_numpy(g) for g in gradient(*given)] if isinstance(wrt, tuple) else as_numpy(gradient(*given))
+    except ModuleNotFoundError as exc:  # (dask's linalg.solve calls SciPy's)
+        if exc.name != "scipy":
+            raise
+        pytest.skip(f"issue 18: {backend}'s linear algebra needs SciPy, which is not installed")
     if not any(isinstance(a, np.ndarray) for a in args):  # (numbers only: the ordinary gradient)
         assert not hasattr(gradient, "derivation")
         given = ()
     pairs = zip(expected, got, strict=True) if isinstance(wrt, tuple) else [(expected, got)]
     for mine, theirs in pairs:
-        assert_close(as_numpy(theirs), mine, RTOL, f"{case_id} on {backend}")
+        assert_close(theirs, mine, RTOL, f"{case_id} on {backend}")
     if not given:
         return
     source = gradient.source  # (the gradient's own def: the helpers before it may use NumPy for NumPy)
