@@ -53,11 +53,12 @@ NOT_IN_THE_STANDARD = {
 }
 # Writes at an array index (x[idx] = v, or the gradient of reading x[idx]): numpy, cupy,
 # torch and dask can; array-api-strict, holding to the standard, cannot
-WRITES_AT_ARRAYS = {"arange_index-8", "banded", "cholesky_parameterisation", "method_chain", "upper_part", "gather_rows", "methods_for_shapes", "ordered_weighted_average",
-                    "sort_flattened", "sorted_by_key", "sorted_columns", "take_flattened", "trimmed_mean",
+WRITES_AT_ARRAYS = {"arange_index-8", "banded", "cholesky_parameterisation", "method_chain", "upper_part",
+                    "gather_rows", "methods_for_shapes", "sorted_columns", "take_flattened",
                     "softmax_cross_entropy_l2"}
 # Adding into entries an index may repeat (np.add.at): numpy, cupy and torch only
-REPEATS = {"banded", "cholesky_parameterisation", "method_chain", "upper_part", "gather_rows", "methods_for_shapes", "sorted_by_key", "sorted_columns", "take_flattened"}
+REPEATS = {"banded", "cholesky_parameterisation", "method_chain", "upper_part", "gather_rows",
+           "methods_for_shapes", "sorted_columns", "take_flattened"}
 NEW_AXIS_WRITES = {"new_axis_index-7"}  # y[None, 1] = v: numpy's (cupy's, torch's) only
 SEVERAL_ARRAYS = {"softmax_cross_entropy_l2"}  # logp[np.arange(n), labels]: not dask's
 NOT_IN_DASK = {"spectral_embedding_energy",  # xp.linalg.eigh (array_api_compat.dask.array has no eigh)

@@ -87,7 +87,7 @@ _TAKE_BOOLS = ("where", "cond", "not", "and", "or", "loop", "call", "pick", "get
 
 
 def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
-    names, bools, zero_d, body, same = NameAllocator.for_func(func), set(), set(), [], {}
+    names, bools, zero_d, perms, body, same = NameAllocator.for_func(func), set(), set(), set(), [], {}
     for eqn in func.body:
         eqn = eqn.with_args([same.get(a.name, a) if isinstance(a, Var) else a for a in eqn.args])
         if eqn.prim == "transpose" and eqn.ns == "numpy" and not dict(eqn.params).get("axes") and \
@@ -102,6 +102,12 @@ def _func(func: Func, shapes: dict, prims, backend: str, callees: dict) -> Func:
         eqn = _as_floats(eqn, cast, names, body)
         if eqn.prim in ("getitem", "scatter_add", "setitem", "additem"):  # (an index read from an array: an int)
             eqn = _as_ints(eqn, zero_d, names, body)
+        if _permutes(eqn, shapes, perms):  # x_bar[p] = g for p = argsort(x): x_bar = g[argsort(p)]
+            inverse = Var(names.temp(), temp=True)
+            body.append(Eqn(inverse, "argsort", (eqn.args[1],), "xp", (), eqn.loc, eqn.guard))
+            eqn = Eqn(eqn.out, "take", (eqn.args[0], inverse), "xp", (("axis", 0),), eqn.loc, eqn.guard)
+        if eqn.prim == "argsort" and eqn.ns == "numpy" and len(_shape(eqn.out, shapes) or ()) == 1:
+            perms.add(eqn.out.name)
         if eqn.prim in _BOOLS:
             bools.add(eqn.out.name)
         if eqn.ns == "numpy" and _shape(eqn.out, shapes) == ():
@@ -132,6 +138,18 @@ def _as_floats(eqn: Eqn, bools: set, names, body: list) -> Eqn:
             body.append(Eqn(cast, "asarray", (atom,), "xp", (("dtype", FLOAT_DTYPE),), eqn.loc, eqn.guard))
             args[k] = cast
     return eqn.with_args(args)
+
+
+def _permutes(eqn: Eqn, shapes: dict, perms: set) -> bool:
+    """Whether `eqn` scatters a vector at a permutation of its entries (the adjoint of
+    reading x[p], p in `perms`, of argsort): a gather by the inverse permutation instead,
+    which needs no write at an array index."""
+    index = dict(eqn.params).get("index", ())
+    if eqn.prim != "scatter_add" or eqn.ns != "numpy" or len(index) != 1 or index[0][:2] != ("arg", 0):
+        return False
+    values, index = eqn.args
+    return isinstance(index, Var) and index.name in perms and isinstance(values, Var) and \
+        _shape(values, shapes) == _shape(index, shapes) == tuple(dict(eqn.params)["shape"])
 
 
 def _as_ints(eqn: Eqn, zero_d: set, names, body: list) -> Eqn:
