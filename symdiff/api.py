@@ -19,7 +19,7 @@ from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .backend.jit import compiled_derivative
 from .display import code_html
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
-from . import pytrees
+from . import portable, pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
 from .explanations.explanation import explain as derive_explanation
 from .frontend.lower import lower
@@ -69,6 +69,16 @@ def _derivative(fun, wrt, kind: str):
             if kind == "jvp" and narrow_on_arrays(derivation):
                 per_fun[key] = _specializing(fun, source, lowered, resolved, kind)
     return mark(per_fun[key], receiver_of(fun))  # (differentiated again, it is read as a method too)
+
+
+def _of(fun, wrt, kind: str, xp, compile=None):
+    """`_derivative`; for `xp="auto"` the code written against the Array API (portable.py);
+    for `compile="numba"` the code compiled by Numba (backend/jit.py)."""
+    if xp is not None and compile is not None:
+        raise ValueError(f"xp={xp!r} with compile={compile!r}: Numba compiles NumPy code; choose one")
+    if xp is not None:
+        return portable.derivative(fun, wrt, kind, xp, lambda: _derivative(fun, wrt, kind))
+    return compiled_derivative(_derivative(fun, wrt, kind), fun, compile)
 
 
 def _of_specializing(fun, wrt, kind: str):
@@ -255,7 +265,7 @@ def _weakrefable(fun) -> bool:
     return True
 
 
-def grad(fun=None, wrt=0, compile: str | None = None):
+def grad(fun=None, wrt=0, xp=None, compile: str | None = None):
     """Reverse-mode gradient of a scalar function, as generated Python code.
 
     Args:
@@ -263,10 +273,15 @@ def grad(fun=None, wrt=0, compile: str | None = None):
             `@grad(wrt=...)` as a decorator with arguments.
         wrt: the parameter to differentiate: an index, a name, or a tuple of
             them (then the result is a tuple of gradients in that order).
+        xp: None for NumPy code; "auto" for code written against the Array API
+            standard (`xp = array_namespace(x)`, `xp.sum`, ...), generated at the first
+            call per namespace and shapes, which runs on the arguments' own library:
+            NumPy, CuPy, torch, Dask (lazily), array-api-strict. Needs
+            `pip install 'symdiff[xp]'`. value_and_grad, jvp and vjp take it too.
         compile: None (plain Python), or 'numba': the same code, made ready for
             Numba's nopython mode and compiled with `numba.njit` at the first call
             for each argument type (the `numba` extra; backend/jit.py). The same
-            keyword works on value_and_grad, jvp and vjp.
+            keyword works on value_and_grad, jvp and vjp; not with xp.
 
     Returns:
         The generated gradient function: call it with the function's arguments.
@@ -287,14 +302,15 @@ def grad(fun=None, wrt=0, compile: str | None = None):
         0.0
     """
     if fun is None:
-        return lambda f: grad(f, wrt, compile)
-    return compiled_derivative(_derivative(fun, wrt, "grad"), fun, compile)
+        return lambda f: _of(f, wrt, "grad", xp, compile)
+    return _of(fun, wrt, "grad", xp, compile)
 
 
-def value_and_grad(fun=None, wrt=0, compile: str | None = None):
+def value_and_grad(fun=None, wrt=0, xp=None, compile: str | None = None):
     """Like `grad`, but the call returns `(value, gradient)`.
 
-    With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`.
+    With a tuple `wrt` the call returns `(value, (grad_1, grad_2, ...))`; `xp="auto"`
+    writes it against the Array API, as for `grad`.
 
     Example:
         >>> import symdiff
@@ -302,17 +318,18 @@ def value_and_grad(fun=None, wrt=0, compile: str | None = None):
         (9.0, 6.0)
     """
     if fun is None:
-        return lambda f: value_and_grad(f, wrt, compile)
-    return compiled_derivative(_derivative(fun, wrt, "value_and_grad"), fun, compile)
+        return lambda f: _of(f, wrt, "value_and_grad", xp, compile)
+    return _of(fun, wrt, "value_and_grad", xp, compile)
 
 
-def jvp(fun=None, wrt=0, compile: str | None = None):
+def jvp(fun=None, wrt=0, xp=None, compile: str | None = None):
     """Forward-mode derivative: the value and the directional derivative, as generated code.
 
     Args:
         fun: a Python function (its results may be several, and arrays). Omit it to
             use `@jvp(wrt=...)` as a decorator with arguments.
         wrt: the parameter(s) the direction moves: an index, a name, or a tuple.
+        xp: "auto" for code written against the Array API (see `grad`).
 
     Returns:
         The generated function: call it with the function's arguments followed by a
@@ -325,25 +342,26 @@ def jvp(fun=None, wrt=0, compile: str | None = None):
     1.0, 0.5)` is `(0.0, 1.0)`: f(2, 0), and d/dt f(2 + t, 0.5 t) at t = 0.
     """
     if fun is None:
-        return lambda f: jvp(f, wrt, compile)
-    return compiled_derivative(_derivative(fun, wrt, "jvp"), fun, compile)
+        return lambda f: _of(f, wrt, "jvp", xp, compile)
+    return _of(fun, wrt, "jvp", xp, compile)
 
 
-def vjp(fun=None, wrt=0, compile: str | None = None):
+def vjp(fun=None, wrt=0, xp=None, compile: str | None = None):
     """Reverse mode with an explicit cotangent: for functions with several or array results.
 
     Returns:
         The generated function: call it with the function's arguments followed by a
         cotangent `y_bar` for each result, of that result's shape. It returns
         `(value, x_bar)`: the function's value and `J.T @ y_bar` for the parameter
-        in `wrt` (a tuple of them for a tuple `wrt`).
+        in `wrt` (a tuple of them for a tuple `wrt`). `xp="auto"`: code written
+        against the Array API (see `grad`).
 
     For `polar(r, t) = (r cos t, r sin t)`, `vjp(polar, wrt=("r", "t"))(2.0, 0.0, 1.0, 0.0)`
     is `((2.0, 0.0), (1.0, 0.0))`: the value, then the cotangents of r and t.
     """
     if fun is None:
-        return lambda f: vjp(f, wrt, compile)
-    return compiled_derivative(_derivative(fun, wrt, "vjp"), fun, compile)
+        return lambda f: _of(f, wrt, "vjp", xp, compile)
+    return _of(fun, wrt, "vjp", xp, compile)
 
 
 @bound_alike

@@ -18,10 +18,11 @@ import types
 from dataclasses import dataclass, field, replace
 
 from .backend.arguments import entry_check, live_check, takes_arrays
+from .backend import arrayapi, xpmodule
 from .backend.emit import compile_source, custom_functions, emit_source
 from .backend.packing import packed, spans
 from .errors import ArgumentCheck, NonScalarOutputError, ShapeError, UnsupportedSyntaxError, room_for_deep_code
-from .analysis import integer_only_misuse, integer_params, is_array_code, truncating_update
+from .analysis import infer_shapes, integer_only_misuse, integer_params, is_array_code, truncating_update
 from .ir import Func
 from .frontend.lower import lower, lower_with_result
 from .frontend.parse import Source
@@ -73,14 +74,15 @@ def _live(source: Source, func: Func):
     return (globals_, {**cells, **extra}) if extra else source.live
 
 
-def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None, signature=None) -> Derivation:
+def _compiled(source: Source, indices: tuple, stages: dict, prims, checked=None, signature=None,
+              finish=None) -> Derivation:
     """The derivation whose IR after each pass is `stages`: its simplified function
     emitted and compiled, beginning with the entry check `checked` if given
     (`_entry_check`: None for code specialized to shapes), taking containers where
     `signature` says (backend/packing.py)."""
     simplified = stages["simplified"]
     check, located = checked or (None, None)
-    text = emit_source(simplified, prims, check, signature)
+    text = emit_source(simplified, prims, check, signature, finish)
     function = mark(compile_source(text, simplified.name, _live(source, simplified), located), source.receiver)
     return Derivation(stages["lowered"], indices, stages, text, function)
 
@@ -190,7 +192,8 @@ def _ints(lowered: Func, indices, ints) -> set:
 
 @_deep
 def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
-           lowered: Func | None = None, ints=None, trees=None, batch: int | None = None) -> tuple[Derivation, bool]:
+           lowered: Func | None = None, ints=None, trees=None, batch: int | None = None,
+           xp: str | None = None) -> tuple[Derivation, bool]:
     """Differentiate `source`; returns the derivation and whether wrt was a tuple.
 
     Args:
@@ -211,6 +214,9 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
         batch: for 'jvp' and 'vjp' of array code, the tangents (cotangents) come as one
             array of `batch` of them along a new leading axis, and so do the derivatives
             returned (transforms/batching.py; NotBatched where it has no rule).
+        xp: for array code (needs `shapes`), the short name of the Array API namespace
+            the arguments come from ('numpy', 'torch', 'dask', ...): the code is then
+            written against the standard (backend/arrayapi.py), not NumPy.
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
@@ -230,7 +236,30 @@ def derive(source: Source, wrt=0, mode: str = "grad", prims=None, shapes=None,
     stages = {"lowered": lowered, "forward" if mode == "jvp" else "reverse": raw, "simplified": simplified}
     checked = None if shapes is not None else _entry_check(
         source, simplified, indices, "grad" if mode == "value_and_grad" else mode, ints)
+    if xp is not None:  # (the standard's spelling, emitted for any namespace)
+        stages["simplified"], prims, finish = _for_namespace(mode, lowered, raw, simplified, indices, prims,
+                                                             shapes, ints, xp)
+        return _compiled(source, indices, stages, prims, None, None, finish), many
     return _compiled(source, indices, stages, prims, checked), many
+
+
+def _for_namespace(mode: str, lowered: Func, raw: Func, simplified: Func, indices, prims, shapes, ints, xp):
+    """(`simplified` spelled for the Array API namespace `xp`, the rows that spell it, the
+    rewrite of its printed module): backend/arrayapi.py, backend/xpmodule.py."""
+    own = [p.var.name for p in lowered.params]
+    if mode == "jvp":
+        shapes = {**shapes, **{p.var.name: shapes[own[i]] for p, i in zip(raw.params[len(own):], indices)}}
+    elif mode == "vjp":
+        shapes = with_cotangent_shapes(lowered, raw, shapes, prims)
+    try:
+        known = infer_shapes(simplified, {p.var.name: shapes[p.var.name] for p in simplified.params}, prims)
+    except (ShapeError, KeyError):  # (then .T stays .T, np.dot is refused)
+        known = dict(shapes)
+    respelled, table = arrayapi.respelled(simplified, known, prims, xp)
+    names = [p.var.name for p in simplified.params if known.get(p.var.name, ())]
+    arrays = sorted(names, key=lambda n: n in ints)  # (float arrays first: the first gives the dtype)
+    numpy = dict(simplified.modules).get("numpy", "np")
+    return respelled, table, functools.partial(xpmodule.finish, arrays={simplified.name: arrays}, numpy=numpy)
 
 
 def _surely_floats(lowered: Func, raw: Func, indices) -> set:

@@ -89,16 +89,18 @@ def _rename(tree: ast.AST, old: str, new: str) -> ast.AST:
     return tree
 
 
-def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None, signature=None) -> str:
+def emit_source(func: Func, prims=PRIMS, check: EntryCheck | None = None, signature=None, finish=None) -> str:
     """The Python source text of a module defining `func`, beginning with the entry
     check `check` (arguments.py) if one is given; `signature` (packing.py) says which
-    of its parameters come in containers, unpacked at its entry.
+    of its parameters come in containers, unpacked at its entry; `finish` rewrites the
+    module before it is printed (xpmodule.finish).
 
     Each block (a loop, its adjoint, an if) is preceded by a comment naming the
     source line it comes from: the tree holds a marker statement there (a name,
     `__symdiff_comment_3__`), which the printed text replaces by the comment.
     """
     module, comments = _module(func, prims, check, signature)
+    module = finish(module) if finish is not None else module
     # One statement per line: astor's default would wrap long lines mid-expression.
     text = astor.to_source(module, pretty_source="".join)
     return _MARKER.sub(lambda m: f"{m[1]}# {comments[int(m[2])]}\n", text)
@@ -229,6 +231,9 @@ def _bind_live(module: ast.Module, name: str, filename: str, globals_: dict, cel
                 bound, value = alias.asname or alias.name, importlib.import_module(alias.name)
                 if globals_.get(bound) is not value:
                     supplied[bound] = types.CellType(value)
+        if isinstance(stmt, ast.ImportFrom):  # (from array_api_compat import array_namespace)
+            for alias in stmt.names:
+                supplied[alias.name] = types.CellType(getattr(importlib.import_module(stmt.module), alias.name))
     definitions = [s for s in module.body if isinstance(s, ast.FunctionDef)]
     for other in definitions:  # the module's other functions: cells filled once they exist
         if other.name != name:

@@ -22,13 +22,14 @@ import math
 import numbers
 import sys
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
 from ..generated import EntryCheckRef, is_check_definition
 from ..primitives.custom import registered
+from .namespaces import is_namespace_function, is_namespace_import, without_namespaces
 from ..errors import ArgumentCheck, Loc, SourceUnavailableError, UnknownFunctionError, UnsupportedSyntaxError
 from ..primitives import CONSTANTS, LAZY_MODULES, LIBRARY, MODULES, library_module, resolve_attribute
 
@@ -75,6 +76,12 @@ class CustomRef:
 class Unknown:
     what: str        # what the name is, for the error message
     advice: str = ""  # what to do instead, where the usual advice does not fit
+
+
+@dataclass(frozen=True)
+class Namespace(Unknown):
+    """array_api_compat's `array_namespace`: `xp = array_namespace(x)` makes `xp` NumPy
+    (namespaces.py); called anywhere else, it is refused as Unknown."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class Source:
         return Loc(self.filename, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
 
 
+_NAMESPACE = Namespace("function array_namespace", "call it once, at the top: xp = array_namespace(x)")
 _MODULE_NS = {id(module): ns for ns, module in MODULES.items() if ns != "builtins"}
 _FUNCTION_IDS = {id(resolve_attribute(MODULES[ns], attr)): ref for (ns, attr), ref in LIBRARY.items()
                  if ns in MODULES}
@@ -171,7 +179,25 @@ def parse_function(fn) -> Source:
     node = _find_node(tree, code, loc)
     defaults = _live_defaults(fn, node)
     cells = dict(zip(code.co_freevars, fn.__closure__ or (), strict=True))
-    return Source(node, fn.__name__, code.co_filename, _live_lookup(fn), defaults, (fn.__globals__, cells))
+    return _with_namespaces(Source(node, fn.__name__, code.co_filename, _live_lookup(fn), defaults,
+                                   (fn.__globals__, cells)))
+
+
+def _with_namespaces(source: Source) -> Source:
+    """`source` with `xp = array_namespace(x)` dropped and `xp` resolved as NumPy
+    (namespaces.py), where the function fetches an Array API namespace."""
+    def is_namespace_call(func) -> bool:
+        if isinstance(func, ast.Name):
+            return isinstance(source.lookup(func.id), Namespace)
+        base = func.value if isinstance(func, ast.Attribute) else None
+        module = source.lookup(base.id) if isinstance(base, ast.Name) else None  # array_api_compat.array_namespace
+        return isinstance(module, UserModule) and isinstance(module.attribute(func.attr), Namespace)
+
+    node, names = without_namespaces(source.node, is_namespace_call)
+    if not names:
+        return source
+    lookup = source.lookup
+    return replace(source, node=node, lookup=lambda n: ModuleRef("numpy", n) if n in names else lookup(n))
 
 
 def _first_line(node) -> int:
@@ -219,6 +245,8 @@ def classify(value, name: str) -> Binding:
         return EntryCheckRef(name)
     if id(value) in _MODULE_NS:
         return ModuleRef(_MODULE_NS[id(value)], name)
+    if is_namespace_function(value):
+        return _NAMESPACE
     lazy = _lazy_library(value, name)
     if lazy is not None:
         return lazy
@@ -350,7 +378,7 @@ def parse_file(path: str, name: str) -> Source:
 def _static_source(node: ast.FunctionDef, bindings: dict, path: str) -> Source:
     defaults = _static_defaults(node, bindings, path)
     lookup = lambda n: bindings.get(n) or _builtin_binding(n)  # noqa: E731
-    return Source(node, node.name, path, lookup, defaults)
+    return _with_namespaces(Source(node, node.name, path, lookup, defaults))
 
 
 def _builtin_binding(name: str) -> Binding | None:
@@ -425,6 +453,8 @@ def _from_import(module: str, name: str, local: str) -> Binding:
         if module == dotted and (ns, f"{sub}.{name}") in LIBRARY:
             return FunctionRef(*LIBRARY[(ns, f"{sub}.{name}")])
     ns = module if module in _STATIC_MODULES else None
+    if is_namespace_import(module, name):
+        return _NAMESPACE
     if ns is None:
         return Unknown(f"{module}.{name}")
     if (ns, name) in LIBRARY:
