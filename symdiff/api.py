@@ -18,6 +18,7 @@ import numpy as np
 from .backend.arguments import all_taken, check_array_arguments, refuse_tuples
 from .backend.jit import compiled_derivative
 from .display import code_html
+from .signatures import integral, per_signature, refuse_masks, signature_of
 from .driver import Derivation, argument_check, derive, is_array_code, narrow_on_arrays, resolve_wrt
 from . import portable, pytrees
 from .errors import NeedsContainers, ShapeError, SymdiffError, UnsupportedSyntaxError
@@ -120,7 +121,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
     check = argument_check(source, names)
     specialized = {}
     fast = simple and receiver is None  # (positional arguments only, no object's attributes)
-    reads = AttributeReads(source.receiver, _signature)  # (a method's: its object's attributes too)
+    reads = AttributeReads(source.receiver, signature_of)  # (a method's: its object's attributes too)
     # (arguments that are containers other than a flat tuple of numbers: code for their structure)
     of_containers = pytrees.specializing(fun, source, wrt, kind, lambda d: _generated(specializing, d)) \
         if receiver is None else None
@@ -141,7 +142,7 @@ def _specializing(fun, source, lowered, wrt, kind: str):
         elif fast and not kwargs and len(args) == len(names):
             # (the common call, code generated before for these shapes: what specialized_for
             # does for it, in 1 us less, a tenth of a small array's gradient)
-            generated = specialized.get(tuple(map(_signature, args)))
+            generated = specialized.get(tuple(map(signature_of, args)))
             if generated is not None:
                 return generated(*args)
         generated, args, kwargs = specialized_for(args, kwargs)
@@ -166,14 +167,14 @@ def _specializing(fun, source, lowered, wrt, kind: str):
             args, kwargs = bound.args + tuple(tail), bound.kwargs
         if not all_taken(args, kwargs):  # (what every call costs: a type test per argument)
             check_array_arguments(check, specializing.__name__, given_as_named(args, kwargs))
-        key = tuple(map(_signature, args)) + tuple((k, _signature(v)) for k, v in kwargs.items())
+        key = tuple(map(signature_of, args)) + tuple((k, signature_of(v)) for k, v in kwargs.items())
         generated = specialized.get(key + reads.key(args))
         if generated is None:
-            _refuse_masks(lowered, args)
+            refuse_masks(lowered, args)
             shapes = dict(zip(names, (np.shape(a) for a in args))) | {k: np.shape(v) for k, v in kwargs.items()}
             shapes |= reads.shapes(args)
-            ints = {name for name, a in zip(names, args) if _integral(a)} | \
-                {k for k, v in kwargs.items() if _integral(v)}
+            ints = {name for name, a in zip(names, args) if integral(a)} | \
+                {k for k, v in kwargs.items() if integral(v)}
             batch = np.shape(args[len(names)])[0] if mode != kind else None
             derivation, _ = derive(source, wrt, mode, shapes=shapes, ints=ints, batch=batch)
             refuse_tuples(check, specializing.__name__, derivation.lowered, given_as_named(args, kwargs))
@@ -224,37 +225,6 @@ def _describe(generated, fun, lowered, indices, kind: str):
         f"```python\n{generated.source}```\n")
     generated._repr_html_ = lambda: code_html(title, generated.source)
     return generated
-
-
-def _signature(value) -> tuple:
-    """What a specialization depends on: the shape, marked when the value holds booleans
-    (a mask) or integers (so that its gradient code still returns floats), and for a tuple
-    (checked where the code is generated: arguments.refuse_tuples)."""
-    if type(value) is np.ndarray:  # (the common case, first: it costs every call)
-        kind = value.dtype.kind
-        return value.shape if kind not in "biu" else (value.shape, "bool" if kind == "b" else "int")
-    if type(value) is tuple:
-        return ("tuple", _signature(np.asarray(value)))
-    shape = np.shape(value)
-    if getattr(getattr(value, "dtype", None), "kind", None) == "b":
-        return (shape, "bool")
-    return (shape, "int") if _integral(value) else shape
-
-
-def _integral(value) -> bool:
-    """Whether `value` is a bool, an int or an array of them."""
-    if isinstance(value, (bool, int, np.integer, np.bool_)):
-        return True
-    return getattr(getattr(value, "dtype", None), "kind", None) in ("b", "i", "u")
-
-
-def _refuse_masks(lowered, args):
-    """Boolean arrays used as indices would give data-dependent shapes: refuse them."""
-    masks = {p.var.name for p, a in zip(lowered.params, args) if getattr(a, "dtype", None) == bool}
-    for eqn in lowered.body:
-        if eqn.prim == "getitem" and any(getattr(a, "name", None) in masks for a in eqn.args[1:]):
-            raise ShapeError(eqn.loc, "indexing with a boolean mask gives a result whose shape "
-                             "depends on the data; use np.where(mask, x, 0.0) instead")
 
 
 def _weakrefable(fun) -> bool:
@@ -400,7 +370,7 @@ def jacobian(fun, wrt=0, mode: str | None = None):
         except NotBatched:
             return lambda *a: assemble(tangent, cotangent, a, indices, fun(*a), chosen, many)
 
-    jacobian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "jacobian", tangent, args))
+    jacobian_of = per_signature(reader, lambda args: _refuse_containers(fun, "jacobian", tangent, args))
 
     jacobian_of.__qualname__ = f"symdiff.jacobian({fun.__qualname__}, wrt={', '.join(tangent.wrt)})"
     return jacobian_of
@@ -439,28 +409,10 @@ def hessian(fun, wrt=0):
             twice = jvp(jvp(fun, wrt), wrt)
             return lambda *a: second_derivatives(twice, a, indices, many)
 
-    hessian_of = _per_signature(reader, lambda args: _refuse_containers(fun, "hessian", gradient, args))
+    hessian_of = per_signature(reader, lambda args: _refuse_containers(fun, "hessian", gradient, args))
 
     hessian_of.__qualname__ = f"symdiff.hessian({fun.__qualname__}, wrt={', '.join(gradient.wrt)})"
     return hessian_of
-
-
-def _per_signature(reader, refuse):
-    """A function of the arguments that calls `reader(args)`'s function, made once per
-    argument types and shapes (what the code is generated for) after `refuse(args)`."""
-    readers = {}
-
-    def call(*args):
-        refuse(args)
-        key = tuple((type(a), _signature(a)) for a in args)
-        found = readers.get(key)
-        if found is None:
-            found = reader(args)
-            value = found(*args)
-            readers[key] = found  # (once it gave a value: never for arguments it refuses)
-            return value
-        return found(*args)
-    return call
 
 
 def _without_containers(exc: NeedsContainers, refusal: str) -> UnsupportedSyntaxError:
@@ -606,7 +558,7 @@ def verify(fun, wrt=0, points: int = 12, seed: int = 0, rtol: float = 1e-7, args
                          "example arguments (args=...) or their shapes (shapes={'x': (3, 4)})")
     given = dict(zip(names, args, strict=True)) if args is not None else {}
     shapes = {n: np.shape(given[n]) if n in given else tuple((shapes or {}).get(n, ())) for n in names}
-    obj_shapes = AttributeReads(receiver, _signature).shapes((obj,))  # (a method: self and its attributes)
+    obj_shapes = AttributeReads(receiver, signature_of).shapes((obj,))  # (a method: self and its attributes)
     derivation, _ = derive(source, indices, shapes=shapes | obj_shapes)
     wrt_names = {lowered.params[i].var.name for i in derivation.wrt}
     fixed = {n: v for n, v in given.items() if n not in wrt_names}

@@ -79,6 +79,9 @@ def _derivative_arguments(parser) -> None:
     parser.add_argument("--shape", default=None, metavar="x=3x4,W=10x784",
                         help="array parameters' shapes, for functions using array operations "
                              "(parameters not listed are scalars)")
+    parser.add_argument("--xp", action="store_true",
+                        help="array code written against the Array API (xp = array_namespace(x)), "
+                             "as xp='auto' generates it for NumPy arrays; needs --shape")
 
 
 def _budget_arguments(parser, seconds: bool):
@@ -190,7 +193,7 @@ def export_main(argv) -> int:
         what = ("Tangent code" if args.mode == "forward" else "Value and gradient" if args.value else
                 "Gradient")
         module = standalone(text + "\n", _defined_name(text), args.target,
-                            "symdiff export " + " ".join(argv), what, compile_as)
+                            "symdiff export " + " ".join(argv), what, compile_as, args.xp)
         with open(args.output, "w", encoding="utf-8") as out:
             out.write(module)
     except SymdiffError as exc:
@@ -373,7 +376,11 @@ def derived(args) -> tuple[list[str], object, dict]:
     shapes = _parse_shapes(args.shape, lowered) if args.shape else None
     ints = set() if shapes is not None else None  # (arrays given by shape are of floats)
     kind = "jvp" if mode == "forward" else "value_and_grad" if args.value else "grad"
-    derivation, _ = derive(source, wrt, kind, shapes=shapes, lowered=lowered, ints=ints)
+    if args.xp and (shapes is None or getattr(args, "compile", None)):
+        raise SymdiffError(_arg_loc(), "--xp writes array code: give --shape, and not --compile numba "
+                           "(Numba compiles NumPy code)")
+    derivation, _ = derive(source, wrt, kind, shapes=shapes, lowered=lowered, ints=ints,
+                           xp="numpy" if args.xp else None)
     if getattr(args, "compile", None) == "numba":  # (the module compile='numba' compiles)
         derivation = replace(derivation, source=numba_source(derivation.source, derivation.derivative.name))
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]

@@ -32,6 +32,7 @@ from .driver import argument_check, derive
 from .errors import ArgumentCheck
 from .frontend.parse import Source
 from .frontend.wrt import Wrt
+from .signatures import integral
 from .trees import StructureError, Tree, flatten, is_container, structure
 
 
@@ -67,7 +68,7 @@ def specializing(fun, source: Source, wrt: Wrt, kind: str, generated_now=None):
             trees = {n: t for n, v in given.items() if (t := _tree(check, containers_of.__name__, n, v)) is not None}
             shapes = {n: np.shape(v) for n, v in given.items() if n not in trees}
             leaves = {n: (t, [np.shape(leaf) for leaf in flatten(given[n], t)]) for n, t in trees.items()}
-            ints = {n for n, v in given.items() if n not in trees and _integral(v)}
+            ints = {n for n, v in given.items() if n not in trees and integral(v)}
             derivation, _ = derive(source, wrt, kind, shapes=shapes, ints=ints, trees=leaves)
             generated = specialized[key] = derivation.function
             known[key] = (trees, derivation.result)
@@ -173,8 +174,3 @@ def specialization_key(value):
         return kind
     return kind, getattr(value, "shape", None), getattr(getattr(value, "dtype", None), "kind", None)
 
-
-def _integral(value) -> bool:
-    if isinstance(value, (bool, int, np.integer, np.bool_)):
-        return True
-    return getattr(getattr(value, "dtype", None), "kind", None) in ("b", "i", "u")

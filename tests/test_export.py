@@ -79,6 +79,19 @@ def test_compile_numba_exports_a_module_that_imports_numba_and_checks_its_argume
     np.testing.assert_allclose(np.array(got, dtype=float), np.array(want), rtol=1e-13)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("array_api_compat") is None,
+                    reason="array-api-compat is not installed (the xp extra, issue 18)")
+def test_xp_exports_array_api_code_that_runs_on_numpy_arrays(tmp_path, capsys):
+    code, err = _export(tmp_path, ["tests/cases/numba_cases.py:rosenbrock", "--shape", "x=6", "--xp"], capsys)
+    assert code == 0, err
+    text = (tmp_path / "exported.py").read_text()
+    assert "written against the Array API standard" in text and "xp = array_namespace(x)" in text
+    assert "import numpy" not in text and "It imports array_api_compat only" in text
+    x = np.linspace(-1.0, 1.5, 6)
+    np.testing.assert_allclose(_run(tmp_path, "grad_rosenbrock", [x])[0],
+                               symdiff.grad(numba_cases.rosenbrock)(x), rtol=1e-14)
+
+
 def test_a_custom_rules_partial_cannot_be_exported(tmp_path, capsys):
     code, err = _export(tmp_path, ["tests/cases/custom_cases.py:smooth_hinge"], capsys)
     assert code == 2 and not (tmp_path / "exported.py").exists()

@@ -95,7 +95,8 @@ def scatter_statements(printer, eqn) -> list[ast.stmt]:
     """`t = np.zeros(shape)` and `t[index] = g` for a distinct `scatter_add` (above)."""
     params = dict(eqn.params)
     g, *arrays = eqn.args
-    zeros = ast.Call(printer.module_attr("numpy", "zeros"), [ast.Constant(params["shape"])], [])
+    ns = eqn.ns if eqn.ns not in ("op", "builtins") else "numpy"  # ("xp": code for the Array API)
+    zeros = ast.Call(printer.module_attr(ns, "zeros"), [ast.Constant(params["shape"])], [])
     target = ast.Subscript(ast.Name(printer.name_of(eqn.out), ast.Load()),
                            printer.index(params["index"], [printer.atom(a) for a in arrays]), ast.Store())
     return [ast.Assign([printer.store(eqn.out)], zeros), ast.Assign([target], printer.atom(g))]
