@@ -377,7 +377,7 @@ def jacobian(fun, wrt=0, mode: str | None = None):
 
 
 @bound_alike
-def hessian(fun, wrt=0):
+def hessian(fun, wrt=0, compile: str | None = None):
     """The Hessian of a scalar `fun`, as a function of its arguments: forward mode over
     the generated gradient code (forward over reverse), by one call of its tangent code
     batched along the unit vectors of the parameters, so that the gradient's own values
@@ -388,6 +388,9 @@ def hessian(fun, wrt=0):
     ((H_xx, H_xy), (H_yx, H_yy)). Gradient code with a loop keeps a tape, which is not
     differentiated again: such a function gets forward over forward mode instead, one
     call of `jvp(jvp(fun))` per pair of entries (jacobians.second_derivatives).
+    `compile="numba"` compiles the tangent code with Numba (as `jvp` does), one call per
+    column (or per pair), unbatched: loops are what Numba speeds up, not array code
+    already batched.
     """
     many = isinstance(wrt, (tuple, list))
     gradient = grad(fun, wrt)
@@ -399,14 +402,20 @@ def hessian(fun, wrt=0):
     def reader(args):
         # array code: the gradient code generated for these shapes (it has source)
         generated = gradient.specialized(*args) if hasattr(gradient, "specialized") else gradient
+        like = tuple(args[i] for i in indices) if many else args[indices[0]]  # (the gradient's shapes)
         try:
-            try:
-                return column_reader(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
-            except NotBatched:
-                tangent = jvp(generated, along)
-                return lambda *a: assemble(tangent, None, a, indices, generated(*a), "forward", many)
+            if compile is None:
+                try:
+                    return column_reader(_derivative(generated, along, "jvp_batch"), args, indices, many, many)
+                except NotBatched:
+                    pass
+            tangent = jvp(generated, along, compile=compile)
+            columns = lambda *a: assemble(tangent, None, a, indices, like, "forward", many)  # noqa: E731
+            if compile is not None:
+                columns(*args)  # (array code is generated at a first call: a refusal falls back below)
+            return columns
         except SymdiffError:  # a loop's tape in the gradient code: forward over forward mode
-            twice = jvp(jvp(fun, wrt), wrt)
+            twice = jvp(jvp(fun, wrt), wrt, compile=compile)
             return lambda *a: second_derivatives(twice, a, indices, many)
 
     hessian_of = per_signature(reader, lambda args: _refuse_containers(fun, "hessian", gradient, args))

@@ -88,6 +88,25 @@ def test_value_and_grad_jvp_and_vjp_compile_too():
 
 
 @needs_numba
+@pytest.mark.parametrize("fun, args", [(cases.recurrence, (1.0, 0.02, 40)), (cases.two_carried, (0.4, -0.3)),
+                                       (cases.pair_energy, (X[:4], Y[:4]))], ids=["tape", "carried", "pairs"])
+def test_hessians_compile_column_by_column(fun, args, monkeypatch):
+    import symdiff.backend.jit as jit
+
+    made = []
+    compile_one = jit.compiled
+    monkeypatch.setattr(jit, "compiled", lambda generated, *rest: made.append(generated.__name__) or
+                        compile_one(generated, *rest))
+    want = symdiff.hessian(fun, ("x", "y"))(*args)
+    assert made == []
+    got = symdiff.hessian(fun, ("x", "y"), compile="numba")(*args)
+    assert made and all(name.startswith("jvp_") for name in made), made
+    for got_row, want_row in zip(got, want, strict=True):
+        for g, w in zip(got_row, want_row, strict=True):
+            np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-13)
+
+
+@needs_numba
 def test_a_wrong_argument_gets_symdiffs_located_error_not_a_typing_error():
     fast = symdiff.grad(cases.recurrence, ("x", "y"), compile="numba")
     with pytest.raises(ArgumentError, match=r"numba_cases\.py:\d+:\d+: grad_recurrence\(x, y, n\): x is a str"):

@@ -306,7 +306,7 @@ def compiled_derivative(derivative, fun, how: str | None):
             setattr(call, attribute, getattr(derivative, attribute))
     call.compiled = made
     call.source = numba_source(derivative.source, derivative.__name__) if specialized is None \
-        else derivative.source
+        else getattr(derivative, "source", "# generated for the arguments' shapes at its first call\n")
     return call
 
 
