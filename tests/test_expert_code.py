@@ -34,6 +34,10 @@ SOURCE = """
 
     def scalar(x):
         return (x * x - 1.0) ** 2
+
+    def logistic_nll(w, X, y):
+        z = X @ w
+        return np.sum(np.logaddexp(0.0, z) - y * z)
     """
 
 
@@ -136,3 +140,19 @@ def test_a_long_chain_of_adjoints_is_named_every_few_operations(tmp_path):
     gradient = symdiff.grad(deep.deep)
     np.testing.assert_allclose(gradient(x, W), want, rtol=1e-10)
     assert max(line.count("(") for line in gradient.source.splitlines()) < 20, gradient.source
+
+
+def test_the_logistic_loss_gradient_is_a_sigmoid_without_the_loss_itself(module):
+    """d/dz logaddexp(0, z) is the sigmoid, one exp (not exp(z - logaddexp(0, z)), which
+    recomputes the loss); capped, it stays finite and silent where exp(-z) overflows."""
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(7, 3)), (rng.random(7) < 0.5).astype(float)
+    w = rng.normal(size=3)
+    gradient = symdiff.grad(module.logistic_nll)
+    np.testing.assert_allclose(gradient(w, X, y), X.T @ (1.0 / (1.0 + np.exp(-(X @ w))) - y), rtol=1e-13)
+    text = defined(gradient.source, "grad_logistic_nll")
+    assert "logaddexp" not in text and text.count("np.exp(") == 1, text
+    far = np.array([[800.0], [-800.0], [0.0]])
+    with np.errstate(over="raise", invalid="raise"):  # (exp(800) is not taken)
+        got = symdiff.grad(module.logistic_nll)(np.array([1.0]), far, np.array([1.0, 0.0, 1.0]))
+    assert np.isfinite(got[0]) and abs(got[0]) < 1e-300  # (both far rows are fitted: a zero gradient)

@@ -53,6 +53,14 @@ def _unary(name, sympy, partial, spell=None, **kw):
     return Prim(name, 1, spelling, sympy, (partial,), **kw)
 
 
+LOG_MAX_FLOAT = 709.78  # (e^709.78 is about 1.8e308, the largest float)
+
+
+def _weight(b, x, y):
+    """1 / (1 + e^(y - x)): logaddexp's partial in x, its exponent capped below overflow."""
+    return b.div(1.0, b.add(1.0, b.exp(b.min(b.sub(y, x), LOG_MAX_FLOAT))))
+
+
 def _inv_sqrt(b, t):
     return b.div(1.0, b.sqrt(t))
 
@@ -224,9 +232,12 @@ SCALAR_ROWS = [
          (lambda b, o, y, x: b.div(x, b.add(b.mul(x, x), b.mul(y, y))),
           lambda b, o, y, x: b.neg(b.div(y, b.add(b.mul(x, x), b.mul(y, y))))),
          domain=lambda y, x: x != 0 or y != 0, sample=(ANY, POS)),
-    # log(e^x + e^y) without overflow; d/dx = e^(x - out), the softmax weight of x
+    # log(e^x + e^y) without overflow; d/dx = 1 / (1 + e^(y - x)), the softmax weight of x
+    # (the sigmoid of x - y: one exp, and no need of the value itself, which grad then
+    # drops; the exponent is capped where e^(y - x) would overflow, which leaves a weight
+    # below 1e-308 at 5.6e-309 rather than at its subnormal value, and warns of nothing)
     Prim("logaddexp", 2, {"numpy": "logaddexp"}, lambda x, y: _sp().log(_sp().exp(x) + _sp().exp(y)),
-         (lambda b, o, x, y: b.exp(b.sub(x, o)), lambda b, o, x, y: b.exp(b.sub(y, o))),
+         (lambda b, o, x, y: _weight(b, x, y), lambda b, o, x, y: _weight(b, y, x)),
          sample=(ANY, ANY), commutative=True),
     _unary("sinh", lambda x: _sp().sinh(x), lambda b, o, x: b.cosh(x), sample=(ANY,)),
     _unary("cosh", lambda x: _sp().cosh(x), lambda b, o, x: b.sinh(x), sample=(ANY,)),
