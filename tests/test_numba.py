@@ -124,6 +124,15 @@ def test_what_numba_cannot_compile_is_a_located_error_naming_the_generated_line(
     assert "compile=None" in message
 
 
+@needs_numba
+def test_a_method_and_a_container_of_arrays_are_refused_at_the_function():
+    with pytest.raises(NumbaError, match=r"numba_cases\.py:\d+:1: compile='numba' of the method Decay\.loss"):
+        symdiff.grad(cases.Decay().loss, compile="numba")
+    fast = symdiff.grad(cases.of_a_dict, compile="numba")
+    with pytest.raises(NumbaError, match=r"numba_cases\.py:\d+:1: .*given a container of arrays"):
+        fast({"W": np.ones((2, 3))}, np.ones(3))
+
+
 def test_without_numba_compile_numba_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "numba", None)  # (import numba raises ImportError)
     with pytest.raises(NumbaError, match=r"numba_cases\.py:\d+:1: .*pip install 'symdiff\[numba\]'"):

@@ -272,6 +272,9 @@ def compiled_derivative(derivative, fun, how: str | None):
         raise ValueError(f"compile={how!r}: use 'numba' or None")
     loc = _function_loc(fun)
     numba_module(loc)  # (refused now, not at the first call, when Numba is missing)
+    if inspect.ismethod(fun) or inspect.ismethod(derivative):
+        raise NumbaError(loc, f"compile='numba' of the method {fun.__qualname__}: Numba cannot take its "
+                         "object; differentiate a function of the attributes it reads instead")
     made: dict = {}  # generated function -> its compiled version
 
     def fast_for(generated):
@@ -286,6 +289,11 @@ def compiled_derivative(derivative, fun, how: str | None):
     signature = inspect.signature(derivative) if specialized is None else None
 
     def call(*args, **kwargs):
+        if any(isinstance(a, dict) or isinstance(a, (list, tuple)) and any(hasattr(v, "shape") or
+               isinstance(v, (list, tuple, dict)) for v in a) for a in (*args, *kwargs.values())):
+            raise NumbaError(loc, f"compile='numba': {call.__name__} was given a container of arrays "
+                             "(a dict, a list of arrays); Numba takes numbers, arrays and lists of "
+                             "numbers: pass the arrays one by one, or use compile=None")
         if specialized is not None:  # array code: generated for the arguments' shapes
             generated = specialized(*args, **kwargs)
             if kwargs:
@@ -312,7 +320,7 @@ def compiled_derivative(derivative, fun, how: str | None):
 
 def _function_loc(fun) -> Loc:
     """Where `fun` is defined, for errors (its file and def line)."""
-    code = getattr(fun, "__code__", None)
+    code = getattr(getattr(fun, "__func__", fun), "__code__", None)
     if code is None:
         return Loc("<unknown>", 1, 1)
     return Loc(code.co_filename, code.co_firstlineno, 1)
