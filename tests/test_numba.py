@@ -142,10 +142,7 @@ def test_without_numba_compile_numba_says_how_to_install_it(monkeypatch):
 
 
 CORPUS = list(control_flow_corpus.CASES)
-REFUSED_BY_NUMBA = {  # case -> what Numba cannot compile (np.stack of numbers; a tuple indexed by a loop)
-    "list_of_branch_results": "np.stack", "stacked_series": "np.stack", "rnn_sequence_loss": "np.stack",
-    "scalar_rnn_states": "np.stack", "range_over_len": "xs[i_1]",
-}
+REFUSED_BY_NUMBA = {"range_over_len": "xs[i_1]"}  # (a tuple indexed by the loop's index: Numba cannot)
 
 
 def _leaves(value) -> list:

@@ -12,6 +12,8 @@ what `.source` shows), and runs unchanged without Numba:
   * `for v in reversed(tape):` (a loop's tape, popped backwards) becomes a loop
     over the indices, `for k in range(len(tape) - 1, -1, -1): v = tape[k]`, and
     `reversed(range(a, b))` the range counting down;
+  * `np.stack([a, b, c])` (Numba stacks no list) becomes a small function filling
+    an `np.empty`;
   * the index helpers `_scatter(shape, np.s_[i, 1:], v)`, `_scatter_add`,
     `_setitem` and `_additem` become one small function per index, written out
     (`total = np.zeros(shape); total[i, 1:] = v`), since Numba has no `np.s_`;
@@ -127,7 +129,22 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node.func, ast.Name) and node.func.id in _INDEXED and len(node.args) == 3 \
                 and isinstance(node.args[1], ast.Subscript):
             return self._indexed(node)
+        if _is_stack(node):
+            return self._stacked(node)
         return node
+
+    def _stacked(self, node: ast.Call) -> ast.Call:
+        """`np.stack([a, b, c])` (numbers or arrays of one shape: Numba stacks neither a list
+        of numbers nor a list of arrays) as `_stack_1(a, b, c)`, which fills an np.empty."""
+        items = node.args[0].elts
+        name = f"_stack_{len(self.helpers) + 1}"
+        params = [f"v{k}" for k in range(len(items))]
+        lines = [f"def {name}({', '.join(params)}):",
+                 f"    total = np.empty(({len(items)},) + np.shape(v0))"]
+        lines += [f"    total[{k}] = {p}" for k, p in enumerate(params)]
+        lines.append("    return total")
+        self.helpers.append(ast.parse("\n".join(lines)).body[0])
+        return ast.Call(ast.Name(name, ast.Load()), list(items), [])
 
     def _indexed(self, node: ast.Call) -> ast.Call:
         """`_scatter(shape, np.s_[i, 1:], v)` as `_scatter_1(shape, v, i)`, the function
@@ -154,6 +171,15 @@ class _Rewriter(ast.NodeTransformer):
         self.helpers.append(ast.FunctionDef(name, args, body, [], None))
         return ast.Call(ast.Name(name, ast.Load()), [node.args[0], node.args[2],
                                                      *(ast.Name(n, ast.Load()) for n in free)], [])
+
+
+def _is_stack(node: ast.Call) -> bool:
+    """Whether `node` is `np.stack([...])` of a list written out, along the first axis."""
+    func = node.func
+    return isinstance(func, ast.Attribute) and func.attr == "stack" and isinstance(func.value, ast.Name) \
+        and func.value.id == "np" and len(node.args) == 1 and isinstance(node.args[0], ast.List) \
+        and node.args[0].elts and all(k.arg == "axis" and isinstance(k.value, ast.Constant)
+                                      and k.value.value == 0 for k in node.keywords)
 
 
 def _countdown(call: ast.Call) -> ast.Call:
