@@ -34,6 +34,8 @@ CASES = [
     (cases.pair_energy, ("x", "y"), (X, Y)),
     (cases.rosenbrock, "x", (X,)),
     (cases.picked, "x", (X, IDX)),
+    (cases.picked_unaliased, "x", (X, IDX)),
+    (cases.stacked_unaliased, ("x", "y"), (0.3, 0.7)),
 ]
 IDS = [fun.__name__ for fun, _, _ in CASES]
 

@@ -63,13 +63,14 @@ def numba_module(loc: Loc) -> object:
 def numba_source(source: str, name: str) -> str:
     """The generated module `source` (defining the function `name`) rewritten for Numba."""
     module = ast.parse(source)
+    numpy = _numpy_alias(module)
     helpers: list[ast.FunctionDef] = []
     kept = []
     for stmt in module.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name in _INDEXED:
             continue  # (replaced by one function per index, below)
         if isinstance(stmt, ast.FunctionDef) and stmt.name != "_check_arguments":
-            _Rewriter(helpers).visit(stmt)
+            _Rewriter(helpers, numpy).visit(stmt)
         kept.append(stmt)
     function = next(s for s in kept if isinstance(s, ast.FunctionDef) and s.name == name)
     check = _entry_check(function)
@@ -99,10 +100,11 @@ def _entry_check(function: ast.FunctionDef) -> ast.If | None:
 
 
 class _Rewriter(ast.NodeTransformer):
-    """Rewrites one generated function; the index helpers it needs go to `helpers`."""
+    """Rewrites one generated function; the index helpers it needs go to `helpers`, which
+    call NumPy by the module's name for it, `numpy` (the user's alias: np, numpy, ...)."""
 
-    def __init__(self, helpers: list):
-        self.helpers = helpers
+    def __init__(self, helpers: list, numpy: str):
+        self.helpers, self.numpy = helpers, numpy
         self.counter = 0
 
     def visit_For(self, node: ast.For):
@@ -129,7 +131,7 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node.func, ast.Name) and node.func.id in _INDEXED and len(node.args) == 3 \
                 and isinstance(node.args[1], ast.Subscript):
             return self._indexed(node)
-        if _is_stack(node):
+        if _is_stack(node, self.numpy):
             return self._stacked(node)
         return node
 
@@ -140,7 +142,7 @@ class _Rewriter(ast.NodeTransformer):
         name = f"_stack_{len(self.helpers) + 1}"
         params = [f"v{k}" for k in range(len(items))]
         lines = [f"def {name}({', '.join(params)}):",
-                 f"    total = np.empty(({len(items)},) + np.shape(v0))"]
+                 f"    total = {self.numpy}.empty(({len(items)},) + {self.numpy}.shape(v0))"]
         lines += [f"    total[{k}] = {p}" for k, p in enumerate(params)]
         lines.append("    return total")
         self.helpers.append(ast.parse("\n".join(lines)).body[0])
@@ -155,7 +157,7 @@ class _Rewriter(ast.NodeTransformer):
         free = sorted({n.id for n in ast.walk(index) if isinstance(n, ast.Name)})
         name = f"{helper}_{len(self.helpers) + 1}"
         params = ["base", "values", *free]
-        first = ast.Call(ast.Attribute(ast.Name("np", ast.Load()), start, ast.Load()),
+        first = ast.Call(ast.Attribute(ast.Name(self.numpy, ast.Load()), start, ast.Load()),
                          [ast.Name("base", ast.Load())], [])
         body: list[ast.stmt] = [ast.Assign([ast.Name("total", ast.Store())], first)]
         target = ast.Subscript(ast.Name("total", ast.Load()), copy.deepcopy(index), ast.Store())
@@ -173,11 +175,20 @@ class _Rewriter(ast.NodeTransformer):
                                                      *(ast.Name(n, ast.Load()) for n in free)], [])
 
 
-def _is_stack(node: ast.Call) -> bool:
+def _numpy_alias(module: ast.Module) -> str:
+    """The name the generated module imports NumPy as (the user's: np, numpy, ...)."""
+    for stmt in module.body:
+        for alias in stmt.names if isinstance(stmt, ast.Import) else ():
+            if alias.name == "numpy":
+                return alias.asname or "numpy"
+    return "np"
+
+
+def _is_stack(node: ast.Call, numpy: str) -> bool:
     """Whether `node` is `np.stack([...])` of a list written out, along the first axis."""
     func = node.func
     return isinstance(func, ast.Attribute) and func.attr == "stack" and isinstance(func.value, ast.Name) \
-        and func.value.id == "np" and len(node.args) == 1 and isinstance(node.args[0], ast.List) \
+        and func.value.id == numpy and len(node.args) == 1 and isinstance(node.args[0], ast.List) \
         and node.args[0].elts and all(k.arg == "axis" and isinstance(k.value, ast.Constant)
                                       and k.value.value == 0 for k in node.keywords)
 
@@ -257,12 +268,22 @@ def compiled(generated, source: str, name: str, loc: Loc):
         try:
             return fast(*args)
         except numba.core.errors.NumbaError as exc:
+            if any(_holds_arrays(a) for a in args):  # (what Numba typed as a Python object)
+                raise NumbaError(loc, f"compile='numba': {name} was given a container of arrays (a "
+                                 "dict, a list of arrays); Numba takes numbers, arrays and lists of "
+                                 "numbers: pass the arrays one by one, or use compile=None") from None
             raise _located(exc, text, name, loc) from None
 
     call.__name__ = call.__qualname__ = name
     call.source = text
     call.numba = fast
     return call
+
+
+def _holds_arrays(value) -> bool:
+    """Whether `value` is a dict, or a list or tuple holding arrays or containers."""
+    return isinstance(value, dict) or isinstance(value, (list, tuple)) and any(
+        hasattr(v, "shape") or isinstance(v, (list, tuple, dict)) for v in value)
 
 
 def _located_check(generated):
@@ -315,11 +336,6 @@ def compiled_derivative(derivative, fun, how: str | None):
     signature = inspect.signature(derivative) if specialized is None else None
 
     def call(*args, **kwargs):
-        if any(isinstance(a, dict) or isinstance(a, (list, tuple)) and any(hasattr(v, "shape") or
-               isinstance(v, (list, tuple, dict)) for v in a) for a in (*args, *kwargs.values())):
-            raise NumbaError(loc, f"compile='numba': {call.__name__} was given a container of arrays "
-                             "(a dict, a list of arrays); Numba takes numbers, arrays and lists of "
-                             "numbers: pass the arrays one by one, or use compile=None")
         if specialized is not None:  # array code: generated for the arguments' shapes
             generated = specialized(*args, **kwargs)
             if kwargs:

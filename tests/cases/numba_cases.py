@@ -4,6 +4,7 @@ an index array that repeats an entry, and one that Numba cannot compile (np.tens
 
 import math
 
+import numpy
 import numpy as np
 
 
@@ -55,6 +56,15 @@ def rosenbrock(x):
 
 def picked(x, idx):
     return np.sum(np.sin(x[idx]) * x[idx])
+
+
+def picked_unaliased(x, idx):  # (NumPy by its own name: the rewritten helpers call it so)
+    return numpy.sum(numpy.sin(x[idx]) * x[idx])
+
+
+def stacked_unaliased(x, y):
+    s = numpy.stack([x * y, x + y, x])
+    return numpy.sum(s * s)
 
 
 def contracted(A, B):
