@@ -1,6 +1,7 @@
-"""Functions for compile="numba" (backend/jit.py): a loop's tape of numbers and of
-pairs, a helper called by name, nested loops over pairs of entries, slices, a pick at
-an index array that repeats an entry, and one that Numba cannot compile (np.tensordot)."""
+"""Functions for compile="numba" (backend/jit.py): a loop's tape of numbers and of pairs,
+a helper called by name, slices, a pick at an index array that repeats an entry, NumPy
+by its own name, a method, a dict of arrays, and one that Numba cannot compile
+(np.tensordot). Nested loops over pairs are inplace_cases.pair_energy."""
 
 import math
 
@@ -37,17 +38,6 @@ def calls_a_helper(x, y):
     for _ in range(3):
         z = _bump(z, y)
     return _bump(z, x) * y
-
-
-def pair_energy(x, y):
-    n = x.shape[0]
-    e = 0.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx = x[i] - x[j]
-            dy = y[i] - y[j]
-            e = e + 1.0 / (1.0 + dx * dx + dy * dy)
-    return e
 
 
 def rosenbrock(x):
