@@ -77,6 +77,24 @@ def import_file(path):
     return module
 
 
+def compiled_row(label, make, args, compile_times: dict):
+    """(fn, args, None) for the row of `make()` (a function compiled at its first call: Numba,
+    jax), its compile time, `make()` and that first call, recorded in `compile_times`."""
+    start = time.perf_counter()
+    fn = make()
+    fn(*args)
+    compile_times[label] = time.perf_counter() - start
+    return fn, args, None
+
+
+def compile_line(compile_times: dict) -> str:
+    """The line under a table that gives each row's compile time (empty without any)."""
+    if not compile_times:
+        return ""
+    return "Compile time (transformation and first call, once): " + ", ".join(
+        f"{label} {fmt_time(seconds)}" for label, seconds in compile_times.items()) + "."
+
+
 def first_calls(fun, header, directory, count, transform, call):
     """(transform times, first-call times, the last transformed) of `transform` on `count`
     fresh copies of `fun`:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 
@@ -82,11 +81,7 @@ COMPILE_TIMES: dict = {}
 
 
 def compiled(label, make, args):
-    start = time.perf_counter()
-    fn = make()
-    fn(*args)  # (compiled at the first call)
-    COMPILE_TIMES[label] = time.perf_counter() - start
-    return fn, args, None
+    return _timing.compiled_row(label, make, args, COMPILE_TIMES)
 
 
 def jax_row(args):
@@ -155,8 +150,7 @@ def main(argv=None):
           "gradient wrt x and y\n")
     print(_timing.markdown_table(["implementation", "time per call", "per pair", "vs hand-written Numba"], rows))
     if COMPILE_TIMES:
-        print("\nCompile time (transformation and first call, once): " + ", ".join(
-            f"{label} {_timing.fmt_time(seconds)}" for label, seconds in COMPILE_TIMES.items()) + ".")
+        print("\n" + _timing.compile_line(COMPILE_TIMES))
     print("\nEvery gradient was checked against symdiff's Python gradient (max |difference| <= 1e-9 "
           "max |gradient|) before it was timed.\n" + _timing.load_line("at the end"))
 

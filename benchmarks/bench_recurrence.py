@@ -23,9 +23,10 @@ written with `jax.lax.fori_loop` (jax_enable_x64, n static, results blocked) and
 PyTorch (the same loop on 0-d float64 tensors, `backward()`, grads set to None before
 each call); and with Numba installed, `symdiff.grad(f, wrt=..., compile="numba")` and
 the hand-written gradient compiled by `numba.njit` (its tape a preallocated array),
-with their compile times (the transformation and the first call) under the table. A line under the table gives symdiff's first-call times: medians over 7
-fresh imports (3 with --quick) of the function's source, of `symdiff.grad(f, wrt=...)`
-and of its first call (differentiating the loop, plus one run).
+with their compile times (the transformation and the first call) under the table. A
+line under the table gives symdiff's first-call times: medians over 7 fresh imports
+(3 with --quick) of the function's source, of `symdiff.grad(f, wrt=...)` and of its
+first call (differentiating the loop, plus one run).
 
 Every gradient is checked against the hand-written one (|difference| <= 1e-9
 |hand-written|, each of the two) before anything is timed; the script stops if one
@@ -41,7 +42,6 @@ import math
 import platform
 import statistics
 import tempfile
-import time
 
 import _timing
 
@@ -91,15 +91,10 @@ def numba_rows() -> dict:
             y_bar -= 0.01 * math.sin(tape[i]) * x_bar
             x_bar *= 1.0 - 0.01 * y * math.cos(tape[i])
         return x_bar, y_bar
-    rows = {}
-    for label, make in (("symdiff `grad(f, compile='numba')`",
-                         lambda: symdiff.grad(recurrence, wrt=("x", "y"), compile="numba")),
-                        ("hand-written gradient, `numba.njit`", lambda: numba.njit(hand))):
-        start = time.perf_counter()
-        fn = make()
-        fn(X, Y, N)  # (compiled at the first call, for these argument types)
-        COMPILE_TIMES[label] = time.perf_counter() - start
-        rows[label] = (fn, (X, Y, N), None)
+    makes = {"symdiff `grad(f, compile='numba')`":
+             lambda: symdiff.grad(recurrence, wrt=("x", "y"), compile="numba"),
+             "hand-written gradient, `numba.njit`": lambda: numba.njit(hand)}
+    rows = {label: _timing.compiled_row(label, make, (X, Y, N), COMPILE_TIMES) for label, make in makes.items()}
     return rows
 
 
@@ -199,8 +194,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="symdiff-bench-") as directory:
         print("\n" + first_call_line(transforms, directory))
     if COMPILE_TIMES:
-        print("Numba compile time (transformation and first call, once): " + ", ".join(
-            f"{label} {_timing.fmt_time(seconds)}" for label, seconds in COMPILE_TIMES.items()) + ".")
+        print(_timing.compile_line(COMPILE_TIMES))
     print("\nEvery gradient was checked against the hand-written one (|difference| <= 1e-9 "
           "|hand-written|, each) before it was timed.\n" + _timing.load_line("at the end"))
 
