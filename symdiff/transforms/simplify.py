@@ -447,10 +447,8 @@ def _loop(walk, eqn, *args):
         return None
     mapping = {body.params[it + j].var.name: rest[j] for j in fixed}
     kept = [j for j in range(len(rest)) if j not in fixed]
-    new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in kept),
-                       body=tuple(_renamed(e, mapping) for e in body.body),
-                       results=tuple(_renamed_atom(r, mapping) for r in body.results))
-    new_body = simplify(new_body, walk.prims, floats=())  # (assuming no parameter holds floats)
+    new_body = _substituted(body, body.params[:it] + tuple(body.params[it + j] for j in kept), body.results,
+                            mapping, walk.prims)
     new_params = tuple((key, new_body if key == "body" else value) for key, value in eqn.params)
     return Eqn(eqn.out, eqn.prim, args[:skip] + tuple(rest[j] for j in kept), eqn.ns, new_params, eqn.loc,
                eqn.guard)
@@ -537,17 +535,24 @@ def _pruned_loop(eqn: Eqn, picked: set, prims) -> tuple[Eqn, dict | None]:
         if isinstance(init, Var) and all(p.var.name != init.name for p in frees):
             frees.append(Param(Var(init.name)))  # (a free variable is named as the outer one)
             free_args.append(init)
-    new_body = replace(body, params=body.params[:it] + tuple(body.params[it + j] for j in keep) + tuple(frees),
-                       body=tuple(_renamed(e, mapping) for e in body.body),
-                       results=tuple(_renamed_atom(body.results[j], mapping) for j in keep))
-    if any(isinstance(value, Const) for value in mapping.values()):  # (1.0 * 100.0 folds now)
-        new_body = simplify(new_body, prims, floats=())  # (assuming no parameter holds floats)
+    new_body = _substituted(body, body.params[:it] + tuple(body.params[it + j] for j in keep) + tuple(frees),
+                            [body.results[j] for j in keep], mapping, prims)
     changed = {"body": new_body, "carried": len(keep), "record": tuple(
         p if p < it else it + moved[p - it] for p in record)}
     changed.update({key: moved[params[key]] for key in ("cond", "stop") if params.get(key) is not None})
     new_params = tuple((key, changed.get(key, value)) for key, value in eqn.params)
     args = eqn.args[:skip] + tuple(rest[j] for j in keep) + tuple(free_args)
     return Eqn(eqn.out, eqn.prim, args, eqn.ns, new_params, eqn.loc, eqn.guard), moved
+
+
+def _substituted(body: Func, params, results, mapping: dict, prims) -> Func:
+    """A loop's `body` with those `params` and `results`, reading `mapping[name]` for each
+    parameter `name` it maps; simplified again where a number came in (1.0 * 100.0 folds)."""
+    new_body = replace(body, params=tuple(params), body=tuple(_renamed(e, mapping) for e in body.body),
+                       results=tuple(_renamed_atom(r, mapping) for r in results))
+    if any(isinstance(value, Const) for value in mapping.values()):
+        new_body = simplify(new_body, prims, floats=())  # (assuming no parameter holds floats)
+    return new_body
 
 
 def _renamed_atom(atom, mapping: dict):
