@@ -186,14 +186,13 @@ def build_export_parser() -> argparse.ArgumentParser:
 def export_main(argv) -> int:
     args = build_export_parser().parse_args(argv)
     args.show, args.check = "source", False
+    compile_as, args.compile = args.compile, None  # (standalone writes the Numba module itself)
     try:
-        path, name = _split_target(args.target)
-        compile_as, args.compile = args.compile, None
-        text = run(args)
+        _, _, made = derived(args)
         what = ("Tangent code" if args.mode == "forward" else "Value and gradient" if args.value else
                 "Gradient")
-        module = standalone(text + "\n", _defined_name(text), args.target,
-                            "symdiff export " + " ".join(argv), what, compile_as, args.xp)
+        module = standalone(made["source"], made["name"], args.target, "symdiff export " + " ".join(argv),
+                            what, compile_as, args.xp)
         with open(args.output, "w", encoding="utf-8") as out:
             out.write(module)
     except SymdiffError as exc:
@@ -203,13 +202,6 @@ def export_main(argv) -> int:
         print(f"{_arg_loc()}: -o {args.output}: {exc.strerror}", file=sys.stderr)
         return 2
     return 0
-
-
-def _defined_name(text: str) -> str:
-    """The derivative's name: the function the generated module defines that is no helper."""
-    import ast
-
-    return next(s.name for s in ast.parse(text).body if isinstance(s, ast.FunctionDef) and not s.name.startswith("_"))
 
 
 # ------------------------------------------------------------------ symdiff explain
@@ -350,8 +342,8 @@ def run(args) -> str:
 
 
 def derived(args) -> tuple[list[str], object, dict]:
-    """(the stages to print, --check's report or None, what was derived: wrt, shapes,
-    the lowered list) for the main command's `args`."""
+    """(the stages to print, --check's report or None, what was derived: wrt, shapes, the
+    lowered list, the module's source and the derivative's name) for the main command's `args`."""
     path, name = _split_target(args.target)
     stages = [s.strip() for s in args.show.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
@@ -386,7 +378,7 @@ def derived(args) -> tuple[list[str], object, dict]:
     parts = [_stage(derivation, stage, len(stages) > 1) for stage in stages]
     report = _check(source, wrt, lowered, shapes, Budget(args.max_nodes, args.seconds)) if args.check else None
     made = {"wrt": [lowered.params[i].var.name for i in wrt.indices], "shapes": shapes, "lowered": lowered,
-            "source": derivation.source}
+            "source": derivation.source, "name": derivation.derivative.name}
     return parts, report, made
 
 
