@@ -263,7 +263,7 @@ def _getitem(state, eqn, args, index=()):
 
 
 def _place(state, shape, arrays, index) -> tuple:
-    return PRIMS["getitem"].shape(tuple(shape), *(state.primal(a) for a in arrays), index=index)
+    return state.b.prims["getitem"].shape(tuple(shape), *(state.primal(a) for a in arrays), index=index)
 
 
 def _scatter_add(state, eqn, args, index=(), shape=(), distinct=False):
